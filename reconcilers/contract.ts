@@ -1,0 +1,94 @@
+// What a reconciler is given and what it returns. Reconcilers never import `controllers/`:
+// they get an executor, a read-only view of related objects and a clock, and RETURN the
+// status and events they want; the controller decides how to write them.
+import type { Executor } from '../ssh/executor.ts';
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface ObjectMeta {
+  name: string;
+  namespace: string;
+  uid?: string;
+  generation?: number;
+  resourceVersion?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  finalizers?: string[];
+  deletionTimestamp?: string;
+  creationTimestamp?: string;
+}
+
+/** A namespaced custom resource as the reconciler sees it. */
+export interface Resource<Spec, Status> {
+  apiVersion: string;
+  kind: string;
+  metadata: ObjectMeta;
+  spec: Spec;
+  status?: Status;
+}
+
+export interface SecretView {
+  type?: string;
+  /** Decoded values (the API's base64 removed). */
+  data: Record<string, Buffer>;
+}
+
+/** Read-only view of the objects a reconciler may look at (served from the informer cache). */
+export interface ClusterView {
+  getSecret(namespace: string, name: string): SecretView | undefined;
+  /** Objects of a kind in a namespace, optionally filtered by a label selector. */
+  list<T extends Resource<unknown, unknown>>(kind: string, namespace: string, selector?: LabelSelector): T[];
+  get<T extends Resource<unknown, unknown>>(kind: string, namespace: string, name: string): T | undefined;
+}
+
+export interface LabelSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: { key: string; operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist'; values?: string[] }[];
+}
+
+export interface ReconcileEvent {
+  type: 'Normal' | 'Warning';
+  /** UpperCamelCase, e.g. "HostnameChanged". */
+  reason: string;
+  /** Human sentence; never contains a secret. */
+  message: string;
+}
+
+export interface ReconcileResult<Status> {
+  /** The whole status this reconciler owns; written through /status only when it changed. */
+  status: Status;
+  events: ReconcileEvent[];
+  /** Ask to be looked at again after this long (drift checks, waiting on a Pi). */
+  requeueAfterMs?: number;
+}
+
+export interface FinalizeResult<Status> extends ReconcileResult<Status> {
+  /** True when cleanup is complete and the finalizer may be removed. */
+  done: boolean;
+}
+
+export interface ReconcileContext {
+  executor: Executor;
+  view: ClusterView;
+  clock: Clock;
+  log: Logger;
+}
+
+export interface Logger {
+  debug(msg: string, fields?: Record<string, unknown>): void;
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}
+
+export interface Reconciler<Spec, Status> {
+  /** The kind this reconciler owns, e.g. "PiNode". */
+  kind: string;
+  /** Finalizer the controller adds before the first reconcile, when cleanup is needed. */
+  finalizer?: string;
+  reconcile(obj: Resource<Spec, Status>, ctx: ReconcileContext): Promise<ReconcileResult<Status>>;
+  /** Called instead of reconcile once the object has a deletionTimestamp. */
+  finalize?(obj: Resource<Spec, Status>, ctx: ReconcileContext): Promise<FinalizeResult<Status>>;
+}

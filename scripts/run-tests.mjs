@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+// Runs the whole suite with node's test runner (through tsx). Node 20's `--test` takes no
+// globs, so the files are found here. Unit tests sit beside the code they prove
+// (`*.test.ts`); integration and end-to-end tests live under `test/`.
+//   --unit   only the tests beside the code (no control plane, no fleet)
+//   --only PATTERN   only files whose path contains PATTERN
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { spawn } from 'node:child_process';
+
+const root = new URL('..', import.meta.url).pathname;
+const args = process.argv.slice(2);
+const unitOnly = args.includes('--unit');
+const onlyIdx = args.indexOf('--only');
+const only = onlyIdx >= 0 ? args[onlyIdx + 1] : undefined;
+const skipDirs = new Set(['node_modules', 'dist', '.git', '.cache', '.bramble']);
+
+function find(dir, out) {
+  for (const name of readdirSync(dir)) {
+    if (skipDirs.has(name)) continue;
+    const path = join(dir, name);
+    const st = statSync(path);
+    if (st.isDirectory()) find(path, out);
+    else if (name.endsWith('.test.ts')) out.push(relative(root, path));
+  }
+  return out;
+}
+
+let files = find(root, []).sort();
+if (unitOnly) files = files.filter((f) => !f.startsWith('test/'));
+if (only) files = files.filter((f) => f.includes(only));
+if (files.length === 0) {
+  console.error('no test files found');
+  process.exit(1);
+}
+const child = spawn(
+  process.execPath,
+  ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1', ...files],
+  { cwd: root, stdio: 'inherit' },
+);
+child.on('exit', (code, signal) => process.exit(signal ? 1 : (code ?? 1)));
