@@ -1,5 +1,8 @@
 // Composition root of the `bramble` command: parses the subcommand and hands over.
-const [command = 'help'] = process.argv.slice(2);
+import { controlplaneCommand, CONTROLPLANE_USAGE } from './controlplane.ts';
+import { runCommand, RUN_USAGE } from './run.ts';
+
+const [command = 'help', ...rest] = process.argv.slice(2);
 
 const usage = `bramble — declared state for clusters of Raspberry Pis
 
@@ -7,15 +10,28 @@ Usage:
   bramble run            run the operator (on the embedded control plane when no cluster is configured)
   bramble controlplane   run only the embedded control plane
   bramble help           this text
-`;
 
-switch (command) {
-  case 'help':
-  case '--help':
-  case '-h':
-    process.stdout.write(usage);
-    break;
-  default:
-    process.stderr.write(`bramble: unknown command "${command}"\n\n${usage}`);
-    process.exitCode = 2;
+${RUN_USAGE}
+${CONTROLPLANE_USAGE}`;
+
+async function main(): Promise<void> {
+  switch (command) {
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(usage);
+      return;
+    case 'run':
+      return runCommand(rest);
+    case 'controlplane':
+      return controlplaneCommand(rest);
+    default:
+      process.stderr.write(`bramble: unknown command "${command}"\n\n${usage}`);
+      process.exitCode = 2;
+  }
 }
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bramble: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -7,27 +7,11 @@ export interface Clock {
   now(): Date;
 }
 
-export interface ObjectMeta {
-  name: string;
-  namespace: string;
-  uid?: string;
-  generation?: number;
-  resourceVersion?: string;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  finalizers?: string[];
-  deletionTimestamp?: string;
-  creationTimestamp?: string;
-}
-
-/** A namespaced custom resource as the reconciler sees it. */
-export interface Resource<Spec, Status> {
-  apiVersion: string;
-  kind: string;
-  metadata: ObjectMeta;
-  spec: Spec;
-  status?: Status;
-}
+// One definition of a resource's shape, beside the types it carries.
+export type { ObjectMeta, Resource } from '../crds/resource.ts';
+import type { Resource } from '../crds/resource.ts';
+import type { LabelSelector } from '../crds/common.ts';
+export type { LabelSelector } from '../crds/common.ts';
 
 export interface SecretView {
   type?: string;
@@ -41,11 +25,6 @@ export interface ClusterView {
   /** Objects of a kind in a namespace, optionally filtered by a label selector. */
   list<T extends Resource<unknown, unknown>>(kind: string, namespace: string, selector?: LabelSelector): T[];
   get<T extends Resource<unknown, unknown>>(kind: string, namespace: string, name: string): T | undefined;
-}
-
-export interface LabelSelector {
-  matchLabels?: Record<string, string>;
-  matchExpressions?: { key: string; operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist'; values?: string[] }[];
 }
 
 export interface ReconcileEvent {

@@ -19,7 +19,10 @@ export interface SshTarget {
 }
 
 export interface ExecOptions {
-  /** Kill the remote command and fail after this long. Every command has a timeout. */
+  /**
+   * Kill the remote command and fail after this long (CommandTimeoutError). Every command has a
+   * timeout: the executor's default applies when this is unset.
+   */
   timeoutMs?: number;
   /** Bytes written to the command's stdin, then stdin is closed. */
   stdin?: string | Buffer;
@@ -30,6 +33,7 @@ export interface ExecOptions {
 export interface ExecResult {
   /** Exit code, or null when the command died of a signal. */
   code: number | null;
+  /** The signal that killed the command, Node-style ("SIGTERM"), or null when it exited. */
   signal: string | null;
   stdout: string;
   stderr: string;

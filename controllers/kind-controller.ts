@@ -1,0 +1,84 @@
+// Turns a contract Reconciler into a reconcile-by-key function: read from cache, return quietly
+// when gone, add the finalizer before any side effect, reconcile or finalize, write status only
+// when it changed, emit de-duplicated Events, and ask for the requeue the reconciler wants.
+import type { Condition } from '../crds/conditions.ts';
+import type { ReconcileContext, ReconcileResult, Reconciler, Resource } from '../reconcilers/contract.ts';
+import { isNotFound } from './api-client.ts';
+import type { ReconcileFn } from './controller.ts';
+import type { EventRecorder } from './event-recorder.ts';
+import type { Informer } from './informer.ts';
+import type { KubeObject } from './kube-object.ts';
+import type { ObjectWriter } from './object-writer.ts';
+import { splitKey } from './resource-type.ts';
+import { asStalled, stalledConditions } from './stalled.ts';
+import { desiredStatus } from './status-conditions.ts';
+
+export interface KindControllerDeps {
+  reconciler: Reconciler<unknown, unknown>;
+  informer: Informer<KubeObject>;
+  writer: ObjectWriter;
+  events: EventRecorder;
+  context: ReconcileContext;
+}
+
+type AnyResource = Resource<unknown, unknown>;
+
+export function kindReconcileFn(deps: KindControllerDeps): ReconcileFn {
+  const { reconciler, informer, writer, events, context } = deps;
+  const now = (): Date => context.clock.now();
+
+  const publish = async (obj: KubeObject, result: ReconcileResult<unknown>): Promise<void> => {
+    const status = desiredStatus(result.status, obj.status, obj.metadata.generation, now());
+    try {
+      await writer.patchStatus(obj, status);
+    } catch (err) {
+      // The object vanished meanwhile: nothing left to report on.
+      if (!isNotFound(err)) throw err;
+    }
+    for (const event of result.events) await events.record(obj, event);
+  };
+
+  return async (key) => {
+    const { namespace, name } = splitKey(key);
+    const cached = informer.get(namespace, name);
+    if (!cached) return {};
+    // Reconcilers get a copy: the cache is shared and must not change under them.
+    let obj = structuredClone(cached);
+    const finalizer = reconciler.finalizer;
+    const log = context.log;
+    try {
+      if (obj.metadata.deletionTimestamp) {
+        if (!finalizer || !(obj.metadata.finalizers ?? []).includes(finalizer)) return {};
+        if (!reconciler.finalize) {
+          await writer.removeFinalizer(obj, finalizer);
+          return {};
+        }
+        const result = await reconciler.finalize(obj as unknown as AnyResource, context);
+        await publish(obj, result);
+        if (result.done) {
+          await writer.removeFinalizer(obj, finalizer);
+          return {};
+        }
+        return { requeueAfterMs: result.requeueAfterMs, requeue: result.requeueAfterMs === undefined };
+      }
+      if (finalizer && !(obj.metadata.finalizers ?? []).includes(finalizer)) {
+        obj = await writer.addFinalizer(obj, finalizer);
+      }
+      const result = await reconciler.reconcile(obj as unknown as AnyResource, context);
+      await publish(obj, result);
+      return { requeueAfterMs: result.requeueAfterMs };
+    } catch (err) {
+      const stalled = asStalled(err);
+      if (stalled) {
+        const current = ((obj.status as { conditions?: Condition[] } | undefined)?.conditions ?? []) as Condition[];
+        const status = { ...(obj.status as object | undefined), conditions: stalledConditions(current, stalled, now()) };
+        try {
+          await writer.patchStatus(obj, desiredStatus(status, obj.status, obj.metadata.generation, now()));
+        } catch (writeErr) {
+          log.warn('could not write Stalled status', { key, err: writeErr });
+        }
+      }
+      throw err;
+    }
+  };
+}

@@ -1,0 +1,204 @@
+// HTTP verbs on resources → object operations: get, list, watch, create, update, patch,
+// delete, deletecollection, and the status subresource.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FieldValidation } from './admission.ts';
+import { decodeBody, mediaType, readBody, requireObject } from './body.ts';
+import { ApiError, badRequest, methodNotAllowed, statusObject, unsupportedMediaType } from './errors.ts';
+import type { Objects, WriteOptions } from './objects.ts';
+import { jsonPatch, mergePatch, strategicMergePatch } from './patch.ts';
+import type { Registry } from './registry.ts';
+import type { ResourceRequest } from './request-info.ts';
+import { sendJson } from './respond.ts';
+import { parseFieldSelector, parseLabelSelector } from './selectors.ts';
+import { toTable, type IncludeObject } from './table.ts';
+import type { KubeObject, ResourceType } from './types.ts';
+import { serveWatch, type WatchDeps } from './watch-stream.ts';
+
+export interface HandlerDeps extends WatchDeps {
+  registry: Registry;
+  objects: Objects;
+  now: () => Date;
+}
+
+export function verbOf(method: string, r: ResourceRequest, query: URLSearchParams): string {
+  switch (method) {
+    case 'GET':
+    case 'HEAD':
+      if (query.get('watch') === 'true' || query.get('watch') === '1') return 'watch';
+      return r.name ? 'get' : 'list';
+    case 'POST':
+      return 'create';
+    case 'PUT':
+      return 'update';
+    case 'PATCH':
+      return 'patch';
+    case 'DELETE':
+      return r.name ? 'delete' : 'deletecollection';
+    default:
+      return method.toLowerCase();
+  }
+}
+
+function wantsTable(accept: string | undefined): boolean {
+  return !!accept && /as=Table/.test(accept) && /g=meta\.k8s\.io/.test(accept);
+}
+
+function writeOptions(query: URLSearchParams): WriteOptions {
+  const fv = query.get('fieldValidation') ?? 'Warn';
+  if (fv !== 'Strict' && fv !== 'Warn' && fv !== 'Ignore') {
+    throw badRequest(`fieldValidation must be one of "Ignore", "Warn" or "Strict", got "${fv}"`);
+  }
+  const dryRun = query.getAll('dryRun');
+  if (dryRun.some((d) => d !== 'All')) throw badRequest(`dryRun must be "All"`);
+  return { dryRun: dryRun.length > 0, fieldValidation: fv as FieldValidation, warnings: [] };
+}
+
+function includeObject(query: URLSearchParams): IncludeObject {
+  const v = query.get('includeObject') ?? 'Metadata';
+  return v === 'None' || v === 'Object' ? v : 'Metadata';
+}
+
+function asObject(value: unknown): KubeObject {
+  const obj = requireObject(value) as KubeObject;
+  if (obj.metadata !== undefined && (obj.metadata === null || typeof obj.metadata !== 'object' || Array.isArray(obj.metadata))) {
+    throw badRequest('metadata must be an object');
+  }
+  return obj;
+}
+
+function refuseServerSideApply(contentType: string | undefined): void {
+  if (mediaType(contentType) === 'application/apply-patch+yaml') {
+    throw unsupportedMediaType(
+      'server-side apply is not supported by the bramble embedded control plane: use client-side `kubectl apply` ' +
+        '(without --server-side), or a JSON merge patch (application/merge-patch+json)',
+    );
+  }
+}
+
+function applyPatch(rt: ResourceType, contentType: string | undefined, current: KubeObject, body: Buffer): KubeObject {
+  const type = mediaType(contentType);
+  if (type === 'application/merge-patch+json') return asObject(mergePatch(current, decodeBody(body, type)));
+  if (type === 'application/json-patch+json') return asObject(jsonPatch(current, decodeBody(body, type)));
+  if (type === 'application/strategic-merge-patch+json' && rt.strategicMerge) {
+    return asObject(strategicMergePatch(current, decodeBody(body, 'application/json')));
+  }
+  const accepted = rt.strategicMerge
+    ? 'application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json'
+    : 'application/json-patch+json, application/merge-patch+json';
+  throw unsupportedMediaType(`the body of the request was in an unknown format - accepted media types include: ${accepted}`);
+}
+
+export async function handleResource(
+  req: IncomingMessage,
+  res: ServerResponse,
+  r: ResourceRequest,
+  query: URLSearchParams,
+  deps: HandlerDeps,
+): Promise<number> {
+  const rt = deps.registry.find(r.group, r.version, r.resource);
+  if (!rt) throw pathNotFound();
+  if (r.subresource && (r.subresource !== 'status' || !rt.statusSubresource || !r.name)) throw pathNotFound();
+  if (!rt.namespaced && r.namespace !== undefined && r.resource !== 'namespaces') throw pathNotFound();
+  const method = req.method ?? 'GET';
+  const verb = verbOf(method, r, query);
+  if (rt.namespaced && r.namespace === undefined && !['list', 'watch', 'deletecollection'].includes(verb)) throw pathNotFound();
+  const { objects } = deps;
+  const ns = rt.namespaced ? r.namespace : undefined;
+  const accept = req.headers.accept;
+  const render = (obj: KubeObject): unknown =>
+    wantsTable(accept) ? toTable(rt, [obj], {}, includeObject(query), deps.now().getTime()) : obj;
+
+  switch (verb) {
+    case 'get': {
+      const obj = objects.get(rt, ns, r.name!);
+      sendJson(res, 200, render(obj));
+      return 200;
+    }
+    case 'list': {
+      const label = parseLabelSelector(query.get('labelSelector'));
+      const field = parseFieldSelector(query.get('fieldSelector'), rt.kind);
+      const limit = query.get('limit') ? Number(query.get('limit')) : undefined;
+      const result = objects.list(rt, ns, { label, field, limit, continueToken: query.get('continue') ?? undefined });
+      const listMeta: Record<string, unknown> = { resourceVersion: result.resourceVersion };
+      if (result.continueToken) listMeta.continue = result.continueToken;
+      if (result.remainingItemCount !== undefined) listMeta.remainingItemCount = result.remainingItemCount;
+      if (wantsTable(accept)) {
+        sendJson(res, 200, toTable(rt, result.items, listMeta, includeObject(query), deps.now().getTime()));
+      } else {
+        const apiVersion = rt.group ? `${rt.group}/${rt.version}` : rt.version;
+        sendJson(res, 200, { apiVersion, kind: rt.listKind, metadata: listMeta, items: result.items });
+      }
+      return 200;
+    }
+    case 'watch': {
+      const field = parseFieldSelector(query.get('fieldSelector'), rt.kind);
+      const byName = r.name;
+      serveWatch(req, res, {
+        rt,
+        namespace: ns,
+        label: parseLabelSelector(query.get('labelSelector')),
+        field: byName ? (o) => o.metadata.name === byName && field(o) : field,
+        resourceVersion: query.get('resourceVersion') ?? undefined,
+        allowBookmarks: query.get('allowWatchBookmarks') === 'true',
+        timeoutSeconds: query.get('timeoutSeconds') ? Number(query.get('timeoutSeconds')) : undefined,
+        render,
+      }, deps);
+      return 200;
+    }
+    case 'create': {
+      if (r.name) throw methodNotAllowed();
+      const opts = writeOptions(query);
+      const body = asObject(decodeBody(await readBody(req), req.headers['content-type']));
+      const created = objects.create(rt, ns, body, opts);
+      sendJson(res, 201, created, 'application/json', opts.warnings);
+      return 201;
+    }
+    case 'update': {
+      const opts = writeOptions(query);
+      const body = asObject(decodeBody(await readBody(req), req.headers['content-type']));
+      const updated = objects.update(rt, ns, r.name!, body, r.subresource, opts);
+      sendJson(res, 200, updated, 'application/json', opts.warnings);
+      return 200;
+    }
+    case 'patch': {
+      const opts = writeOptions(query);
+      const raw = await readBody(req);
+      refuseServerSideApply(req.headers['content-type']);
+      const current = objects.get(rt, ns, r.name!);
+      const patched = applyPatch(rt, req.headers['content-type'], current, raw);
+      const updated = objects.update(rt, ns, r.name!, patched, r.subresource, opts);
+      sendJson(res, 200, updated, 'application/json', opts.warnings);
+      return 200;
+    }
+    case 'delete': {
+      if (r.subresource) throw methodNotAllowed();
+      const raw = await readBody(req);
+      const options = raw.length > 0 ? requireObject(decodeBody(raw, req.headers['content-type'])) : {};
+      const dryRun = query.getAll('dryRun').length > 0 || (Array.isArray(options.dryRun) && options.dryRun.length > 0);
+      const preconditions = (options.preconditions ?? undefined) as { uid?: string; resourceVersion?: string } | undefined;
+      const { object, deleted } = objects.delete(rt, ns, r.name!, { dryRun, preconditions });
+      if (deleted) {
+        sendJson(res, 200, statusObject('Success', 200, undefined, undefined, {
+          name: r.name, group: rt.group || undefined, kind: rt.resource, uid: object.metadata.uid,
+        }));
+      } else {
+        sendJson(res, 200, object);
+      }
+      return 200;
+    }
+    case 'deletecollection': {
+      const label = parseLabelSelector(query.get('labelSelector'));
+      const field = parseFieldSelector(query.get('fieldSelector'), rt.kind);
+      const dryRun = query.getAll('dryRun').length > 0;
+      objects.deleteCollection(rt, ns, { label, field, dryRun });
+      sendJson(res, 200, statusObject('Success', 200, undefined, undefined));
+      return 200;
+    }
+    default:
+      throw methodNotAllowed();
+  }
+}
+
+function pathNotFound(): ApiError {
+  return new ApiError(404, 'NotFound', 'the server could not find the requested resource', {});
+}

@@ -1,0 +1,73 @@
+// The one read-only script a PiNode observe sends (as root, over `sh -s`): facts about the Pi and
+// the current state of everything the spec can ask for, as sections framed by a per-run marker.
+// Every probe tolerates its tool or file being absent (simulated Pis have no device tree, no
+// vcgencmd, no thermal zone): a missing section body simply means "unknown".
+import { shellQuote } from '../../ssh/quote.ts';
+import { markerOf } from '../shared/step-script.ts';
+
+export interface ObserveScope {
+  /** Users whose account, groups and authorized keys the spec declares. */
+  users: readonly string[];
+  /** Supplementary groups the spec declares for any user (which of them exist). */
+  groups: readonly string[];
+  /** Packages whose install state the spec declares. */
+  packages: readonly string[];
+}
+
+const factProbes: [section: string, probe: string][] = [
+  // Device-tree strings end in NUL; the parser strips it (tr may be missing on a tiny image).
+  ['model', 'cat /proc/device-tree/model'],
+  ['serial-number', 'cat /proc/device-tree/serial-number'],
+  ['cpuinfo', "grep -E '^(processor|Hardware|Revision|Serial|Model)[[:space:]]*:' /proc/cpuinfo"],
+  ['arch', 'uname -m'],
+  ['kernel', 'uname -r'],
+  ['os-release', 'cat /etc/os-release || cat /usr/lib/os-release'],
+  ['nproc', 'nproc'],
+  ['meminfo', "grep -E '^(MemTotal|MemAvailable):' /proc/meminfo"],
+  ['df-root', 'df -P -k /'],
+  ['thermal', 'cat /sys/class/thermal/thermal_zone0/temp'],
+  ['throttled', 'command -v vcgencmd >/dev/null && vcgencmd get_throttled'],
+  ['uptime', 'cat /proc/uptime'],
+  ['loadavg', 'cat /proc/loadavg'],
+  ['hostname', 'hostname || uname -n'],
+  ['etc-hostname', 'cat /etc/hostname'],
+  ['etc-hosts-127.0.1.1', "grep -E '^127\\.0\\.1\\.1[[:space:]]' /etc/hosts"],
+  ['etc-timezone', 'cat /etc/timezone'],
+  ['localtime', 'readlink /etc/localtime'],
+];
+
+function userProbes(user: string): string[] {
+  const u = shellQuote(user);
+  return [
+    `sec ${shellQuote(`user-passwd ${user}`)}; getent passwd ${u}`,
+    `sec ${shellQuote(`user-groups ${user}`)}; id -nG ${u}`,
+    // %F tells a symlink from a file: bramble refuses to write through a symlink.
+    `h=$(getent passwd ${u} | cut -d: -f6)`,
+    `sec ${shellQuote(`user-ssh ${user}`)}; [ -n "$h" ] && stat -c '%n|%F|%a|%U' "$h/.ssh" "$h/.ssh/authorized_keys"`,
+    `sec ${shellQuote(`user-keys ${user}`)}; [ -n "$h" ] && [ -f "$h/.ssh/authorized_keys" ] && [ ! -L "$h/.ssh/authorized_keys" ] && cat "$h/.ssh/authorized_keys"`,
+  ];
+}
+
+export function observeScript(scope: ObserveScope, nonce: string): string {
+  const packages = scope.packages.map(shellQuote).join(' ');
+  const body = [
+    ...factProbes.map(([section, probe]) => `sec ${section}; ${probe}`),
+    ...scope.users.flatMap(userProbes),
+    `sec groups${scope.groups.length ? `; getent group ${scope.groups.map(shellQuote).join(' ')}` : ''}`,
+    `sec packages${packages ? `; dpkg-query -W -f='\${Package}\\t\${db:Status-Abbrev}\\n' ${packages}` : ''}`,
+    'sec end',
+  ];
+  return [
+    'LC_ALL=C; export LC_ALL',
+    `M=${shellQuote(markerOf(nonce))}`,
+    // The leading newline keeps a marker on its own line after output without a final newline.
+    `sec() { printf '\\n%s %s\\n' "$M" "$1"; }`,
+    // One function read whole before it runs (the script arrives on stdin); probes' own stderr
+    // is noise about absent tools, so it is dropped.
+    'main() {',
+    ...body.map((line) => `  ${line}`),
+    '}',
+    'main </dev/null 2>/dev/null',
+    '',
+  ].join('\n');
+}

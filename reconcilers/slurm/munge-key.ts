@@ -1,0 +1,45 @@
+// The cluster's munge key comes from a Secret. When the Secret does not exist bramble creates it
+// with a random key; the reconciler contract has no write capability yet, so creation goes
+// through this small interface that the controller may pass beside the ReconcileContext.
+import { randomBytes } from 'node:crypto';
+import type { ClusterView } from '../contract.ts';
+
+export const mungeKeyField = 'munge.key';
+
+/** 1024 bits, what `mungekey` creates by default; munged accepts 32 to 1024 bytes. */
+export const mungeKeyBytes = 128;
+
+export interface SecretCreator {
+  /** Creates an Opaque Secret; 'exists' when someone created it first (not an error). */
+  createSecret(namespace: string, name: string, data: Record<string, Buffer>): Promise<'created' | 'exists'>;
+}
+
+export type MungeKeyOutcome =
+  | { ok: true; key: Buffer; created: boolean }
+  | { ok: false; reason: 'MungeKeySecretInvalid' | 'MungeKeySecretMissing'; message: string };
+
+export async function mungeKeyFor(
+  view: ClusterView,
+  creator: SecretCreator | undefined,
+  namespace: string,
+  name: string,
+): Promise<MungeKeyOutcome> {
+  const secret = view.getSecret(namespace, name);
+  if (secret) {
+    const key = secret.data[mungeKeyField];
+    if (!key || key.length < 32 || key.length > 1024) {
+      return { ok: false, reason: 'MungeKeySecretInvalid', message: `Secret ${namespace}/${name} needs a ${mungeKeyField} of 32 to 1024 bytes` };
+    }
+    return { ok: true, key, created: false };
+  }
+  if (!creator) {
+    return { ok: false, reason: 'MungeKeySecretMissing', message: `Secret ${namespace}/${name} not found and this controller cannot create Secrets` };
+  }
+  const key = randomBytes(mungeKeyBytes);
+  const result = await creator.createSecret(namespace, name, { [mungeKeyField]: key });
+  if (result === 'exists') {
+    // Someone else created it between the cache read and now: use theirs on the next reconcile.
+    return { ok: false, reason: 'MungeKeySecretMissing', message: `Secret ${namespace}/${name} was just created elsewhere; waiting for it` };
+  }
+  return { ok: true, key, created: true };
+}

@@ -1,0 +1,48 @@
+// The one read-only script a Slurm observe sends to each host (as root, over `sh -s`): what is
+// installed and running, hashes of the files bramble writes, and — on the controller — what
+// Slurm itself says. Sections are framed by a per-run marker (see ../pinode/parse-sections.ts).
+import { shellQuote } from '../../ssh/quote.ts';
+import { markerOf } from '../shared/step-script.ts';
+import { cgroupConfPath, slurmConfPath, slurmdDefaultsPath } from './slurm-conf.ts';
+
+export const slurmPackages = ['munge', 'slurm-client', 'slurmctld', 'slurmd'] as const;
+export const mungeKeyPath = '/etc/munge/munge.key';
+export const ctldStampPath = '/var/lib/slurm/bramble-slurmctld.applied';
+export const slurmdStampPath = '/var/lib/slurm/bramble-slurmd.applied';
+export const managedFiles = [slurmConfPath, cgroupConfPath, slurmdDefaultsPath] as const;
+
+/** Every Slurm client call is bounded: a silent slurmctld must not hold the observe. */
+const slurmCall = (command: string) => `command -v scontrol >/dev/null && timeout 20 ${command}`;
+
+const hostProbes: [section: string, probe: string][] = [
+  ['hostname', 'hostname -s || uname -n'],
+  ['cgroupfs', 'stat -fc %T /sys/fs/cgroup'],
+  ['packages', `dpkg-query -W -f='\${Package}\\t\${db:Status-Abbrev}\\n' ${slurmPackages.join(' ')}`],
+  ['munge-key', `[ -f ${mungeKeyPath} ] && stat -c '%U %G %a' ${mungeKeyPath} && sha256sum < ${mungeKeyPath}`],
+  ['files', `for f in ${managedFiles.join(' ')}; do [ -f "$f" ] && printf '%s %s\\n' "$f" "$(sha256sum < "$f" | cut -d ' ' -f 1)"; done`],
+  ['services', `for s in munge slurmd slurmctld; do printf '%s %s %s\\n' "$s" "$(systemctl is-active "$s")" "$(systemctl is-enabled "$s")"; done`],
+  ['stamp-slurmctld', `cat ${ctldStampPath}`],
+  ['stamp-slurmd', `cat ${slurmdStampPath}`],
+];
+
+const controllerProbes: [section: string, probe: string][] = [
+  ['deployed-nodes', `grep '^NodeName=' ${slurmConfPath}`],
+  ['ping', slurmCall('scontrol ping')],
+  ['nodes', slurmCall('scontrol show node -o')],
+  ['partitions', slurmCall("sinfo -h -o '%R|%a'")],
+  ['jobs', slurmCall("squeue -h -o '%i|%P|%T|%N'")],
+];
+
+export function slurmObserveScript(isController: boolean, nonce: string): string {
+  const probes = [...hostProbes, ...(isController ? controllerProbes : []), ['end', 'true'] as [string, string]];
+  return [
+    'LC_ALL=C; export LC_ALL',
+    `M=${shellQuote(markerOf(nonce))}`,
+    `sec() { printf '\\n%s %s\\n' "$M" "$1"; }`,
+    'main() {',
+    ...probes.map(([section, probe]) => `  sec ${section}; ${probe}`),
+    '}',
+    'main </dev/null 2>/dev/null',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,223 @@
+// The reconciler against fake Pis behind the recording executor (the SSH edge): fresh install,
+// idempotence, the minimal reaction to each kind of change, drains, deletion.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createSlurmPartitionReconciler } from './reconciler.ts';
+import { lab, partition, piNode, mungeKey, RecordingSecretCreator, type Lab } from './cluster-fixture.test-support.ts';
+import type { SlurmPartition } from './types.ts';
+import { isConditionTrue, findCondition } from '../../crds/conditions.ts';
+import { mungeKeyPath } from './observe-script.ts';
+
+const reconciler = createSlurmPartitionReconciler();
+
+async function reconcile(l: Lab, p: SlurmPartition) {
+  l.view.put(p);
+  const result = await reconciler.reconcile(p, l.ctx);
+  p.status = result.status;
+  l.view.put(p);
+  return result;
+}
+
+/** Reconciles until nothing changes (at most 4 rounds), as the requeues would. */
+async function converge(l: Lab, p: SlurmPartition) {
+  for (let i = 0; i < 4; i++) {
+    l.fleet.forgetCalls();
+    const r = await reconcile(l, p);
+    if (l.fleet.mutatingCalls().length === 0) return r;
+  }
+  throw new Error(`no convergence: ${l.fleet.mutatingCalls().map((c) => `${c.host}: ${c.command.slice(0, 80)}`).join('\n')}`);
+}
+
+const restarts = (l: Lab) => l.fleet.mutatingCalls().filter((c) => /systemctl (restart|start) /.test(c.command))
+  .map((c) => `${c.host}:${/systemctl (?:restart|start) '([a-z]+)'/.exec(c.command)?.[1]}`).sort();
+
+void test('a fresh cluster gets packages, the munge key, one slurm.conf everywhere and running daemons, then Ready', async () => {
+  const l = lab();
+  const p = partition('batch', { default: true });
+  const first = await reconcile(l, p);
+  assert.equal(first.status.conditions?.find((c) => c.type === 'Ready')?.reason, 'Converging');
+  for (const name of ['pi0', 'pi1', 'pi2', 'pi3']) {
+    const h = l.fleet.host(name);
+    assert.ok(h.installed.has('munge') && h.installed.has('slurm-client'), `${name} has munge`);
+    assert.deepEqual(h.mungeKey?.owner, 'munge');
+    assert.equal(h.mungeKey?.mode, '400');
+    assert.equal(h.files.get('/etc/slurm/slurm.conf'), first.status.configHash, `${name} holds the one slurm.conf`);
+  }
+  assert.ok(l.fleet.host('pi0').installed.has('slurmctld'));
+  assert.ok(!l.fleet.host('pi0').installed.has('slurmd'), 'the controller is not selected, so no slurmd there');
+  assert.ok(l.fleet.host('pi1').installed.has('slurmd'));
+  // The munge key went over stdin, never inside a command line.
+  const keyText = mungeKey.toString('latin1');
+  for (const c of l.fleet.executor.calls) assert.ok(!c.command.includes(keyText));
+  const keyWrites = l.fleet.executor.calls.filter((c) => c.command.includes(mungeKeyPath) && c.command.includes('bramble-write'));
+  assert.equal(keyWrites.length, 4);
+
+  l.fleet.forgetCalls();
+  const second = await reconcile(l, p);
+  assert.deepEqual(l.fleet.mutatingCalls(), [], 'the second reconcile changes nothing');
+  assert.equal(l.fleet.executor.calls.length, 4, 'one observe per host');
+  assert.ok(isConditionTrue(second.status.conditions, 'Ready'), findCondition(second.status.conditions, 'Ready')?.message);
+  assert.equal(second.status.partitionState, 'UP');
+  assert.deepEqual(second.status.nodeCounts, { total: 3, idle: 3, allocated: 0, mixed: 0, drained: 0, down: 0 });
+  assert.deepEqual(second.status.nodes?.map((n) => n.name), ['pi1', 'pi2', 'pi3']);
+});
+
+void test('a partition-only change is one scontrol reconfigure and no restart', async () => {
+  const l = lab();
+  const p = partition('batch');
+  await converge(l, p);
+  l.fleet.forgetCalls();
+  p.spec.maxTime = '2:00:00';
+  p.metadata.generation = 2;
+  await reconcile(l, p);
+  const calls = l.fleet.mutatingCalls();
+  assert.deepEqual(restarts(l), [], 'no daemon restarts');
+  assert.equal(calls.filter((c) => c.command.includes('scontrol reconfigure')).length, 1);
+  assert.equal(calls.find((c) => c.command.includes('scontrol reconfigure'))?.host, 'pi0');
+  assert.equal(l.fleet.reconfigures, 1);
+  // Everything else is the new slurm.conf, once per host.
+  assert.deepEqual(calls.filter((c) => !c.command.includes('scontrol reconfigure')).map((c) => c.host).sort(), ['pi0', 'pi1', 'pi2', 'pi3']);
+});
+
+void test('a node joining restarts slurmctld and starts only the new slurmd', async () => {
+  const l = lab(3);
+  const p = partition('batch');
+  await converge(l, p);
+  const { freshHost } = await import('./fake-slurm-host.test-support.ts');
+  const pi4 = freshHost('pi4', '10.0.0.14');
+  l.fleet.hosts.set(pi4.address, pi4);
+  l.view.put(piNode('pi4', '10.0.0.14', { slurm: 'compute' }));
+  l.fleet.forgetCalls();
+  await reconcile(l, p);
+  assert.deepEqual(restarts(l), ['pi0:slurmctld', 'pi4:munge', 'pi4:slurmd']);
+  assert.equal(l.fleet.reconfigures, 0);
+  const after = await converge(l, p);
+  assert.equal(after.status.nodeCounts?.total, 4);
+});
+
+void test('an admin-drained node stays drained and is reported; Ready says why', async () => {
+  const l = lab();
+  const p = partition('batch');
+  await converge(l, p);
+  l.fleet.slurm.set('pi2', { base: 'IDLE', flags: ['DRAIN'], reason: 'fan broken, see ticket 42' });
+  for (let i = 0; i < 2; i++) {
+    l.fleet.forgetCalls();
+    const r = await reconcile(l, p);
+    assert.deepEqual(l.fleet.mutatingCalls(), [], 'nothing is sent to undrain it');
+    assert.equal(findCondition(r.status.conditions, 'Ready')?.status, 'False');
+    assert.match(findCondition(r.status.conditions, 'Ready')?.message ?? '', /pi2 is IDLE\+DRAIN: fan broken, see ticket 42 \(drained by an admin/);
+    assert.equal(r.status.nodes?.find((n) => n.name === 'pi2')?.reason, 'fan broken, see ticket 42');
+    assert.equal(r.status.nodeCounts?.drained, 1);
+  }
+});
+
+void test('a node leaving the selector is drained first and removed from slurm.conf only once idle', async () => {
+  const l = lab();
+  const p = partition('batch');
+  await converge(l, p);
+  l.fleet.slurm.set('pi3', { base: 'MIXED', flags: [], cpusAllocated: 2 });
+  l.fleet.jobs = ['7|batch|RUNNING|pi3'];
+  l.view.put(piNode('pi3', '10.0.0.13', { slurm: 'retired' }));
+
+  l.fleet.forgetCalls();
+  await reconcile(l, p);
+  const drains = l.fleet.mutatingCalls().filter((c) => c.command.includes('state=drain'));
+  assert.equal(drains.length, 1);
+  assert.match(drains[0]?.command ?? '', /scontrol update nodename='pi3' state=drain reason='bramble: left selector'/);
+  assert.equal(drains[0]?.host, 'pi0');
+  assert.match(l.fleet.confs.get('pi0') ?? 'NodeName=pi3', /NodeName=pi3 /, 'still in slurm.conf while its job runs');
+
+  // Still running: nothing more happens, it stays in the config.
+  l.fleet.forgetCalls();
+  await reconcile(l, p);
+  assert.deepEqual(l.fleet.mutatingCalls(), []);
+
+  // The job finished: the node leaves the config, slurmctld restarts, slurmd on pi3 stops.
+  l.fleet.slurm.set('pi3', { base: 'IDLE', flags: ['DRAIN'], reason: 'bramble: left selector' });
+  l.fleet.jobs = [];
+  l.fleet.forgetCalls();
+  await reconcile(l, p);
+  assert.doesNotMatch(l.fleet.confs.get('pi0') ?? '', /NodeName=pi3 /);
+  assert.deepEqual(restarts(l), ['pi0:slurmctld']);
+  assert.ok(l.fleet.mutatingCalls().some((c) => c.host === 'pi3' && c.command.includes("disable -q --now 'slurmd'")));
+  assert.equal(l.fleet.host('pi3').services.get('slurmd')?.active, false);
+  assert.ok(l.fleet.host('pi3').installed.has('slurmd'), 'packages stay');
+  const done = await converge(l, p);
+  assert.equal(done.status.nodeCounts?.total, 2);
+});
+
+void test('partitions that disagree about the controller are Stalled, naming them, and nothing is sent', async () => {
+  const l = lab();
+  l.view.put(partition('debug', { controller: 'pi1' }));
+  const r = await reconcile(l, partition('batch'));
+  assert.equal(l.fleet.executor.calls.length, 0);
+  const stalled = findCondition(r.status.conditions, 'Stalled');
+  assert.equal(stalled?.status, 'True');
+  assert.match(stalled?.message ?? '', /batch → pi0; debug → pi1/);
+});
+
+void test('a missing munge key Secret is created with a random key and announced', async () => {
+  const l = lab();
+  l.view.secrets.delete('munge');
+  const creator = new RecordingSecretCreator(l.view);
+  const withCreator = createSlurmPartitionReconciler({ secrets: creator });
+  const p = partition('batch');
+  l.view.put(p);
+  const r = await withCreator.reconcile(p, l.ctx);
+  assert.equal(creator.created.length, 1);
+  assert.equal(creator.created[0]?.data['munge.key']?.length, 128);
+  assert.ok(r.events.some((e) => e.reason === 'MungeKeyCreated'));
+  assert.ok(!JSON.stringify(r).includes(creator.created[0]?.data['munge.key']?.toString('base64') ?? 'x'));
+
+
+  const bare = lab();
+  bare.view.secrets.delete('munge');
+  const without = await createSlurmPartitionReconciler().reconcile(partition('batch'), bare.ctx);
+  assert.equal(findCondition(without.status.conditions, 'Ready')?.reason, 'MungeKeySecretMissing');
+  assert.equal(bare.fleet.executor.calls.length, 0, 'nothing is sent without a key');
+});
+
+void test('deleting a partition with others left removes only its line; the last one stops the daemons', async () => {
+  const l = lab();
+  const batch = partition('batch', { default: true });
+  const debug = partition('debug', { nodeSelector: { matchLabels: { slurm: 'compute' } } });
+  l.view.put(debug);
+  await converge(l, batch);
+  await converge(l, debug);
+  assert.match(l.fleet.confs.get('pi0') ?? '', /PartitionName=debug /);
+
+  debug.metadata.deletionTimestamp = '2026-11-25T10:00:00Z';
+  l.view.put(debug);
+  l.fleet.forgetCalls();
+  const fin = await reconciler.finalize?.(debug, l.ctx);
+  assert.equal(fin?.done, true);
+  assert.doesNotMatch(l.fleet.confs.get('pi0') ?? '', /PartitionName=debug /);
+  assert.match(l.fleet.confs.get('pi0') ?? '', /PartitionName=batch /);
+  assert.deepEqual(restarts(l), [], 'a partition-only change: reconfigure, no restart');
+  l.view.objects = l.view.objects.filter((o) => o.metadata.name !== 'debug');
+
+  batch.metadata.deletionTimestamp = '2026-11-25T10:05:00Z';
+  l.view.put(batch);
+  l.fleet.forgetCalls();
+  const last = await reconciler.finalize?.(batch, l.ctx);
+  assert.equal(last?.done, true);
+  assert.equal(l.fleet.host('pi0').services.get('slurmctld')?.active, false);
+  for (const n of ['pi1', 'pi2', 'pi3']) assert.equal(l.fleet.host(n).services.get('slurmd')?.active, false);
+  assert.ok(l.fleet.host('pi0').installed.has('slurmctld'), 'packages stay');
+  assert.ok(l.fleet.host('pi1').files.has('/etc/slurm/slurm.conf'), 'files stay');
+});
+
+void test('a failing step stops the cluster before slurmctld reloads, and says which', async () => {
+  const l = lab();
+  const p = partition('batch');
+  await converge(l, p);
+  l.fleet.failCommand = /replace_file '\/etc\/slurm\/slurm.conf'/;
+  p.spec.maxTime = '60';
+  l.fleet.forgetCalls();
+  const r = await reconcile(l, p);
+  assert.equal(l.fleet.reconfigures, 0, 'no reconfigure while a host has the old file');
+  assert.match(findCondition(r.status.conditions, 'Stalled')?.message ?? '', /step slurm-conf on pi\d failed/);
+  l.fleet.failCommand = undefined;
+  await reconcile(l, p);
+  assert.equal(l.fleet.reconfigures, 1, 'the retry finishes the job');
+});

@@ -1,0 +1,275 @@
+// The SlurmPartition reconciler. All partitions with one clusterName in a namespace are one
+// Slurm cluster, so every reconcile of any of them converges the whole cluster (idempotent:
+// the second one finds nothing to do) and reports the status of its own partition.
+//
+// SSH round trips: one observe per host (controller first: its answer says which nodes are
+// leaving), then, only when the plan is not empty, up to three apply phases per host (see
+// apply.ts). A converged cluster costs exactly one exec per host and changes nothing.
+import { createHash, randomBytes } from 'node:crypto';
+import type { FinalizeResult, ReconcileContext, ReconcileEvent, ReconcileResult, Reconciler } from '../contract.ts';
+import type { SshTarget } from '../../ssh/executor.ts';
+import { findCondition } from '../../crds/conditions.ts';
+import { retryDelayMs, type RetryPolicy } from '../shared/retry-delay.ts';
+import { sshTargetFor } from '../pinode/ssh-target.ts';
+import { reachabilityFailure } from '../pinode/ssh-failure.ts';
+import { IncompleteObserveError } from '../pinode/parse-sections.ts';
+import type { PiNode, SlurmPartition, SlurmPartitionSpec, SlurmPartitionStatus } from './types.ts';
+import { buildCluster, clusterProblems, invalidNodeNames, type ClusterModel } from './cluster.ts';
+import { renderSlurmConf, sha256 } from './slurm-conf.ts';
+import { slurmObserveScript } from './observe-script.ts';
+import { parseHostObservation, type HostObservation } from './parse-observed.ts';
+import { pendingStepsOf, planCluster, planClusterStop, planIsEmpty, type ClusterPlan } from './plan.ts';
+import { applyClusterPlan, type ClusterApplyOutcome } from './apply.ts';
+import { mungeKeyFor, type SecretCreator } from './munge-key.ts';
+import { nodeCounts, nodeStatuses, statusWith, unusableNodes, type StatusContext, type Verdict } from './status.ts';
+import { recordJobCounts } from './metrics.ts';
+
+export const slurmFinalizer = 'bramble.dev/slurm-cleanup';
+/** A healthy cluster is re-observed this often for drift. */
+export const driftCheckIntervalMs = 5 * 60_000;
+/** After a change: slurmd needs a few seconds to register before status can say Ready. */
+export const settleDelayMs = 10_000;
+/** While a leaving node or a deleted partition waits for its jobs. */
+export const jobWaitDelayMs = 30_000;
+export const retryPolicy: RetryPolicy = { minMs: 10_000, maxMs: driftCheckIntervalMs };
+export const observeTimeoutMs = 120_000;
+
+export interface SlurmReconcilerOptions {
+  /** Creates the munge key Secret when it is missing (see munge-key.ts). */
+  secrets?: SecretCreator;
+  nonce?: () => string;
+}
+
+type Status = SlurmPartitionStatus;
+
+interface Run {
+  obj: SlurmPartition;
+  ctx: ReconcileContext;
+  sctx: StatusContext;
+  events: ReconcileEvent[];
+  nonce: () => string;
+  secrets?: SecretCreator;
+}
+
+function retryAfter(run: Run, status: Status): number {
+  const since = findCondition(status.conditions, 'Ready')?.lastTransitionTime;
+  return retryDelayMs(since, run.sctx.now, retryPolicy);
+}
+
+function notReady(run: Run, reason: string, message: string, opts: { stalled?: boolean; rest?: Partial<Status> } = {}): ReconcileResult<Status> {
+  const verdict: Verdict = opts.stalled
+    ? { ready: ['False', reason, message], stalled: [reason, message] }
+    : { ready: ['False', reason, message], reconciling: [reason, message] };
+  const status = statusWith(run.sctx, verdict, opts.rest ?? {});
+  const previous = findCondition(run.obj.status?.conditions, 'Ready');
+  const events = [...run.events];
+  if (previous?.reason !== reason) events.push({ type: 'Warning', reason, message });
+  return { status, events, requeueAfterMs: retryAfter(run, status) };
+}
+
+async function observeHost(run: Run, target: SshTarget, isController: boolean): Promise<HostObservation> {
+  const nonce = run.nonce();
+  const exec = await run.ctx.executor.exec(target, 'sh -s', { asRoot: true, stdin: slurmObserveScript(isController, nonce), timeoutMs: observeTimeoutMs });
+  return parseHostObservation(exec.stdout, nonce, isController);
+}
+
+/** Observes each host once, in parallel; hosts that fail are reported, not thrown. */
+async function observeHosts(run: Run, targets: Map<string, SshTarget>, controller: string, names: Iterable<string>, into: Map<string, HostObservation>, failures: string[]) {
+  await Promise.all([...new Set(names)].filter((n) => !into.has(n)).map(async (name) => {
+    const target = targets.get(name);
+    if (!target) return;
+    try {
+      into.set(name, await observeHost(run, target, name === controller));
+    } catch (error) {
+      if (error instanceof IncompleteObserveError) failures.push(`${name}: observe script did not finish`);
+      else {
+        const failure = reachabilityFailure(error);
+        if (!failure) throw error;
+        failures.push(`${name}: ${failure.reason}: ${failure.message}`);
+      }
+    }
+  }));
+}
+
+function partitionsOfCluster(run: Run): SlurmPartition[] {
+  const { namespace } = run.obj.metadata;
+  return run.ctx.view
+    .list<SlurmPartition>('SlurmPartition', namespace)
+    .filter((p) => (p.spec.clusterName ?? 'bramble') === (run.obj.spec.clusterName ?? 'bramble'))
+    .sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1));
+}
+
+function targetsFor(run: Run, nodes: Iterable<PiNode>, failures: string[]): Map<string, SshTarget> {
+  const targets = new Map<string, SshTarget>();
+  for (const node of nodes) {
+    const t = sshTargetFor(node, run.ctx.view);
+    if (t.ok) targets.set(node.metadata.name, t.target);
+    else failures.push(`${node.metadata.name}: ${t.message}`);
+  }
+  return targets;
+}
+
+interface Converged {
+  model: ClusterModel;
+  confText: string;
+  observed: Map<string, HostObservation>;
+  outcome: ClusterApplyOutcome;
+  plan: ClusterPlan;
+  failures: string[];
+  selectedHere: string[];
+}
+
+/** Observe, plan and apply the cluster; undefined (with a result) when it cannot get that far. */
+async function converge(run: Run, mode: 'reconcile' | 'finalize'): Promise<Converged | ReconcileResult<Status>> {
+  const { obj, ctx } = run;
+  const { namespace } = obj.metadata;
+  const all = partitionsOfCluster(run);
+  const self = obj.metadata.name;
+  const live = all.filter((p) => !p.metadata.deletionTimestamp && !(mode === 'finalize' && p.metadata.name === self));
+  if (mode === 'reconcile' && !live.some((p) => p.metadata.name === self)) live.push(obj);
+  const deleting = all.filter((p) => p.metadata.deletionTimestamp || (mode === 'finalize' && p.metadata.name === self));
+
+  const problems = clusterProblems(live.length ? live : [obj]);
+  const secretNames = new Set((live.length ? live : [obj]).map((p) => p.spec.mungeKeySecretRef.name));
+  if (secretNames.size > 1) problems.push(`partitions name different munge key Secrets: ${[...secretNames].sort().join(', ')}`);
+  if (problems.length) return notReady(run, 'InvalidCluster', problems.join('; '), { stalled: true });
+
+  const reference = live[0] ?? obj;
+  const controllerName = reference.spec.controller;
+  const controllerNode = ctx.view.get<PiNode>('PiNode', namespace, controllerName);
+  if (!controllerNode) return notReady(run, 'ControllerNotFound', `PiNode ${namespace}/${controllerName} (the controller) not found`, { rest: { controller: controllerName } });
+
+  const selected = new Map<string, PiNode[]>();
+  for (const p of [...live, ...deleting]) selected.set(p.metadata.name, ctx.view.list<PiNode>('PiNode', namespace, p.spec.nodeSelector));
+  const bad = invalidNodeNames([...selected.values()].flat());
+  if (bad.length) return notReady(run, 'InvalidNodeName', `PiNode names must be DNS labels to be Slurm NodeNames: ${bad.join(', ')}`, { stalled: true });
+
+  const key = await mungeKeyFor(ctx.view, run.secrets, namespace, reference.spec.mungeKeySecretRef.name);
+  if (!key.ok) return notReady(run, key.reason, key.message, { rest: { controller: controllerName } });
+  if (key.created) run.events.push({ type: 'Normal', reason: 'MungeKeyCreated', message: `created Secret ${namespace}/${reference.spec.mungeKeySecretRef.name} with a random munge key` });
+
+  const failures: string[] = [];
+  const pinodes = new Map<string, PiNode>([[controllerName, controllerNode]]);
+  for (const list of selected.values()) for (const n of list) pinodes.set(n.metadata.name, n);
+  const targets = targetsFor(run, pinodes.values(), failures);
+  const observed = new Map<string, HostObservation>();
+  await observeHosts(run, targets, controllerName, [controllerName], observed, failures);
+  const ctl = observed.get(controllerName);
+  if (!ctl?.hostname || !ctl.controller) {
+    return notReady(run, 'ControllerUnreachable', `cannot observe the controller ${controllerName}: ${failures.join('; ') || 'no hostname reported'}`, { rest: { controller: controllerName } });
+  }
+  // Nodes Slurm knows that no partition selects any more must be observed too (to stop slurmd).
+  for (const name of [...ctl.controller.nodes.map((n) => n.name), ...ctl.controller.deployedNodes.map((n) => n.name)]) {
+    if (pinodes.has(name)) continue;
+    const node = ctx.view.get<PiNode>('PiNode', namespace, name);
+    if (node) for (const [n, t] of targetsFor(run, [node], failures)) targets.set(n, t);
+  }
+  await observeHosts(run, targets, controllerName, targets.keys(), observed, failures);
+
+  const jobs = ctl.controller.jobs;
+  const retiring = new Set(deleting.filter((p) => (jobs.get(p.metadata.name)?.running ?? 0) > 0).map((p) => p.metadata.name));
+  const inConf = [...live, ...deleting.filter((p) => retiring.has(p.metadata.name))];
+  const model = buildCluster({
+    clusterName: reference.spec.clusterName ?? 'bramble',
+    partitions: inConf,
+    retiring,
+    selected: new Map(inConf.map((p) => [p.metadata.name, selected.get(p.metadata.name) ?? []])),
+    controller: { name: controllerName, hostname: ctl.hostname, address: controllerNode.spec.address },
+    ...(ctl.controller.answers ? { running: ctl.controller.nodes } : {}),
+    deployedNodes: ctl.controller.deployedNodes,
+  });
+  const confText = renderSlurmConf(model.config);
+  const runningJobs = [...jobs.values()].reduce((sum, c) => sum + c.running, 0);
+  // The last partition is gone: stop the daemons once no job runs (never kill running jobs).
+  const plan = live.length > 0
+    ? planCluster({ model, confText, mungeKeySha256: sha256Buffer(key.key), observed })
+    : runningJobs > 0 ? { hosts: [], controller: [] } : planClusterStop(observed, controllerName);
+  let outcome: ClusterApplyOutcome = { applied: [] };
+  if (!planIsEmpty(plan)) {
+    outcome = await applyClusterPlan({ executor: ctx.executor, targets, mungeKey: key.key, nonce: run.nonce }, plan, controllerName);
+  }
+  for (const a of outcome.applied) run.events.push({ type: 'Normal', reason: a.step.eventReason, message: `${a.host}: ${a.step.description}` });
+  recordJobCounts(namespace, model.config.clusterName, jobs);
+  const selectedHere = (selected.get(self) ?? []).map((n) => n.metadata.name).sort();
+  return { model, confText, observed, outcome, plan, failures, selectedHere };
+}
+
+function sha256Buffer(b: Buffer): string {
+  return createHash('sha256').update(b).digest('hex');
+}
+
+function isResult(x: Converged | ReconcileResult<Status>): x is ReconcileResult<Status> {
+  return (x as ReconcileResult<Status>).status !== undefined;
+}
+
+function reportStatus(run: Run, c: Converged): ReconcileResult<Status> {
+  const name = run.obj.metadata.name;
+  const ctl = c.observed.get(c.model.config.controller.name)?.controller;
+  const running = ctl?.answers ? ctl.nodes : [];
+  const inPartition = new Set(c.selectedHere);
+  for (const n of running) if (n.partitions.includes(name)) inPartition.add(n.name);
+  const partitionState = ctl?.partitions.find((p) => p.name === name)?.state;
+  const rest: Partial<Status> = {
+    controller: c.model.config.controller.name,
+    configHash: sha256(c.confText),
+    nodeCounts: nodeCounts(c.selectedHere, running),
+    nodes: nodeStatuses([...inPartition], running),
+    ...(partitionState ? { partitionState } : {}),
+  };
+  const pending = pendingStepsOf(c.plan, c.model.config.controller.name);
+  if (c.outcome.failure) {
+    const f = c.outcome.failure;
+    const message = `step ${f.step} on ${f.host} failed: ${f.message}`;
+    return notReady(run, 'StepFailed', message, { stalled: true, rest: { ...rest, pendingSteps: pending.slice(0, 128) } });
+  }
+  if (c.outcome.applied.length > 0) {
+    const status = statusWith(run.sctx, { ready: ['False', 'Converging', 'changes applied; waiting for Slurm to settle'], reconciling: ['Converging', `${c.outcome.applied.length} change(s) applied`] }, rest);
+    return { status, events: run.events, requeueAfterMs: settleDelayMs };
+  }
+  const unreachable = c.failures.length ? [`unreachable: ${c.failures.join('; ')}`] : [];
+  if (!ctl?.answers) return notReady(run, 'ControllerNotAnswering', `slurmctld on ${c.model.config.controller.name} does not answer`, { rest });
+  const wantState = run.obj.spec.state ?? 'UP';
+  const problems = [
+    ...unreachable,
+    ...(partitionState === wantState ? [] : [`partition ${name} is ${partitionState ?? 'unknown to Slurm'}, wanted ${wantState}`]),
+    ...unusableNodes(c.selectedHere, ctl, c.model.waitingForFacts.filter((n) => inPartition.has(n))),
+  ];
+  const waiting = c.model.leaving.filter((l) => l.action !== 'remove');
+  if (problems.length) return notReady(run, 'NodesNotReady', problems.join('; '), { rest });
+  const status = statusWith(run.sctx, { ready: ['True', 'SlurmReady', `partition ${name} is ${partitionState}; ${c.selectedHere.length} node(s) usable`] }, rest);
+  return { status, events: run.events, requeueAfterMs: waiting.length ? jobWaitDelayMs : driftCheckIntervalMs };
+}
+
+export function createSlurmPartitionReconciler(options: SlurmReconcilerOptions = {}): Reconciler<SlurmPartitionSpec, SlurmPartitionStatus> {
+  const nonce = options.nonce ?? (() => randomBytes(8).toString('hex'));
+  const start = (obj: SlurmPartition, ctx: ReconcileContext): Run => ({
+    obj,
+    ctx,
+    sctx: { previous: obj.status, now: ctx.clock.now(), generation: obj.metadata.generation },
+    events: [],
+    nonce,
+    ...(options.secrets ? { secrets: options.secrets } : {}),
+  });
+  return {
+    kind: 'SlurmPartition',
+    finalizer: slurmFinalizer,
+    async reconcile(obj, ctx) {
+      const run = start(obj, ctx);
+      const c = await converge(run, 'reconcile');
+      return isResult(c) ? c : reportStatus(run, c);
+    },
+    async finalize(obj, ctx): Promise<FinalizeResult<Status>> {
+      const run = start(obj, ctx);
+      const c = await converge(run, 'finalize');
+      if (isResult(c)) return { ...c, done: false };
+      const result = reportStatus(run, c);
+      const name = obj.metadata.name;
+      const stillListed = c.model.config.partitions.some((p) => p.name === name);
+      const done = !c.outcome.failure && !stillListed && c.failures.length === 0;
+      if (!done) return { ...result, done, requeueAfterMs: jobWaitDelayMs };
+      return { ...result, events: [...result.events, { type: 'Normal', reason: 'PartitionRemoved', message: `partition ${name} removed from the Slurm configuration` }], done };
+    },
+  };
+}
+
+export const slurmPartitionReconciler = createSlurmPartitionReconciler();

@@ -1,0 +1,105 @@
+// Test harness for the control plane conformance suite: starts an embedded control plane
+// on a random loopback port, writes its kubeconfig to a temporary directory, and runs the
+// real kubectl against it. Everything it starts is stopped by `close()`.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startControlPlane, type ControlPlane, type ControlPlaneOptions } from '../../controlplane/index.ts';
+
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
+
+/** kubectl from $KUBECTL, else the project-local .tools/bin/kubectl, else PATH. */
+export function kubectlPath(): string {
+  if (process.env.KUBECTL) return process.env.KUBECTL;
+  const local = join(REPO_ROOT, '.tools', 'bin', 'kubectl');
+  return existsSync(local) ? local : 'kubectl';
+}
+
+export interface KubectlResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface TestControlPlane {
+  cp: ControlPlane;
+  dir: string;
+  kubeconfigPath: string;
+  kubectl(args: string[], stdin?: string): Promise<KubectlResult>;
+  close(): Promise<void>;
+}
+
+export function runKubectl(kubeconfigPath: string, args: string[], stdin?: string): Promise<KubectlResult> {
+  return new Promise((resolve) => {
+    const child = execFile(kubectlPath(), args, {
+      env: { ...process.env, KUBECONFIG: kubeconfigPath, HOME: join(kubeconfigPath, '..') },
+      timeout: 60_000,
+      maxBuffer: 16 * 1024 * 1024,
+    }, (err, stdout, stderr) => {
+      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+    if (stdin !== undefined) child.stdin?.end(stdin);
+  });
+}
+
+export async function startTestControlPlane(options: Partial<ControlPlaneOptions> = {}): Promise<TestControlPlane> {
+  const dir = mkdtempSync(join(tmpdir(), 'bramble-cp-test-'));
+  const kubeconfigPath = join(dir, 'kubeconfig');
+  let cp: ControlPlane;
+  try {
+    cp = await startControlPlane({ inMemory: true, listen: '127.0.0.1:0', ...options });
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+  writeFileSync(kubeconfigPath, cp.kubeconfig());
+  return {
+    cp,
+    dir,
+    kubeconfigPath,
+    kubectl: (args, stdin) => runKubectl(kubeconfigPath, args, stdin),
+    close: async () => {
+      await cp.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+  json(): Record<string, unknown>;
+}
+
+/** One HTTPS request to the control plane, trusting its CA. */
+export function api(
+  cp: ControlPlane,
+  method: string,
+  path: string,
+  body?: string | Buffer,
+  headers: Record<string, string> = {},
+): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const req = request(new URL(path, cp.url), {
+      method,
+      ca: cp.caCertPem,
+      headers: { Authorization: `Bearer ${cp.token}`, 'Content-Type': 'application/json', ...headers },
+    }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text, json: () => JSON.parse(text) as Record<string, unknown> });
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}

@@ -1,0 +1,89 @@
+// Reads the Dockerfile and .dockerignore so the image tests follow what the image really
+// does: which files it copies, how it installs dependencies, what it runs. Pure functions of
+// the files' text; only the instructions this project's Dockerfile uses are understood.
+export interface Instruction {
+  keyword: string;
+  /** Text after the keyword, continuation lines joined. */
+  args: string;
+}
+
+export interface Stage {
+  from: string;
+  name?: string;
+  instructions: Instruction[];
+}
+
+export function parseDockerfile(text: string): Stage[] {
+  const joined = text.replace(/\\\r?\n/g, ' ');
+  const stages: Stage[] = [];
+  for (const raw of joined.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const m = /^([A-Za-z]+)\s+(.*)$/.exec(line);
+    if (!m) throw new Error(`cannot read Dockerfile line: ${line}`);
+    const keyword = m[1]!.toUpperCase();
+    const args = m[2]!.replace(/\s+/g, ' ').trim();
+    if (keyword === 'FROM') {
+      const f = /^(?:--platform=\S+\s+)?(\S+)(?:\s+AS\s+(\S+))?$/i.exec(args);
+      if (!f) throw new Error(`cannot read FROM ${args}`);
+      stages.push({ from: f[1]!, ...(f[2] ? { name: f[2] } : {}), instructions: [] });
+      continue;
+    }
+    const stage = stages.at(-1);
+    if (!stage) throw new Error(`${keyword} before FROM`);
+    stage.instructions.push({ keyword, args });
+  }
+  return stages;
+}
+
+export interface Copy {
+  from?: string;
+  sources: string[];
+  dest: string;
+}
+
+export function copies(stage: Stage): Copy[] {
+  return stage.instructions.filter((i) => i.keyword === 'COPY').map((i) => {
+    const words = i.args.split(' ');
+    let from: string | undefined;
+    while (words[0]?.startsWith('--')) {
+      const flag = words.shift()!;
+      if (flag.startsWith('--from=')) from = flag.slice('--from='.length);
+    }
+    const dest = words.pop();
+    if (!dest || words.length === 0) throw new Error(`cannot read COPY ${i.args}`);
+    return { ...(from ? { from } : {}), sources: words, dest };
+  });
+}
+
+/** The exec-form ENTRYPOINT of a stage, e.g. ["node", "bin/bramble.js", "run"]. */
+export function entrypoint(stage: Stage): string[] {
+  const e = stage.instructions.filter((i) => i.keyword === 'ENTRYPOINT').at(-1);
+  if (!e) throw new Error('no ENTRYPOINT');
+  const parsed = JSON.parse(e.args) as unknown;
+  if (!Array.isArray(parsed) || !parsed.every((x) => typeof x === 'string')) throw new Error('ENTRYPOINT must be exec form');
+  return parsed as string[];
+}
+
+/** The `npm ...` commands a stage's RUN instructions contain, split into argv. */
+export function npmCommands(stage: Stage): string[][] {
+  return stage.instructions
+    .filter((i) => i.keyword === 'RUN')
+    .flatMap((i) => i.args.split('&&').map((part) => part.trim()))
+    .filter((cmd) => cmd.startsWith('npm '))
+    .map((cmd) => cmd.split(' '));
+}
+
+/** A .dockerignore matcher for the patterns Docker documents: *, ?, **, and directory prefixes. */
+export function dockerignore(text: string): (relativePath: string) => boolean {
+  const patterns = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+  if (patterns.some((p) => p.startsWith('!'))) throw new Error('negated .dockerignore patterns are not supported here');
+  const regexes = patterns.map((p) => {
+    const body = p.replace(/^\/+|\/+$/g, '').split('/').map((part) => {
+      if (part === '**') return '(?:.*)';
+      return part.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]');
+    }).join('/').replace(/\(\?:\.\*\)\//g, '(?:.*/)?');
+    return new RegExp(`^${body}(?:/.*)?$`);
+  });
+  return (relativePath) => regexes.some((r) => r.test(relativePath));
+}

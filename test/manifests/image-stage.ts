@@ -1,0 +1,63 @@
+// Builds, without Docker, the directory the image's final stage would contain: the deps
+// stage's `npm ci --omit=dev` on the files it copies, then the final stage's COPY sources
+// (minus .dockerignore). The install is cached by the hash of its inputs (package files,
+// Node version, platform), since it compiles better-sqlite3 and takes minutes on this machine;
+// the sources are copied fresh every time.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { copies, dockerignore, entrypoint, npmCommands, parseDockerfile } from './dockerfile.ts';
+import { repoPath, repoRoot } from './tools.ts';
+
+export interface ImageStage {
+  dir: string;
+  entrypoint: string[];
+  /** Whether `npm ci` ran now (false: reused a cached install of the same inputs). */
+  installed: boolean;
+  installMs: number;
+}
+
+const installMarker = '.bramble-image-install-done';
+
+export function stageImage(): ImageStage {
+  const stages = parseDockerfile(readFileSync(repoPath('Dockerfile'), 'utf8'));
+  const final = stages.at(-1)!;
+  const deps = stages.find((s) => copies(final).some((c) => c.from && c.from === s.name && c.sources.some((src) => src.endsWith('node_modules'))));
+  if (!deps) throw new Error('no stage provides node_modules to the final stage');
+  const ignored = dockerignore(readFileSync(repoPath('.dockerignore'), 'utf8'));
+  const depFiles = copies(deps).filter((c) => !c.from).flatMap((c) => c.sources);
+  const install = npmCommands(deps).find((c) => c[1] === 'ci');
+  if (!install) throw new Error('the deps stage runs no npm ci');
+
+  const hash = createHash('sha256');
+  for (const f of depFiles) hash.update(f).update(readFileSync(repoPath(f)));
+  hash.update(install.join(' ')).update(process.version).update(process.arch);
+  const dir = join(tmpdir(), `bramble-image-${hash.digest('hex').slice(0, 16)}`);
+
+  let installed = false;
+  let installMs = 0;
+  if (!existsSync(join(dir, 'node_modules', installMarker))) {
+    // Installs for older package files are never used again.
+    for (const old of readdirSync(tmpdir()).filter((n) => /^bramble-image-[0-9a-f]{16}$/.test(n))) rmSync(join(tmpdir(), old), { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    for (const f of depFiles) cpSync(repoPath(f), join(dir, f));
+    const started = Date.now();
+    const res = spawnSync(install[0]!, install.slice(1), { cwd: dir, encoding: 'utf8', timeout: 15 * 60_000, maxBuffer: 64 * 1024 * 1024 });
+    installMs = Date.now() - started;
+    if (res.error || res.status !== 0) throw new Error(`${install.join(' ')} failed: ${res.error?.message ?? ''}\n${res.stdout}\n${res.stderr}`);
+    writeFileSync(join(dir, 'node_modules', installMarker), `${install.join(' ')}\n`);
+    installed = true;
+  }
+  // The final stage has node_modules from the deps stage and nothing else of it.
+  for (const name of readdirSync(dir)) if (name !== 'node_modules') rmSync(join(dir, name), { recursive: true, force: true });
+  for (const c of copies(final).filter((x) => !x.from)) {
+    for (const src of c.sources) {
+      const from = repoPath(src);
+      const to = c.dest.endsWith('/') && !statSync(from).isDirectory() ? join(dir, c.dest, src) : join(dir, c.dest);
+      cpSync(from, to, { recursive: true, filter: (path) => !ignored(relative(repoRoot, path)) || path === from });
+    }
+  }
+  return { dir, entrypoint: entrypoint(final), installed, installMs };
+}

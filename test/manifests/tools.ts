@@ -1,0 +1,49 @@
+// Where the manifest tests find the repository and the command-line tools they drive. A
+// missing tool fails the test with the name of the setup script that installs it.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+export function repoPath(...parts: string[]): string {
+  return join(repoRoot, ...parts);
+}
+
+function onPath(command: string): boolean {
+  return spawnSync(command, ['--help'], { stdio: 'ignore' }).error === undefined;
+}
+
+/** kubectl from KUBECTL, then .tools/bin/kubectl, then PATH. */
+export function kubectlPath(): string {
+  if (process.env.KUBECTL) return process.env.KUBECTL;
+  const local = repoPath('.tools', 'bin', 'kubectl');
+  if (existsSync(local)) return local;
+  if (onPath('kubectl')) return 'kubectl';
+  throw new Error('kubectl not found: set KUBECTL, put it in .tools/bin, or install it on PATH');
+}
+
+export function requireTool(command: string, installedBy: string): string {
+  if (!onPath(command)) throw new Error(`${command} not found; run ${installedBy} (as root)`);
+  return command;
+}
+
+export interface RunResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a command to completion with a timeout; never throws on a non-zero exit. */
+export function run(command: string, args: string[], options: { cwd?: string; input?: string; timeoutMs?: number } = {}): RunResult {
+  const res = spawnSync(command, args, {
+    cwd: options.cwd,
+    input: options.input,
+    encoding: 'utf8',
+    timeout: options.timeoutMs ?? 60_000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (res.error) throw res.error;
+  return { status: res.status, stdout: res.stdout, stderr: res.stderr };
+}
