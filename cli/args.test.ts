@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseFlags } from './args.ts';
+import { parseFlags, splitFlags } from './args.ts';
 
 const spec = { 'data-dir': 'string', 'in-memory': 'boolean' } as const;
 
@@ -13,4 +13,13 @@ void test('unknown flags and missing values are errors', () => {
   assert.throws(() => parseFlags(['--datadir', '/x'], spec), /unknown flag --datadir/);
   assert.throws(() => parseFlags(['--data-dir'], spec), /needs a value/);
   assert.throws(() => parseFlags(['stray'], spec), /unexpected argument/);
+});
+
+void test('splitFlags keeps its own flags and passes the rest on, values attached', () => {
+  const { own, rest } = splitFlags(
+    ['--data-dir', '/d', '--kubeconfig', 'k.yaml', '--in-memory', '--leader-elect', '--metrics-bind-address=127.0.0.1:0'],
+    spec,
+  );
+  assert.deepEqual(own, { 'data-dir': '/d', 'in-memory': true });
+  assert.deepEqual(rest, ['--kubeconfig', 'k.yaml', '--leader-elect', '--metrics-bind-address=127.0.0.1:0']);
 });

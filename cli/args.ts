@@ -27,3 +27,21 @@ export function parseFlags(argv: string[], spec: FlagSpec): Flags {
   }
   return out;
 }
+
+/**
+ * Splits argv into the flags `spec` knows (parsed) and everything else, passed on untouched
+ * (`--x value` pairs stay together) for another parser.
+ */
+export function splitFlags(argv: string[], spec: FlagSpec): { own: Flags; rest: string[] } {
+  const mine: string[] = [];
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const m = /^--([a-z0-9-]+)(=.*)?$/.exec(arg);
+    const target = m && spec[m[1]!] ? mine : rest;
+    target.push(arg);
+    const takesValue = m && m[2] === undefined && (spec[m[1]!] ? spec[m[1]!] === 'string' : !argv[i + 1]?.startsWith('--'));
+    if (takesValue && argv[i + 1] !== undefined) target.push(argv[++i]!);
+  }
+  return { own: parseFlags(mine, spec), rest };
+}

@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { startControlPlane, type ControlPlane } from '../controlplane/index.ts';
 import { parseFlags, type Flags, type FlagSpec } from './args.ts';
+import { stopOnSignals } from '../controllers/signals.ts';
 
 export const CONTROLPLANE_USAGE = `Usage: bramble controlplane [--data-dir DIR] [--listen 127.0.0.1:PORT] [--kubeconfig-out FILE] [--in-memory]
   --data-dir DIR          where state.db, the token and certificates live (default ~/.bramble)
@@ -14,18 +15,6 @@ export const CONTROLPLANE_USAGE = `Usage: bramble controlplane [--data-dir DIR] 
 
 export function defaultDataDir(): string {
   return join(homedir(), '.bramble');
-}
-
-/** Stops the control plane on SIGINT/SIGTERM so the database is closed cleanly. */
-export function stopOnSignals(stop: () => Promise<void>): void {
-  const onSignal = () => {
-    stop().then(() => process.exit(0), (err: unknown) => {
-      process.stderr.write(`bramble: stopping failed: ${String(err)}\n`);
-      process.exit(1);
-    });
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
 }
 
 export const CONTROLPLANE_FLAGS = {
@@ -49,6 +38,7 @@ export async function startFromFlags(flags: Flags): Promise<{ cp: ControlPlane; 
 
 export async function controlplaneCommand(argv: string[]): Promise<void> {
   const { cp, kubeconfigPath } = await startFromFlags(parseFlags(argv, CONTROLPLANE_FLAGS));
+  // Stop on SIGINT/SIGTERM so the database is closed cleanly.
   stopOnSignals(() => cp.stop());
   process.stdout.write(`bramble control plane serving at ${cp.url}\n`);
   if (kubeconfigPath) process.stdout.write(`export KUBECONFIG=${kubeconfigPath}\n`);

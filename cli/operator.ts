@@ -53,6 +53,8 @@ export async function startBrambleOperator(options: StartOperatorOptions): Promi
     registry,
     executor,
     controllers: operatorControllers(),
+    // The caller stops the SSH executor (and any control plane) too, so it owns the signals.
+    handleSignals: false,
     ...options.tuning,
   });
   registerSampleGauges(registry, piNodeFamilies, () =>

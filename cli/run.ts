@@ -2,13 +2,19 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { installCrds, readCrdDocuments, type ControlPlane } from '../controlplane/index.ts';
-import { parseFlags } from './args.ts';
-import { CONTROLPLANE_FLAGS, startFromFlags, stopOnSignals } from './controlplane.ts';
+import { KubeConfig } from '@kubernetes/client-node';
+import { splitFlags } from './args.ts';
+import { startBrambleOperator } from './operator.ts';
+import { flagUsage } from '../controllers/operator-main.ts';
+import { CONTROLPLANE_FLAGS, startFromFlags } from './controlplane.ts';
+import { stopOnSignals } from '../controllers/signals.ts';
 
-export const RUN_USAGE = `Usage: bramble run [--kubeconfig FILE] [--data-dir DIR] [--listen HOST:PORT] [--kubeconfig-out FILE] [--in-memory]
+export const RUN_USAGE = `Usage: bramble run [control plane flags] [operator flags]
   With no --kubeconfig, no KUBECONFIG and no in-cluster service account, starts the embedded
-  control plane (in ~/.bramble or --data-dir), installs the CRDs and prints the line to use it.
-`;
+  control plane (in ~/.bramble or --data-dir), installs the CRDs, starts the operator on it and
+  prints the line to use it. Control plane flags: --data-dir, --listen, --kubeconfig-out,
+  --in-memory (see below). Operator flags:
+${flagUsage}`;
 
 const CRD_DIR = fileURLToPath(new URL('../crds/', import.meta.url));
 const IN_CLUSTER_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
@@ -22,28 +28,40 @@ export function configuredCluster(flags: { kubeconfig?: string }, env: NodeJS.Pr
 }
 
 /**
- * Where the operator starts: informers, work queues and reconcilers (`controllers/`) are
- * wired here once they exist. Until then the control plane runs on its own.
+ * Starts the operator (informers, work queues, reconcilers, SSH; see `operator.ts`) against
+ * the embedded control plane, or against the cluster its own flags or environment name.
  */
-export async function startOperator(target: { kubeconfig?: string; embedded?: ControlPlane }): Promise<{ stop(): Promise<void> }> {
-  void target;
-  return { stop: async () => {} };
+export async function startOperator(operatorArgv: string[], embedded?: ControlPlane): Promise<{ stop(): Promise<void> }> {
+  let kubeConfig: KubeConfig | undefined;
+  if (embedded) {
+    kubeConfig = new KubeConfig();
+    kubeConfig.loadFromString(embedded.kubeconfig());
+  }
+  return startBrambleOperator({ argv: operatorArgv, kubeConfig });
+}
+
+function flagValue(argv: string[], name: string): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === `--${name}`) return argv[i + 1];
+    if (argv[i]!.startsWith(`--${name}=`)) return argv[i]!.slice(name.length + 3);
+  }
+  return undefined;
 }
 
 export async function runCommand(argv: string[]): Promise<void> {
-  const flags = parseFlags(argv, { ...CONTROLPLANE_FLAGS, kubeconfig: 'string' });
-  const kubeconfig = flags.kubeconfig === undefined ? undefined : String(flags.kubeconfig);
-  const existing = configuredCluster({ kubeconfig }, process.env, existsSync(IN_CLUSTER_TOKEN));
+  // Control-plane flags are ours; every other flag is the operator's (see `bramble help`).
+  const { own: flags, rest: operatorArgv } = splitFlags(argv, CONTROLPLANE_FLAGS);
+  const existing = configuredCluster({ kubeconfig: flagValue(operatorArgv, 'kubeconfig') }, process.env, existsSync(IN_CLUSTER_TOKEN));
   if (existing) {
-    process.stdout.write(`bramble: using the cluster from ${existing}\n`);
-    const operator = await startOperator({ kubeconfig: kubeconfig ?? process.env.KUBECONFIG });
+    process.stderr.write(`bramble: using the cluster from ${existing}\n`);
+    const operator = await startOperator(operatorArgv);
     stopOnSignals(() => operator.stop());
     return;
   }
   const { cp, kubeconfigPath } = await startFromFlags(flags);
   const crds = existsSync(CRD_DIR) ? readCrdDocuments(CRD_DIR) : [];
   const installed = await installCrds(cp, crds);
-  const operator = await startOperator({ embedded: cp });
+  const operator = await startOperator(operatorArgv, cp);
   stopOnSignals(async () => {
     await operator.stop();
     await cp.stop();

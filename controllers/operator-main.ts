@@ -11,13 +11,15 @@ export interface RunOperatorOptions
   argv: readonly string[];
   /** Used when no --kubeconfig is given (e.g. the embedded control plane's); else the defaults. */
   kubeConfig?: ManagerOptions['kubeConfig'];
+  /** Stop on SIGTERM/SIGINT (default). Off when the caller owns more to stop than the manager. */
+  handleSignals?: boolean;
 }
 
 export { flagUsage, FlagError };
 
 /** Parses the operator flags and runs the manager until SIGTERM/SIGINT. Throws FlagError on bad flags. */
 export async function runOperator(options: RunOperatorOptions): Promise<Manager> {
-  const { argv, kubeConfig, ...rest } = options;
+  const { argv, kubeConfig, handleSignals = true, ...rest } = options;
   const flags = parseManagerFlags(argv);
   const log = createLogger({ level: flags.logLevel });
   const manager = await startManager({
@@ -31,7 +33,7 @@ export async function runOperator(options: RunOperatorOptions): Promise<Manager>
     healthProbeBindAddress: flags.healthProbeBindAddress,
     log,
   });
-  stopOnSignals(manager, log);
+  if (handleSignals) stopOnSignals(() => manager.stop(), log);
   log.info('operator running', {
     identity: manager.identity,
     namespace: flags.namespace ?? '(all)',

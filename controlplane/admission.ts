@@ -96,5 +96,6 @@ export function admit(rt: ResourceType, obj: KubeObject, validator: SchemaValida
     causes.push(...structuralCauses(obj, validator));
   }
   if (rt.validate) causes.push(...rt.validate(obj));
+  if (rt.validateUpdate && options.oldObject) causes.push(...rt.validateUpdate(obj, options.oldObject));
   if (causes.length > 0) throw invalid(rt, name, causes);
 }

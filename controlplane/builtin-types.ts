@@ -2,7 +2,7 @@
 // them that a schema alone would not (Secret data encoding, Lease MicroTime).
 import { badRequest } from './errors.ts';
 import { coreToEventsV1, eventsV1ToCore } from './event-conversion.ts';
-import type { KubeObject, ResourceType } from './types.ts';
+import type { FieldCause, KubeObject, ResourceType } from './types.ts';
 
 type Partial = Pick<ResourceType, 'group' | 'version' | 'resource' | 'kind' | 'namespaced'> &
   Omit<globalThis.Partial<ResourceType>, 'group' | 'version' | 'resource' | 'kind' | 'namespaced'>;
@@ -41,6 +41,20 @@ function prepareSecret(obj: KubeObject): void {
   if (!obj.type) obj.type = 'Opaque';
 }
 
+/** ConfigMaps and Secrets marked immutable keep their data and stay immutable. */
+function immutableData(fields: string[]) {
+  return (obj: KubeObject, old: KubeObject): FieldCause[] => {
+    if (old.immutable !== true) return [];
+    const forbidden = (field: string): FieldCause => ({
+      reason: 'FieldValueForbidden', field, message: 'Forbidden: field is immutable when `immutable` is set',
+    });
+    const out: FieldCause[] = [];
+    if (obj.immutable !== true) out.push(forbidden('immutable'));
+    for (const f of fields) if (JSON.stringify(obj[f] ?? {}) !== JSON.stringify(old[f] ?? {})) out.push(forbidden(f));
+    return out;
+  };
+}
+
 // metav1.MicroTime only parses RFC 3339 with exactly six fractional digits.
 const MICRO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}(Z|[+-]\d{2}:\d{2})$/;
 
@@ -69,8 +83,8 @@ function prepareNamespace(obj: KubeObject): void {
 export function builtinTypes(): ResourceType[] {
   return [
     builtin({ group: '', version: 'v1', resource: 'namespaces', kind: 'Namespace', namespaced: false, shortNames: ['ns'], statusSubresource: true, nameRule: 'label', prepare: prepareNamespace }),
-    builtin({ group: '', version: 'v1', resource: 'secrets', kind: 'Secret', namespaced: true, prepare: prepareSecret }),
-    builtin({ group: '', version: 'v1', resource: 'configmaps', kind: 'ConfigMap', namespaced: true, shortNames: ['cm'] }),
+    builtin({ group: '', version: 'v1', resource: 'secrets', kind: 'Secret', namespaced: true, prepare: prepareSecret, validateUpdate: immutableData(['data']) }),
+    builtin({ group: '', version: 'v1', resource: 'configmaps', kind: 'ConfigMap', namespaced: true, shortNames: ['cm'], validateUpdate: immutableData(['data', 'binaryData']) }),
     builtin({ group: '', version: 'v1', resource: 'events', kind: 'Event', namespaced: true, shortNames: ['ev'] }),
     builtin({
       group: 'events.k8s.io', version: 'v1', resource: 'events', kind: 'Event', namespaced: true, shortNames: ['ev'],

@@ -88,11 +88,23 @@ void test('label keys and values follow the Kubernetes rules (422 naming metadat
   const { objects, rt } = await setup();
   const cms = rt('', 'configmaps');
   objects.create(cms, 'default', cm('ok', { metadata: { name: 'ok', labels: { 'bramble.dev/role': 'worker', tier: '' } } }), opts());
-  for (const labels of [{ 'bad key': 'x' }, { role: 'has space' }, { 'UPPER.example/x': 'y' }, { ['x'.repeat(64)]: 'y' }]) {
+  const bad: Record<string, string>[] = [{ 'bad key': 'x' }, { role: 'has space' }, { 'UPPER.example/x': 'y' }, { ['x'.repeat(64)]: 'y' }];
+  for (const labels of bad) {
     assert.throws(
       () => objects.create(cms, 'default', cm('bad', { metadata: { name: 'bad', labels } }), opts()),
       (e: unknown) => e instanceof ApiError && e.code === 422 && /metadata\.labels/.test(e.message),
       JSON.stringify(labels),
     );
   }
+});
+
+void test('an immutable ConfigMap keeps its data, and stays immutable', async () => {
+  const { objects, rt } = await setup();
+  const cms = rt('', 'configmaps');
+  objects.create(cms, 'default', cm('frozen', { immutable: true }), opts());
+  const current = objects.get(cms, 'default', 'frozen');
+  assert.throws(() => objects.update(cms, 'default', 'frozen', { ...current, data: { a: '2' } }, undefined, opts()), code(422));
+  assert.throws(() => objects.update(cms, 'default', 'frozen', { ...current, immutable: false }, undefined, opts()), code(422));
+  const labelled = objects.update(cms, 'default', 'frozen', { ...current, metadata: { ...current.metadata, labels: { ok: 'yes' } } }, undefined, opts());
+  assert.deepEqual(labelled.metadata.labels, { ok: 'yes' });
 });

@@ -71,6 +71,8 @@ export interface ResourceType {
   prepare?: (obj: KubeObject) => void;
   /** Checks beyond the schema that Kubernetes makes for a built-in type. */
   validate?: (obj: KubeObject) => FieldCause[];
+  /** Checks that compare an update with the stored object (immutable fields). */
+  validateUpdate?: (obj: KubeObject, old: KubeObject) => FieldCause[];
 }
 
 export interface FieldCause {

@@ -128,8 +128,10 @@ export class Connection {
           },
         });
       } catch (err) {
-        // ssh2 parses the private key synchronously; the message never contains the key.
-        fail(new InvalidCredentialsError(endpoint, `private key for ${endpoint} is not usable: ${(err as Error).message}`));
+        // ssh2 parses the private key synchronously, before any socket is opened. Its message is
+        // not passed on: for a damaged key it quotes bytes of the key.
+        void err;
+        fail(new InvalidCredentialsError(endpoint, `private key for ${endpoint} is not a usable OpenSSH or PEM private key`));
       }
     });
   }

@@ -11,6 +11,7 @@ import type { ClusterView, ReconcileContext } from '../contract.ts';
 import { canUseNamespaceSandbox, startNamespaceSandbox, type NamespaceSandbox } from '../shared/namespace-sandbox.test-support.ts';
 import { piNodeReconciler } from './reconciler.ts';
 import type { PiNode, PiNodeSpec, PiNodeStatus } from './pinode-types.ts';
+import { testPrivateKey } from '../../ssh/test-key.test-support.ts';
 
 const skip = canUseNamespaceSandbox() ? false : 'needs root (mount and UTS namespaces)';
 let sandbox: NamespaceSandbox;
@@ -38,7 +39,7 @@ function node(spec: Partial<PiNodeSpec>, status?: PiNodeStatus): PiNode {
 
 function ctx(now: Date): ReconcileContext {
   const view: ClusterView = {
-    getSecret: () => ({ type: 'kubernetes.io/ssh-auth', data: { 'ssh-privatekey': Buffer.from('not-used-by-the-local-executor') } }),
+    getSecret: () => ({ type: 'kubernetes.io/ssh-auth', data: { 'ssh-privatekey': Buffer.from(testPrivateKey) } }),
     list: () => [],
     get: () => undefined,
   };

@@ -6,6 +6,7 @@ import type { ExecResult, Executor } from '../../ssh/executor.ts';
 import { RecordingExecutor, type RecordedCall } from '../../ssh/recording-executor.ts';
 import type { ClusterView, ReconcileContext, SecretView } from '../contract.ts';
 import type { PiNode, PiNodeSpec, PiNodeStatus } from './pinode-types.ts';
+import { testPrivateKey } from '../../ssh/test-key.test-support.ts';
 
 export interface FakeUser {
   groups: string[];
@@ -21,7 +22,7 @@ export interface FakeState {
 }
 
 export const fakeHostKey = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakePiHostKeyForReconcilerTests';
-export const privateKey = '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2\n-----END OPENSSH PRIVATE KEY-----\n';
+export const privateKey = testPrivateKey;
 
 /** A Pi behind the recording executor: it answers the scripts the reconciler sends from `state`. */
 export class FakePi {

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ClusterView, SecretView } from '../contract.ts';
 import { sshTargetFor } from './ssh-target.ts';
+import { testPrivateKey } from '../../ssh/test-key.test-support.ts';
 import type { PiNode, PiNodeSpec, PiNodeStatus } from './pinode-types.ts';
 
 const key = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPinnedPinnedPinned';
@@ -20,11 +21,11 @@ function node(ssh: Partial<PiNodeSpec['ssh']>, status?: PiNodeStatus): PiNode {
   };
 }
 
-const secret: SecretView = { type: 'kubernetes.io/ssh-auth', data: { 'ssh-privatekey': Buffer.from('PRIVATE') } };
+const secret: SecretView = { type: 'kubernetes.io/ssh-auth', data: { 'ssh-privatekey': Buffer.from(testPrivateKey) } };
 
 void test('Pinned uses the key from the spec; address, port, user and key come through', () => {
   const out = sshTargetFor(node({ hostKey: key }), view(secret));
-  assert.deepEqual(out, { ok: true, target: { host: 'pi1.lan', port: 2222, user: 'admin', privateKey: 'PRIVATE', hostKey: { policy: 'Pinned', key } } });
+  assert.deepEqual(out, { ok: true, target: { host: 'pi1.lan', port: 2222, user: 'admin', privateKey: testPrivateKey, hostKey: { policy: 'Pinned', key } } });
 });
 
 void test('Pinned without a key is refused before any connection', () => {
@@ -45,4 +46,11 @@ void test('the Secret is looked up in the PiNode namespace and must hold ssh-pri
   assert.deepEqual(missing.ok ? undefined : [missing.reason, missing.message], ['SecretNotFound', 'Secret lab/pi-key not found']);
   const empty = sshTargetFor(node({ hostKey: key }), view({ data: { 'ssh-privatekey': Buffer.from('  \n') } }));
   assert.equal(!empty.ok && empty.reason, 'SecretInvalid');
+});
+
+void test('a placeholder or damaged key is refused before any connection, without quoting it', () => {
+  const placeholder = '-----BEGIN OPENSSH PRIVATE KEY-----\nPLACEHOLDER-replace-me\n-----END OPENSSH PRIVATE KEY-----\n';
+  const out = sshTargetFor(node({ hostKey: key }), view({ data: { 'ssh-privatekey': Buffer.from(placeholder) } }));
+  assert.equal(!out.ok && out.reason, 'SecretInvalid');
+  assert.equal(!out.ok && out.message, 'Secret lab/pi-key: ssh-privatekey is not an OpenSSH or PEM private key');
 });

@@ -1,6 +1,7 @@
 // Where and how to reach a Pi: address and user from the spec, the private key from its Secret,
 // and the host-key rule. Any failure here means no SSH at all.
 import type { SshTarget } from '../../ssh/executor.ts';
+import { describePrivateKeyProblem, privateKeyProblem } from '../../ssh/private-key.ts';
 import type { ClusterView } from '../contract.ts';
 import type { PiNode } from './pinode-types.ts';
 
@@ -24,6 +25,14 @@ export function sshTargetFor(node: PiNode, view: ClusterView): TargetOutcome {
       ok: false,
       reason: 'SecretInvalid',
       message: `Secret ${namespace}/${secretName} has no ${privateKeyField} (expected type kubernetes.io/ssh-auth)`,
+    };
+  }
+  const problem = privateKeyProblem(privateKey);
+  if (problem) {
+    return {
+      ok: false,
+      reason: 'SecretInvalid',
+      message: `Secret ${namespace}/${secretName}: ${privateKeyField} ${describePrivateKeyProblem(problem)}`,
     };
   }
   let hostKey: SshTarget['hostKey'];

@@ -4,9 +4,10 @@ import type { ClusterView, LabelSelector, ReconcileContext, Resource, SecretView
 import type { PiNode, SlurmPartition, SlurmPartitionSpec } from './types.ts';
 import { freshHost, FakeSlurmFleet, type FakeHost } from './fake-slurm-host.test-support.ts';
 import type { SecretCreator } from './munge-key.ts';
+import { testPrivateKey } from '../../ssh/test-key.test-support.ts';
 
 export const namespace = 'lab';
-const privateKey = '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2\n-----END OPENSSH PRIVATE KEY-----\n';
+const privateKey = testPrivateKey;
 export const mungeKey = Buffer.alloc(128, 7);
 
 /** A Pi 3B+: 4 CPUs, MemTotal 926 MiB. */

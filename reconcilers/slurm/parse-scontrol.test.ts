@@ -84,3 +84,14 @@ void test('sinfo partitions, squeue job counts and scontrol ping', () => {
   assert.ok(!controllerAnswers(fixture('doc-scontrol-ping-down.txt')));
   assert.ok(!controllerAnswers(''));
 });
+
+void test('live output of slurmctld running the generated slurm.conf', () => {
+  const [idle] = parseScontrolNodes(fixture('live-scontrol-generated-idle.txt'));
+  assert.deepEqual(idle?.partitions, ['batch', 'long']);
+  assert.ok(usable(idle!));
+  const [mixed] = parseScontrolNodes(fixture('live-scontrol-generated-mixed.txt'));
+  assert.equal(categoryOf(mixed!), 'mixed');
+  assert.equal(mixed?.cpusAllocated, 1);
+  assert.deepEqual(parseSinfoPartitions(fixture('live-sinfo-two-partitions.txt')).map((p) => p.name), ['batch', 'long']);
+  assert.deepEqual([...parseSqueueCounts(fixture('live-squeue-running.txt'))], [['long', { pending: 0, running: 1 }]]);
+});

@@ -134,10 +134,13 @@ export function planCluster(input: PlanInput): ClusterPlan {
   }
   // Nodes that finished leaving: slurmd stops; packages, files and data stay.
   for (const leaving of model.leaving) {
-    if (leaving.action !== 'remove' || all.includes(leaving.name)) continue;
+    if (leaving.action !== 'remove' || compute.includes(leaving.name)) continue;
     const o = input.observed.get(leaving.name);
     if (!o || (!active(o, 'slurmd') && !enabled(o, 'slurmd'))) continue;
-    hosts.push({ host: leaving.name, writeMungeKey: false, prepare: [], finish: [serviceStopStep('slurmd', 'the node left the cluster')] });
+    const stop = serviceStopStep('slurmd', 'the node left the cluster');
+    const existing = hosts.find((h) => h.host === leaving.name);
+    if (existing) existing.finish.push(stop);
+    else hosts.push({ host: leaving.name, writeMungeKey: false, prepare: [], finish: [stop] });
   }
   const ctl = input.observed.get(controller);
   return { hosts, controller: ctl ? controllerSteps(input, ctl) : [] };
@@ -171,4 +174,21 @@ export function pendingStepsOf(plan: ClusterPlan, controller: string): { name: s
   out.push(...plan.controller.map((s) => named(s, controller)));
   out.push(...plan.hosts.flatMap((h) => h.finish.map((s) => named(s, h.host))));
   return out;
+}
+
+/**
+ * PiNodes with `spec.paused` are observed and planned for, never changed. While one of them still
+ * needs its files, the controller and finish phases wait too, so slurmctld never reloads a
+ * cluster that a paused host has not caught up with.
+ */
+export function holdPaused(plan: ClusterPlan, paused: ReadonlySet<string>, controller: string): { plan: ClusterPlan; held: string[] } {
+  const held = plan.hosts.filter((h) => paused.has(h.host) && (h.writeMungeKey || h.prepare.length || h.finish.length)).map((h) => h.host);
+  const controllerHeld = paused.has(controller) && plan.controller.length > 0;
+  if (controllerHeld && !held.includes(controller)) held.push(controller);
+  if (held.length === 0) return { plan, held };
+  const behind = plan.hosts.some((h) => paused.has(h.host) && (h.writeMungeKey || h.prepare.length));
+  const hosts = plan.hosts
+    .filter((h) => !paused.has(h.host))
+    .map((h) => (behind ? { ...h, finish: [] } : h));
+  return { plan: { hosts, controller: behind || controllerHeld ? [] : plan.controller }, held: held.sort() };
 }

@@ -221,3 +221,38 @@ void test('a failing step stops the cluster before slurmctld reloads, and says w
   await reconcile(l, p);
   assert.equal(l.fleet.reconfigures, 1, 'the retry finishes the job');
 });
+
+void test('a paused PiNode is planned for but never changed, and the reload waits for it', async () => {
+  const l = lab();
+  const p = partition('batch');
+  await converge(l, p);
+  const pi2 = piNode('pi2', '10.0.0.12', { slurm: 'compute' });
+  pi2.spec.paused = true;
+  l.view.put(pi2);
+  p.spec.maxTime = '30';
+  l.fleet.forgetCalls();
+  const r = await reconcile(l, p);
+  assert.ok(!l.fleet.mutatingCalls().some((c) => c.host === 'pi2'), 'nothing is sent to the paused Pi');
+  assert.equal(l.fleet.reconfigures, 0, 'no reconfigure while pi2 has the old file');
+  assert.equal(findCondition(r.status.conditions, 'Ready')?.reason, 'NodesPaused');
+  assert.ok(r.status.pendingSteps?.some((s) => s.name === 'slurm-conf:pi2'));
+});
+
+void test('deleting a partition that still runs jobs keeps it as State=DRAIN until they finish', async () => {
+  const l = lab();
+  const batch = partition('batch');
+  const debug = partition('debug');
+  l.view.put(debug);
+  await converge(l, batch);
+  await converge(l, debug);
+  l.fleet.jobs = ['5|debug|RUNNING|pi1'];
+  debug.metadata.deletionTimestamp = '2026-11-25T10:00:00Z';
+  l.view.put(debug);
+  const waiting = await reconciler.finalize?.(debug, l.ctx);
+  assert.equal(waiting?.done, false);
+  assert.match(l.fleet.confs.get('pi0') ?? '', /PartitionName=debug .*State=DRAIN/);
+  l.fleet.jobs = [];
+  const done = await reconciler.finalize?.(debug, l.ctx);
+  assert.equal(done?.done, true);
+  assert.doesNotMatch(l.fleet.confs.get('pi0') ?? '', /PartitionName=debug /);
+});

@@ -18,11 +18,12 @@ import { buildCluster, clusterProblems, invalidNodeNames, type ClusterModel } fr
 import { renderSlurmConf, sha256 } from './slurm-conf.ts';
 import { slurmObserveScript } from './observe-script.ts';
 import { parseHostObservation, type HostObservation } from './parse-observed.ts';
-import { pendingStepsOf, planCluster, planClusterStop, planIsEmpty, type ClusterPlan } from './plan.ts';
+import { holdPaused, pendingStepsOf, planCluster, planClusterStop, planIsEmpty, type ClusterPlan } from './plan.ts';
 import { applyClusterPlan, type ClusterApplyOutcome } from './apply.ts';
 import { mungeKeyFor, type SecretCreator } from './munge-key.ts';
 import { nodeCounts, nodeStatuses, statusWith, unusableNodes, type StatusContext, type Verdict } from './status.ts';
 import { recordJobCounts } from './metrics.ts';
+import { withClusterLock } from './cluster-lock.ts';
 
 export const slurmFinalizer = 'bramble.dev/slurm-cleanup';
 /** A healthy cluster is re-observed this often for drift. */
@@ -117,6 +118,8 @@ interface Converged {
   plan: ClusterPlan;
   failures: string[];
   selectedHere: string[];
+  /** Paused PiNodes that have changes waiting (see holdPaused). */
+  held: string[];
 }
 
 /** Observe, plan and apply the cluster; undefined (with a result) when it cannot get that far. */
@@ -125,9 +128,12 @@ async function converge(run: Run, mode: 'reconcile' | 'finalize'): Promise<Conve
   const { namespace } = obj.metadata;
   const all = partitionsOfCluster(run);
   const self = obj.metadata.name;
-  const live = all.filter((p) => !p.metadata.deletionTimestamp && !(mode === 'finalize' && p.metadata.name === self));
-  if (mode === 'reconcile' && !live.some((p) => p.metadata.name === self)) live.push(obj);
-  const deleting = all.filter((p) => p.metadata.deletionTimestamp || (mode === 'finalize' && p.metadata.name === self));
+  // The object handed in is fresher than the cache's copy of itself.
+  const live = all.filter((p) => !p.metadata.deletionTimestamp && p.metadata.name !== self);
+  if (mode === 'reconcile') live.push(obj);
+  live.sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1));
+  const deleting = all.filter((p) => p.metadata.name !== self && p.metadata.deletionTimestamp);
+  if (mode === 'finalize') deleting.push(obj);
 
   const problems = clusterProblems(live.length ? live : [obj]);
   const secretNames = new Set((live.length ? live : [obj]).map((p) => p.spec.mungeKeySecretRef.name));
@@ -184,18 +190,24 @@ async function converge(run: Run, mode: 'reconcile' | 'finalize'): Promise<Conve
   const plan = live.length > 0
     ? planCluster({ model, confText, mungeKeySha256: sha256Buffer(key.key), observed })
     : runningJobs > 0 ? { hosts: [], controller: [] } : planClusterStop(observed, controllerName);
+  const paused = new Set([...pinodes.values()].filter((n) => n.spec.paused === true).map((n) => n.metadata.name));
+  const { plan: runnable, held } = holdPaused(plan, paused, controllerName);
   let outcome: ClusterApplyOutcome = { applied: [] };
-  if (!planIsEmpty(plan)) {
-    outcome = await applyClusterPlan({ executor: ctx.executor, targets, mungeKey: key.key, nonce: run.nonce }, plan, controllerName);
+  if (!planIsEmpty(runnable)) {
+    outcome = await applyClusterPlan({ executor: ctx.executor, targets, mungeKey: key.key, nonce: run.nonce }, runnable, controllerName);
   }
   for (const a of outcome.applied) run.events.push({ type: 'Normal', reason: a.step.eventReason, message: `${a.host}: ${a.step.description}` });
   recordJobCounts(namespace, model.config.clusterName, jobs);
   const selectedHere = (selected.get(self) ?? []).map((n) => n.metadata.name).sort();
-  return { model, confText, observed, outcome, plan, failures, selectedHere };
+  return { model, confText, observed, outcome, plan, failures, selectedHere, held };
 }
 
 function sha256Buffer(b: Buffer): string {
   return createHash('sha256').update(b).digest('hex');
+}
+
+function lockKey(obj: SlurmPartition): string {
+  return `${obj.metadata.namespace}/${obj.spec.clusterName ?? 'bramble'}`;
 }
 
 function isResult(x: Converged | ReconcileResult<Status>): x is ReconcileResult<Status> {
@@ -221,6 +233,10 @@ function reportStatus(run: Run, c: Converged): ReconcileResult<Status> {
     const f = c.outcome.failure;
     const message = `step ${f.step} on ${f.host} failed: ${f.message}`;
     return notReady(run, 'StepFailed', message, { stalled: true, rest: { ...rest, pendingSteps: pending.slice(0, 128) } });
+  }
+  if (c.held.length > 0) {
+    const message = `paused PiNodes have changes waiting: ${c.held.join(', ')}`;
+    return notReady(run, 'NodesPaused', message, { rest: { ...rest, pendingSteps: pending.slice(0, 128) } });
   }
   if (c.outcome.applied.length > 0) {
     const status = statusWith(run.sctx, { ready: ['False', 'Converging', 'changes applied; waiting for Slurm to settle'], reconciling: ['Converging', `${c.outcome.applied.length} change(s) applied`] }, rest);
@@ -255,17 +271,18 @@ export function createSlurmPartitionReconciler(options: SlurmReconcilerOptions =
     finalizer: slurmFinalizer,
     async reconcile(obj, ctx) {
       const run = start(obj, ctx);
-      const c = await converge(run, 'reconcile');
+      const c = await withClusterLock(lockKey(obj), () => converge(run, 'reconcile'));
       return isResult(c) ? c : reportStatus(run, c);
     },
     async finalize(obj, ctx): Promise<FinalizeResult<Status>> {
       const run = start(obj, ctx);
-      const c = await converge(run, 'finalize');
+      const c = await withClusterLock(lockKey(obj), () => converge(run, 'finalize'));
       if (isResult(c)) return { ...c, done: false };
       const result = reportStatus(run, c);
       const name = obj.metadata.name;
       const stillListed = c.model.config.partitions.some((p) => p.name === name);
-      const done = !c.outcome.failure && !stillListed && c.failures.length === 0;
+      // An unreachable host keeps its old file until it is back; that must not block deletion.
+      const done = !c.outcome.failure && !stillListed;
       if (!done) return { ...result, done, requeueAfterMs: jobWaitDelayMs };
       return { ...result, events: [...result.events, { type: 'Normal', reason: 'PartitionRemoved', message: `partition ${name} removed from the Slurm configuration` }], done };
     },

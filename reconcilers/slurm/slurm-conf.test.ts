@@ -98,3 +98,20 @@ void test('cgroup.conf names the mounted cgroup version; slurmd is told its Node
   assert.match(renderCgroupConf('v1'), /^CgroupPlugin=cgroup\/v1$/m);
   assert.match(renderSlurmdDefaults('pi3'), /^SLURMD_OPTIONS="-N pi3"$/m);
 });
+
+void test('the generator still produces the slurm.conf that slurmctld 22.05 accepted (fixtures/README.md)', async () => {
+  const { readFileSync } = await import('node:fs');
+  const accepted = readFileSync(new URL('./fixtures/live-accepted-slurm.conf', import.meta.url), 'utf8');
+  const text = renderSlurmConf({
+    clusterName: 'bramble',
+    controller: { name: 'pi0', hostname: 'pi0', address: '10.99.0.1' },
+    nodes: [{ name: 'pi1', address: '127.0.0.1', cpus: 2, realMemoryMiB: 23849 }],
+    partitions: [
+      { name: 'batch', nodes: ['pi1'], default: true, maxTime: 'UNLIMITED', state: 'UP' },
+      { name: 'long', nodes: ['pi1'], default: false, maxTime: '2:00:00', state: 'UP' },
+    ],
+    extraConfig: [{ name: 'KillWait', value: '10' }],
+  });
+  assert.equal(text, accepted, 'the generator changed: re-check the new output against a real slurmctld, then update the fixture');
+  assert.equal(renderCgroupConf('v1'), readFileSync(new URL('./fixtures/live-accepted-cgroup.conf', import.meta.url), 'utf8'));
+});

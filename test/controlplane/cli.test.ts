@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT, runKubectl } from './harness.ts';
 
-async function runBramble(args: string[], home: string, check: (kubeconfig: string) => Promise<void>): Promise<number | null> {
+async function runBramble(args: string[], home: string, check: (kubeconfig: string) => Promise<void>): Promise<{ code: number | null; stderr: string }> {
   const env: NodeJS.ProcessEnv = { ...process.env, HOME: home };
   delete env.KUBECONFIG;
   delete env.KUBERNETES_SERVICE_HOST;
@@ -32,17 +32,18 @@ async function runBramble(args: string[], home: string, check: (kubeconfig: stri
     });
     await check(kubeconfig);
     child.kill('SIGTERM');
-    return await exited;
+    return { code: await exited, stderr };
   } finally {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await exited;
   }
 }
 
-void test('bramble run with no cluster configured starts the control plane, installs the CRDs and prints the export line', async () => {
+void test('bramble run with no cluster configured starts the control plane, installs the CRDs, starts the operator and prints the export line', async () => {
   const home = mkdtempSync(join(tmpdir(), 'bramble-run-'));
   try {
-    const code = await runBramble(['run', '--listen', '127.0.0.1:0'], home, async (kubeconfig) => {
+    const operatorFlags = ['--metrics-bind-address=127.0.0.1:0', '--health-probe-bind-address=127.0.0.1:0'];
+    const { code, stderr } = await runBramble(['run', '--listen', '127.0.0.1:0', ...operatorFlags], home, async (kubeconfig) => {
       assert.equal(kubeconfig, join(home, '.bramble', 'kubeconfig'));
       const crds = await runKubectl(kubeconfig, ['get', 'crd', '-o', 'name']);
       assert.equal(crds.code, 0, crds.stderr);
@@ -51,6 +52,7 @@ void test('bramble run with no cluster configured starts the control plane, inst
       assert.match(pis.stderr, /No resources found/);
     });
     assert.equal(code, 0, 'SIGTERM stops it cleanly');
+    assert.match(stderr, /"msg":"operator running"/, 'the operator was started on the embedded control plane');
     assert.ok(existsSync(join(home, '.bramble', 'state.db')));
     assert.ok(existsSync(join(home, '.bramble', 'token')));
   } finally {
@@ -62,7 +64,7 @@ void test('bramble controlplane --in-memory --kubeconfig-out serves kubectl', as
   const home = mkdtempSync(join(tmpdir(), 'bramble-cp-'));
   const out = join(home, 'kc.yaml');
   try {
-    const code = await runBramble(['controlplane', '--in-memory', '--listen', '127.0.0.1:0', '--kubeconfig-out', out], home, async (kubeconfig) => {
+    const { code } = await runBramble(['controlplane', '--in-memory', '--listen', '127.0.0.1:0', '--kubeconfig-out', out], home, async (kubeconfig) => {
       assert.equal(kubeconfig, out);
       const ns = await runKubectl(kubeconfig, ['get', 'namespaces', '-o', 'name']);
       assert.equal(ns.code, 0, ns.stderr);

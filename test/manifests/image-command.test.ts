@@ -33,7 +33,6 @@ async function status(url: string): Promise<number | undefined> {
 
 void test('the image entrypoint, installed as the image installs it, serves /readyz on the embedded control plane', {
   timeout: 20 * 60_000,
-  todo: '`bramble run` does not take --health-probe-bind-address/--metrics-bind-address or serve /readyz yet (the runtime is being wired into cli/run.ts)',
 }, async () => {
   const stage = stageImage();
   if (stage.installed) process.stderr.write(`image-command: npm ci --omit=dev took ${Math.round(stage.installMs / 1000)} s (cached for next runs)\n`);
@@ -71,6 +70,7 @@ void test('the image entrypoint, installed as the image installs it, serves /rea
     child.kill('SIGTERM');
     const code = await Promise.race([exited, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 15_000))]);
     assert.notEqual(code, 'timeout', 'stops within 15 s of SIGTERM');
+    assert.equal(code, 0, `a clean stop on SIGTERM:\n${output}`);
   } finally {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGKILL');
