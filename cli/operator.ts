@@ -9,6 +9,9 @@ import { registerSampleGauges, type SampleGaugeFamily } from '../metrics/sample-
 import type { PiNode } from '../crds/pinode.ts';
 import { piNodeReconciler } from '../reconcilers/pinode/reconciler.ts';
 import { piNodeGaugeHelp, piNodeGaugeSamples } from '../reconcilers/pinode/metrics.ts';
+import type { SlurmPartition } from '../crds/slurmpartition.ts';
+import { slurmPartitionReconciler } from '../reconcilers/slurm/reconciler.ts';
+import { slurmGaugeHelp, slurmPartitionGaugeSamples } from '../reconcilers/slurm/metrics.ts';
 import type { Reconciler } from '../reconcilers/contract.ts';
 import type { Executor } from '../ssh/executor.ts';
 import { createSshMetrics } from '../ssh/prometheus-observer.ts';
@@ -17,14 +20,27 @@ import { Ssh2Executor } from '../ssh/ssh2-executor.ts';
 /** Hosts observed and configured at once; each host still gets one connection. */
 const piNodeWorkers = 16;
 
+/** Slurm clusters converge one at a time each (the reconciler locks per cluster). */
+const slurmWorkers = 2;
+
 export function operatorControllers(): ControllerRegistration[] {
-  return [{ reconciler: piNodeReconciler as Reconciler<unknown, unknown>, concurrency: piNodeWorkers }];
+  return [
+    { reconciler: piNodeReconciler as Reconciler<unknown, unknown>, concurrency: piNodeWorkers },
+    // A partition depends on the PiNodes it selects (labels, facts, readiness).
+    { reconciler: slurmPartitionReconciler as Reconciler<unknown, unknown>, concurrency: slurmWorkers, watchNodes: true },
+  ];
 }
 
 const piNodeFamilies: SampleGaugeFamily[] = Object.entries(piNodeGaugeHelp).map(([name, help]) => ({
   name,
   help,
   labelNames: name === 'bramble_node_throttled' ? ['namespace', 'pinode', 'flag'] : ['namespace', 'pinode'],
+}));
+
+const slurmFamilies: SampleGaugeFamily[] = Object.entries(slurmGaugeHelp).map(([name, help]) => ({
+  name,
+  help,
+  labelNames: name === 'bramble_slurm_partition_up' ? ['namespace', 'cluster', 'partition'] : ['namespace', 'cluster', 'partition', 'state'],
 }));
 
 export interface StartOperatorOptions {
@@ -61,6 +77,12 @@ export async function startBrambleOperator(options: StartOperatorOptions): Promi
     (manager.informer('PiNode')?.list() ?? []).flatMap((o) => {
       const node = o as unknown as PiNode;
       return piNodeGaugeSamples(node.metadata.namespace, node.metadata.name, node.status);
+    }),
+  );
+  registerSampleGauges(registry, slurmFamilies, () =>
+    (manager.informer('SlurmPartition')?.list() ?? []).flatMap((o) => {
+      const p = o as unknown as SlurmPartition;
+      return slurmPartitionGaugeSamples(p.metadata.namespace, p.spec.clusterName ?? 'bramble', p.metadata.name, p.status);
     }),
   );
   return {

@@ -25,6 +25,8 @@ import { createLeaseClient } from './lease-client.ts';
 import { createLogger, type JsonLogger } from './logger.ts';
 import { defaultNodeSelection, ownersOfNodeChange, type NodeSelectionOf } from './node-owners.ts';
 import { ObjectWriter } from './object-writer.ts';
+import { createSecretCreator } from './secret-creator.ts';
+import { ownersOfSecret } from './secret-owners.ts';
 import { objectKey, resourceTypes, type ResourceType } from './resource-type.ts';
 
 export interface ControllerRegistration {
@@ -108,6 +110,7 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
   };
 
   const view = createClusterView((kind) => informers.get(kind));
+  const secrets = createSecretCreator(api);
   const controllers = new Map<string, Controller>();
   const nodeWatchers: { owners: Informer<KubeObject>; controller: Controller; selection: NodeSelectionOf }[] = [];
 
@@ -130,7 +133,7 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
         windowMs: options.eventWindowMs,
         updateIntervalMs: options.eventUpdateIntervalMs,
       }),
-      context: { executor: options.executor, view, clock: { now: () => new Date() }, log: clog },
+      context: { executor: options.executor, view, clock: { now: () => new Date() }, log: clog, secrets },
     });
     const controller = new Controller({
       name,
@@ -171,7 +174,23 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
       onDelete: (n) => fanOut(n, undefined),
     });
   }
-  if (options.watchSecrets ?? true) informerFor(resourceTypes.Secret);
+  if (options.watchSecrets ?? true) {
+    const secretInformer = informerFor(resourceTypes.Secret);
+    const onSecret = (secret: KubeObject): void => {
+      for (const kind of controllers.keys()) {
+        const owners = informers.get(kind);
+        const controller = controllers.get(kind);
+        if (owners && controller) for (const key of ownersOfSecret(owners.list(), secret)) controller.enqueue(key);
+      }
+    };
+    secretInformer.addHandlers({
+      onAdd: onSecret,
+      onUpdate: (old, s) => {
+        if (old.metadata.resourceVersion !== s.metadata.resourceVersion) onSecret(s);
+      },
+      onDelete: onSecret,
+    });
+  }
 
   const allSynced = (): boolean => [...informers.values()].every((i) => i.hasSynced());
   const servers: BoundServer[] = [];

@@ -149,6 +149,8 @@ run('SlurmPartition', sample('slurmpartition.yaml', 'SlurmPartition'), [
   { path: 'spec.extraConfig[0].value', value: 'a\nInclude=/etc/shadow', why: pattern },
   { path: 'spec.extraConfig[0].name', value: 'Scheduler Type', why: pattern },
   { path: 'spec.extraConfig[0].name', value: 'SlurmctldHost', why: /^Forbidden: bramble manages SlurmctldHost itself$/ },
+  { path: 'spec.extraConfig[0].name', value: 'clustername', why: /^Forbidden: bramble manages clustername itself$/ },
+  { path: 'spec.extraConfig[0].name', value: 'TreeWidth', why: /^Forbidden: bramble manages TreeWidth itself$/ },
   { path: 'spec.extraConfig[1].name', value: 'SchedulerType', why: /^Duplicate value/, field: 'spec.extraConfig[1]' },
   { path: 'spec.nodeSelector.matchLabels', value: { 'bramble.dev/role': 'compute;reboot' }, why: pattern, field: 'spec.nodeSelector.matchLabels[bramble.dev/role]' },
   { path: 'spec.nodeSelector.matchExpressions', value: [{ key: 'a', operator: 'In' }], why: /In and NotIn need values/, field: 'spec.nodeSelector.matchExpressions' },

@@ -13,16 +13,19 @@ import type { Resource } from './resource.ts';
 export const slurmManagedKeys = [
   'ClusterName', 'SlurmctldHost', 'ControlMachine', 'NodeName', 'PartitionName', 'AuthType', 'CredType',
   'SlurmUser', 'SlurmctldPort', 'SlurmdPort', 'Include', 'NodeSet', 'DownNodes',
+  // Debian's package layout, and what the restart policy depends on (reconcilers/slurm/plan.ts).
+  'StateSaveLocation', 'SlurmdSpoolDir', 'SlurmctldPidFile', 'SlurmdPidFile', 'SlurmdUser', 'TreeWidth',
 ] as const;
 
-const managedKeyList = slurmManagedKeys.map((k) => `'${k}'`).join(', ');
+// slurm.conf keys are case-insensitive, so the rule compares lower-cased names.
+const managedKeyList = slurmManagedKeys.map((k) => `'${k.toLowerCase()}'`).join(', ');
 
 export const SlurmConfigEntrySchema = Type.Object({
   name: PatternString('A slurm.conf parameter name.', pattern.slurmConfKey, 64),
   value: PatternString('Its value: one word, no spaces or quotes.', pattern.slurmConfValue, 256),
 }, {
   'x-kubernetes-validations': [{
-    rule: `!(self.name in [${managedKeyList}])`,
+    rule: `!(self.name.lowerAscii() in [${managedKeyList}])`,
     messageExpression: `'bramble manages ' + self.name + ' itself'`,
     fieldPath: '.name',
     reason: 'FieldValueForbidden',
@@ -61,6 +64,11 @@ export const SlurmNodeStatusSchema = Type.Object({
   reason: Type.Optional(BoundedString('Slurm\'s reason, for drained or down nodes.', 256)),
 });
 
+export const SlurmJobCountsSchema = Type.Object({
+  pending: Type.Integer({ description: 'Jobs waiting to run.', minimum: 0 }),
+  running: Type.Integer({ description: 'Jobs running.', minimum: 0 }),
+}, { description: 'Jobs in this partition, from squeue.' });
+
 export const SlurmPartitionStatusSchema = Type.Object({
   observedGeneration: Type.Optional(ObservedGeneration),
   conditions: Type.Optional(Conditions),
@@ -68,6 +76,7 @@ export const SlurmPartitionStatusSchema = Type.Object({
   partitionState: Type.Optional(BoundedString('Partition state as Slurm reports it.', 32)),
   configHash: Type.Optional(PatternString('sha256 of the slurm.conf on every node.', pattern.sha256Hex, 64)),
   nodeCounts: Type.Optional(SlurmNodeCountsSchema),
+  jobs: Type.Optional(SlurmJobCountsSchema),
   nodes: Type.Optional(MapList(SlurmNodeStatusSchema, ['name'], 256, 'Each selected node and its Slurm state.')),
   pendingSteps: Type.Optional(PendingSteps),
 }, { description: 'What Slurm reports. Ready when the controller answers, every node is registered and usable, and the partition is UP.' });

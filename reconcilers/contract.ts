@@ -48,11 +48,21 @@ export interface FinalizeResult<Status> extends ReconcileResult<Status> {
   done: boolean;
 }
 
+/**
+ * The one write a reconciler makes itself: creating a Secret that does not exist yet (a generated
+ * munge key). Everything else it wants written, it returns.
+ */
+export interface SecretCreator {
+  /** Creates an Opaque Secret; 'exists' when someone created it first (not an error). */
+  createSecret(namespace: string, name: string, data: Record<string, Buffer>): Promise<'created' | 'exists'>;
+}
+
 export interface ReconcileContext {
   executor: Executor;
   view: ClusterView;
   clock: Clock;
   log: Logger;
+  secrets?: SecretCreator;
 }
 
 export interface Logger {

@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { allSlurmJobSamples, forgetJobCounts, recordJobCounts, slurmJobGaugeSamples, slurmPartitionGaugeSamples } from './metrics.ts';
-import { parseSqueueCounts } from './parse-sinfo.ts';
+import { slurmPartitionGaugeSamples } from './metrics.ts';
 
 void test('node gauges by state and partition up, from status', () => {
   const samples = slurmPartitionGaugeSamples('lab', 'bramble', 'batch', {
@@ -16,12 +15,7 @@ void test('node gauges by state and partition up, from status', () => {
   assert.deepEqual(slurmPartitionGaugeSamples('lab', 'bramble', 'batch', undefined), []);
 });
 
-void test('job gauges per partition and state, from squeue', () => {
-  const jobs = parseSqueueCounts('1|batch|RUNNING|pi1\n2|batch|PENDING|\n3|long|PENDING|\n');
-  const samples = slurmJobGaugeSamples('lab', 'bramble', jobs);
-  assert.deepEqual(samples.map((s) => `${s.labels.partition}/${s.labels.state}=${s.value}`), ['batch/pending=1', 'batch/running=1', 'long/pending=1', 'long/running=0']);
-  recordJobCounts('lab', 'bramble', jobs);
-  assert.equal(allSlurmJobSamples().length, 4);
-  forgetJobCounts('lab', 'bramble');
-  assert.equal(allSlurmJobSamples().length, 0);
+void test('job gauges by state, from the partition status', () => {
+  const samples = slurmPartitionGaugeSamples('lab', 'bramble', 'batch', { jobs: { pending: 2, running: 1 } });
+  assert.deepEqual(samples.map((s) => `${s.name}/${s.labels.state}=${s.value}`), ['bramble_slurm_jobs/pending=2', 'bramble_slurm_jobs/running=1']);
 });

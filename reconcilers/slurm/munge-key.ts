@@ -1,18 +1,14 @@
 // The cluster's munge key comes from a Secret. When the Secret does not exist bramble creates it
-// with a random key; the reconciler contract has no write capability yet, so creation goes
-// through this small interface that the controller may pass beside the ReconcileContext.
+// with a random key, through the contract's SecretCreator.
 import { randomBytes } from 'node:crypto';
-import type { ClusterView } from '../contract.ts';
+import type { ClusterView, SecretCreator } from '../contract.ts';
+
+export type { SecretCreator };
 
 export const mungeKeyField = 'munge.key';
 
 /** 1024 bits, what `mungekey` creates by default; munged accepts 32 to 1024 bytes. */
 export const mungeKeyBytes = 128;
-
-export interface SecretCreator {
-  /** Creates an Opaque Secret; 'exists' when someone created it first (not an error). */
-  createSecret(namespace: string, name: string, data: Record<string, Buffer>): Promise<'created' | 'exists'>;
-}
 
 export type MungeKeyOutcome =
   | { ok: true; key: Buffer; created: boolean }

@@ -160,10 +160,9 @@ void test('a missing munge key Secret is created with a random key and announced
   const l = lab();
   l.view.secrets.delete('munge');
   const creator = new RecordingSecretCreator(l.view);
-  const withCreator = createSlurmPartitionReconciler({ secrets: creator });
   const p = partition('batch');
   l.view.put(p);
-  const r = await withCreator.reconcile(p, l.ctx);
+  const r = await createSlurmPartitionReconciler().reconcile(p, { ...l.ctx, secrets: creator });
   assert.equal(creator.created.length, 1);
   assert.equal(creator.created[0]?.data['munge.key']?.length, 128);
   assert.ok(r.events.some((e) => e.reason === 'MungeKeyCreated'));
@@ -255,4 +254,16 @@ void test('deleting a partition that still runs jobs keeps it as State=DRAIN unt
   const done = await reconciler.finalize?.(debug, l.ctx);
   assert.equal(done?.done, true);
   assert.doesNotMatch(l.fleet.confs.get('pi0') ?? '', /PartitionName=debug /);
+});
+
+void test('a controller that is also a compute node runs both daemons and converges', async () => {
+  const l = lab(2);
+  l.view.put(piNode('pi0', '10.0.0.10', { slurm: 'compute' }));
+  const p = partition('batch');
+  const first = await reconcile(l, p);
+  assert.deepEqual(restarts(l).filter((r) => r.startsWith('pi0')), ['pi0:munge', 'pi0:slurmctld', 'pi0:slurmd']);
+  assert.ok(first.events.some((e) => e.reason === 'SlurmConfigWritten' && e.message.includes('pi0, pi1, pi2')), 'one Event per change, naming the hosts');
+  const done = await converge(l, p);
+  assert.ok(isConditionTrue(done.status.conditions, 'Ready'), findCondition(done.status.conditions, 'Ready')?.message);
+  assert.equal(done.status.nodeCounts?.total, 3);
 });

@@ -22,7 +22,6 @@ import { holdPaused, pendingStepsOf, planCluster, planClusterStop, planIsEmpty, 
 import { applyClusterPlan, type ClusterApplyOutcome } from './apply.ts';
 import { mungeKeyFor, type SecretCreator } from './munge-key.ts';
 import { nodeCounts, nodeStatuses, statusWith, unusableNodes, type StatusContext, type Verdict } from './status.ts';
-import { recordJobCounts } from './metrics.ts';
 import { withClusterLock } from './cluster-lock.ts';
 
 export const slurmFinalizer = 'bramble.dev/slurm-cleanup';
@@ -36,8 +35,6 @@ export const retryPolicy: RetryPolicy = { minMs: 10_000, maxMs: driftCheckInterv
 export const observeTimeoutMs = 120_000;
 
 export interface SlurmReconcilerOptions {
-  /** Creates the munge key Secret when it is missing (see munge-key.ts). */
-  secrets?: SecretCreator;
   nonce?: () => string;
 }
 
@@ -122,7 +119,7 @@ interface Converged {
   held: string[];
 }
 
-/** Observe, plan and apply the cluster; undefined (with a result) when it cannot get that far. */
+/** Observe, plan and apply the cluster; or, when it cannot get that far, the result to return. */
 async function converge(run: Run, mode: 'reconcile' | 'finalize'): Promise<Converged | ReconcileResult<Status>> {
   const { obj, ctx } = run;
   const { namespace } = obj.metadata;
@@ -196,14 +193,25 @@ async function converge(run: Run, mode: 'reconcile' | 'finalize'): Promise<Conve
   if (!planIsEmpty(runnable)) {
     outcome = await applyClusterPlan({ executor: ctx.executor, targets, mungeKey: key.key, nonce: run.nonce }, runnable, controllerName);
   }
-  for (const a of outcome.applied) run.events.push({ type: 'Normal', reason: a.step.eventReason, message: `${a.host}: ${a.step.description}` });
-  recordJobCounts(namespace, model.config.clusterName, jobs);
+  run.events.push(...appliedEvents(outcome.applied));
   const selectedHere = (selected.get(self) ?? []).map((n) => n.metadata.name).sort();
   return { model, confText, observed, outcome, plan, failures, selectedHere, held };
 }
 
 function sha256Buffer(b: Buffer): string {
   return createHash('sha256').update(b).digest('hex');
+}
+
+/** One Event per kind of change, naming the hosts (a fresh cluster is not 20 Events). */
+function appliedEvents(applied: ClusterApplyOutcome['applied']): ReconcileEvent[] {
+  const byChange = new Map<string, { reason: string; description: string; hosts: string[] }>();
+  for (const a of applied) {
+    const key = `${a.step.eventReason}\n${a.step.description}`;
+    const entry = byChange.get(key) ?? { reason: a.step.eventReason, description: a.step.description, hosts: [] };
+    entry.hosts.push(a.host);
+    byChange.set(key, entry);
+  }
+  return [...byChange.values()].map((e) => ({ type: 'Normal', reason: e.reason, message: `${e.description} (${e.hosts.sort().join(', ')})` }));
 }
 
 function lockKey(obj: SlurmPartition): string {
@@ -227,6 +235,7 @@ function reportStatus(run: Run, c: Converged): ReconcileResult<Status> {
     nodeCounts: nodeCounts(c.selectedHere, running),
     nodes: nodeStatuses([...inPartition], running),
     ...(partitionState ? { partitionState } : {}),
+    ...(ctl?.answers ? { jobs: ctl.jobs.get(name) ?? { pending: 0, running: 0 } } : {}),
   };
   const pending = pendingStepsOf(c.plan, c.model.config.controller.name);
   if (c.outcome.failure) {
@@ -264,7 +273,8 @@ export function createSlurmPartitionReconciler(options: SlurmReconcilerOptions =
     sctx: { previous: obj.status, now: ctx.clock.now(), generation: obj.metadata.generation },
     events: [],
     nonce,
-    ...(options.secrets ? { secrets: options.secrets } : {}),
+    // Until the contract grows a write capability, a creator may come either way.
+    ...(ctx.secrets ? { secrets: ctx.secrets } : {}),
   });
   return {
     kind: 'SlurmPartition',

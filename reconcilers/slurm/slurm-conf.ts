@@ -9,14 +9,8 @@ export const slurmConfPath = '/etc/slurm/slurm.conf';
 export const cgroupConfPath = '/etc/slurm/cgroup.conf';
 export const slurmdDefaultsPath = '/etc/default/slurmd';
 
-/**
- * Settings bramble must own: the CRD refuses the first set at admission; the rest are paths of
- * Debian's package layout and choices the restart policy depends on (see plan.ts).
- */
-export const managedKeys: readonly string[] = [
-  ...slurmManagedKeys,
-  'StateSaveLocation', 'SlurmdSpoolDir', 'SlurmctldPidFile', 'SlurmdPidFile', 'SlurmdUser', 'TreeWidth',
-];
+/** Settings bramble owns; the CRD refuses them in extraConfig at admission, in any case. */
+export const managedKeys: readonly string[] = slurmManagedKeys;
 const managedLower = new Set(managedKeys.map((k) => k.toLowerCase()));
 
 /**

@@ -10,14 +10,20 @@ export interface CountedCall {
   at: number;
   durationMs: number;
   exitCode: number | null;
+  /** False while the command is still running. */
+  done: boolean;
   error?: string;
 }
 
-/** What a reconciler's script says it is: the step runner's scripts change things. */
+/**
+ * What a reconciler's command is, from the scripts' own shapes: the PiNode and Slurm observe
+ * scripts only read; the step runner's scripts change things; anything else (a file write) is
+ * counted as a change too.
+ */
 function kindOf(command: string, options: ExecOptions | undefined): CallKind {
   const text = `${command}\n${options?.stdin?.toString() ?? ''}`;
   if (text.includes('run_step ')) return 'apply';
-  if (text.includes('sec os-release')) return 'observe';
+  if (text.includes('sec os-release') || text.includes('stamp-slurmctld')) return 'observe';
   return 'other';
 }
 
@@ -28,7 +34,7 @@ export class CountingExecutor {
     return {
       exec: async (target: SshTarget, command: string, options?: ExecOptions): Promise<ExecResult> => {
         const at = Date.now();
-        const call: CountedCall = { host: target.host, kind: kindOf(command, options), at, durationMs: 0, exitCode: null };
+        const call: CountedCall = { host: target.host, kind: kindOf(command, options), at, durationMs: 0, exitCode: null, done: false };
         this.calls.push(call);
         try {
           const result = await inner.exec(target, command, options);
@@ -39,6 +45,7 @@ export class CountingExecutor {
           throw err;
         } finally {
           call.durationMs = Date.now() - at;
+          call.done = true;
         }
       },
       close: () => inner.close(),

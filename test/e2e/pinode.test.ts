@@ -3,63 +3,22 @@
 // apt and users. Only the executor is wrapped, to count the commands it passes on unchanged.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
 import { parseAllDocuments, stringify } from 'yaml';
-import { startFleet, type Fleet } from '../fleet/fleet.ts';
-import { REPO_ROOT, startTestControlPlane, type TestControlPlane } from '../controlplane/harness.ts';
-import { startBrambleOperator, type RunningOperator } from '../../cli/operator.ts';
-import { CountingExecutor } from './counting-executor.ts';
-import { waitFor } from './wait.ts';
+import { REPO_ROOT } from '../controlplane/harness.ts';
 import { promtoolCheckMetrics } from '../../metrics/promtool.ts';
-
-interface Condition { type: string; status: string; reason: string; message: string }
-interface PiNodeJson {
-  metadata: { name: string };
-  spec: Record<string, unknown>;
-  status?: {
-    conditions?: Condition[];
-    facts?: Record<string, unknown>;
-    hostKey?: string;
-    lastSeen?: string;
-  };
-}
-interface EventJson { reason: string; note?: string; type: string; regarding?: { name?: string } }
+import { condition, E2eEnvironment, type ObjectJson } from './environment.ts';
+import { waitFor } from './wait.ts';
 
 const resyncMs = 8_000;
-let fleet: Fleet;
-let cp: TestControlPlane;
-let operator: RunningOperator;
-const counter = new CountingExecutor();
+let env: E2eEnvironment;
 
-async function kubectl(args: string[], stdin?: string): Promise<string> {
-  const r = await cp.kubectl(args, stdin);
-  assert.equal(r.code, 0, `kubectl ${args.join(' ')} failed: ${r.stderr}`);
-  return r.stdout;
-}
-
-async function piNodes(): Promise<PiNodeJson[]> {
-  return (JSON.parse(await kubectl(['get', 'pinodes', '-o', 'json'])) as { items: PiNodeJson[] }).items;
-}
-
-async function piNode(name: string): Promise<PiNodeJson> {
-  return JSON.parse(await kubectl(['get', 'pinode', name, '-o', 'json'])) as PiNodeJson;
-}
-
-function condition(node: PiNodeJson, type: string): Condition | undefined {
-  return node.status?.conditions?.find((c) => c.type === type);
-}
-
-async function events(): Promise<EventJson[]> {
-  return (JSON.parse(await kubectl(['get', 'events.events.k8s.io', '-o', 'json'])) as { items: EventJson[] }).items;
-}
-
-async function onNode(node: string, command: string): Promise<string> {
-  const r = await fleet.exec(node, command);
-  assert.equal(r.code, 0, `${node}: ${command}: ${r.stderr}`);
-  return r.stdout.trim();
-}
+const kubectl = (args: string[], stdin?: string): Promise<string> => env.kubectl(args, stdin);
+const piNodes = (): Promise<ObjectJson[]> => env.list('pinodes');
+const piNode = (name: string): Promise<ObjectJson> => env.get('pinode', name);
+const events = () => env.events();
+const onNode = (node: string, command: string): Promise<string> => env.onNode(node, command);
 
 async function acceptedLogins(node: string): Promise<number> {
   const out = await onNode(node, "journalctl -u ssh.service --no-pager -o cat | grep -c 'Accepted publickey' || true");
@@ -76,9 +35,9 @@ async function allOthersReady(except: string): Promise<void> {
 /** The samples' PiNodes, pointed at the fleet: addresses and pinned host keys. */
 function samplePiNodesForFleet(): string {
   const text = readFileSync(join(REPO_ROOT, 'manifests/samples/pinodes.yaml'), 'utf8');
-  const docs = parseAllDocuments(text).map((d) => d.toJSON() as PiNodeJson & { kind: string });
+  const docs = parseAllDocuments(text).map((d) => d.toJSON() as ObjectJson & { kind: string });
   const out = docs.filter((d) => d?.kind === 'PiNode').map((doc, i) => {
-    const node = fleet.nodes[i];
+    const node = env.fleet.nodes[i];
     assert.ok(node, 'the fleet has a Pi for every sample PiNode');
     const ssh = doc.spec.ssh as Record<string, unknown>;
     return { ...doc, spec: { ...doc.spec, address: node.address, ssh: { ...ssh, hostKey: node.hostKey } } };
@@ -88,29 +47,12 @@ function samplePiNodesForFleet(): string {
 }
 
 before(async () => {
-  fleet = await startFleet({ name: 'e2epinode', nodes: 5, subnet: '10.213.40.0/24' });
-  // What every real Pi has: an apt source. Here it is the fleet's local repository.
-  await Promise.all(fleet.nodes.map((n) =>
-    onNode(n.name, `echo 'deb [trusted=yes] ${fleet.aptRepoUrl} ./' > /etc/apt/sources.list.d/local.list && apt-get update -qq`)));
-  cp = await startTestControlPlane();
-  await kubectl(['apply', '-f', join(REPO_ROOT, 'crds')]);
-  const keyFile = join(cp.dir, 'bramble-key');
-  writeFileSync(keyFile, fleet.clientKey.privateKey, { mode: 0o600 });
-  // Exactly the README's way of making the Secret.
-  await kubectl(['create', 'secret', 'generic', 'bramble-ssh-key', '--type', 'kubernetes.io/ssh-auth', `--from-file=ssh-privatekey=${keyFile}`]);
-  operator = await startBrambleOperator({
-    argv: ['--metrics-bind-address', '127.0.0.1:0', '--health-probe-bind-address', '127.0.0.1:0', '--log-level', 'warn'],
-    kubeConfig: (() => { const kc = new KubeConfig(); kc.loadFromString(cp.cp.kubeconfig()); return kc; })(),
-    wrapExecutor: (inner) => counter.wrap(inner),
-    tuning: { resyncMs },
-  });
+  env = await E2eEnvironment.start({ name: 'e2epinode', nodes: 5, subnet: '10.213.40.0/24', resyncMs });
   await kubectl(['apply', '-f', '-'], samplePiNodesForFleet());
 });
 
 after(async () => {
-  await operator?.stop();
-  await cp?.close();
-  await fleet?.teardown();
+  await env?.close();
 });
 
 test('applying the samples brings five Pis to Ready with their facts and declared state', async () => {
@@ -120,16 +62,16 @@ test('applying the samples brings five Pis to Ready with their facts and declare
   const nodes = await piNodes();
   assert.equal(nodes.length, 5);
   for (const n of nodes) {
-    const f = n.status?.facts ?? {};
+    const f = (n.status?.facts ?? {}) as Record<string, unknown>;
     assert.ok(Number(f.cpus) >= 1, `${n.metadata.name} reports CPUs`);
     assert.ok(Number(f.memoryBytes) > 0 && Number(f.diskBytes) > 0, `${n.metadata.name} reports memory and disk`);
     assert.match(String(f.os), /Debian/);
     assert.equal(f.arch, 'x86_64');
-    const fleetNode = fleet.nodes.find((x) => x.address === n.spec.address);
+    const fleetNode = env.fleet.nodes.find((x) => x.address === n.spec.address);
     assert.equal(n.status?.hostKey, fleetNode?.hostKey);
     assert.ok(n.status?.lastSeen);
   }
-  for (const n of fleet.nodes) {
+  for (const n of env.fleet.nodes) {
     const name = nodes.find((x) => x.spec.address === n.address)?.spec.hostname;
     assert.equal(await onNode(n.name, 'hostname'), name);
     assert.equal(await onNode(n.name, 'cat /etc/hostname'), name);
@@ -142,23 +84,23 @@ test('applying the samples brings five Pis to Ready with their facts and declare
   const table = await kubectl(['get', 'pinodes']);
   assert.match(table.split('\n')[0] ?? '', /NAME\s+ADDRESS\s+MODEL\s+TEMP\s+READY\s+AGE/);
   for (const node of nodes) {
-    const applies = counter.forHost(String(node.spec.address)).filter((c) => c.kind === 'apply').length;
+    const applies = env.counter.forHost(String(node.spec.address)).filter((c) => c.kind === 'apply').length;
     assert.equal(applies, 1, `${node.metadata.name} converged in one batched apply`);
   }
   process.stdout.write(`# figure: 5 PiNodes, apply to all Ready: ${convergeMs} ms\n`);
 });
 
 test('a no-change resync is one SSH exec per Pi and changes nothing', async () => {
-  const mark = counter.calls.length;
+  const mark = env.counter.calls.length;
   const since = Date.now();
   await waitFor('every Pi re-observed by a resync', resyncMs * 4, async () =>
-    fleet.nodes.every((n) => counter.since(mark).some((c) => c.host === n.address && c.kind === 'observe')));
-  const window = counter.since(mark);
+    env.fleet.nodes.every((n) => env.counter.since(mark).some((c) => c.host === n.address && c.kind === 'observe' && c.done)));
+  const window = env.counter.since(mark);
   assert.deepEqual(window.filter((c) => c.kind !== 'observe'), [], 'no mutating command in a resync');
-  for (const n of fleet.nodes) {
+  for (const n of env.fleet.nodes) {
     const observes = window.filter((c) => c.host === n.address);
     assert.ok(observes.length >= 1 && observes.length <= 2, `${n.name}: ${observes.length} execs in ${Date.now() - since} ms`);
-    assert.ok(observes.every((c) => c.exitCode === 0));
+    assert.ok(observes.every((c) => !c.done || c.exitCode === 0), `${n.name}: every finished observe exited 0`);
   }
   const wall = window.map((c) => c.durationMs).sort((a, b) => a - b);
   process.stdout.write(`# figure: no-change resync: ${window.length} execs for 5 Pis, per-exec wall p50 ${wall[Math.floor(wall.length / 2)]} ms, max ${wall[wall.length - 1]} ms\n`);
@@ -174,14 +116,14 @@ test('a hostname changed by hand is restored, with an Event saying what it was',
 
 test('a replaced host key stops all work on that Pi and leaves the other four alone', async () => {
   const loginsBefore = await acceptedLogins('pi3');
-  const newKey = await fleet.replaceHostKey('pi3');
+  const newKey = await env.fleet.replaceHostKey('pi3');
   await waitFor('pi3 HostKeyMismatch', resyncMs * 5, async () => {
     const c = condition(await piNode('pi3'), 'Reachable');
     return c?.status === 'False' && c.reason === 'HostKeyMismatch';
   });
-  const marked = counter.calls.length;
+  const marked = env.counter.calls.length;
   await waitFor('a later resync tried pi3 again', resyncMs * 5, async () =>
-    counter.since(marked).some((c) => c.host === fleet.nodes[3]?.address));
+    env.counter.since(marked).some((c) => c.host === env.fleet.nodes[3]?.address));
   assert.equal(await acceptedLogins('pi3'), loginsBefore, 'sshd on pi3 saw no login after its key changed');
   assert.ok((await events()).some((e) => e.regarding?.name === 'pi3' && e.type === 'Warning' && e.reason === 'HostKeyMismatch'));
   assert.equal(condition(await piNode('pi3'), 'Ready')?.status, 'False');
@@ -192,12 +134,12 @@ test('a replaced host key stops all work on that Pi and leaves the other four al
 });
 
 test('a Pi whose link is cut becomes unreachable, the others stay Ready, and it recovers by itself', async () => {
-  await fleet.cutLink('pi4');
+  await env.fleet.cutLink('pi4');
   try {
     await waitFor('pi4 Reachable=False', resyncMs * 8, async () => condition(await piNode('pi4'), 'Reachable')?.status === 'False');
     await allOthersReady('pi4');
   } finally {
-    await fleet.restoreLink('pi4');
+    await env.fleet.restoreLink('pi4');
   }
   await kubectl(['wait', '--for=condition=Ready', 'pinode/pi4', '--timeout=180s']);
 });
@@ -219,7 +161,7 @@ test('a PiNode whose Secret is missing says which Secret, and nothing is sent', 
   assert.equal(condition(orphanNode, 'Stalled')?.status, 'True', 'a missing Secret needs a person: Stalled');
   assert.equal(condition(orphanNode, 'Reachable')?.reason, 'SecretNotFound');
   assert.ok((await events()).some((e) => e.regarding?.name === 'orphan' && e.type === 'Warning' && /no-such-secret/.test(e.note ?? '')));
-  assert.equal(counter.forHost(address).length, 0, 'no SSH to a Pi without credentials');
+  assert.equal(env.counter.forHost(address).length, 0, 'no SSH to a Pi without credentials');
   await kubectl(['delete', 'pinode', 'orphan', '--wait=true', '--timeout=30s']);
 });
 
@@ -231,25 +173,25 @@ test('hostile field values are rejected by the control plane, naming the field, 
     ['spec.users[0].name', { users: [{ name: 'x`reboot`' }] }],
     ['spec.packages[0]', { packages: ['--allow-unauthenticated'] }],
   ];
-  const before = counter.calls.length;
+  const before = env.counter.calls.length;
   for (const [field, override] of hostile) {
     const obj = {
       apiVersion: 'bramble.dev/v1alpha1',
       kind: 'PiNode',
       metadata: { name: 'hostile' },
-      spec: { address: fleet.nodes[0]?.address, ssh: { privateKeySecretRef: { name: 'bramble-ssh-key' }, hostKeyPolicy: 'TrustOnFirstUse' }, ...override },
+      spec: { address: env.fleet.nodes[0]?.address, ssh: { privateKeySecretRef: { name: 'bramble-ssh-key' }, hostKeyPolicy: 'TrustOnFirstUse' }, ...override },
     };
-    const r = await cp.kubectl(['apply', '-f', '-'], JSON.stringify(obj));
+    const r = await env.cp.kubectl(['apply', '-f', '-'], JSON.stringify(obj));
     assert.notEqual(r.code, 0, `${field} must be refused`);
     assert.ok(r.stderr.includes(field), `the refusal names ${field}: ${r.stderr}`);
-    const get = await cp.kubectl(['get', 'pinode', 'hostile']);
+    const get = await env.cp.kubectl(['get', 'pinode', 'hostile']);
     assert.notEqual(get.code, 0, 'nothing was stored');
   }
-  assert.ok(counter.since(before).every((c) => c.kind === 'observe'), 'no command came from the hostile objects');
+  assert.ok(env.counter.since(before).every((c) => c.kind === 'observe'), 'no command came from the hostile objects');
 });
 
 test('the operator exposes fleet and SSH metrics that pass promtool', async () => {
-  const res = await fetch(`http://${operator.manager.metricsAddress}/metrics`);
+  const res = await fetch(`http://${env.operator.manager.metricsAddress}/metrics`);
   const text = await res.text();
   assert.match(text, /^bramble_node_up\{namespace="default",pinode="pi0"\} 1$/m);
   assert.match(text, /^bramble_node_memory_bytes\{namespace="default",pinode="pi2"\} [1-9]/m);

@@ -2,10 +2,8 @@
 // every object validates against the Kubernetes (and Prometheus Operator) schemas.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { crdFiles, renderBase } from './render.ts';
 import { validateObject } from './kube-schemas.ts';
-import { repoPath } from './tools.ts';
 
 const expectedKinds = [
   'Namespace/bramble-system',
@@ -37,12 +35,6 @@ void test('the base installs the CRD of every bramble kind, from crds/', () => {
   const crds = renderBase().objects.filter((o) => o.kind === 'CustomResourceDefinition').map((o) => o.metadata.name).sort();
   assert.deepEqual(crds, ['glustervolumes.bramble.dev', 'miniopools.bramble.dev', 'pinodes.bramble.dev', 'slurmpartitions.bramble.dev']);
   assert.equal(crds.length, crdFiles().length, 'one CRD per crds/bramble.dev_*.yaml');
-});
-
-void test('kubectl apply -k manifests/ works from the repository as it is', {
-  todo: existsSync(repoPath('crds', 'kustomization.yaml')) ? false : 'needs crds/kustomization.yaml listing the CRD files (owned by crds/)',
-}, () => {
-  assert.equal(renderBase().stagedCrds, false);
 });
 
 void test('every rendered object validates against its Kubernetes schema', async () => {

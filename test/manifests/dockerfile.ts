@@ -65,6 +65,13 @@ export function entrypoint(stage: Stage): string[] {
   return parsed as string[];
 }
 
+/** The numeric uid and gid a stage's last USER names (e.g. `USER 1000:1000`). */
+export function numericUser(stage: Stage): { uid: number; gid: number } | undefined {
+  const u = stage.instructions.filter((i) => i.keyword === 'USER').at(-1)?.args;
+  const m = u ? /^(\d+)(?::(\d+))?$/.exec(u) : null;
+  return m ? { uid: Number(m[1]), gid: Number(m[2] ?? m[1]) } : undefined;
+}
+
 /** The `npm ...` commands a stage's RUN instructions contain, split into argv. */
 export function npmCommands(stage: Stage): string[][] {
   return stage.instructions

@@ -8,12 +8,14 @@ import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { copies, dockerignore, entrypoint, npmCommands, parseDockerfile } from './dockerfile.ts';
+import { copies, dockerignore, entrypoint, npmCommands, numericUser, parseDockerfile } from './dockerfile.ts';
 import { repoPath, repoRoot } from './tools.ts';
 
 export interface ImageStage {
   dir: string;
   entrypoint: string[];
+  /** The image's USER, when numeric. */
+  user?: { uid: number; gid: number };
   /** Whether `npm ci` ran now (false: reused a cached install of the same inputs). */
   installed: boolean;
   installMs: number;
@@ -59,5 +61,6 @@ export function stageImage(): ImageStage {
       cpSync(from, to, { recursive: true, filter: (path) => !ignored(relative(repoRoot, path)) || path === from });
     }
   }
-  return { dir, entrypoint: entrypoint(final), installed, installMs };
+  const user = numericUser(final);
+  return { dir, entrypoint: entrypoint(final), ...(user ? { user } : {}), installed, installMs };
 }

@@ -1,10 +1,6 @@
-// Renders the manifests/ kustomize base with the real `kubectl kustomize`. The base includes
-// the CRDs as `../crds`, which needs crds/kustomization.yaml (owned by crds/). Until that file
-// exists, a staged copy of manifests/ and crds/ with the same one-line-per-file kustomization
-// is rendered instead, and `stagedCrds` says so.
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// Renders the manifests/ kustomize base with the real `kubectl kustomize`, as
+// `kubectl apply -k manifests/` would (the CRDs come in through crds/'s own kustomization).
+import { readdirSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import { kubectlPath, repoPath, run } from './tools.ts';
 
@@ -18,7 +14,6 @@ export interface KubeObject {
 export interface Rendered {
   objects: KubeObject[];
   text: string;
-  stagedCrds: boolean;
 }
 
 export function crdFiles(): string[] {
@@ -43,24 +38,11 @@ export function parseObjects(text: string): KubeObject[] {
 let cached: Rendered | undefined;
 
 export function renderBase(): Rendered {
-  if (cached) return cached;
-  const realCrdKustomization = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'].some((f) => existsSync(repoPath('crds', f)));
-  if (realCrdKustomization) {
+  if (!cached) {
     const text = kustomize(repoPath('manifests'));
-    cached = { objects: parseObjects(text), text, stagedCrds: false };
-    return cached;
+    cached = { objects: parseObjects(text), text };
   }
-  const stage = mkdtempSync(join(tmpdir(), 'bramble-kustomize-'));
-  try {
-    cpSync(repoPath('manifests'), join(stage, 'manifests'), { recursive: true });
-    cpSync(repoPath('crds'), join(stage, 'crds'), { recursive: true, filter: (src) => !src.endsWith('.ts') });
-    writeFileSync(join(stage, 'crds', 'kustomization.yaml'), `resources:\n${crdFiles().map((f) => `  - ${f}\n`).join('')}`);
-    const text = kustomize(join(stage, 'manifests'));
-    cached = { objects: parseObjects(text), text, stagedCrds: true };
-    return cached;
-  } finally {
-    rmSync(stage, { recursive: true, force: true });
-  }
+  return cached;
 }
 
 export function findObject(objects: KubeObject[], kind: string, name: string): KubeObject {
