@@ -68,6 +68,8 @@ export function kindReconcileFn(deps: KindControllerDeps): ReconcileFn {
       await publish(obj, result);
       return { requeueAfterMs: result.requeueAfterMs };
     } catch (err) {
+      // Gone between the cache read and the write (the cache lags a delete): nothing to do.
+      if (isNotFound(err)) return {};
       const stalled = asStalled(err);
       if (stalled) {
         const current = ((obj.status as { conditions?: Condition[] } | undefined)?.conditions ?? []) as Condition[];
