@@ -1,6 +1,7 @@
 // Composition root of the `bramble` command: parses the subcommand and hands over.
 import { controlplaneCommand, CONTROLPLANE_USAGE } from './controlplane.ts';
 import { runCommand, RUN_USAGE } from './run.ts';
+import { planCommand, PLAN_USAGE } from './plan.ts';
 
 const [command = 'help', ...rest] = process.argv.slice(2);
 
@@ -9,10 +10,12 @@ const usage = `bramble — declared state for clusters of Raspberry Pis
 Usage:
   bramble run            run the operator (on the embedded control plane when no cluster is configured)
   bramble controlplane   run only the embedded control plane
+  bramble plan -f FILE   show what bramble would change on each Pi for FILE, changing nothing
   bramble help           this text
 
 ${RUN_USAGE}
-${CONTROLPLANE_USAGE}`;
+${CONTROLPLANE_USAGE}
+${PLAN_USAGE}`;
 
 async function main(): Promise<void> {
   switch (command) {
@@ -25,6 +28,8 @@ async function main(): Promise<void> {
       return runCommand(rest);
     case 'controlplane':
       return controlplaneCommand(rest);
+    case 'plan':
+      return planCommand(rest);
     default:
       process.stderr.write(`bramble: unknown command "${command}"\n\n${usage}`);
       process.exitCode = 2;

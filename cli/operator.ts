@@ -5,43 +5,71 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { Registry } from 'prom-client';
 import type { ControllerRegistration, Manager, ManagerOptions } from '../controllers/manager.ts';
 import { runOperator } from '../controllers/operator-main.ts';
-import { registerSampleGauges, type SampleGaugeFamily } from '../metrics/sample-gauges.ts';
+import { registerSampleGauges, type GaugeSample, type SampleGaugeFamily } from '../metrics/sample-gauges.ts';
 import type { PiNode } from '../crds/pinode.ts';
 import { piNodeReconciler } from '../reconcilers/pinode/reconciler.ts';
 import { piNodeGaugeHelp, piNodeGaugeSamples } from '../reconcilers/pinode/metrics.ts';
 import type { SlurmPartition } from '../crds/slurmpartition.ts';
 import { slurmPartitionReconciler } from '../reconcilers/slurm/reconciler.ts';
 import { slurmGaugeHelp, slurmPartitionGaugeSamples } from '../reconcilers/slurm/metrics.ts';
-import type { Reconciler } from '../reconcilers/contract.ts';
+import type { GlusterVolume } from '../crds/glustervolume.ts';
+import { glusterVolumeReconciler } from '../reconcilers/gluster/reconciler.ts';
+import { glusterGaugeHelp, glusterVolumeGaugeSamples } from '../reconcilers/gluster/metrics.ts';
+import type { MinioPool } from '../crds/miniopool.ts';
+import { minioPoolReconciler } from '../reconcilers/minio/reconciler.ts';
+import { minioGaugeHelp, minioPoolGaugeSamples } from '../reconcilers/minio/metrics.ts';
+import type { Reconciler, Resource } from '../reconcilers/contract.ts';
 import type { Executor } from '../ssh/executor.ts';
 import { createSshMetrics } from '../ssh/prometheus-observer.ts';
 import { Ssh2Executor } from '../ssh/ssh2-executor.ts';
 
-/** Hosts observed and configured at once; each host still gets one connection. */
-const piNodeWorkers = 16;
-
-/** Slurm clusters converge one at a time each (the reconciler locks per cluster). */
-const slurmWorkers = 2;
-
-export function operatorControllers(): ControllerRegistration[] {
-  return [
-    { reconciler: piNodeReconciler as Reconciler<unknown, unknown>, concurrency: piNodeWorkers },
-    // A partition depends on the PiNodes it selects (labels, facts, readiness).
-    { reconciler: slurmPartitionReconciler as Reconciler<unknown, unknown>, concurrency: slurmWorkers, watchNodes: true },
-  ];
+interface KindWiring {
+  registration: ControllerRegistration;
+  /** Each family's help text, from the kind's metrics module. */
+  gaugeHelp: Record<string, string>;
+  gaugeLabels(family: string): string[];
+  /** Gauge samples of one object, from its status (read from the informer cache at scrape time). */
+  gaugeSamples(obj: Resource<unknown, unknown>): GaugeSample[];
 }
 
-const piNodeFamilies: SampleGaugeFamily[] = Object.entries(piNodeGaugeHelp).map(([name, help]) => ({
-  name,
-  help,
-  labelNames: name === 'bramble_node_throttled' ? ['namespace', 'pinode', 'flag'] : ['namespace', 'pinode'],
-}));
+const kinds: KindWiring[] = [
+  {
+    // Hosts observed and configured at once; each host still gets one connection.
+    registration: { reconciler: piNodeReconciler as Reconciler<unknown, unknown>, concurrency: 16 },
+    gaugeHelp: piNodeGaugeHelp,
+    gaugeLabels: (f) => (f === 'bramble_node_throttled' ? ['namespace', 'pinode', 'flag'] : ['namespace', 'pinode']),
+    gaugeSamples: (o) => piNodeGaugeSamples(o.metadata.namespace, o.metadata.name, (o as PiNode).status),
+  },
+  {
+    // A partition depends on the PiNodes it selects (labels, facts, readiness); clusters converge
+    // one at a time each (the reconciler locks per cluster).
+    registration: { reconciler: slurmPartitionReconciler as Reconciler<unknown, unknown>, concurrency: 2, watchNodes: true },
+    gaugeHelp: slurmGaugeHelp,
+    gaugeLabels: (f) => (f === 'bramble_slurm_partition_up' ? ['namespace', 'cluster', 'partition'] : ['namespace', 'cluster', 'partition', 'state']),
+    gaugeSamples: (o) => {
+      const p = o as SlurmPartition;
+      return slurmPartitionGaugeSamples(p.metadata.namespace, p.spec.clusterName ?? 'bramble', p.metadata.name, p.status);
+    },
+  },
+  {
+    // A volume depends on the PiNodes its bricks and mount select.
+    registration: { reconciler: glusterVolumeReconciler as Reconciler<unknown, unknown>, concurrency: 2, watchNodes: true },
+    gaugeHelp: glusterGaugeHelp,
+    gaugeLabels: () => ['namespace', 'glustervolume'],
+    gaugeSamples: (o) => glusterVolumeGaugeSamples(o.metadata.namespace, o.metadata.name, (o as GlusterVolume).status),
+  },
+  {
+    // A pool's MINIO_VOLUMES is made from the PiNodes it selects; one rollout at a time.
+    registration: { reconciler: minioPoolReconciler as Reconciler<unknown, unknown>, concurrency: 1, watchNodes: true },
+    gaugeHelp: minioGaugeHelp,
+    gaugeLabels: () => ['namespace', 'miniopool'],
+    gaugeSamples: (o) => minioPoolGaugeSamples(o.metadata.namespace, o.metadata.name, (o as MinioPool).status),
+  },
+];
 
-const slurmFamilies: SampleGaugeFamily[] = Object.entries(slurmGaugeHelp).map(([name, help]) => ({
-  name,
-  help,
-  labelNames: name === 'bramble_slurm_partition_up' ? ['namespace', 'cluster', 'partition'] : ['namespace', 'cluster', 'partition', 'state'],
-}));
+export function operatorControllers(): ControllerRegistration[] {
+  return kinds.map((k) => k.registration);
+}
 
 export interface StartOperatorOptions {
   /** Operator flags (`--leader-elect`, `--metrics-bind-address`, …). */
@@ -73,18 +101,12 @@ export async function startBrambleOperator(options: StartOperatorOptions): Promi
     handleSignals: false,
     ...options.tuning,
   });
-  registerSampleGauges(registry, piNodeFamilies, () =>
-    (manager.informer('PiNode')?.list() ?? []).flatMap((o) => {
-      const node = o as unknown as PiNode;
-      return piNodeGaugeSamples(node.metadata.namespace, node.metadata.name, node.status);
-    }),
-  );
-  registerSampleGauges(registry, slurmFamilies, () =>
-    (manager.informer('SlurmPartition')?.list() ?? []).flatMap((o) => {
-      const p = o as unknown as SlurmPartition;
-      return slurmPartitionGaugeSamples(p.metadata.namespace, p.spec.clusterName ?? 'bramble', p.metadata.name, p.status);
-    }),
-  );
+  for (const kind of kinds) {
+    const families: SampleGaugeFamily[] = Object.entries(kind.gaugeHelp).map(([name, help]) => ({ name, help, labelNames: kind.gaugeLabels(name) }));
+    const informer = (): ReturnType<Manager['informer']> => manager.informer(kind.registration.reconciler.kind);
+    registerSampleGauges(registry, families, () =>
+      (informer()?.list() ?? []).flatMap((o) => kind.gaugeSamples(o as unknown as Resource<unknown, unknown>)));
+  }
   return {
     manager,
     stop: async () => {

@@ -27,15 +27,18 @@ export function kindReconcileFn(deps: KindControllerDeps): ReconcileFn {
   const { reconciler, informer, writer, events, context } = deps;
   const now = (): Date => context.clock.now();
 
-  const publish = async (obj: KubeObject, result: ReconcileResult<unknown>): Promise<void> => {
+  /** Writes status and events; returns the object as stored after the status write. */
+  const publish = async (obj: KubeObject, result: ReconcileResult<unknown>): Promise<KubeObject> => {
     const status = desiredStatus(result.status, obj.status, obj.metadata.generation, now());
+    let stored = obj;
     try {
-      await writer.patchStatus(obj, status);
+      stored = await writer.patchStatus(obj, status);
     } catch (err) {
       // The object vanished meanwhile: nothing left to report on.
       if (!isNotFound(err)) throw err;
     }
     for (const event of result.events) await events.record(obj, event);
+    return stored;
   };
 
   return async (key) => {
@@ -54,9 +57,9 @@ export function kindReconcileFn(deps: KindControllerDeps): ReconcileFn {
           return {};
         }
         const result = await reconciler.finalize(obj as unknown as AnyResource, context);
-        await publish(obj, result);
+        const stored = await publish(obj, result);
         if (result.done) {
-          await writer.removeFinalizer(obj, finalizer);
+          await writer.removeFinalizer(stored, finalizer);
           return {};
         }
         return { requeueAfterMs: result.requeueAfterMs, requeue: result.requeueAfterMs === undefined };

@@ -15,16 +15,19 @@ export class ObjectWriter {
     private readonly type: ResourceType,
   ) {}
 
-  /** Writes status when it differs from the object's; returns whether it wrote. */
-  async patchStatus(obj: KubeObject, status: unknown): Promise<boolean> {
+  /**
+   * Writes status when it differs from the object's. Returns the object as stored afterwards
+   * (the same object when nothing was written), so a following finalizer patch carries the
+   * resourceVersion the status write produced instead of conflicting with it.
+   */
+  async patchStatus(obj: KubeObject, status: unknown): Promise<KubeObject> {
     const patch = createMergePatch(obj.status ?? {}, status);
-    if (patch === undefined) return false;
-    await this.api.request('PATCH', `${objectPath(this.type, obj.metadata.namespace, obj.metadata.name)}/status`, {
+    if (patch === undefined) return obj;
+    return this.api.request<KubeObject>('PATCH', `${objectPath(this.type, obj.metadata.namespace, obj.metadata.name)}/status`, {
       body: { status: patch },
       contentType: mergePatchContentType,
       timeoutMs: 30_000,
     });
-    return true;
   }
 
   async addFinalizer(obj: KubeObject, finalizer: string): Promise<KubeObject> {

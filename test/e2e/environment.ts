@@ -47,7 +47,7 @@ export class E2eEnvironment {
       writeFileSync(keyFile, env.fleet.clientKey.privateKey, { mode: 0o600 });
       await env.kubectl(['create', 'secret', 'generic', 'bramble-ssh-key', '--type', 'kubernetes.io/ssh-auth', `--from-file=ssh-privatekey=${keyFile}`]);
       env.operator = await startBrambleOperator({
-        argv: ['--metrics-bind-address', '127.0.0.1:0', '--health-probe-bind-address', '127.0.0.1:0', '--log-level', 'warn'],
+        argv: ['--metrics-bind-address', '127.0.0.1:0', '--health-probe-bind-address', '127.0.0.1:0', '--log-level', process.env.BRAMBLE_E2E_LOG_LEVEL ?? 'warn'],
         kubeConfig: kubeConfigFromString(env.cp.cp.kubeconfig()),
         wrapExecutor: (inner) => env.counter.wrap(inner),
         tuning: { resyncMs: options.resyncMs },

@@ -1,0 +1,111 @@
+// bramble against Ansible and the pdsh floor on simulated Pis, side by side in one run: for each
+// size, rounds paired A-B-A-B (bramble, Ansible forks=N, Ansible forks=5, pdsh) on one fleet that
+// is reset to its booted state before every first run; medians of the rounds. Prints a table per
+// size and the ratios, writes bench/results/fleet-vs-ansible-<time>.json. Reports; never fails
+// on a target. Needs root (the fleet). Sizes: BRAMBLE_BENCH_SIZES (default 5,20); rounds:
+// BRAMBLE_BENCH_ROUNDS (default 2). `npm run bench fleet`.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { startFleet } from '../test/fleet/fleet.ts';
+import { brambleRound, type BrambleRound } from './lib/bramble-round.ts';
+import { prepareFleet, resetFleet } from './lib/fleet-prep.ts';
+import { runPdsh, type PdshRun } from './lib/pdsh-floor.ts';
+import { pdshConvergeCommands, pdshReadCommand, hostnameOf } from './lib/workload.ts';
+import { runPlaybook, type AnsibleTarget, type PlaybookRun } from './ansible/run-playbook.ts';
+import { summarize, type SizeSummary } from './lib/summary.ts';
+import { renderSummary } from './lib/render.ts';
+
+const sizes = (process.env.BRAMBLE_BENCH_SIZES ?? '5,20').split(',').map(Number).filter((n) => n > 0);
+const rounds = Math.max(1, Number(process.env.BRAMBLE_BENCH_ROUNDS ?? 2));
+const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
+
+export interface AnsiblePair {
+  first: PlaybookRun;
+  noChange: PlaybookRun;
+}
+
+export interface SizeRounds {
+  nodes: number;
+  bramble: BrambleRound[];
+  ansibleForksN: AnsiblePair[];
+  ansibleForks5: AnsiblePair[];
+  pdshConverge: PdshRun[];
+  pdshResync: PdshRun[];
+}
+
+// BRAMBLE_BENCH_BRAMBLE_ONLY=1 leaves the others out (for profiling bramble's side alone).
+const brambleOnly = process.env.BRAMBLE_BENCH_BRAMBLE_ONLY === '1';
+const have = (tool: string): boolean => !brambleOnly && spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
+
+async function ansiblePair(target: AnsibleTarget, forks: number): Promise<AnsiblePair> {
+  const first = await runPlaybook(target, forks);
+  const noChange = await runPlaybook(target, forks);
+  if (first.recap.changed === 0) throw new Error('the first Ansible run changed nothing: the reset did not work');
+  if (noChange.recap.changed !== 0) throw new Error(`the second Ansible run changed ${noChange.recap.changed} things`);
+  return { first, noChange };
+}
+
+async function measureSize(nodes: number, log: (s: string) => void): Promise<SizeRounds> {
+  const fleet = await startFleet({ name: `bvsa${nodes}`, nodes, subnet: `10.213.${100 + nodes}.0/24`, bootConcurrency: 4 });
+  const out: SizeRounds = { nodes, bramble: [], ansibleForksN: [], ansibleForks5: [], pdshConverge: [], pdshResync: [] };
+  try {
+    await prepareFleet(fleet);
+    const target: AnsibleTarget = {
+      hosts: fleet.nodes.map((n) => ({ name: n.name, address: n.address, hostname: hostnameOf(n.name) })),
+      privateKeyPath: fleet.clientKey.privateKeyPath,
+      knownHosts: fleet.knownHosts(),
+    };
+    const pdshTarget = { addresses: fleet.nodes.map((n) => n.address), privateKeyPath: fleet.clientKey.privateKeyPath, knownHosts: fleet.knownHosts() };
+    const ansible = have('ansible-playbook');
+    const pdsh = have('pdsh');
+    // Enough samples for a p99 that is not just the maximum of five.
+    const latencyRounds = nodes < 10 ? 2 : 1;
+    for (let round = 1; round <= rounds; round++) {
+      await resetFleet(fleet);
+      log(`  ${nodes} nodes, round ${round}: bramble`);
+      out.bramble.push(await brambleRound(fleet, latencyRounds));
+      if (ansible) {
+        await resetFleet(fleet);
+        log(`  ${nodes} nodes, round ${round}: ansible forks=${nodes}`);
+        out.ansibleForksN.push(await ansiblePair(target, nodes));
+        if (nodes !== 5) {
+          await resetFleet(fleet);
+          log(`  ${nodes} nodes, round ${round}: ansible forks=5`);
+          out.ansibleForks5.push(await ansiblePair(target, 5));
+        }
+      }
+      if (pdsh) {
+        await resetFleet(fleet);
+        log(`  ${nodes} nodes, round ${round}: pdsh`);
+        out.pdshConverge.push(await runPdsh(pdshTarget, pdshConvergeCommands()));
+        out.pdshResync.push(await runPdsh(pdshTarget, [pdshReadCommand()]));
+      }
+    }
+    // forks=5 is forks=N at five nodes: one set of runs serves both columns.
+    if (nodes === 5) out.ansibleForks5 = out.ansibleForksN;
+    return out;
+  } finally {
+    await fleet.teardown();
+  }
+}
+
+export default async function benchFleetVsAnsible(): Promise<SizeSummary[]> {
+  if (process.getuid?.() !== 0) {
+    process.stdout.write('fleet-vs-ansible: skipped, the simulated Pi fleet needs root\n');
+    return [];
+  }
+  if (!have('ansible-playbook') || !have('pdsh')) process.stdout.write('fleet-vs-ansible: ansible or pdsh missing (bash scripts/bench-setup.sh): those columns are empty\n');
+  const raw: SizeRounds[] = [];
+  for (const n of sizes) raw.push(await measureSize(n, (s) => process.stderr.write(`${s}\n`)));
+  const summaries = raw.map(summarize);
+  process.stdout.write(renderSummary(summaries, rounds));
+  mkdirSync(resultsDir, { recursive: true });
+  const file = `${resultsDir}fleet-vs-ansible-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
+  const recorded = raw.flatMap((r) => r.bramble).find((b) => b.recordedObserve)?.recordedObserve;
+  writeFileSync(file, `${JSON.stringify({ rounds, summaries, raw: raw.map((r) => ({ ...r, bramble: r.bramble.map(({ recordedObserve: _, ...b }) => b) })), recordedObserve: recorded }, null, 2)}\n`);
+  process.stdout.write(`results: bench/results/${file.slice(resultsDir.length)}\n`);
+  return summaries;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await benchFleetVsAnsible();

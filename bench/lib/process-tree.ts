@@ -1,0 +1,63 @@
+// Resident memory of a process and all its descendants, sampled from /proc while it runs, so a
+// fan-out of forks (Ansible) and a single process (bramble) are compared on the same footing.
+import { readdirSync, readFileSync } from 'node:fs';
+
+const pageBytes = 4096;
+
+/** ppid of every live process, read from /proc/<pid>/stat. */
+function parents(): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // The command name is in parentheses and may contain spaces: fields start after the last ')'.
+      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(Number(entry), Number(rest[1]));
+    } catch {
+      // The process exited between readdir and read.
+    }
+  }
+  return out;
+}
+
+/** The pid and every descendant of it. Pure over a ppid map. */
+export function descendants(root: number, ppidOf: ReadonlyMap<number, number>): number[] {
+  const children = new Map<number, number[]>();
+  for (const [pid, ppid] of ppidOf) children.set(ppid, [...(children.get(ppid) ?? []), pid]);
+  const seen: number[] = [];
+  const todo = [root];
+  while (todo.length > 0) {
+    const pid = todo.pop() as number;
+    if (seen.includes(pid)) continue;
+    seen.push(pid);
+    todo.push(...(children.get(pid) ?? []));
+  }
+  return seen;
+}
+
+function rssBytes(pid: number): number {
+  try {
+    return Number(readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]) * pageBytes;
+  } catch {
+    return 0;
+  }
+}
+
+export function treeRssBytes(root: number): number {
+  return descendants(root, parents()).reduce((sum, pid) => sum + rssBytes(pid), 0);
+}
+
+/** Samples a tree's RSS on an interval and keeps the peak; `stop()` returns it. */
+export function samplePeakRss(root: number, everyMs = 100): { stop(): number } {
+  let peak = treeRssBytes(root);
+  const timer = setInterval(() => {
+    peak = Math.max(peak, treeRssBytes(root));
+  }, everyMs);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return Math.max(peak, treeRssBytes(root));
+    },
+  };
+}

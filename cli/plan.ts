@@ -1,0 +1,80 @@
+// `bramble plan -f FILE`: what bramble would do to each Pi for the resources in FILE, against
+// the Pis' real current state, changing nothing (like `ansible --check --diff`).
+import { readFileSync } from 'node:fs';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { parseFlags } from './args.ts';
+import { loadKubeConfig } from '../controllers/kubeconfig.ts';
+import { Ssh2Executor } from '../ssh/ssh2-executor.ts';
+import type { Executor } from '../ssh/executor.ts';
+import { readManifest } from './plan/manifest.ts';
+import { clusterSource } from './plan/cluster-source.ts';
+import { runPlan } from './plan/plan-run.ts';
+import { renderPlan, summaryOf, type PlanResult } from './plan/render.ts';
+
+export const PLAN_USAGE = `Usage: bramble plan -f FILE [--kubeconfig PATH]
+  Shows, per Pi, the steps bramble would run for the PiNodes and SlurmPartitions in FILE
+  (multi-document YAML, - for stdin) against each Pi's current state, with a diff for every file
+  a step writes. Only read-only commands reach the Pis; nothing is applied and nothing is written
+  to the cluster. SSH keys and munge keys come from Secrets in FILE, else from the cluster named
+  by --kubeconfig or KUBECONFIG (which also supplies PiNodes a partition selects and their
+  status). Progress goes to stderr, the plan to stdout. Exit 0 when every host was planned, 1
+  when one could not be (unreachable, host key mismatch, missing Secret), 2 on bad usage.
+`;
+
+export interface PlanOptions {
+  file: string;
+  kubeconfig?: string;
+}
+
+/** Pure: flags to options (`-f` is kubectl's spelling of --filename). */
+export function planOptions(argv: readonly string[]): PlanOptions {
+  const normalised = argv.map((a) => (a === '-f' ? '--filename' : a.startsWith('-f=') ? `--filename=${a.slice(3)}` : a));
+  const flags = parseFlags(normalised, { filename: 'string', kubeconfig: 'string' });
+  if (typeof flags.filename !== 'string') throw new Error('plan needs -f FILE');
+  return { file: flags.filename, ...(typeof flags.kubeconfig === 'string' ? { kubeconfig: flags.kubeconfig } : {}) };
+}
+
+export interface PlanDependencies {
+  executor: Executor;
+  progress: (line: string) => void;
+  /** The cluster's kubeconfig, when one is configured. */
+  kubeConfig?: KubeConfig;
+  readFile: (path: string) => string;
+}
+
+export async function planFromFile(options: PlanOptions, deps: PlanDependencies): Promise<PlanResult> {
+  const namespace = deps.kubeConfig?.getContextObject(deps.kubeConfig.getCurrentContext())?.namespace ?? 'default';
+  const manifest = readManifest(deps.readFile(options.file), options.file, namespace);
+  return runPlan({
+    manifest,
+    executor: deps.executor,
+    progress: deps.progress,
+    ...(deps.kubeConfig ? { cluster: clusterSource(deps.kubeConfig) } : {}),
+  });
+}
+
+export async function planCommand(argv: string[]): Promise<void> {
+  let options: PlanOptions;
+  try {
+    options = planOptions(argv);
+  } catch (error) {
+    process.stderr.write(`bramble plan: ${(error as Error).message}\n\n${PLAN_USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+  // loadKubeConfig() without a path reads KUBECONFIG the way kubectl does (a list of files).
+  const useCluster = options.kubeconfig !== undefined || Boolean(process.env.KUBECONFIG);
+  const executor = new Ssh2Executor();
+  try {
+    const result = await planFromFile(options, {
+      executor,
+      progress: (line) => process.stderr.write(`${line}\n`),
+      ...(useCluster ? { kubeConfig: loadKubeConfig(options.kubeconfig) } : {}),
+      readFile: (path) => readFileSync(path === '-' ? 0 : path, 'utf8'),
+    });
+    process.stdout.write(renderPlan(result));
+    if (summaryOf(result).failed > 0) process.exitCode = 1;
+  } finally {
+    await executor.close();
+  }
+}

@@ -1,0 +1,44 @@
+// The ClusterView a plan runs against: the cluster's objects (when a cluster is configured) with
+// the file's objects over them, as if the file had been applied. A file object keeps the
+// status its namesake has in the cluster (facts, a host key trusted on first use).
+import type { ClusterView, LabelSelector, SecretView } from '../../reconcilers/contract.ts';
+import { matchesSelector } from '../../controllers/label-selector.ts';
+import type { AnyResource } from './manifest.ts';
+
+const keyOf = (kind: string, namespace: string, name: string) => `${kind}/${namespace}/${name}`;
+
+export class PlanView implements ClusterView {
+  private readonly objects = new Map<string, AnyResource>();
+
+  constructor(
+    clusterObjects: readonly AnyResource[],
+    fileObjects: readonly AnyResource[],
+    private readonly secrets: ReadonlyMap<string, SecretView>,
+  ) {
+    for (const o of clusterObjects) this.objects.set(keyOf(o.kind, o.metadata.namespace, o.metadata.name), o);
+    for (const o of fileObjects) {
+      const key = keyOf(o.kind, o.metadata.namespace, o.metadata.name);
+      const status = this.objects.get(key)?.status;
+      this.objects.set(key, status === undefined ? o : { ...o, status });
+    }
+  }
+
+  /** Replaces one object (a PiNode with the facts just observed). */
+  put(obj: AnyResource): void {
+    this.objects.set(keyOf(obj.kind, obj.metadata.namespace, obj.metadata.name), obj);
+  }
+
+  getSecret(namespace: string, name: string): SecretView | undefined {
+    return this.secrets.get(`${namespace}/${name}`);
+  }
+
+  list<T extends AnyResource>(kind: string, namespace: string, selector?: LabelSelector): T[] {
+    return [...this.objects.values()]
+      .filter((o) => o.kind === kind && o.metadata.namespace === namespace && (!selector || matchesSelector(selector, o.metadata.labels ?? {})))
+      .sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1)) as T[];
+  }
+
+  get<T extends AnyResource>(kind: string, namespace: string, name: string): T | undefined {
+    return this.objects.get(keyOf(kind, namespace, name)) as T | undefined;
+  }
+}

@@ -1,0 +1,32 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { desiredVolume, fstabLineOf } from './layout.ts';
+import { nodes, volumeObject } from './test-fixtures.test-support.ts';
+
+void test('bricks in the given order, each in its own directory named after the volume', () => {
+  const out = desiredVolume({ obj: volumeObject({ volumeName: 'data' }), brickNodes: nodes.slice(0, 3), missingNodes: [], mountNodes: nodes.slice(0, 2) });
+  assert.ok(out.ok);
+  assert.deepEqual(out.volume.bricks.map((b) => `${b.node} ${b.address}:${b.dir}`), [
+    'pi0 10.0.0.10:/srv/gluster/data', 'pi1 10.0.0.11:/srv/gluster/data', 'pi2 10.0.0.12:/srv/gluster/data',
+  ]);
+  assert.equal(out.volume.fstabLine, '10.0.0.10:/data /mnt/shared glusterfs defaults,_netdev,backup-volfile-servers=10.0.0.11:10.0.0.12 0 0');
+});
+
+void test('a selector that picks a number of nodes that is not a multiple of the replica count is Stalled', () => {
+  const out = desiredVolume({ obj: volumeObject(), brickNodes: nodes.slice(0, 4), missingNodes: [], mountNodes: [] });
+  assert.ok(!out.ok);
+  assert.equal(out.reason, 'BrickCountInvalid');
+  assert.equal(out.stalled, true);
+  assert.match(out.message, /multiples of 3; 4 PiNode/);
+});
+
+void test('missing PiNodes are waited for, not Stalled', () => {
+  const out = desiredVolume({ obj: volumeObject(), brickNodes: nodes.slice(0, 2), missingNodes: ['pi9'], mountNodes: [] });
+  assert.ok(!out.ok);
+  assert.equal(out.reason, 'NodesNotFound');
+  assert.equal(out.stalled, false);
+});
+
+void test('a single brick host has no backup volfile servers', () => {
+  assert.equal(fstabLineOf('v', [{ node: 'pi0', address: '10.0.0.10', dir: '/b/v' }], '/mnt/v'), '10.0.0.10:/v /mnt/v glusterfs defaults,_netdev 0 0');
+});

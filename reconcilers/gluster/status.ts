@@ -1,0 +1,81 @@
+// The status a GlusterVolume reports, from what Gluster itself said. Pure.
+import { removeCondition, setCondition, type Condition, type ConditionStatus } from '../../crds/conditions.ts';
+import { brickName, type DesiredVolume } from './layout.ts';
+import type { HostObservation } from './parse-observed.ts';
+import type { GlusterBrickStatus, GlusterVolumeStatus } from './types.ts';
+
+export interface StatusContext {
+  previous: GlusterVolumeStatus | undefined;
+  now: Date;
+  generation: number | undefined;
+}
+
+export interface Verdict {
+  ready: [ConditionStatus, string, string];
+  reconciling?: [string, string];
+  stalled?: [string, string];
+}
+
+export function conditionsFor(ctx: StatusContext, verdict: Verdict): Condition[] {
+  let conditions: Condition[] = [...(ctx.previous?.conditions ?? [])];
+  const gen = ctx.generation !== undefined ? { observedGeneration: ctx.generation } : {};
+  conditions = setCondition(conditions, { type: 'Ready', status: verdict.ready[0], reason: verdict.ready[1], message: verdict.ready[2], ...gen }, ctx.now);
+  for (const [type, value] of [['Reconciling', verdict.reconciling], ['Stalled', verdict.stalled]] as const) {
+    if (value) conditions = setCondition(conditions, { type, status: 'True', reason: value[0], message: value[1], ...gen }, ctx.now);
+    else conditions = removeCondition(conditions, type);
+  }
+  return conditions;
+}
+
+export function statusWith(ctx: StatusContext, verdict: Verdict, rest: Partial<GlusterVolumeStatus>): GlusterVolumeStatus {
+  const status: GlusterVolumeStatus = { ...ctx.previous, ...rest, conditions: conditionsFor(ctx, verdict) };
+  if (ctx.generation !== undefined) status.observedGeneration = ctx.generation;
+  if (rest.pendingSteps === undefined) delete status.pendingSteps;
+  return status;
+}
+
+export interface Health {
+  /** The observed figures for status. */
+  fields: Partial<GlusterVolumeStatus>;
+  /** Why the volume is not Ready, one phrase each; empty when it is. */
+  problems: string[];
+}
+
+/** Bricks online, heal, peers and mounts as Gluster and the hosts report them. */
+export function healthOf(desired: DesiredVolume, hosts: ReadonlyMap<string, HostObservation>, primary: string | undefined, unreachable: readonly string[]): Health {
+  const p = primary ? hosts.get(primary) : undefined;
+  const vol = p?.volume;
+  const problems: string[] = [];
+  const fields: Partial<GlusterVolumeStatus> = { volumeName: desired.name };
+  if (!vol?.info) {
+    problems.push(vol?.error ? `gluster did not answer: ${vol.error}` : `volume ${desired.name} does not exist yet`);
+    return { fields, problems: [...problems, ...unreachable.map((u) => `unreachable: ${u}`)] };
+  }
+  const byAddress = new Map(desired.bricks.map((b) => [brickName(b), b.node] as const));
+  const online = new Set(vol.processes.filter((x) => x.online).map((x) => `${x.host}:${x.path}`));
+  const bricks: GlusterBrickStatus[] = vol.info.bricks.map((b) => ({ node: byAddress.get(b.name) ?? b.host, path: b.path, online: online.has(b.name) }));
+  fields.volumeState = vol.info.state;
+  fields.bricks = bricks;
+  fields.bricksTotal = bricks.length;
+  fields.bricksOnline = bricks.filter((b) => b.online).length;
+  const peers = (p?.peers ?? []);
+  const neededAddresses = new Set(desired.bricks.filter((b) => b.node !== primary).map((b) => b.address));
+  const needed = peers.filter((x) => x.hostnames.some((h) => neededAddresses.has(h)));
+  fields.peersTotal = neededAddresses.size + 1;
+  fields.peersConnected = needed.filter((x) => x.connected).length + 1;
+  if (vol.heal) fields.healPendingEntries = vol.heal.pendingEntries;
+  if (vol.rebalance) fields.rebalance = vol.rebalance;
+  const mounted = desired.mounts.filter((m) => hosts.get(m.node)?.mount?.mounted?.fstype === 'fuse.glusterfs').map((m) => m.node);
+  fields.mountedNodes = mounted.sort();
+
+  if (vol.info.state !== 'Started') problems.push(`volume ${desired.name} is ${vol.info.state || 'not started'}`);
+  for (const b of bricks) if (!b.online) problems.push(`brick ${b.node}:${b.path} is offline`);
+  if (vol.heal && vol.heal.pendingEntries > 0) {
+    problems.push(`${vol.heal.pendingEntries} entries pending heal${vol.heal.splitBrainEntries ? ` (${vol.heal.splitBrainEntries} in split-brain)` : ''}`);
+  }
+  if (!vol.heal && desired.spec.type !== 'Distribute' && vol.info.state === 'Started') problems.push('heal state unknown');
+  const notMounted = desired.mountPath ? desired.mounts.map((m) => m.node).filter((n) => !mounted.includes(n) && hosts.has(n)) : [];
+  if (notMounted.length) problems.push(`not mounted on ${notMounted.join(', ')}`);
+  for (const u of unreachable) problems.push(`unreachable: ${u}`);
+  return { fields, problems };
+}

@@ -1,0 +1,227 @@
+// The MinioPool reconciler. Every reconcile observes each selected node once (in parallel), plans
+// (pure), and only when the plan is not empty stages the binary everywhere, then rolls the change
+// through the nodes one at a time (see apply.ts). A converged pool costs exactly one exec per node.
+import { randomBytes } from 'node:crypto';
+import type { FinalizeResult, ReconcileContext, ReconcileEvent, ReconcileResult, Reconciler } from '../contract.ts';
+import type { SshTarget } from '../../ssh/executor.ts';
+import { findCondition } from '../../crds/conditions.ts';
+import { retryDelayMs, type RetryPolicy } from '../shared/retry-delay.ts';
+import { sshTargetFor } from '../pinode/ssh-target.ts';
+import { reachabilityFailure } from '../pinode/ssh-failure.ts';
+import { IncompleteObserveError } from '../pinode/parse-sections.ts';
+import type { MinioPool, MinioPoolSpec, MinioPoolStatus, PiNode } from './types.ts';
+import { minioObserveScript } from './observe-script.ts';
+import { parseNodeObservation, type NodeObservation } from './parse-observed.ts';
+import { naturalOrder, minioVolumes } from './volumes.ts';
+import { renderEnvFile, renderUnit, sha256 } from './render.ts';
+import { credentialsFrom } from './credentials.ts';
+import { pendingStepsOf, planIsEmpty, planPool, planTeardown, rootFilesystemDrives, type PoolPlan, type PoolWanted } from './plan.ts';
+import { applyPoolPlan, type PoolApplyOutcome } from './apply.ts';
+import { poolFigures, statusWith, type PoolMember, type StatusContext, type Verdict } from './status.ts';
+import { unsafeToDelete } from './steps.ts';
+
+export const minioFinalizer = 'bramble.dev/minio-cleanup';
+/** A healthy pool is re-observed this often for drift. */
+export const driftCheckIntervalMs = 5 * 60_000;
+/** After a rollout: re-observe soon, so status reports the cluster's health with the change. */
+export const settleDelayMs = 3_000;
+export const retryPolicy: RetryPolicy = { minMs: 10_000, maxMs: driftCheckIntervalMs };
+export const observeTimeoutMs = 60_000;
+
+type Status = MinioPoolStatus;
+
+export interface MinioReconcilerOptions {
+  nonce?: () => string;
+}
+
+interface Run {
+  obj: MinioPool;
+  ctx: ReconcileContext;
+  sctx: StatusContext;
+  events: ReconcileEvent[];
+  nonce: () => string;
+}
+
+interface Members {
+  members: (PoolMember & { node: PiNode })[];
+  targets: Map<string, SshTarget>;
+  observed: Map<string, NodeObservation>;
+  failures: string[];
+}
+
+function notReady(run: Run, reason: string, message: string, opts: { stalled?: boolean; rest?: Partial<Status> } = {}): ReconcileResult<Status> {
+  const verdict: Verdict = opts.stalled
+    ? { ready: ['False', reason, message], stalled: [reason, message] }
+    : { ready: ['False', reason, message], reconciling: [reason, message] };
+  const status = statusWith(run.sctx, verdict, opts.rest ?? {});
+  const previous = findCondition(run.obj.status?.conditions, 'Ready');
+  const events = [...run.events];
+  if (previous?.reason !== reason) events.push({ type: 'Warning', reason, message });
+  const since = findCondition(status.conditions, 'Ready')?.lastTransitionTime;
+  return { status, events, requeueAfterMs: retryDelayMs(since, run.sctx.now, retryPolicy) };
+}
+
+/** The selected PiNodes in pool order (by address), their SSH targets, and one observe of each. */
+async function observeMembers(run: Run): Promise<Members> {
+  const { obj, ctx } = run;
+  const selected = ctx.view.list<PiNode>('PiNode', obj.metadata.namespace, obj.spec.nodeSelector)
+    .sort((a, b) => naturalOrder(a.spec.address, b.spec.address) || naturalOrder(a.metadata.name, b.metadata.name));
+  const members = selected.map((node) => ({ name: node.metadata.name, address: node.spec.address, node }));
+  const failures: string[] = [];
+  const targets = new Map<string, SshTarget>();
+  for (const m of members) {
+    const t = sshTargetFor(m.node, ctx.view);
+    if (t.ok) targets.set(m.name, t.target);
+    else failures.push(`${m.name}: ${t.message}`);
+  }
+  const observed = new Map<string, NodeObservation>();
+  const params = { apiPort: obj.spec.ports?.api ?? 9000, serviceUser: obj.spec.serviceUser ?? 'minio-user', drivePaths: obj.spec.drivePaths };
+  await Promise.all([...targets].map(async ([name, target]) => {
+    const nonce = run.nonce();
+    try {
+      const exec = await ctx.executor.exec(target, 'sh -s', { asRoot: true, stdin: minioObserveScript(params, nonce), timeoutMs: observeTimeoutMs });
+      observed.set(name, parseNodeObservation(exec.stdout, nonce));
+    } catch (error) {
+      if (error instanceof IncompleteObserveError) failures.push(`${name}: observe script did not finish`);
+      else {
+        const failure = reachabilityFailure(error);
+        if (!failure) throw error;
+        failures.push(`${name}: ${failure.reason}: ${failure.message}`);
+      }
+    }
+  }));
+  return { members, targets, observed, failures };
+}
+
+function appliedEvents(outcome: PoolApplyOutcome): ReconcileEvent[] {
+  const byChange = new Map<string, { reason: string; description: string; hosts: string[] }>();
+  for (const a of outcome.applied) {
+    const key = `${a.step.eventReason}\n${a.step.description}`;
+    const entry = byChange.get(key) ?? { reason: a.step.eventReason, description: a.step.description, hosts: [] };
+    entry.hosts.push(a.host);
+    byChange.set(key, entry);
+  }
+  // Hosts stay in rollout order: the order is the story of a rollout.
+  return [...byChange.values()].map((e) => ({ type: 'Normal', reason: e.reason, message: `${e.description} (${e.hosts.join(', ')})` }));
+}
+
+function heldByPause(plan: PoolPlan, members: Members['members']): { plan: PoolPlan; held: string[] } {
+  const paused = new Set(members.filter((m) => m.node.spec.paused === true).map((m) => m.name));
+  const held = plan.nodes.filter((n) => paused.has(n.host) && (n.stage.length || n.writeEnv || n.roll.length)).map((n) => n.host);
+  return { plan: { nodes: plan.nodes.filter((n) => !paused.has(n.host)) }, held };
+}
+
+async function reconcilePool(run: Run): Promise<ReconcileResult<Status>> {
+  const { obj, ctx } = run;
+  const { namespace, name } = obj.metadata;
+  const spec = obj.spec;
+  const apiPort = spec.ports?.api ?? 9000;
+  const consolePort = spec.ports?.console ?? 9001;
+  const serviceUser = spec.serviceUser ?? 'minio-user';
+  if (spec.drivePaths.length !== (spec.drivesPerNode ?? 1)) {
+    return notReady(run, 'InvalidSpec', `drivePaths lists ${spec.drivePaths.length} paths but drivesPerNode is ${spec.drivesPerNode ?? 1}`, { stalled: true });
+  }
+  const unsafe = spec.reclaimPolicy === 'Delete' ? spec.drivePaths.filter(unsafeToDelete) : [];
+  if (unsafe.length) return notReady(run, 'InvalidSpec', `reclaimPolicy Delete would remove system directories: ${unsafe.join(', ')}`, { stalled: true });
+  const creds = credentialsFrom(ctx.view, namespace, spec.credentialsSecretRef.name);
+  if (!creds.ok) return notReady(run, creds.reason, creds.message, { stalled: creds.reason === 'CredentialsSecretInvalid' });
+
+  const m = await observeMembers(run);
+  if (m.members.length === 0) return notReady(run, 'NoNodesSelected', 'the nodeSelector selects no PiNode', { rest: { nodesTotal: 0, nodesOnline: 0, drivesTotal: 0, drivesOnline: 0 } });
+  const figures = poolFigures(m.members, m.observed, spec.drivePaths, apiPort);
+
+  const onRoot = [...m.observed].flatMap(([host, o]) => rootFilesystemDrives(o, { allowRootFilesystem: spec.allowRootFilesystem ?? false }).map((p) => `${host}:${p}`));
+  if (onRoot.length) {
+    return notReady(run, 'DriveOnRootFilesystem', `drives on the root filesystem (set allowRootFilesystem to allow): ${onRoot.join(', ')}`, { stalled: true, rest: figures });
+  }
+
+  const volumes = minioVolumes(m.members.map((x) => x.address), apiPort, spec.drivePaths);
+  const envText = renderEnvFile({ pool: `${namespace}/${name}`, volumes, apiPort, consolePort, credentials: creds.credentials });
+  const unitText = renderUnit(`${namespace}/${name}`, serviceUser);
+  const wanted: PoolWanted = {
+    url: spec.source.url,
+    sha256: spec.source.sha256,
+    envSha256: sha256(envText),
+    unitText,
+    unitSha256: sha256(unitText),
+    serviceUser,
+    drivePaths: spec.drivePaths,
+    apiPort,
+    allowRootFilesystem: spec.allowRootFilesystem ?? false,
+  };
+  const full = planPool(m.members.map((x) => x.name), m.observed, wanted);
+  const { plan, held } = heldByPause(full, m.members);
+  const pending = pendingStepsOf(full).slice(0, 128);
+  let outcome: PoolApplyOutcome = { applied: [], restarted: [] };
+  if (!planIsEmpty(plan)) {
+    outcome = await applyPoolPlan({
+      executor: ctx.executor,
+      targets: m.targets,
+      envText,
+      secrets: [creds.credentials.password, ...[...m.targets.values()].map((t) => t.privateKey)],
+      nonce: run.nonce,
+    }, plan);
+  }
+  run.events.push(...appliedEvents(outcome));
+  const rest: Partial<Status> = { ...figures };
+
+  if (outcome.failure) {
+    const f = outcome.failure;
+    const mismatch = f.step === 'fetch-binary' && /sha256 mismatch/.test(f.message);
+    const reason = mismatch ? 'ChecksumMismatch' : 'StepFailed';
+    return notReady(run, reason, `step ${f.step} on ${f.host} failed: ${f.message}${mismatch ? ' (nothing was installed)' : ''}`, { stalled: true, rest: { ...rest, pendingSteps: pending } });
+  }
+  if (outcome.applied.length > 0) {
+    const message = outcome.restarted.length ? `rolled out node by node: ${outcome.restarted.join(', ')}` : `${outcome.applied.length} change(s) applied`;
+    const status = statusWith(run.sctx, { ready: ['False', 'RollingOut', message], reconciling: ['RollingOut', message] }, rest);
+    return { status, events: run.events, requeueAfterMs: settleDelayMs };
+  }
+  if (held.length) return notReady(run, 'NodesPaused', `paused PiNodes have changes waiting: ${held.join(', ')}`, { rest: { ...rest, pendingSteps: pending } });
+  const offline = m.members.filter((x) => m.observed.get(x.name)?.live !== 200).map((x) => x.name);
+  const unreachable = m.failures.length ? `; unreachable: ${m.failures.join('; ')}` : '';
+  if (figures.health !== 'Healthy') {
+    const why = figures.health === 'NoWriteQuorum' ? 'MinIO reports no write quorum' : 'no node answers /minio/health/cluster';
+    return notReady(run, figures.health === 'NoWriteQuorum' ? 'NoWriteQuorum' : 'Unreachable', `${why}; offline: ${offline.join(', ') || 'none'}${unreachable}`, { rest });
+  }
+  const message = `write quorum; ${figures.nodesOnline}/${figures.nodesTotal} nodes, ${figures.drivesOnline}/${figures.drivesTotal} drives online${offline.length ? `; offline: ${offline.join(', ')}` : ''}${unreachable}`;
+  const status = statusWith(run.sctx, { ready: ['True', 'MinioHealthy', message] }, rest);
+  return { status, events: run.events, requeueAfterMs: offline.length ? retryPolicy.minMs : driftCheckIntervalMs };
+}
+
+async function finalizePool(run: Run): Promise<FinalizeResult<Status>> {
+  const { obj } = run;
+  const reclaim = obj.spec.reclaimPolicy ?? 'Retain';
+  const m = await observeMembers(run);
+  const plan = planTeardown(m.members.map((x) => x.name), m.observed, reclaim === 'Delete' ? obj.spec.drivePaths.filter((p) => !unsafeToDelete(p)) : undefined);
+  const outcome = planIsEmpty(plan) ? { applied: [], restarted: [] } : await applyPoolPlan({ executor: run.ctx.executor, targets: m.targets, envText: '', secrets: [...m.targets.values()].map((t) => t.privateKey), nonce: run.nonce }, plan);
+  run.events.push(...appliedEvents(outcome));
+  if (outcome.failure) {
+    const f = outcome.failure;
+    return { ...notReady(run, 'CleanupFailed', `step ${f.step} on ${f.host} failed: ${f.message}`), done: false };
+  }
+  const kept = reclaim === 'Delete' ? 'data deleted' : `data kept in ${obj.spec.drivePaths.join(', ')}`;
+  // An unreachable Pi must not block deletion forever: say so, and let the person decide.
+  const unreachable = m.failures.length ? `; not reached (MinIO may still run there): ${m.failures.join('; ')}` : '';
+  const status = statusWith(run.sctx, { ready: ['False', 'Deleted', `minio stopped and disabled; ${kept}${unreachable}`] }, {});
+  const events: ReconcileEvent[] = [...run.events, { type: unreachable ? 'Warning' : 'Normal', reason: 'MinioPoolRemoved', message: `minio stopped and disabled on ${m.observed.size} node(s); ${kept}${unreachable}` }];
+  return { status, events, done: true };
+}
+
+export function createMinioPoolReconciler(options: MinioReconcilerOptions = {}): Reconciler<MinioPoolSpec, MinioPoolStatus> {
+  const nonce = options.nonce ?? (() => randomBytes(8).toString('hex'));
+  const start = (obj: MinioPool, ctx: ReconcileContext): Run => ({
+    obj,
+    ctx,
+    sctx: { previous: obj.status, now: ctx.clock.now(), generation: obj.metadata.generation },
+    events: [],
+    nonce,
+  });
+  return {
+    kind: 'MinioPool',
+    finalizer: minioFinalizer,
+    reconcile: (obj, ctx) => reconcilePool(start(obj, ctx)),
+    finalize: (obj, ctx) => finalizePool(start(obj, ctx)),
+  };
+}
+
+export const minioPoolReconciler = createMinioPoolReconciler();
