@@ -1,17 +1,8 @@
 // The minimal shape of any object the runtime caches.
+import type { ObjectMeta } from '../crds/resource.ts';
 
-export interface KubeMeta {
-  name: string;
-  namespace?: string;
-  uid?: string;
-  generation?: number;
-  resourceVersion?: string;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  finalizers?: string[];
-  deletionTimestamp?: string;
-  creationTimestamp?: string;
-}
+/** A resource's metadata (crds/resource.ts), namespace optional: the runtime caches cluster-scoped objects too. */
+export type KubeMeta = Omit<ObjectMeta, 'namespace'> & { namespace?: string };
 
 export interface KubeObject {
   apiVersion?: string;

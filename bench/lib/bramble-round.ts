@@ -15,7 +15,8 @@ import { ApiClient } from '../../controllers/api-client.ts';
 import { mergePatchContentType } from '../../controllers/object-writer.ts';
 import { objectPath, resourceTypes } from '../../controllers/resource-type.ts';
 import { startBrambleOperator, type RunningOperator } from '../../cli/operator.ts';
-import { samplePeakRss } from './process-tree.ts';
+import { treeHighWaterRssBytes } from './process-tree.ts';
+import { startCpuProfile } from './cpu-profile.ts';
 import { ObserveRecorder, type RecordedObserve } from './observe-recorder.ts';
 import { hostnameOf, piNodeDocs } from './workload.ts';
 
@@ -73,7 +74,6 @@ export async function brambleRound(fleet: Fleet, latencyRounds: number): Promise
   try {
     const started = await startControlPlaneProcess(dir);
     cp = started.child;
-    const cpPeak = samplePeakRss(cp.pid as number);
     const kubectl = async (args: string[], stdin?: string): Promise<void> => {
       const r = await runKubectl(started.kubeconfig, args, stdin);
       if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')}: ${r.stderr}`);
@@ -98,6 +98,7 @@ export async function brambleRound(fleet: Fleet, latencyRounds: number): Promise
     let operatorPeak = process.memoryUsage().rss;
     const rssTimer = setInterval(() => (operatorPeak = Math.max(operatorPeak, process.memoryUsage().rss)), 100);
 
+    const profile = await startCpuProfile('converge-and-resync');
     const cpu0 = process.cpuUsage();
     const t0 = Date.now();
     await kubectl(['apply', '-f', '-'], piNodeDocs(fleet.nodes, 'bramble-ssh-key'));
@@ -122,6 +123,7 @@ export async function brambleRound(fleet: Fleet, latencyRounds: number): Promise
     // Let the pass's status writes (if any) land before reading the CPU.
     await new Promise((r) => setTimeout(r, 300));
     const resyncCpuMs = cpuMsSince(cpu1);
+    await profile.stop();
     const window = counter.since(mark);
     // A converged Pi's observe, for the scale benchmark's replay (before the spec changes below).
     const recordedObserve = recorder.last;
@@ -156,7 +158,8 @@ export async function brambleRound(fleet: Fleet, latencyRounds: number): Promise
       resyncCpuMs,
       eventLatenciesMs,
       operatorPeakRssBytes: operatorPeak,
-      controlPlanePeakRssBytes: cpPeak.stop(),
+      // Read once from the kernel: sampling /proc here would charge its own CPU to the operator.
+      controlPlanePeakRssBytes: treeHighWaterRssBytes(cp.pid as number),
       ...(recordedObserve ? { recordedObserve } : {}),
     };
   } finally {

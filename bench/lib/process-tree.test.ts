@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { descendants, treeRssBytes } from './process-tree.ts';
+import { descendants, treeHighWaterRssBytes, treeRssBytes } from './process-tree.ts';
 
 test('descendants walks the whole tree from a root and nothing else', () => {
   const ppid = new Map([[2, 1], [3, 2], [4, 2], [5, 3], [9, 8]]);
@@ -21,4 +21,9 @@ test('a tree with a child holds more memory than the child alone', async () => {
   } finally {
     child.kill('SIGKILL');
   }
+});
+
+test('the high-water mark of a tree is at least what it holds now', () => {
+  const now = treeRssBytes(process.pid);
+  assert.ok(treeHighWaterRssBytes(process.pid) >= now * 0.95, 'VmHWM is a peak, never below the current RSS');
 });

@@ -61,3 +61,15 @@ export function samplePeakRss(root: number, everyMs = 100): { stop(): number } {
     },
   };
 }
+
+/** The kernel's own peak RSS (VmHWM) of each live process in the tree, summed: no sampling. */
+export function treeHighWaterRssBytes(root: number): number {
+  return descendants(root, parents()).reduce((sum, pid) => {
+    try {
+      const kb = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+      return sum + Number(kb ?? 0) * 1024;
+    } catch {
+      return sum;
+    }
+  }, 0);
+}

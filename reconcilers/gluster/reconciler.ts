@@ -6,7 +6,7 @@ import type { FinalizeResult, ReconcileContext, ReconcileEvent, ReconcileResult,
 import type { SshTarget } from '../../ssh/executor.ts';
 import { findCondition } from '../../crds/conditions.ts';
 import { pendingStepOf, type Step } from '../shared/step.ts';
-import { retryDelayMs, type RetryPolicy } from '../shared/retry-delay.ts';
+import type { RetryPolicy } from '../shared/retry-delay.ts';
 import { sshTargetFor } from '../pinode/ssh-target.ts';
 import { reachabilityFailure } from '../pinode/ssh-failure.ts';
 import { IncompleteObserveError } from '../pinode/parse-sections.ts';
@@ -16,7 +16,8 @@ import { glusterObserveScript, type ObserveRequest } from './observe-script.ts';
 import { parseHostObservation, type HostObservation } from './parse-observed.ts';
 import { planDelete, planIsEmpty, planVolume, type GlusterPlan } from './plan.ts';
 import { applyPhases, type ApplyOutcome } from './apply.ts';
-import { healthOf, statusWith, type StatusContext, type Verdict } from './status.ts';
+import { healthOf, statusWith, type StatusContext } from './status.ts';
+import { notReadyResult } from '../shared/status-verdict.ts';
 
 export const glusterFinalizer = 'bramble.dev/gluster-cleanup';
 /** A healthy volume is re-observed this often for drift. */
@@ -52,15 +53,7 @@ interface Observed {
 }
 
 function notReady(run: Run, reason: string, message: string, opts: { stalled?: boolean; rest?: Partial<Status> } = {}): ReconcileResult<Status> {
-  const verdict: Verdict = opts.stalled
-    ? { ready: ['False', reason, message], stalled: [reason, message] }
-    : { ready: ['False', reason, message], reconciling: [reason, message] };
-  const status = statusWith(run.sctx, verdict, opts.rest ?? {});
-  const previous = findCondition(run.obj.status?.conditions, 'Ready');
-  const events = [...run.events];
-  if (previous?.reason !== reason) events.push({ type: 'Warning', reason, message });
-  const since = findCondition(status.conditions, 'Ready')?.lastTransitionTime;
-  return { status, events, requeueAfterMs: retryDelayMs(since, run.sctx.now, retryPolicy) };
+  return notReadyResult(run, retryPolicy, reason, message, opts);
 }
 
 function layoutOf(run: Run): LayoutOutcome {

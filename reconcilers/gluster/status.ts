@@ -1,38 +1,11 @@
 // The status a GlusterVolume reports, from what Gluster itself said. Pure.
-import { removeCondition, setCondition, type Condition, type ConditionStatus } from '../../crds/conditions.ts';
 import { brickName, type DesiredVolume } from './layout.ts';
 import type { HostObservation } from './parse-observed.ts';
 import type { GlusterBrickStatus, GlusterVolumeStatus } from './types.ts';
+import type { StatusContext as SharedStatusContext } from '../shared/status-verdict.ts';
 
-export interface StatusContext {
-  previous: GlusterVolumeStatus | undefined;
-  now: Date;
-  generation: number | undefined;
-}
-
-export interface Verdict {
-  ready: [ConditionStatus, string, string];
-  reconciling?: [string, string];
-  stalled?: [string, string];
-}
-
-export function conditionsFor(ctx: StatusContext, verdict: Verdict): Condition[] {
-  let conditions: Condition[] = [...(ctx.previous?.conditions ?? [])];
-  const gen = ctx.generation !== undefined ? { observedGeneration: ctx.generation } : {};
-  conditions = setCondition(conditions, { type: 'Ready', status: verdict.ready[0], reason: verdict.ready[1], message: verdict.ready[2], ...gen }, ctx.now);
-  for (const [type, value] of [['Reconciling', verdict.reconciling], ['Stalled', verdict.stalled]] as const) {
-    if (value) conditions = setCondition(conditions, { type, status: 'True', reason: value[0], message: value[1], ...gen }, ctx.now);
-    else conditions = removeCondition(conditions, type);
-  }
-  return conditions;
-}
-
-export function statusWith(ctx: StatusContext, verdict: Verdict, rest: Partial<GlusterVolumeStatus>): GlusterVolumeStatus {
-  const status: GlusterVolumeStatus = { ...ctx.previous, ...rest, conditions: conditionsFor(ctx, verdict) };
-  if (ctx.generation !== undefined) status.observedGeneration = ctx.generation;
-  if (rest.pendingSteps === undefined) delete status.pendingSteps;
-  return status;
-}
+export type StatusContext = SharedStatusContext<GlusterVolumeStatus>;
+export { conditionsFor, statusWith, type Verdict } from '../shared/status-verdict.ts';
 
 export interface Health {
   /** The observed figures for status. */

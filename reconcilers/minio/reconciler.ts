@@ -4,8 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FinalizeResult, ReconcileContext, ReconcileEvent, ReconcileResult, Reconciler } from '../contract.ts';
 import type { SshTarget } from '../../ssh/executor.ts';
-import { findCondition } from '../../crds/conditions.ts';
-import { retryDelayMs, type RetryPolicy } from '../shared/retry-delay.ts';
+import type { RetryPolicy } from '../shared/retry-delay.ts';
 import { sshTargetFor } from '../pinode/ssh-target.ts';
 import { reachabilityFailure } from '../pinode/ssh-failure.ts';
 import { IncompleteObserveError } from '../pinode/parse-sections.ts';
@@ -17,8 +16,9 @@ import { renderEnvFile, renderUnit, sha256 } from './render.ts';
 import { credentialsFrom } from './credentials.ts';
 import { pendingStepsOf, planIsEmpty, planPool, planTeardown, rootFilesystemDrives, type PoolPlan, type PoolWanted } from './plan.ts';
 import { applyPoolPlan, type PoolApplyOutcome } from './apply.ts';
-import { poolFigures, statusWith, type PoolMember, type StatusContext, type Verdict } from './status.ts';
+import { poolFigures, statusWith, type PoolMember, type StatusContext } from './status.ts';
 import { unsafeToDelete } from './steps.ts';
+import { notReadyResult } from '../shared/status-verdict.ts';
 
 export const minioFinalizer = 'bramble.dev/minio-cleanup';
 /** A healthy pool is re-observed this often for drift. */
@@ -50,15 +50,7 @@ interface Members {
 }
 
 function notReady(run: Run, reason: string, message: string, opts: { stalled?: boolean; rest?: Partial<Status> } = {}): ReconcileResult<Status> {
-  const verdict: Verdict = opts.stalled
-    ? { ready: ['False', reason, message], stalled: [reason, message] }
-    : { ready: ['False', reason, message], reconciling: [reason, message] };
-  const status = statusWith(run.sctx, verdict, opts.rest ?? {});
-  const previous = findCondition(run.obj.status?.conditions, 'Ready');
-  const events = [...run.events];
-  if (previous?.reason !== reason) events.push({ type: 'Warning', reason, message });
-  const since = findCondition(status.conditions, 'Ready')?.lastTransitionTime;
-  return { status, events, requeueAfterMs: retryDelayMs(since, run.sctx.now, retryPolicy) };
+  return notReadyResult(run, retryPolicy, reason, message, opts);
 }
 
 /** The selected PiNodes in pool order (by address), their SSH targets, and one observe of each. */

@@ -1,39 +1,12 @@
 // The status a MinioPool reports, from what each node's MinIO answered. Pure.
-import { removeCondition, setCondition, type Condition, type ConditionStatus } from '../../crds/conditions.ts';
 import type { NodeObservation } from './parse-observed.ts';
 import type { MinioNodeStatus, MinioPoolStatus } from './types.ts';
+import type { StatusContext as SharedStatusContext } from '../shared/status-verdict.ts';
 
 export type PoolHealth = 'Healthy' | 'NoWriteQuorum' | 'Unreachable';
 
-export interface StatusContext {
-  previous: MinioPoolStatus | undefined;
-  now: Date;
-  generation: number | undefined;
-}
-
-export interface Verdict {
-  ready: [ConditionStatus, string, string];
-  reconciling?: [string, string];
-  stalled?: [string, string];
-}
-
-export function conditionsFor(ctx: StatusContext, verdict: Verdict): Condition[] {
-  let conditions: Condition[] = [...(ctx.previous?.conditions ?? [])];
-  const gen = ctx.generation !== undefined ? { observedGeneration: ctx.generation } : {};
-  conditions = setCondition(conditions, { type: 'Ready', status: verdict.ready[0], reason: verdict.ready[1], message: verdict.ready[2], ...gen }, ctx.now);
-  for (const [type, value] of [['Reconciling', verdict.reconciling], ['Stalled', verdict.stalled]] as const) {
-    if (value) conditions = setCondition(conditions, { type, status: 'True', reason: value[0], message: value[1], ...gen }, ctx.now);
-    else conditions = removeCondition(conditions, type);
-  }
-  return conditions;
-}
-
-export function statusWith(ctx: StatusContext, verdict: Verdict, rest: Partial<MinioPoolStatus>): MinioPoolStatus {
-  const status: MinioPoolStatus = { ...ctx.previous, ...rest, conditions: conditionsFor(ctx, verdict) };
-  if (ctx.generation !== undefined) status.observedGeneration = ctx.generation;
-  if (rest.pendingSteps === undefined) delete status.pendingSteps;
-  return status;
-}
+export type StatusContext = SharedStatusContext<MinioPoolStatus>;
+export { conditionsFor, statusWith, type Verdict } from '../shared/status-verdict.ts';
 
 /** Healthy when any node's /minio/health/cluster says 200; NoWriteQuorum when nodes answer otherwise. */
 export function poolHealth(observed: Iterable<NodeObservation>): PoolHealth {

@@ -8,8 +8,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { FinalizeResult, ReconcileContext, ReconcileEvent, ReconcileResult, Reconciler } from '../contract.ts';
 import type { SshTarget } from '../../ssh/executor.ts';
-import { findCondition } from '../../crds/conditions.ts';
-import { retryDelayMs, type RetryPolicy } from '../shared/retry-delay.ts';
+import type { RetryPolicy } from '../shared/retry-delay.ts';
 import { sshTargetFor } from '../pinode/ssh-target.ts';
 import { reachabilityFailure } from '../pinode/ssh-failure.ts';
 import { IncompleteObserveError } from '../pinode/parse-sections.ts';
@@ -21,8 +20,9 @@ import { parseHostObservation, type HostObservation } from './parse-observed.ts'
 import { holdPaused, pendingStepsOf, planCluster, planClusterStop, planIsEmpty, type ClusterPlan } from './plan.ts';
 import { applyClusterPlan, type ClusterApplyOutcome } from './apply.ts';
 import { mungeKeyFor, type SecretCreator } from './munge-key.ts';
-import { nodeCounts, nodeStatuses, statusWith, unusableNodes, type StatusContext, type Verdict } from './status.ts';
+import { nodeCounts, nodeStatuses, statusWith, unusableNodes, type StatusContext } from './status.ts';
 import { withClusterLock } from './cluster-lock.ts';
+import { notReadyResult } from '../shared/status-verdict.ts';
 
 export const slurmFinalizer = 'bramble.dev/slurm-cleanup';
 /** A healthy cluster is re-observed this often for drift. */
@@ -49,20 +49,8 @@ interface Run {
   secrets?: SecretCreator;
 }
 
-function retryAfter(run: Run, status: Status): number {
-  const since = findCondition(status.conditions, 'Ready')?.lastTransitionTime;
-  return retryDelayMs(since, run.sctx.now, retryPolicy);
-}
-
 function notReady(run: Run, reason: string, message: string, opts: { stalled?: boolean; rest?: Partial<Status> } = {}): ReconcileResult<Status> {
-  const verdict: Verdict = opts.stalled
-    ? { ready: ['False', reason, message], stalled: [reason, message] }
-    : { ready: ['False', reason, message], reconciling: [reason, message] };
-  const status = statusWith(run.sctx, verdict, opts.rest ?? {});
-  const previous = findCondition(run.obj.status?.conditions, 'Ready');
-  const events = [...run.events];
-  if (previous?.reason !== reason) events.push({ type: 'Warning', reason, message });
-  return { status, events, requeueAfterMs: retryAfter(run, status) };
+  return notReadyResult(run, retryPolicy, reason, message, opts);
 }
 
 async function observeHost(run: Run, target: SshTarget, isController: boolean): Promise<HostObservation> {

@@ -1,38 +1,11 @@
 // The status one SlurmPartition reports, from what Slurm itself said. Pure.
-import { removeCondition, setCondition, type Condition, type ConditionStatus } from '../../crds/conditions.ts';
 import type { SlurmNodeCounts, SlurmNodeStatus, SlurmPartitionStatus } from './types.ts';
 import { categoryOf, usable, type ScontrolNode } from './parse-scontrol.ts';
 import type { ControllerObservation } from './parse-observed.ts';
+import type { StatusContext as SharedStatusContext } from '../shared/status-verdict.ts';
 
-export interface StatusContext {
-  previous: SlurmPartitionStatus | undefined;
-  now: Date;
-  generation: number | undefined;
-}
-
-export interface Verdict {
-  ready: [ConditionStatus, string, string];
-  reconciling?: [string, string];
-  stalled?: [string, string];
-}
-
-export function conditionsFor(ctx: StatusContext, verdict: Verdict): Condition[] {
-  let conditions: Condition[] = [...(ctx.previous?.conditions ?? [])];
-  const gen = ctx.generation !== undefined ? { observedGeneration: ctx.generation } : {};
-  conditions = setCondition(conditions, { type: 'Ready', status: verdict.ready[0], reason: verdict.ready[1], message: verdict.ready[2], ...gen }, ctx.now);
-  for (const [type, value] of [['Reconciling', verdict.reconciling], ['Stalled', verdict.stalled]] as const) {
-    if (value) conditions = setCondition(conditions, { type, status: 'True', reason: value[0], message: value[1], ...gen }, ctx.now);
-    else conditions = removeCondition(conditions, type);
-  }
-  return conditions;
-}
-
-export function statusWith(ctx: StatusContext, verdict: Verdict, rest: Partial<SlurmPartitionStatus>): SlurmPartitionStatus {
-  const status: SlurmPartitionStatus = { ...ctx.previous, ...rest, conditions: conditionsFor(ctx, verdict) };
-  if (ctx.generation !== undefined) status.observedGeneration = ctx.generation;
-  if (rest.pendingSteps === undefined) delete status.pendingSteps;
-  return status;
-}
+export type StatusContext = SharedStatusContext<SlurmPartitionStatus>;
+export { conditionsFor, statusWith, type Verdict } from '../shared/status-verdict.ts';
 
 /** Each node of the partition with Slurm's word for it; UNKNOWN when Slurm does not know it yet. */
 export function nodeStatuses(names: readonly string[], running: readonly ScontrolNode[]): SlurmNodeStatus[] {
