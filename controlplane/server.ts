@@ -2,7 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
 import { ADMIN_USER, authenticate, loadOrCreateToken } from './auth.ts';
 import {
@@ -180,6 +180,14 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   }
   server.keepAliveTimeout = 60_000;
   server.requestTimeout = 0;
+  // Every TCP connection, so stop() can end them all: closeAllConnections() knows only the ones
+  // that became HTTP connections, and a client reconnecting while we stop (its TLS handshake
+  // not finished) would otherwise hold server.close() open for ever.
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(listen.port, listen.host, () => {
@@ -199,6 +207,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
+        for (const socket of sockets) socket.destroy();
       });
       store.close();
     })();
