@@ -9,8 +9,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Executor, SshTarget } from '../../ssh/executor.ts';
 import type { PiNode, SlurmPartition } from '../../reconcilers/slurm/types.ts';
-import { sshTargetFor } from '../../reconcilers/pinode/ssh-target.ts';
-import { reachabilityFailure } from '../../reconcilers/pinode/ssh-failure.ts';
+import { sshTargetFor } from '../../reconcilers/shared/ssh-target.ts';
+import { reachabilityFailure } from '../../reconcilers/shared/ssh-failure.ts';
 import { buildCluster, clusterProblems, invalidNodeNames } from '../../reconcilers/slurm/cluster.ts';
 import { renderCgroupConf, renderSlurmConf, renderSlurmdDefaults, cgroupConfPath, slurmConfPath, slurmdDefaultsPath } from '../../reconcilers/slurm/slurm-conf.ts';
 import { mungeKeyPath, slurmObserveScript } from '../../reconcilers/slurm/observe-script.ts';

@@ -3,8 +3,8 @@
 // failed anywhere: a later phase depends on the earlier one (no volume without its peers).
 import type { Executor, SshTarget } from '../../ssh/executor.ts';
 import type { Step } from '../shared/step.ts';
-import { applyPlan } from '../pinode/apply.ts';
-import { reachabilityFailure } from '../pinode/ssh-failure.ts';
+import { applyPlan } from '../shared/apply-plan.ts';
+import { reachabilityFailure } from '../shared/ssh-failure.ts';
 
 export interface AppliedStep {
   host: string;

@@ -2,7 +2,7 @@
 // Every host: glusterd, its pool (peer status), its UUID, where its brick would live. The
 // volume's primary host also asks gluster about the volume (info, status, heal summary,
 // rebalance); mount hosts report their mount and fstab line. Sections are framed by a per-run
-// marker (see ../pinode/parse-sections.ts). Every gluster call is bounded: a hung glusterd must
+// marker (see ../shared/parse-sections.ts). Every gluster call is bounded: a hung glusterd must
 // not hold the observe.
 import { sh } from '../../ssh/quote.ts';
 import { markerOf } from '../shared/step-script.ts';

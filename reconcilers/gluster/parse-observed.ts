@@ -1,5 +1,5 @@
 // Reads what glusterObserveScript printed into a typed observation of one host. Pure.
-import { parseSections, sectionText } from '../pinode/parse-sections.ts';
+import { parseSections, sectionText } from '../shared/parse-sections.ts';
 import {
   parseGlusterdUuid, parseHealSummary, parsePeerStatus, parseRebalanceStatus, parseVolumeInfo, parseVolumeStatus,
   type BrickProcess, type GlusterPeer, type GlusterVolumeInfo, type HealSummary,

@@ -7,8 +7,8 @@ import type { Executor, SshTarget } from '../../ssh/executor.ts';
 import { RemoteFileError, writeFileIfChanged } from '../../ssh/remote-file.ts';
 import type { Step } from '../shared/step.ts';
 import { maskSecrets, tail } from '../shared/mask-secrets.ts';
-import { applyPlan } from '../pinode/apply.ts';
-import { reachabilityFailure } from '../pinode/ssh-failure.ts';
+import { applyPlan } from '../shared/apply-plan.ts';
+import { reachabilityFailure } from '../shared/ssh-failure.ts';
 import type { PoolPlan } from './plan.ts';
 import { minioPaths } from './types.ts';
 

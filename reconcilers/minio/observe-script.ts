@@ -2,7 +2,7 @@
 // installed binary's digest, the service user, each drive (exists, owner, mount point), the
 // digests of the env file and unit, whether the server was (re)started with the files now on
 // disk, the service state, and MinIO's own answer on /minio/health/live and /minio/health/cluster.
-// Sections are framed by a per-run marker (see ../pinode/parse-sections.ts).
+// Sections are framed by a per-run marker (see ../shared/parse-sections.ts).
 import { sh, shellQuote } from '../../ssh/quote.ts';
 import { markerOf } from '../shared/step-script.ts';
 import { minioPaths, minioService } from './types.ts';

@@ -1,5 +1,5 @@
 // Reads what minioObserveScript printed into a typed observation of one node. Pure.
-import { parseSections, sectionText } from '../pinode/parse-sections.ts';
+import { parseSections, sectionText } from '../shared/parse-sections.ts';
 
 export interface DriveObservation {
   path: string;

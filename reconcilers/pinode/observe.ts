@@ -3,7 +3,7 @@ import type { Executor, SshTarget } from '../../ssh/executor.ts';
 import { maskSecrets, tail } from '../shared/mask-secrets.ts';
 import type { PiNodeFacts, PiNodeSpec } from './pinode-types.ts';
 import { observeScript, type ObserveScope } from './observe-script.ts';
-import { IncompleteObserveError, parseSections } from './parse-sections.ts';
+import { IncompleteObserveError, parseSections } from '../shared/parse-sections.ts';
 import { parseFacts } from './parse-facts.ts';
 import { parseState, type ObservedState } from './parse-state.ts';
 

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
 import { observeScript } from './observe-script.ts';
 import { parseObserved } from './observe.ts';
-import { IncompleteObserveError } from './parse-sections.ts';
+import { IncompleteObserveError } from '../shared/parse-sections.ts';
 
 const scope = { users: ['pi', 'alice'], groups: ['gpio', 'docker'], packages: ['git', 'vim'] };
 

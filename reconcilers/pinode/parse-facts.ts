@@ -1,7 +1,7 @@
 // Facts about a Pi from the sections of an observe blob. Every fact is optional: a simulated Pi
 // (plain Debian) has no device tree, no vcgencmd and often no thermal zone.
 import type { PiNodeFacts } from './pinode-types.ts';
-import { sectionText, type Sections } from './parse-sections.ts';
+import { sectionText, type Sections } from '../shared/parse-sections.ts';
 import { decodeThrottled, parseThrottledLine } from './throttled.ts';
 
 function keyValues(text: string | undefined, separator: RegExp): Map<string, string> {

@@ -1,6 +1,6 @@
 // The current configuration of a Pi (what the spec can ask for) from the sections of an observe
 // blob. Pure; `plan` compares this with the spec.
-import { sectionText, type Sections } from './parse-sections.ts';
+import { sectionText, type Sections } from '../shared/parse-sections.ts';
 
 export interface ObservedPath {
   /** As stat's %F prints it: "directory", "regular file", "symbolic link", … */

@@ -15,11 +15,11 @@ import { findCondition } from '../../crds/conditions.ts';
 import { retryDelayMs, type RetryPolicy } from '../shared/retry-delay.ts';
 import type { PiNode, PiNodeSpec, PiNodeStatus } from './pinode-types.ts';
 import { specProblems } from './validate-spec.ts';
-import { sshTargetFor } from './ssh-target.ts';
+import { sshTargetFor } from '../shared/ssh-target.ts';
 import { observe, ObserveFailedError } from './observe.ts';
 import { planPiNode } from './plan.ts';
-import { applyPlan, type ApplyOutcome } from './apply.ts';
-import { reachabilityFailure } from './ssh-failure.ts';
+import { applyPlan, type ApplyOutcome } from '../shared/apply-plan.ts';
+import { reachabilityFailure } from '../shared/ssh-failure.ts';
 import { appliedEvents, pausedEvents, warningOnChange, wasInSync } from './events.ts';
 import {
   invalidSpecStatus,

@@ -5,10 +5,10 @@
 import type { Executor, SshTarget } from '../../ssh/executor.ts';
 import { writeFileIfChanged } from '../../ssh/remote-file.ts';
 import type { Step } from '../shared/step.ts';
-import { applyPlan } from '../pinode/apply.ts';
+import { applyPlan } from '../shared/apply-plan.ts';
 import type { ClusterPlan } from './plan.ts';
 import { mungeKeyPath } from './observe-script.ts';
-import { reachabilityFailure } from '../pinode/ssh-failure.ts';
+import { reachabilityFailure } from '../shared/ssh-failure.ts';
 import { RemoteFileError } from '../../ssh/remote-file.ts';
 import { maskSecrets, tail } from '../shared/mask-secrets.ts';
 

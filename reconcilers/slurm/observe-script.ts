@@ -1,6 +1,6 @@
 // The one read-only script a Slurm observe sends to each host (as root, over `sh -s`): what is
 // installed and running, hashes of the files bramble writes, and — on the controller — what
-// Slurm itself says. Sections are framed by a per-run marker (see ../pinode/parse-sections.ts).
+// Slurm itself says. Sections are framed by a per-run marker (see ../shared/parse-sections.ts).
 import { shellQuote } from '../../ssh/quote.ts';
 import { markerOf } from '../shared/step-script.ts';
 import { cgroupConfPath, slurmConfPath, slurmdDefaultsPath } from './slurm-conf.ts';

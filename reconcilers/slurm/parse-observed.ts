@@ -1,5 +1,5 @@
 // Reads what slurmObserveScript printed into a typed observation of one host. Pure.
-import { parseSections, sectionText, type Sections } from '../pinode/parse-sections.ts';
+import { parseSections, sectionText, type Sections } from '../shared/parse-sections.ts';
 import { parseScontrolNodes, type ScontrolNode } from './parse-scontrol.ts';
 import { controllerAnswers, parseSinfoPartitions, parseSqueueCounts, type JobCounts, type SinfoPartition } from './parse-sinfo.ts';
 import type { SlurmNodeSpec } from './types.ts';

@@ -1,6 +1,6 @@
 // Splits an observe blob into its sections. A blob without the final `end` section was cut short
 // (killed, truncated) and is rejected rather than read as "everything is absent".
-import { markerOf } from '../shared/step-script.ts';
+import { markerOf } from './step-script.ts';
 
 export type Sections = ReadonlyMap<string, string>;
 

@@ -3,9 +3,9 @@
 // observe is needed to write status (the next periodic resync re-observes anyway).
 import { CommandTimeoutError } from '../../ssh/errors.ts';
 import type { Executor, SshTarget } from '../../ssh/executor.ts';
-import { firstFailure, runSteps, type StepFailure, type StepsRun } from '../shared/run-steps.ts';
-import type { Step } from '../shared/step.ts';
-import { parseStepOutput } from '../shared/step-output.ts';
+import { firstFailure, runSteps, type StepFailure, type StepsRun } from './run-steps.ts';
+import type { Step } from './step.ts';
+import { parseStepOutput } from './step-output.ts';
 
 export interface ApplyOutcome {
   /** Steps that ran and verified, in order. */
