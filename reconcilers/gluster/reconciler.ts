@@ -1,7 +1,6 @@
 // The GlusterVolume reconciler: observe every brick and mount host once (in parallel; the first
 // brick host that answers also reports the volume), plan (pure), apply in phases, report what
 // Gluster says. A converged volume costs one exec per host and changes nothing.
-import { randomBytes } from 'node:crypto';
 import type { FinalizeResult, ReconcileContext, ReconcileEvent, ReconcileResult, Reconciler } from '../contract.ts';
 import type { SshTarget } from '../../ssh/executor.ts';
 import { findCondition } from '../../crds/conditions.ts';
@@ -16,8 +15,9 @@ import { glusterObserveScript, type ObserveRequest } from './observe-script.ts';
 import { parseHostObservation, type HostObservation } from './parse-observed.ts';
 import { planDelete, planIsEmpty, planVolume, type GlusterPlan } from './plan.ts';
 import { applyPhases, type ApplyOutcome } from './apply.ts';
-import { healthOf, statusWith, type StatusContext } from './status.ts';
+import { healthOf, statusWith } from './status.ts';
 import { notReadyResult } from '../shared/status-verdict.ts';
+import { randomNonce, startRun, type Run as SharedRun } from '../shared/run.ts';
 
 export const glusterFinalizer = 'bramble.dev/gluster-cleanup';
 /** A healthy volume is re-observed this often for drift. */
@@ -34,13 +34,7 @@ export interface GlusterReconcilerOptions {
 
 type Status = GlusterVolumeStatus;
 
-interface Run {
-  obj: GlusterVolume;
-  ctx: ReconcileContext;
-  sctx: StatusContext;
-  events: ReconcileEvent[];
-  nonce: () => string;
-}
+type Run = SharedRun<GlusterVolume, GlusterVolumeStatus>;
 
 interface Observed {
   desired: DesiredVolume;
@@ -251,14 +245,8 @@ function retainVolume(run: Run): FinalizeResult<Status> {
 }
 
 export function createGlusterVolumeReconciler(options: GlusterReconcilerOptions = {}): Reconciler<GlusterVolumeSpec, GlusterVolumeStatus> {
-  const nonce = options.nonce ?? (() => randomBytes(8).toString('hex'));
-  const start = (obj: GlusterVolume, ctx: ReconcileContext): Run => ({
-    obj,
-    ctx,
-    sctx: { previous: obj.status, now: ctx.clock.now(), generation: obj.metadata.generation },
-    events: [],
-    nonce,
-  });
+  const nonce = options.nonce ?? randomNonce;
+  const start = (obj: GlusterVolume, ctx: ReconcileContext): Run => startRun(obj, ctx, nonce);
   return {
     kind: 'GlusterVolume',
     finalizer: glusterFinalizer,

@@ -1,7 +1,6 @@
 // The MinioPool reconciler. Every reconcile observes each selected node once (in parallel), plans
 // (pure), and only when the plan is not empty stages the binary everywhere, then rolls the change
 // through the nodes one at a time (see apply.ts). A converged pool costs exactly one exec per node.
-import { randomBytes } from 'node:crypto';
 import type { FinalizeResult, ReconcileContext, ReconcileEvent, ReconcileResult, Reconciler } from '../contract.ts';
 import type { SshTarget } from '../../ssh/executor.ts';
 import type { RetryPolicy } from '../shared/retry-delay.ts';
@@ -16,9 +15,10 @@ import { renderEnvFile, renderUnit, sha256 } from './render.ts';
 import { credentialsFrom } from './credentials.ts';
 import { pendingStepsOf, planIsEmpty, planPool, planTeardown, rootFilesystemDrives, type PoolPlan, type PoolWanted } from './plan.ts';
 import { applyPoolPlan, type PoolApplyOutcome } from './apply.ts';
-import { poolFigures, statusWith, type PoolMember, type StatusContext } from './status.ts';
+import { poolFigures, statusWith, type PoolMember } from './status.ts';
 import { unsafeToDelete } from './steps.ts';
 import { notReadyResult } from '../shared/status-verdict.ts';
+import { randomNonce, startRun, type Run as SharedRun } from '../shared/run.ts';
 
 export const minioFinalizer = 'bramble.dev/minio-cleanup';
 /** A healthy pool is re-observed this often for drift. */
@@ -34,13 +34,7 @@ export interface MinioReconcilerOptions {
   nonce?: () => string;
 }
 
-interface Run {
-  obj: MinioPool;
-  ctx: ReconcileContext;
-  sctx: StatusContext;
-  events: ReconcileEvent[];
-  nonce: () => string;
-}
+type Run = SharedRun<MinioPool, MinioPoolStatus>;
 
 interface Members {
   members: (PoolMember & { node: PiNode })[];
@@ -200,14 +194,8 @@ async function finalizePool(run: Run): Promise<FinalizeResult<Status>> {
 }
 
 export function createMinioPoolReconciler(options: MinioReconcilerOptions = {}): Reconciler<MinioPoolSpec, MinioPoolStatus> {
-  const nonce = options.nonce ?? (() => randomBytes(8).toString('hex'));
-  const start = (obj: MinioPool, ctx: ReconcileContext): Run => ({
-    obj,
-    ctx,
-    sctx: { previous: obj.status, now: ctx.clock.now(), generation: obj.metadata.generation },
-    events: [],
-    nonce,
-  });
+  const nonce = options.nonce ?? randomNonce;
+  const start = (obj: MinioPool, ctx: ReconcileContext): Run => startRun(obj, ctx, nonce);
   return {
     kind: 'MinioPool',
     finalizer: minioFinalizer,

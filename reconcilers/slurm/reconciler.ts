@@ -5,7 +5,7 @@
 // SSH round trips: one observe per host (controller first: its answer says which nodes are
 // leaving), then, only when the plan is not empty, up to three apply phases per host (see
 // apply.ts). A converged cluster costs exactly one exec per host and changes nothing.
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { FinalizeResult, ReconcileContext, ReconcileEvent, ReconcileResult, Reconciler } from '../contract.ts';
 import type { SshTarget } from '../../ssh/executor.ts';
 import type { RetryPolicy } from '../shared/retry-delay.ts';
@@ -19,10 +19,11 @@ import { slurmObserveScript } from './observe-script.ts';
 import { parseHostObservation, type HostObservation } from './parse-observed.ts';
 import { holdPaused, pendingStepsOf, planCluster, planClusterStop, planIsEmpty, type ClusterPlan } from './plan.ts';
 import { applyClusterPlan, type ClusterApplyOutcome } from './apply.ts';
-import { mungeKeyFor, type SecretCreator } from './munge-key.ts';
-import { nodeCounts, nodeStatuses, statusWith, unusableNodes, type StatusContext } from './status.ts';
+import { mungeKeyFor } from './munge-key.ts';
+import { nodeCounts, nodeStatuses, statusWith, unusableNodes } from './status.ts';
 import { withClusterLock } from './cluster-lock.ts';
 import { notReadyResult } from '../shared/status-verdict.ts';
+import { randomNonce, startRun, type Run as SharedRun } from '../shared/run.ts';
 
 export const slurmFinalizer = 'bramble.dev/slurm-cleanup';
 /** A healthy cluster is re-observed this often for drift. */
@@ -40,14 +41,7 @@ export interface SlurmReconcilerOptions {
 
 type Status = SlurmPartitionStatus;
 
-interface Run {
-  obj: SlurmPartition;
-  ctx: ReconcileContext;
-  sctx: StatusContext;
-  events: ReconcileEvent[];
-  nonce: () => string;
-  secrets?: SecretCreator;
-}
+type Run = SharedRun<SlurmPartition, SlurmPartitionStatus>;
 
 function notReady(run: Run, reason: string, message: string, opts: { stalled?: boolean; rest?: Partial<Status> } = {}): ReconcileResult<Status> {
   return notReadyResult(run, retryPolicy, reason, message, opts);
@@ -135,7 +129,7 @@ async function converge(run: Run, mode: 'reconcile' | 'finalize'): Promise<Conve
   const bad = invalidNodeNames([...selected.values()].flat());
   if (bad.length) return notReady(run, 'InvalidNodeName', `PiNode names must be DNS labels to be Slurm NodeNames: ${bad.join(', ')}`, { stalled: true });
 
-  const key = await mungeKeyFor(ctx.view, run.secrets, namespace, reference.spec.mungeKeySecretRef.name);
+  const key = await mungeKeyFor(ctx.view, run.ctx.secrets, namespace, reference.spec.mungeKeySecretRef.name);
   if (!key.ok) return notReady(run, key.reason, key.message, { rest: { controller: controllerName } });
   if (key.created) run.events.push({ type: 'Normal', reason: 'MungeKeyCreated', message: `created Secret ${namespace}/${reference.spec.mungeKeySecretRef.name} with a random munge key` });
 
@@ -254,16 +248,8 @@ function reportStatus(run: Run, c: Converged): ReconcileResult<Status> {
 }
 
 export function createSlurmPartitionReconciler(options: SlurmReconcilerOptions = {}): Reconciler<SlurmPartitionSpec, SlurmPartitionStatus> {
-  const nonce = options.nonce ?? (() => randomBytes(8).toString('hex'));
-  const start = (obj: SlurmPartition, ctx: ReconcileContext): Run => ({
-    obj,
-    ctx,
-    sctx: { previous: obj.status, now: ctx.clock.now(), generation: obj.metadata.generation },
-    events: [],
-    nonce,
-    // Until the contract grows a write capability, a creator may come either way.
-    ...(ctx.secrets ? { secrets: ctx.secrets } : {}),
-  });
+  const nonce = options.nonce ?? randomNonce;
+  const start = (obj: SlurmPartition, ctx: ReconcileContext): Run => startRun(obj, ctx, nonce);
   return {
     kind: 'SlurmPartition',
     finalizer: slurmFinalizer,

@@ -1,0 +1,27 @@
+// One reconcile of one object, as the multi-host kinds carry it through observe → plan → apply
+// → status: the object, its context, the status context, the Events gathered on the way, and
+// the source of per-run markers (a fresh random one unless a test fixes it).
+import { randomBytes } from 'node:crypto';
+import type { ReconcileContext, ReconcileEvent, Resource } from '../contract.ts';
+import type { StatusContext } from './status-verdict.ts';
+
+export interface Run<Obj extends Resource<unknown, Status>, Status> {
+  obj: Obj;
+  ctx: ReconcileContext;
+  sctx: StatusContext<Status>;
+  events: ReconcileEvent[];
+  nonce: () => string;
+}
+
+/** A marker no output from the Pi can guess (see step-script.ts). */
+export const randomNonce = (): string => randomBytes(8).toString('hex');
+
+export function startRun<Obj extends Resource<unknown, Status>, Status>(obj: Obj, ctx: ReconcileContext, nonce: () => string): Run<Obj, Status> {
+  return {
+    obj,
+    ctx,
+    sctx: { previous: obj.status, now: ctx.clock.now(), generation: obj.metadata.generation },
+    events: [],
+    nonce,
+  };
+}
