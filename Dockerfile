@@ -1,8 +1,8 @@
 # syntax=docker/dockerfile:1
 # The bramble operator. Multi-arch (linux/arm64 for Raspberry Pis, linux/amd64):
 #   docker buildx build --platform linux/arm64,linux/amd64 -t REGISTRY/bramble:TAG --push .
-# The sources run through tsx at start (bin/bramble.js), so there is no build step to drift
-# from them; the deps stage only installs production dependencies.
+# The sources are bundled in memory by esbuild at start (bin/bramble.js), so there is no build
+# step to drift from them; the deps stage only installs production dependencies.
 
 FROM node:20-bookworm-slim AS deps
 WORKDIR /app

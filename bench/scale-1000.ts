@@ -1,38 +1,58 @@
 // Scale without SSH: 1,000 PiNodes (BRAMBLE_BENCH_SCALE_NODES) on the embedded control plane (its
-// own process) and the real operator, whose executor answers like a Pi after ~100 ms
-// (BRAMBLE_BENCH_REPLAY_DELAY_MS) by replaying an observe output recorded from a real fleet node
-// (bench/fixtures/observe-converged.json). Reports the time to all Ready, reconciles per second
-// in a full resync pass, controller RSS, and spec change → first command latency p50/p99.
+// own process) and the real operator in its own process, started the way bin/bramble.js starts
+// bramble (sources bundled in memory, no tsx, no extra node flags) so its RSS is what the image
+// would show. Its executor answers like a Pi after ~100 ms (BRAMBLE_BENCH_REPLAY_DELAY_MS) by
+// replaying an observe output recorded from a real fleet node (bench/fixtures/observe-converged.json).
+// Reports the time to all Ready, reconciles per second in a full resync pass, the operator's RSS
+// (idle, after the run, and the kernel's high-water mark) and spec change → first command p50/p99.
 // `npm run bench scale`.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { spawnSync } from 'node:child_process';
 import { runKubectl } from '../test/controlplane/harness.ts';
 import { waitFor } from '../test/e2e/wait.ts';
-import { CountingExecutor } from '../test/e2e/counting-executor.ts';
 import { kubeConfigFromString } from '../controllers/kubeconfig.ts';
 import { ApiClient } from '../controllers/api-client.ts';
 import { mergePatchContentType } from '../controllers/object-writer.ts';
 import { objectPath, resourceTypes } from '../controllers/resource-type.ts';
-import { startBrambleOperator, type RunningOperator } from '../cli/operator.ts';
 import { startControlPlaneProcess, stopChild } from './lib/bramble-round.ts';
 import { samplePeakRss, treeRssBytes } from './lib/process-tree.ts';
-import { ReplayExecutor, type PiLook } from './lib/replay-executor.ts';
 import type { RecordedObserve } from './lib/observe-recorder.ts';
+import type { ChildReply, ChildRequest, ScaleOperatorConfig } from './lib/scale-protocol.ts';
 import { percentile } from './lib/stats.ts';
-import { hostnameOf, piNodeDocs, timezone } from './lib/workload.ts';
+import { hostnameOf, piNodeDocs } from './lib/workload.ts';
 
 const count = Number(process.env.BRAMBLE_BENCH_SCALE_NODES ?? 1000);
 const delayMs = Number(process.env.BRAMBLE_BENCH_REPLAY_DELAY_MS ?? 100);
 const latencySamples = Math.min(100, count);
 const repo = fileURLToPath(new URL('../', import.meta.url));
-const fixture = JSON.parse(readFileSync(new URL('./fixtures/observe-converged.json', import.meta.url), 'utf8')) as { timezone: string; observe: RecordedObserve };
+const fixturePath = fileURLToPath(new URL('./fixtures/observe-converged.json', import.meta.url));
+const fixture = JSON.parse(readFileSync(fixturePath, 'utf8')) as { timezone: string; observe: RecordedObserve };
 
 // Addresses that are never dialled (the replay executor answers); one per PiNode.
 const addressOf = (i: number): string => `10.250.${Math.floor(i / 250)}.${(i % 250) + 1}`;
 const mb = (b: number): string => `${Math.round(b / 1048576)} MB`;
+
+/** One request to the operator process and its reply (requests are sent one at a time). */
+function ask<T extends ChildReply['type']>(child: ChildProcess, req: ChildRequest, expect: T): Promise<Extract<ChildReply, { type: T }>> {
+  return new Promise((resolve, reject) => {
+    const onExit = (code: number | null): void => reject(new Error(`operator process exited (${code}) during ${req.type}`));
+    child.once('exit', onExit);
+    child.once('message', (reply: ChildReply) => {
+      child.off('exit', onExit);
+      if (reply.type === expect) resolve(reply as Extract<ChildReply, { type: T }>);
+      else reject(new Error(`operator process answered ${req.type} with ${JSON.stringify(reply)}`));
+    });
+    child.send(req);
+  });
+}
+
+function statusBytes(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  const kb = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  return Number(kb ?? 0) * 1024;
+}
 
 export interface ScaleFigures {
   nodes: number;
@@ -50,18 +70,11 @@ export interface ScaleFigures {
   eventP99Ms: number;
 }
 
-function readyCount(operator: RunningOperator): number {
-  return (operator.manager.informer('PiNode')?.list() ?? []).filter((o) => {
-    const obj = o as { metadata: { generation?: number }; status?: { observedGeneration?: number; conditions?: { type: string; status: string }[] } };
-    return obj.status?.observedGeneration === obj.metadata.generation && (obj.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
-  }).length;
-}
-
 export default async function benchScale(): Promise<ScaleFigures> {
   const dir = mkdtempSync(join(tmpdir(), 'bramble-scale-'));
   const cp = await startControlPlaneProcess(dir);
   const cpPeak = samplePeakRss(cp.child.pid as number, 250);
-  let operator: RunningOperator | undefined;
+  let operator: ChildProcess | undefined;
   try {
     const kubectl = async (args: string[], stdin?: string): Promise<void> => {
       const r = await runKubectl(cp.kubeconfig, args, stdin);
@@ -74,81 +87,82 @@ export default async function benchScale(): Promise<ScaleFigures> {
     await kubectl(['create', 'secret', 'generic', 'bramble-ssh-key', '--type', 'kubernetes.io/ssh-auth', `--from-file=ssh-privatekey=${join(dir, 'key')}`]);
 
     const nodes = Array.from({ length: count }, (_, i) => ({ name: `pi${i}`, address: addressOf(i), hostKey: fixture.observe.hostKey }));
-    const looks = new Map<string, PiLook>(nodes.map((n) => [n.address, { hostname: hostnameOf(n.name), timezone }]));
-    const replay = new ReplayExecutor(fixture.observe, fixture.timezone, delayMs, (host) => looks.get(host) ?? { hostname: 'unknown', timezone });
-    const counter = new CountingExecutor();
-    const kubeConfig = kubeConfigFromString(readFileSync(cp.kubeconfig, 'utf8'));
-    operator = await startBrambleOperator({
-      argv: ['--metrics-bind-address', '0', '--health-probe-bind-address', '0', '--log-level', 'error'],
-      kubeConfig,
-      wrapExecutor: () => counter.wrap(replay),
-      tuning: { resyncMs: 3_600_000 },
+    const config: ScaleOperatorConfig = {
+      kubeconfig: cp.kubeconfig,
+      fixture: fixturePath,
+      delayMs,
+      nodes: nodes.map((n) => ({ name: n.name, address: n.address, hostname: hostnameOf(n.name) })),
+    };
+    // No node flags: exactly what the image's `node bin/bramble.js run` gets.
+    const op = spawn(process.execPath, [join(repo, 'bench/lib/bundled-child.js'), join(repo, 'bench/lib/scale-operator.ts')], {
+      env: { ...process.env, BRAMBLE_BENCH_SCALE_CONFIG: JSON.stringify(config), NODE_OPTIONS: '' },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
-    const op = operator;
-    await op.manager.synced();
-    (globalThis as { gc?: () => void }).gc?.();
-    // What the operator holds before any PiNode exists: the per-object cost is what it adds.
-    const idleRss = process.memoryUsage().rss;
-    let peak = process.memoryUsage().rss;
-    const rssTimer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 250);
+    operator = op;
+    const pid = op.pid as number;
+    await new Promise<void>((resolve, reject) => {
+      op.once('message', (m: ChildReply) => (m.type === 'synced' ? resolve() : reject(new Error(JSON.stringify(m)))));
+      op.once('exit', (code) => reject(new Error(`operator process exited (${code}) before its caches synced`)));
+    });
+    // What the operator holds before any PiNode exists (settled): the per-object cost is what it adds.
+    await new Promise((r) => setTimeout(r, 3000));
+    const idleRss = statusBytes(pid, 'VmRSS');
 
     const t0 = Date.now();
-    // kubectl apply in chunks: one 1,000-document stdin is fine too, chunks only bound memory.
+    // kubectl apply in chunks of 100: each stays well inside kubectl's 60 s timeout on a busy
+    // machine, where the operator already reconciles the first chunks beside the control plane.
     const docs = piNodeDocs(nodes, 'bramble-ssh-key').split('---\n');
-    for (let i = 0; i < docs.length; i += 250) await kubectl(['apply', '-f', '-'], docs.slice(i, i + 250).join('---\n'));
-    await waitFor(`${count} PiNodes Ready`, 900_000, async () => readyCount(op) === count, 200);
+    for (let i = 0; i < docs.length; i += 100) await kubectl(['apply', '-f', '-'], docs.slice(i, i + 100).join('---\n'));
+    await waitFor(`${count} PiNodes Ready`, 900_000, async () => (await ask(op, { type: 'ready' }, 'ready')).count === count, 200);
     const applyToAllReadyMs = Date.now() - t0;
 
-    const controller = op.manager.controller('PiNode');
-    if (!controller) throw new Error('no PiNode controller');
     await new Promise((r) => setTimeout(r, 1000));
-    const mark = counter.calls.length;
-    const t1 = Date.now();
-    const cpu1 = process.cpuUsage();
-    for (const n of nodes) controller.enqueue(`default/${n.name}`);
-    await waitFor('resync pass', 600_000, async () => counter.since(mark).filter((c) => c.done).length >= count, 50);
-    const resyncPassMs = Date.now() - t1;
-    const cpuDelta = process.cpuUsage(cpu1);
-    // Without SSH this is the reconcile's own cost: parse, plan, status, the API server round trips.
-    const resyncCpuMsPerReconcile = (cpuDelta.user + cpuDelta.system) / 1000 / count;
+    const resync = await ask(op, { type: 'resync' }, 'resynced');
+    // Without SSH this is the reconcile's own cost: parse, plan, status, the API server round
+    // trips; measured in the operator's own process.
+    const resyncCpuMsPerReconcile = resync.cpuMs / count;
 
-    const api = new ApiClient(kubeConfig);
+    const api = new ApiClient(kubeConfigFromString(readFileSync(cp.kubeconfig, 'utf8')));
     const latencies: number[] = [];
-    for (let i = 0; i < latencySamples; i++) {
-      const n = nodes[Math.floor((i * count) / latencySamples)] as (typeof nodes)[number];
-      // Each sampled node is a different one, still at the workload's zone: the patch changes it.
-      const zone = 'Europe/Paris';
-      // The replayed Pi shows the new zone at once, so the change costs one observe and no apply.
-      looks.set(n.address, { hostname: hostnameOf(n.name), timezone: zone });
-      const before = counter.calls.length;
-      const sent = Date.now();
-      await api.request('PATCH', objectPath(resourceTypes.PiNode, 'default', n.name), { body: { spec: { timezone: zone } }, contentType: mergePatchContentType, timeoutMs: 30_000 });
-      await waitFor(`first command for ${n.name}`, 30_000, async () => counter.since(before).some((c) => c.host === n.address), 2);
-      latencies.push((counter.since(before).find((c) => c.host === n.address)?.at ?? Number.NaN) - sent);
+    try {
+      for (let i = 0; i < latencySamples; i++) {
+        const n = nodes[Math.floor((i * count) / latencySamples)] as (typeof nodes)[number];
+        // Each sampled node is a different one, still at the workload's zone: the patch changes it.
+        const zone = 'Europe/Paris';
+        // The replayed Pi shows the new zone at once, so the change costs one observe and no apply.
+        await ask(op, { type: 'look', address: n.address, look: { hostname: hostnameOf(n.name), timezone: zone } }, 'ok');
+        const sent = Date.now();
+        await api.request('PATCH', objectPath(resourceTypes.PiNode, 'default', n.name), { body: { spec: { timezone: zone } }, contentType: mergePatchContentType, timeoutMs: 30_000 });
+        const first = await ask(op, { type: 'firstCall', host: n.address, since: sent }, 'firstCall');
+        latencies.push(first.at - sent);
+      }
+    } finally {
+      api.close();
     }
-    clearInterval(rssTimer);
-    (globalThis as { gc?: () => void }).gc?.();
-    const mem = process.memoryUsage();
+    const mem = (await ask(op, { type: 'memory' }, 'memory')).usage;
+    const rss = statusBytes(pid, 'VmRSS');
+    // The kernel's high-water mark: the true peak, not a sample.
+    const peak = statusBytes(pid, 'VmHWM');
     const figures: ScaleFigures = {
       nodes: count,
       replayDelayMs: delayMs,
       applyToAllReadyMs,
-      resyncPassMs,
-      reconcilesPerSecond: (count * 1000) / resyncPassMs,
+      resyncPassMs: resync.ms,
+      reconcilesPerSecond: (count * 1000) / resync.ms,
       resyncCpuMsPerReconcile,
       operatorIdleRssBytes: idleRss,
-      operatorRssBytes: mem.rss,
-      operatorPeakRssBytes: Math.max(peak, mem.rss),
+      operatorRssBytes: rss,
+      operatorPeakRssBytes: peak,
       operatorHeapUsedBytes: mem.heapUsed,
       controlPlanePeakRssBytes: Math.max(cpPeak.stop(), treeRssBytes(cp.child.pid as number)),
       eventP50Ms: percentile(latencies, 50),
       eventP99Ms: percentile(latencies, 99),
     };
     process.stdout.write([
-      `Scale without SSH: ${count} PiNodes, real operator + embedded control plane, replayed observe of a real fleet node after ${delayMs} ms`,
-      `| apply → all Ready | full resync pass | reconciles/s | operator CPU per no-change reconcile | operator RSS idle / after GC / peak | heap used | control plane peak RSS | spec change → first command p50 / p99 |`,
-      `| ${(applyToAllReadyMs / 1000).toFixed(1)} s | ${(resyncPassMs / 1000).toFixed(1)} s | ${figures.reconcilesPerSecond.toFixed(1)} | ${resyncCpuMsPerReconcile.toFixed(2)} ms | ${mb(idleRss)} / ${mb(mem.rss)} / ${mb(figures.operatorPeakRssBytes)} | ${mb(mem.heapUsed)} | ${mb(figures.controlPlanePeakRssBytes)} | ${figures.eventP50Ms} / ${figures.eventP99Ms} ms |`,
-      `targets: 1,000 PiNodes in < 150 MB controller RSS: ${figures.operatorPeakRssBytes < 150 * 1048576 ? 'met' : 'MISSED'} (peak ${mb(figures.operatorPeakRssBytes)}, of which ${mb(idleRss)} before any PiNode: ${(((figures.operatorPeakRssBytes - idleRss) / count) / 1024).toFixed(0)} KB per PiNode); event → first command p99 < 250 ms: ${figures.eventP99Ms < 250 ? 'met' : 'MISSED'}`,
+      `Scale without SSH: ${count} PiNodes, real operator (own process, started as bin/bramble.js starts it) + embedded control plane, replayed observe of a real fleet node after ${delayMs} ms`,
+      `| apply → all Ready | full resync pass | reconciles/s | operator CPU per no-change reconcile | operator RSS idle / after the run / peak (VmHWM) | heap used | control plane peak RSS | spec change → first command p50 / p99 |`,
+      `| ${(applyToAllReadyMs / 1000).toFixed(1)} s | ${(resync.ms / 1000).toFixed(1)} s | ${figures.reconcilesPerSecond.toFixed(1)} | ${resyncCpuMsPerReconcile.toFixed(2)} ms | ${mb(idleRss)} / ${mb(rss)} / ${mb(peak)} | ${mb(mem.heapUsed)} | ${mb(figures.controlPlanePeakRssBytes)} | ${figures.eventP50Ms} / ${figures.eventP99Ms} ms |`,
+      `targets: 1,000 PiNodes in < 150 MB controller RSS: ${peak < 150 * 1048576 ? 'met' : 'MISSED'} (peak ${mb(peak)}, of which ${mb(idleRss)} before any PiNode: ${(((peak - idleRss) / count) / 1024).toFixed(0)} KB per PiNode); event → first command p99 < 250 ms: ${figures.eventP99Ms < 250 ? 'met' : 'MISSED'}`,
       '',
     ].join('\n'));
     const results = fileURLToPath(new URL('./results/', import.meta.url));
@@ -156,7 +170,8 @@ export default async function benchScale(): Promise<ScaleFigures> {
     writeFileSync(join(results, `scale-${new Date().toISOString().replace(/[:.]/g, '-')}.json`), `${JSON.stringify(figures, null, 2)}\n`);
     return figures;
   } finally {
-    await operator?.stop();
+    if (operator?.connected) await ask(operator, { type: 'stop' }, 'ok').catch(() => undefined);
+    await stopChild(operator);
     await stopChild(cp.child);
     rmSync(dir, { recursive: true, force: true });
   }

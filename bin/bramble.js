@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// The `bramble` command. TypeScript sources run through tsx's loader so that the repository
-// and the image run the same files; no separate build step can drift from the sources.
-import { register } from 'tsx/esm/api';
+// The `bramble` command, as the image and `npm start` run it: the TypeScript sources, bundled in
+// memory at start (see bundle-sources.js), so the repository and the image run the same files.
+import { fileURLToPath } from 'node:url';
+import { importBundled } from './bundle-sources.js';
 
-register();
-await import('../cli/main.ts');
+await importBundled(fileURLToPath(new URL('../cli/main.ts', import.meta.url)));

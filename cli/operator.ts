@@ -1,7 +1,7 @@
 // The operator as bramble ships it: the SSH executor, every reconciler, and the fleet metrics
 // read from the informer caches. `bramble run` and the end-to-end tests start it through here,
 // so the tests prove the same wiring users run.
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '../controllers/kubeconfig.ts';
 import { Registry } from 'prom-client';
 import type { ControllerRegistration, Manager, ManagerOptions } from '../controllers/manager.ts';
 import { runOperator } from '../controllers/operator-main.ts';

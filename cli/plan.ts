@@ -1,9 +1,8 @@
 // `bramble plan -f FILE`: what bramble would do to each Pi for the resources in FILE, against
 // the Pis' real current state, changing nothing (like `ansible --check --diff`).
 import { readFileSync } from 'node:fs';
-import type { KubeConfig } from '@kubernetes/client-node';
 import { parseFlags } from './args.ts';
-import { loadKubeConfig } from '../controllers/kubeconfig.ts';
+import { loadKubeConfig, type KubeConfig } from '../controllers/kubeconfig.ts';
 import { Ssh2Executor } from '../ssh/ssh2-executor.ts';
 import type { Executor } from '../ssh/executor.ts';
 import { readManifest } from './plan/manifest.ts';
@@ -43,14 +42,19 @@ export interface PlanDependencies {
 }
 
 export async function planFromFile(options: PlanOptions, deps: PlanDependencies): Promise<PlanResult> {
-  const namespace = deps.kubeConfig?.getContextObject(deps.kubeConfig.getCurrentContext())?.namespace ?? 'default';
+  const namespace = deps.kubeConfig?.namespace ?? 'default';
   const manifest = readManifest(deps.readFile(options.file), options.file, namespace);
-  return runPlan({
-    manifest,
-    executor: deps.executor,
-    progress: deps.progress,
-    ...(deps.kubeConfig ? { cluster: clusterSource(deps.kubeConfig) } : {}),
-  });
+  const cluster = deps.kubeConfig ? clusterSource(deps.kubeConfig) : undefined;
+  try {
+    return await runPlan({
+      manifest,
+      executor: deps.executor,
+      progress: deps.progress,
+      ...(cluster ? { cluster } : {}),
+    });
+  } finally {
+    cluster?.close();
+  }
 }
 
 export async function planCommand(argv: string[]): Promise<void> {

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { installCrds, readCrdDocuments, type ControlPlane } from '../controlplane/index.ts';
-import { KubeConfig } from '@kubernetes/client-node';
+import { kubeConfigFromString, type KubeConfig } from '../controllers/kubeconfig.ts';
 import { splitFlags } from './args.ts';
 import { startBrambleOperator } from './operator.ts';
 import { flagUsage } from '../controllers/operator-main.ts';
@@ -32,11 +32,7 @@ export function configuredCluster(flags: { kubeconfig?: string }, env: NodeJS.Pr
  * the embedded control plane, or against the cluster its own flags or environment name.
  */
 export async function startOperator(operatorArgv: string[], embedded?: ControlPlane): Promise<{ stop(): Promise<void> }> {
-  let kubeConfig: KubeConfig | undefined;
-  if (embedded) {
-    kubeConfig = new KubeConfig();
-    kubeConfig.loadFromString(embedded.kubeconfig());
-  }
+  const kubeConfig: KubeConfig | undefined = embedded ? kubeConfigFromString(embedded.kubeconfig()) : undefined;
   return startBrambleOperator({ argv: operatorArgv, kubeConfig });
 }
 

@@ -1,12 +1,12 @@
-// The one HTTP path to the API server. Credentials, CA and server come from a client-node
-// KubeConfig (kubeconfig file, in-cluster service account, exec plugins), so the same code
-// talks to k3s and to the embedded control plane. Plain node:http keeps control of what the
-// runtime needs and the generated clients hide: explicit patch content types, streaming watches
-// that can be aborted, and per-request timeouts.
+// The one HTTP path to the API server. Server, CA and credentials come from bramble's KubeConfig
+// (kubeconfig files, in-cluster service account, exec plugins), so the same code talks to k3s
+// and to the embedded control plane. Plain node:http keeps control of what the runtime needs
+// and generated clients hide: explicit patch content types, streaming watches that can be
+// aborted, and per-request timeouts.
 import http from 'node:http';
 import https from 'node:https';
 import { createInterface } from 'node:readline';
-import type * as k8s from '@kubernetes/client-node';
+import type { Credentials, KubeConfig } from './kubeconfig.ts';
 
 export class ApiError extends Error {
   constructor(
@@ -41,12 +41,10 @@ const credentialTtlMs = 60_000;
 export class ApiClient {
   private conn: Connection | undefined;
 
-  constructor(private readonly kubeConfig: k8s.KubeConfig) {}
+  constructor(private readonly kubeConfig: KubeConfig) {}
 
   get server(): string {
-    const cluster = this.kubeConfig.getCurrentCluster();
-    if (!cluster) throw new Error('kubeconfig has no current cluster');
-    return cluster.server;
+    return this.kubeConfig.server;
   }
 
   async request<T = unknown>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
@@ -116,26 +114,16 @@ export class ApiClient {
 
   private async connection(): Promise<Connection> {
     if (this.conn && this.conn.expires > Date.now()) return this.conn;
-    const opts: https.RequestOptions & { headers?: Record<string, string> } = { headers: {} };
+    const creds = await this.kubeConfig.credentials();
     const server = new URL(this.server);
-    if (server.protocol === 'https:') await this.kubeConfig.applyToHTTPSOptions(opts);
-    else plainHttpCredentials(this.kubeConfig, opts);
-    const agentOptions: https.AgentOptions = {
-      keepAlive: true,
-      ca: opts.ca,
-      cert: opts.cert,
-      key: opts.key,
-      pfx: opts.pfx,
-      passphrase: opts.passphrase,
-      servername: opts.servername,
-    };
-    if (opts.rejectUnauthorized !== undefined) agentOptions.rejectUnauthorized = opts.rejectUnauthorized;
+    const tls = server.protocol === 'https:';
     const previous = this.conn;
     this.conn = {
       server,
-      agent: server.protocol === 'https:' ? new https.Agent(agentOptions) : new http.Agent({ keepAlive: true }),
-      headers: { ...(opts.headers as Record<string, string>) },
-      auth: typeof opts.auth === 'string' ? opts.auth : undefined,
+      agent: tls ? new https.Agent(agentOptions(creds)) : new http.Agent({ keepAlive: true }),
+      headers: creds.token ? { Authorization: `Bearer ${creds.token}` } : {},
+      // Basic auth only where no token is given, as kubectl does.
+      auth: !creds.token && creds.username ? `${creds.username}:${creds.password ?? ''}` : undefined,
       expires: Date.now() + credentialTtlMs,
     };
     // Let in-flight requests (long watches) finish on the old agent; it only holds idle sockets.
@@ -170,14 +158,17 @@ export class ApiClient {
   }
 }
 
-// client-node refuses plain HTTP outright; kubectl allows it (loopback test servers). Only
-// static credentials make sense there: a bearer token or basic auth.
-function plainHttpCredentials(kc: k8s.KubeConfig, opts: https.RequestOptions & { headers?: Record<string, string> }): void {
-  const user = kc.getCurrentUser();
-  if (!user) return;
-  const token = user.token;
-  if (token) opts.headers = { ...(opts.headers as Record<string, string>), Authorization: `Bearer ${token}` };
-  else if (user.username) opts.auth = `${user.username}:${user.password ?? ''}`;
+// The TLS side of the credentials; plain HTTP (loopback test servers, as kubectl allows) uses
+// only the token or basic auth.
+function agentOptions(creds: Credentials): https.AgentOptions {
+  return {
+    keepAlive: true,
+    ...(creds.ca ? { ca: creds.ca } : {}),
+    ...(creds.cert ? { cert: creds.cert } : {}),
+    ...(creds.key ? { key: creds.key } : {}),
+    ...(creds.serverName ? { servername: creds.serverName } : {}),
+    ...(creds.insecureSkipTlsVerify ? { rejectUnauthorized: false } : {}),
+  };
 }
 
 function readBody(res: http.IncomingMessage): Promise<string> {

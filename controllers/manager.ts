@@ -3,7 +3,7 @@
 // builds the options from the flags and hands in the reconcilers.
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type * as k8s from '@kubernetes/client-node';
+import type { KubeConfig } from './kubeconfig.ts';
 import { Registry } from 'prom-client';
 import { createControllerMetrics, type ControllerMetrics } from '../metrics/controller-metrics.ts';
 import type { BoundServer } from '../metrics/listen.ts';
@@ -40,7 +40,7 @@ export interface ControllerRegistration {
 }
 
 export interface ManagerOptions {
-  kubeConfig: k8s.KubeConfig;
+  kubeConfig: KubeConfig;
   namespace?: string;
   leaderElect: boolean;
   leaderElectionNamespace?: string;

@@ -58,13 +58,12 @@ function validateStringMap(map: unknown, field: string, checkValues: boolean): F
 
 /** A CRD whose schema is not structural is refused, as the apiextensions-apiserver does. */
 function structuralCauses(crd: KubeObject, validator: SchemaValidator): FieldCause[] {
-  if (!validator.checkStructural) return [];
   const versions = ((crd.spec as { versions?: { schema?: { openAPIV3Schema?: JsonSchema } }[] } | undefined)?.versions ?? []);
   const out: FieldCause[] = [];
   versions.forEach((v, i) => {
     const schema = v.schema?.openAPIV3Schema;
     if (!schema) return;
-    for (const line of validator.checkStructural!(schema)) {
+    for (const line of validator.checkStructural(schema)) {
       out.push({ reason: 'FieldValueInvalid', field: `spec.versions[${i}].schema.openAPIV3Schema`, message: `Invalid value: ${line}` });
     }
   });

@@ -128,6 +128,7 @@ run('PiNode', sample('pinodes.yaml', 'PiNode'), [
   { path: 'spec.users[1]', value: { name: 'alice' }, why: /^Duplicate value: \{"name":"alice"\}$/ },
   { path: 'spec.packages[0]', value: '--allow-unauthenticated', why: pattern },
   { path: 'spec.packages[0]', value: 'htop; reboot', why: pattern },
+  { path: 'spec.packages[0]', value: 'openssh-server-', why: pattern },
   { path: 'spec.packages[1]', value: 'htop', why: /^Duplicate value: "htop"$/ },
   { path: 'spec.paused', value: 'yes', why: typed('boolean') },
 ]);

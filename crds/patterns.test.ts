@@ -64,6 +64,12 @@ void test('nothing shell-facing can start with "-" (option injection)', () => {
   }
 });
 
+void test('no package name ends in "-", which apt-get install reads as "remove this package"', () => {
+  const pkg = re(patterns.debianPackage);
+  for (const bad of ['openssh-server-', 'htop-', 'a-', 'g++-']) assert.ok(!pkg.test(bad), bad);
+  fc.assert(fc.property(fc.string(), (a) => !pkg.test(`${a}-`)), { numRuns: 300 });
+});
+
 void test('generated RFC 1123 labels pass as hostnames and as addresses when they hold a letter', () => {
   const label = fc.stringMatching(/^[a-z0-9]([-a-z0-9]{0,20}[a-z0-9])?$/);
   fc.assert(fc.property(label, (l) => re(patterns.dnsLabel).test(l)));

@@ -25,8 +25,11 @@ const segment = '[A-Za-z0-9_+-]+(\\.[A-Za-z0-9_+-]+)*';
 /** An absolute path of plain segments: no "..", no hidden segments, no trailing slash. */
 export const absolutePath = `^(/${segment})+$`;
 
-/** A Debian package name (Debian Policy 5.6.7). */
-export const debianPackage = '^[a-z0-9][a-z0-9+.-]+$';
+/**
+ * A Debian package name (Debian Policy 5.6.7) that does not end in "-": apt-get install reads a
+ * trailing "-" as "remove", so "openssh-server-" would uninstall sshd. No real package ends so.
+ */
+export const debianPackage = '^[a-z0-9][a-z0-9+.-]*[a-z0-9+.]$';
 
 /** An IANA time zone name: "UTC", "Europe/London", "America/Argentina/Buenos_Aires". */
 export const ianaTimezone = '^[A-Za-z][A-Za-z0-9_+-]{0,29}(/[A-Za-z0-9][A-Za-z0-9_+-]{0,29}){0,2}$';

@@ -42,7 +42,7 @@ export const SlurmPartitionSpecSchema = Type.Object({
     pattern.slurmTime, 20, { default: 'UNLIMITED' }),
   state: StringEnum(['UP', 'DOWN', 'DRAIN', 'INACTIVE'] as const, 'Partition State: UP runs jobs, DRAIN queues none, DOWN queues but runs none.',
     { default: 'UP' }),
-  mungeKeySecretRef: SecretReference('Secret whose munge.key is the cluster\'s munge key; bramble creates it with a random key when missing.'),
+  mungeKeySecretRef: SecretReference('Secret whose munge.key is the cluster\'s munge key; bramble creates it with a random key when missing before the cluster\'s first rollout; deleted later, the Pis keep their key and the partition asks for the Secret back; changed, the new key is rolled out.'),
   reservedMemoryMiB: Type.Integer({ description: 'Memory left to the OS on every node: RealMemory is total memory minus this.',
     minimum: 0, maximum: 65536, default: 256 }),
   extraConfig: Type.Optional(MapList(SlurmConfigEntrySchema, ['name'], 32,

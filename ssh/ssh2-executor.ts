@@ -66,8 +66,11 @@ const defaults = {
   killAfterMs: 2_000,
   timeoutGraceMs: 1_000,
   readyTimeoutMs: 10_000,
-  keepaliveIntervalMs: 15_000,
-  keepaliveCountMax: 3,
+  // ssh2 gives up after keepaliveCountMax + 1 silent intervals: 15 s here, so a pulled cable
+  // shows within a resync or two (15 s × 4 = 60 s before), while a Pi busy for a few seconds
+  // still answers in time (sshd replies to keepalives however loaded). See keepalive.test.ts.
+  keepaliveIntervalMs: 5_000,
+  keepaliveCountMax: 2,
   maxChannelsPerConnection: 8,
   idleCloseMs: 60_000,
   maxOutputBytes: 16 * 1024 * 1024,

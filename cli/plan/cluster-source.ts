@@ -1,33 +1,30 @@
 // What `bramble plan` reads from the cluster when one is configured: the PiNodes and
 // SlurmPartitions already there (a file's partition may select PiNodes the file does not hold)
-// and the Secrets the resources name. Read-only: get and list, nothing else.
-import * as k8s from '@kubernetes/client-node';
+// and the Secrets the resources name. Read-only: get and list, nothing else. Through the
+// operator's own API client, so plan and run reach a cluster the same way.
+import { ApiClient, isNotFound } from '../../controllers/api-client.ts';
+import type { KubeConfig } from '../../controllers/kubeconfig.ts';
+import { collectionPath, objectPath, resourceTypes } from '../../controllers/resource-type.ts';
 import type { SecretView } from '../../reconcilers/contract.ts';
 import type { AnyResource } from './manifest.ts';
 
-const group = 'bramble.dev';
-const version = 'v1alpha1';
-const plurals: Record<string, string> = { PiNode: 'pinodes', SlurmPartition: 'slurmpartitions' };
+const kinds = [resourceTypes.PiNode, resourceTypes.SlurmPartition];
+const requestTimeoutMs = 30_000;
 
 export interface ClusterSource {
   listObjects(namespace: string): Promise<AnyResource[]>;
   getSecret(namespace: string, name: string): Promise<SecretView | undefined>;
 }
 
-function isNotFound(error: unknown): boolean {
-  return (error as { code?: number }).code === 404;
-}
-
-export function clusterSource(kc: k8s.KubeConfig): ClusterSource {
-  const custom = kc.makeApiClient(k8s.CustomObjectsApi);
-  const core = kc.makeApiClient(k8s.CoreV1Api);
+export function clusterSource(kc: KubeConfig): ClusterSource & { close(): void } {
+  const api = new ApiClient(kc);
   return {
     async listObjects(namespace) {
       const out: AnyResource[] = [];
-      for (const [kind, plural] of Object.entries(plurals)) {
+      for (const type of kinds) {
         try {
-          const list = (await custom.listNamespacedCustomObject({ group, version, namespace, plural })) as { items?: AnyResource[] };
-          out.push(...(list.items ?? []).map((o) => ({ ...o, kind })));
+          const list = await api.request<{ items?: AnyResource[] }>('GET', collectionPath(type, namespace), { timeoutMs: requestTimeoutMs });
+          out.push(...(list.items ?? []).map((o) => ({ ...o, kind: type.kind })));
         } catch (error) {
           // The CRDs are not installed yet: the cluster has none of these objects.
           if (!isNotFound(error)) throw error;
@@ -37,7 +34,7 @@ export function clusterSource(kc: k8s.KubeConfig): ClusterSource {
     },
     async getSecret(namespace, name) {
       try {
-        const secret = await core.readNamespacedSecret({ name, namespace });
+        const secret = await api.request<{ type?: string; data?: Record<string, string> }>('GET', objectPath(resourceTypes.Secret, namespace, name), { timeoutMs: requestTimeoutMs });
         const data: Record<string, Buffer> = {};
         for (const [k, v] of Object.entries(secret.data ?? {})) data[k] = Buffer.from(v, 'base64');
         return secret.type ? { type: secret.type, data } : { data };
@@ -46,5 +43,6 @@ export function clusterSource(kc: k8s.KubeConfig): ClusterSource {
         throw error;
       }
     },
+    close: () => api.close(),
   };
 }

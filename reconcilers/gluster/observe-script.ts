@@ -6,6 +6,7 @@
 // not hold the observe.
 import { sh } from '../../ssh/quote.ts';
 import { markerOf } from '../shared/step-script.ts';
+import { bootStateProbe } from '../shared/boot-state.ts';
 
 export interface ObserveRequest {
   /** Brick directory on this host (base path + volume name), when it holds one. */
@@ -26,6 +27,7 @@ export function glusterObserveScript(request: ObserveRequest, nonce: string): st
     ['glusterd-uuid', 'cat /var/lib/glusterd/glusterd.info'],
     ['gluster-peers', `systemctl is-active -q glusterd && ${gluster('peer status')}`],
     ['root-device', 'stat -c %d /'],
+    bootStateProbe,
   ];
   if (request.brickDir) {
     // The device the brick would be on: its own, or its nearest existing parent's.

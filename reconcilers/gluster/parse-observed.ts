@@ -1,5 +1,6 @@
 // Reads what glusterObserveScript printed into a typed observation of one host. Pure.
 import { parseSections, sectionText } from '../shared/parse-sections.ts';
+import { bootStateProbe, isBooting } from '../shared/boot-state.ts';
 import {
   parseGlusterdUuid, parseHealSummary, parsePeerStatus, parseRebalanceStatus, parseVolumeInfo, parseVolumeStatus,
   type BrickProcess, type GlusterPeer, type GlusterVolumeInfo, type HealSummary,
@@ -26,6 +27,8 @@ export interface HostObservation {
   brick?: { exists: boolean; device: string };
   volume?: VolumeObservation;
   mount?: { helper: boolean; mounted?: { source: string; fstype: string }; fstab: string[] };
+  /** systemd is still booting the host (see ../shared/boot-state.ts). */
+  booting?: boolean;
 }
 
 function attempt<T>(fn: () => T): { value?: T; error?: string } {
@@ -64,6 +67,7 @@ export function parseHostObservation(blob: string, nonce: string): HostObservati
     glusterInstalled: Boolean(get('gluster-cli')),
     glusterd: { active: active === 'active', enabled: enabled === 'enabled' },
     peers,
+    booting: isBooting(get(bootStateProbe[0])),
   };
   const uuid = parseGlusterdUuid(get('glusterd-uuid') ?? '');
   if (uuid) obs.uuid = uuid;

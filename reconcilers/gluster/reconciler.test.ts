@@ -53,7 +53,7 @@ function peersSeenFrom(host: string): string {
 }
 
 /** What the observe script prints on a host of the converged fixture volume. */
-function observeBlob(host: string, script: string, statusXml = 'status-all-online.xml', healXml = 'heal-summary-clean.xml'): string {
+function observeBlob(host: string, script: string, statusXml = 'status-all-online.xml', healXml = 'heal-summary-clean.xml', overrides: Record<string, string> = {}): string {
   const sections: Record<string, string> = {
     'gluster-cli': '/usr/sbin/gluster',
     glusterd: 'active enabled',
@@ -68,7 +68,9 @@ function observeBlob(host: string, script: string, statusXml = 'status-all-onlin
     'mount-helper': '/usr/sbin/mount.glusterfs',
     mounted: '10.213.42.10:/vol1 fuse.glusterfs',
     fstab,
+    'boot-state': 'running 3600.12',
     end: '',
+    ...overrides,
   };
   // Only the sections the script asked for, as the real script prints them.
   return Object.entries(sections).filter(([name]) => script.includes(`sec ${name};`))
@@ -127,6 +129,29 @@ void test('the first brick host unreachable: the next one reports the volume, an
   assert.equal(ready?.status, 'False');
   assert.match(ready?.message ?? '', /unreachable: pi0: Unreachable/);
   assert.equal(result.status.volumeState, 'Started', 'pi1 answered for the volume');
+});
+
+void test('a host still booting (glusterd not yet started, volume not yet mounted) gets nothing applied until it is up', async () => {
+  let bootState = 'starting 9.80';
+  const applied: string[] = [];
+  const h = harness((target, stdin) => {
+    if (isObserve(stdin)) {
+      const pi2 = target.host === '10.213.42.12';
+      return observeBlob(target.host, stdin, 'status-all-online.xml', 'heal-summary-clean.xml', pi2 ? { 'boot-state': bootState, glusterd: 'inactive enabled', 'gluster-peers': '', mounted: '' } : {});
+    }
+    applied.push(target.host);
+    return '';
+  });
+  const waiting = await h.reconciler.reconcile(vol1(), h.ctx);
+  assert.equal(applied.length, 0, 'nothing is applied while pi2 boots');
+  const ready = waiting.status.conditions?.find((c) => c.type === 'Ready');
+  assert.equal(ready?.reason, 'HostBooting');
+  assert.match(ready?.message ?? '', /waiting for pi2 to finish booting/);
+  assert.equal(waiting.requeueAfterMs, 5_000);
+  // The same observation from a host that finished booting is planned from and applied.
+  bootState = 'running 40.00';
+  await h.reconciler.reconcile(vol1(), h.ctx);
+  assert.ok(applied.includes('10.213.42.12'), 'once up, its missing glusterd and mount are seen to');
 });
 
 void test('Retain: deletion touches nothing on the Pis and says what was left', async () => {

@@ -18,6 +18,7 @@ import { applyPhases, type ApplyOutcome } from './apply.ts';
 import { healthOf, statusWith } from './status.ts';
 import { notReadyResult } from '../shared/status-verdict.ts';
 import { randomNonce, startRun, type Run as SharedRun } from '../shared/run.ts';
+import { bootingHosts, bootRecheckMs } from '../shared/boot-state.ts';
 
 export const glusterFinalizer = 'bramble.dev/gluster-cleanup';
 /** A healthy volume is re-observed this often for drift. */
@@ -158,6 +159,13 @@ function pendingOf(plan: GlusterPlan, primary: string): { name: string; descript
   ].slice(0, 128);
 }
 
+/** Nothing is applied while a host boots: what looks missing may be systemd's next job. */
+function waitForBoot(run: Run, booting: string[], fields: Partial<Status>): ReconcileResult<Status> {
+  const message = `waiting for ${booting.join(', ')} to finish booting before changing anything`;
+  const status = statusWith(run.sctx, { ready: ['False', 'HostBooting', message], reconciling: ['HostBooting', message] }, fields);
+  return { status, events: run.events, requeueAfterMs: bootRecheckMs };
+}
+
 async function reconcileVolume(run: Run): Promise<ReconcileResult<Status>> {
   const layout = layoutOf(run);
   if (!layout.ok) return notReady(run, layout.reason, layout.message, { stalled: layout.stalled, rest: { volumeName: volumeNameOf(run.obj) } });
@@ -170,6 +178,8 @@ async function reconcileVolume(run: Run): Promise<ReconcileResult<Status>> {
   const planned = planVolume({ desired: o.desired, hosts: o.hosts, primary: o.primary });
   if (!planned.ok) return notReady(run, planned.refusal.reason, planned.refusal.message, { stalled: planned.refusal.stalled, rest: health.fields });
   const plan = planned.plan;
+  const booting = bootingHosts(o.hosts);
+  if (!planIsEmpty(plan) && booting.length) return waitForBoot(run, booting, health.fields);
   if (!planIsEmpty(plan)) {
     const outcome = await applyPhases({ executor: run.ctx.executor, targets: o.targets, nonce: run.nonce }, [
       plan.prepare,

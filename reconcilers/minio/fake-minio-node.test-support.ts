@@ -16,6 +16,8 @@ export interface FakeNode {
   applied: boolean;
   live: boolean;
   clusterHealthy: boolean;
+  /** What `systemctl is-system-running` and /proc/uptime say ("running 3600.00" unless set). */
+  bootState?: string;
 }
 
 export const nonce = 'fixed0nonce';
@@ -72,6 +74,7 @@ export class FakeMinioFleet {
       sec('service', `${n.active ? 'active' : 'inactive'} ${n.enabled ? 'enabled' : 'disabled'}`),
       sec('live', n.live ? '200' : '000'),
       sec('cluster', n.live ? (n.clusterHealthy ? '200' : '503') : '000'),
+      sec('boot-state', n.bootState ?? 'running 3600.00'),
       sec('end'),
     ].join('\n');
   }

@@ -6,6 +6,7 @@
 import { sh, shellQuote } from '../../ssh/quote.ts';
 import { markerOf } from '../shared/step-script.ts';
 import { minioPaths, minioService } from './types.ts';
+import { bootStateProbe } from '../shared/boot-state.ts';
 
 export interface ObserveParams {
   apiPort: number;
@@ -38,6 +39,7 @@ export function minioObserveScript(params: ObserveParams, nonce: string): string
     ['service', `printf '%s %s\\n' "$(systemctl is-active ${minioService})" "$(systemctl is-enabled ${minioService} 2>/dev/null)"`],
     ['live', healthProbe(params.apiPort, '/minio/health/live')],
     ['cluster', healthProbe(params.apiPort, '/minio/health/cluster')],
+    bootStateProbe,
     ['end', 'true'],
   ];
   return [

@@ -1,5 +1,6 @@
 // Reads what minioObserveScript printed into a typed observation of one node. Pure.
 import { parseSections, sectionText } from '../shared/parse-sections.ts';
+import { bootStateProbe, isBooting } from '../shared/boot-state.ts';
 
 export interface DriveObservation {
   path: string;
@@ -23,6 +24,8 @@ export interface NodeObservation {
   live: number;
   /** HTTP status of /minio/health/cluster; 0 when nothing answered. */
   cluster: number;
+  /** systemd is still booting the node (see ../shared/boot-state.ts). */
+  booting?: boolean;
 }
 
 const hex64 = /^[0-9a-f]{64}$/;
@@ -56,5 +59,6 @@ export function parseNodeObservation(blob: string, nonce: string): NodeObservati
     enabled: enabled === 'enabled',
     live: status(sectionText(s, 'live')),
     cluster: status(sectionText(s, 'cluster')),
+    booting: isBooting(sectionText(s, bootStateProbe[0])),
   };
 }

@@ -84,6 +84,23 @@ void test('a fresh pool: stage everywhere, then one node at a time; then Ready w
   assert.equal(second.status.installedSha256, sha);
 });
 
+void test('a node still booting holds the rollout back: nothing is fetched, written or restarted until it is up', async () => {
+  const s = setup();
+  const booting = s.fleet.nodes.get('10.0.0.12');
+  assert.ok(booting);
+  booting.bootState = 'starting 4.50';
+  const r = await reconcile(s);
+  assert.deepEqual(s.fleet.mutatingCalls(), []);
+  const ready = findCondition(r.status.conditions, 'Ready');
+  assert.equal(ready?.reason, 'HostBooting');
+  assert.match(ready?.message ?? '', /waiting for pi2 to finish booting/);
+  assert.equal(r.requeueAfterMs, 5_000);
+  assert.ok((r.status.pendingSteps ?? []).length > 0, 'what is waiting is in status');
+  booting.bootState = 'running 30.00';
+  await reconcile(s);
+  assert.ok(s.fleet.mutatingCalls().length > 0, 'once it is up the rollout starts');
+});
+
 void test('a rotated password is written and restarted node by node, nothing else', async () => {
   const s = setup();
   await reconcile(s);
@@ -121,6 +138,18 @@ void test('a missing Secret or an empty selection says so and sends nothing', as
   assert.equal(s.fleet.executor.calls.length, 0);
   const t = setup(0);
   assert.equal(findCondition((await reconcile(t)).status.conditions, 'Ready')?.reason, 'NoNodesSelected');
+});
+
+void test('with no node observable (SSH key Secret gone) the pool says so and claims no node offline', async () => {
+  const s = setup();
+  await reconcile(s);
+  s.view.secrets.delete('ssh');
+  const r = await reconcile(s);
+  const ready = findCondition(r.status.conditions, 'Ready');
+  assert.equal(ready?.reason, 'NodesNotObserved');
+  assert.match(ready?.message ?? '', /Secret lab\/ssh not found/);
+  assert.doesNotMatch(ready?.message ?? '', /offline/);
+  assert.ok(r.events.some((e) => e.reason === 'NodesNotObserved'));
 });
 
 void test('deletion stops MinIO on every node and keeps the data under Retain; Delete removes it', async () => {

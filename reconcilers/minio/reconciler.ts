@@ -19,6 +19,7 @@ import { poolFigures, statusWith, type PoolMember } from './status.ts';
 import { unsafeToDelete } from './steps.ts';
 import { notReadyResult } from '../shared/status-verdict.ts';
 import { randomNonce, startRun, type Run as SharedRun } from '../shared/run.ts';
+import { bootingHosts, bootRecheckMs } from '../shared/boot-state.ts';
 
 export const minioFinalizer = 'bramble.dev/minio-cleanup';
 /** A healthy pool is re-observed this often for drift. */
@@ -114,6 +115,11 @@ async function reconcilePool(run: Run): Promise<ReconcileResult<Status>> {
 
   const m = await observeMembers(run);
   if (m.members.length === 0) return notReady(run, 'NoNodesSelected', 'the nodeSelector selects no PiNode', { rest: { nodesTotal: 0, nodesOnline: 0, drivesTotal: 0, drivesOnline: 0 } });
+  // Not one node could be asked (e.g. the SSH key Secret is gone): nothing is known of MinIO's
+  // health, so say that rather than report servers that may well be serving as offline.
+  if (m.observed.size === 0 && m.failures.length > 0) {
+    return notReady(run, 'NodesNotObserved', `no node could be observed (MinIO may still be serving): ${m.failures.join('; ')}`);
+  }
   const figures = poolFigures(m.members, m.observed, spec.drivePaths, apiPort);
 
   const onRoot = [...m.observed].flatMap(([host, o]) => rootFilesystemDrives(o, { allowRootFilesystem: spec.allowRootFilesystem ?? false }).map((p) => `${host}:${p}`));
@@ -138,6 +144,13 @@ async function reconcilePool(run: Run): Promise<ReconcileResult<Status>> {
   const full = planPool(m.members.map((x) => x.name), m.observed, wanted);
   const { plan, held } = heldByPause(full, m.members);
   const pending = pendingStepsOf(full).slice(0, 128);
+  const booting = bootingHosts(m.observed);
+  if (!planIsEmpty(plan) && booting.length) {
+    // Nothing is applied while a node boots: a server not yet started is systemd's next job.
+    const message = `waiting for ${booting.join(', ')} to finish booting before changing anything`;
+    const status = statusWith(run.sctx, { ready: ['False', 'HostBooting', message], reconciling: ['HostBooting', message] }, { ...figures, pendingSteps: pending });
+    return { status, events: run.events, requeueAfterMs: bootRecheckMs };
+  }
   let outcome: PoolApplyOutcome = { applied: [], restarted: [] };
   if (!planIsEmpty(plan)) {
     outcome = await applyPoolPlan({

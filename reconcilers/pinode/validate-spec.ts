@@ -1,15 +1,14 @@
 // The CRD schema rejects these values at `kubectl apply`; checking again here means a value that
 // slipped past an older schema (or a hand-made object) stops with a condition, not on a Pi.
 import type { PiNodeSpec } from './pinode-types.ts';
+import * as pattern from '../../crds/patterns.ts';
 
-const hostnamePattern = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
-// IANA zone names: letters, digits, _ + -, separated by single slashes; never "..".
-const timezonePattern = /^(?!.*\.\.)[A-Za-z0-9_+-]+(\/[A-Za-z0-9_+-]+)*$/;
-// useradd's default NAME_REGEX (Debian), without the trailing-$ Samba form.
-const accountPattern = /^[a-z_][a-z0-9_-]{0,31}$/;
-// Debian policy: lowercase alphanumerics and + - . , starting alphanumeric, at least two chars.
-const packagePattern = /^[a-z0-9][a-z0-9+.-]+$/;
-const shellPattern = /^\/[A-Za-z0-9_./-]+$/;
+// The very patterns the CRD schema holds, so the two checks can never drift apart.
+const hostnamePattern = new RegExp(pattern.dnsLabel);
+const timezonePattern = new RegExp(pattern.ianaTimezone);
+const accountPattern = new RegExp(pattern.posixName);
+const packagePattern = new RegExp(pattern.debianPackage);
+const shellPattern = new RegExp(pattern.absolutePath);
 
 /** Human problems with the spec; empty when it is safe to plan from. */
 export function specProblems(spec: PiNodeSpec): string[] {
@@ -27,7 +26,7 @@ export function specProblems(spec: PiNodeSpec): string[] {
     for (const g of user.groups ?? []) {
       if (!accountPattern.test(g)) problems.push(`group ${JSON.stringify(g)} of user ${user.name} is not a valid group name`);
     }
-    if (user.shell !== undefined && (!shellPattern.test(user.shell) || user.shell.includes('..'))) {
+    if (user.shell !== undefined && !shellPattern.test(user.shell)) {
       problems.push(`shell ${JSON.stringify(user.shell)} of user ${user.name} is not an absolute path`);
     }
     for (const key of user.authorizedKeys ?? []) {

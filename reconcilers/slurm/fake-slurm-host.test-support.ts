@@ -26,6 +26,8 @@ export interface FakeHost {
   files: Map<string, string>;
   services: Map<string, { active: boolean; enabled: boolean }>;
   stamps: Map<string, string>;
+  /** What `systemctl is-system-running` and /proc/uptime say ("running 3600.00" unless set). */
+  bootState?: string;
 }
 
 export const fakeHostKey = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeSlurmHostKeyForReconcilerTests';
@@ -231,6 +233,7 @@ export class FakeSlurmFleet {
       ['services', ['munge', 'slurmd', 'slurmctld'].map(svc).join('\n')],
       ['stamp-slurmctld', host.stamps.get(ctldStampPath) ?? ''],
       ['stamp-slurmd', host.stamps.get(slurmdStampPath) ?? ''],
+      ['boot-state', host.bootState ?? 'running 3600.00'],
       ...(isController ? this.controllerSections(host) : []),
       ['end', ''],
     ];

@@ -1,5 +1,9 @@
-// The cluster's munge key comes from a Secret. When the Secret does not exist bramble creates it
-// with a random key, through the contract's SecretCreator.
+// The cluster's munge key comes from a Secret. When the Secret does not exist and the cluster has
+// never been converged, bramble creates it with a random key, through the contract's
+// SecretCreator. Once the cluster runs on a key, a missing Secret is far more likely a mistake
+// (a cleanup, a restore in progress) than a wish for a new key: re-keying would restart munge on
+// every node, and a Secret restored later would roll out once more. So bramble keeps the key the
+// Pis share and asks for the Secret back.
 import { randomBytes } from 'node:crypto';
 import type { ClusterView, SecretCreator } from '../contract.ts';
 
@@ -12,13 +16,15 @@ export const mungeKeyBytes = 128;
 
 export type MungeKeyOutcome =
   | { ok: true; key: Buffer; created: boolean }
-  | { ok: false; reason: 'MungeKeySecretInvalid' | 'MungeKeySecretMissing'; message: string };
+  | { ok: false; reason: 'MungeKeySecretInvalid' | 'MungeKeySecretMissing'; message: string; stalled?: boolean };
 
 export async function mungeKeyFor(
   view: ClusterView,
   creator: SecretCreator | undefined,
   namespace: string,
   name: string,
+  /** Whether bramble has already rolled a key out to this cluster (a partition has a configHash). */
+  clusterConverged = false,
 ): Promise<MungeKeyOutcome> {
   const secret = view.getSecret(namespace, name);
   if (secret) {
@@ -27,6 +33,14 @@ export async function mungeKeyFor(
       return { ok: false, reason: 'MungeKeySecretInvalid', message: `Secret ${namespace}/${name} needs a ${mungeKeyField} of 32 to 1024 bytes` };
     }
     return { ok: true, key, created: false };
+  }
+  if (clusterConverged) {
+    return {
+      ok: false,
+      reason: 'MungeKeySecretMissing',
+      message: `Secret ${namespace}/${name} not found; the nodes keep the munge key they share. Restore the Secret (from a backup or Git), or create it with a new ${mungeKeyField} to rotate the key`,
+      stalled: true,
+    };
   }
   if (!creator) {
     return { ok: false, reason: 'MungeKeySecretMissing', message: `Secret ${namespace}/${name} not found and this controller cannot create Secrets` };

@@ -3,6 +3,7 @@
 // Slurm itself says. Sections are framed by a per-run marker (see ../shared/parse-sections.ts).
 import { shellQuote } from '../../ssh/quote.ts';
 import { markerOf } from '../shared/step-script.ts';
+import { bootStateProbe } from '../shared/boot-state.ts';
 import { cgroupConfPath, slurmConfPath, slurmdDefaultsPath } from './slurm-conf.ts';
 
 export const slurmPackages = ['munge', 'slurm-client', 'slurmctld', 'slurmd'] as const;
@@ -23,6 +24,7 @@ const hostProbes: [section: string, probe: string][] = [
   ['services', `for s in munge slurmd slurmctld; do printf '%s %s %s\\n' "$s" "$(systemctl is-active "$s")" "$(systemctl is-enabled "$s")"; done`],
   ['stamp-slurmctld', `cat ${ctldStampPath}`],
   ['stamp-slurmd', `cat ${slurmdStampPath}`],
+  bootStateProbe,
 ];
 
 const controllerProbes: [section: string, probe: string][] = [

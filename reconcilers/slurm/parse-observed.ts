@@ -1,5 +1,6 @@
 // Reads what slurmObserveScript printed into a typed observation of one host. Pure.
 import { parseSections, sectionText, type Sections } from '../shared/parse-sections.ts';
+import { bootStateProbe, isBooting } from '../shared/boot-state.ts';
 import { parseScontrolNodes, type ScontrolNode } from './parse-scontrol.ts';
 import { controllerAnswers, parseSinfoPartitions, parseSqueueCounts, type JobCounts, type SinfoPartition } from './parse-sinfo.ts';
 import type { SlurmNodeSpec } from './types.ts';
@@ -29,6 +30,8 @@ export interface HostObservation {
   ctldStamp?: string;
   slurmdStamp?: string;
   controller?: ControllerObservation;
+  /** systemd is still booting the host (see ../shared/boot-state.ts). */
+  booting?: boolean;
 }
 
 function lines(sections: Sections, name: string): string[] {
@@ -74,6 +77,7 @@ export function parseHostObservation(blob: string, nonce: string, isController: 
     installed,
     files,
     services,
+    booting: isBooting(sectionText(sections, bootStateProbe[0])),
   };
   const hostname = sectionText(sections, 'hostname');
   if (hostname) observation.hostname = hostname;

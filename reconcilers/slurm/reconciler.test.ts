@@ -176,6 +176,47 @@ void test('a missing munge key Secret is created with a random key and announced
   assert.equal(bare.fleet.executor.calls.length, 0, 'nothing is sent without a key');
 });
 
+void test('the munge key Secret deleted from a running cluster: the Pis keep their key, the partition stalls and asks for it back', async () => {
+  const l = lab();
+  const p = partition('batch');
+  l.view.put(p);
+  const first = await converge(l, p);
+  p.status = first.status;
+  l.view.put(p);
+  const keysBefore = [...l.fleet.hosts.values()].map((h) => h.files.get('/etc/munge/munge.key'));
+  l.view.secrets.delete('munge');
+  const creator = new RecordingSecretCreator(l.view);
+  l.fleet.forgetCalls();
+  const r = await createSlurmPartitionReconciler().reconcile(p, { ...l.ctx, secrets: creator });
+  assert.equal(creator.created.length, 0, 'no new key');
+  assert.deepEqual(l.fleet.mutatingCalls(), [], 'nothing is changed on the Pis');
+  assert.deepEqual([...l.fleet.hosts.values()].map((h) => h.files.get('/etc/munge/munge.key')), keysBefore);
+  const ready = findCondition(r.status.conditions, 'Ready');
+  assert.equal(ready?.reason, 'MungeKeySecretMissing');
+  assert.match(ready?.message ?? '', /nodes keep the munge key they share\. Restore the Secret/);
+  assert.equal(findCondition(r.status.conditions, 'Stalled')?.status, 'True');
+  assert.equal(r.status.configHash, first.status.configHash, 'what the cluster runs stays in status');
+  assert.ok(r.events.some((e) => e.type === 'Warning' && e.reason === 'MungeKeySecretMissing'));
+});
+
+void test('a node still booting holds every change back until it is up; then the cluster converges', async () => {
+  const l = lab();
+  const p = partition('batch');
+  l.view.put(p);
+  const booting = [...l.fleet.hosts.values()].find((h) => h.name === 'pi2');
+  assert.ok(booting);
+  booting.bootState = 'starting 7.25';
+  const r = await reconcile(l, p);
+  assert.deepEqual(l.fleet.mutatingCalls(), [], 'nothing is installed or written anywhere while pi2 boots');
+  const ready = findCondition(r.status.conditions, 'Ready');
+  assert.equal(ready?.reason, 'HostBooting');
+  assert.match(ready?.message ?? '', /waiting for pi2 to finish booting/);
+  assert.equal(r.requeueAfterMs, 5_000);
+  booting.bootState = 'degraded 61.00';
+  const done = await converge(l, p);
+  assert.equal(findCondition(done.status.conditions, 'Ready')?.status, 'True');
+});
+
 void test('deleting a partition with others left removes only its line; the last one stops the daemons', async () => {
   const l = lab();
   const batch = partition('batch', { default: true });

@@ -24,6 +24,7 @@ import { nodeCounts, nodeStatuses, statusWith, unusableNodes } from './status.ts
 import { withClusterLock } from './cluster-lock.ts';
 import { notReadyResult } from '../shared/status-verdict.ts';
 import { randomNonce, startRun, type Run as SharedRun } from '../shared/run.ts';
+import { bootingHosts, bootRecheckMs } from '../shared/boot-state.ts';
 
 export const slurmFinalizer = 'bramble.dev/slurm-cleanup';
 /** A healthy cluster is re-observed this often for drift. */
@@ -129,8 +130,9 @@ async function converge(run: Run, mode: 'reconcile' | 'finalize'): Promise<Conve
   const bad = invalidNodeNames([...selected.values()].flat());
   if (bad.length) return notReady(run, 'InvalidNodeName', `PiNode names must be DNS labels to be Slurm NodeNames: ${bad.join(', ')}`, { stalled: true });
 
-  const key = await mungeKeyFor(ctx.view, run.ctx.secrets, namespace, reference.spec.mungeKeySecretRef.name);
-  if (!key.ok) return notReady(run, key.reason, key.message, { rest: { controller: controllerName } });
+  const converged = [...live, obj].some((p) => p.status?.configHash !== undefined);
+  const key = await mungeKeyFor(ctx.view, run.ctx.secrets, namespace, reference.spec.mungeKeySecretRef.name, converged);
+  if (!key.ok) return notReady(run, key.reason, key.message, { rest: { controller: controllerName }, ...(key.stalled ? { stalled: true } : {}) });
   if (key.created) run.events.push({ type: 'Normal', reason: 'MungeKeyCreated', message: `created Secret ${namespace}/${reference.spec.mungeKeySecretRef.name} with a random munge key` });
 
   const failures: string[] = [];
@@ -171,6 +173,13 @@ async function converge(run: Run, mode: 'reconcile' | 'finalize'): Promise<Conve
     : runningJobs > 0 ? { hosts: [], controller: [] } : planClusterStop(observed, controllerName);
   const paused = new Set([...pinodes.values()].filter((n) => n.spec.paused === true).map((n) => n.metadata.name));
   const { plan: runnable, held } = holdPaused(plan, paused, controllerName);
+  const booting = bootingHosts(observed);
+  if (!planIsEmpty(runnable) && booting.length) {
+    // Nothing is applied while a host boots: what looks stopped may be systemd's next job.
+    const message = `waiting for ${booting.join(', ')} to finish booting before changing anything`;
+    const status = statusWith(run.sctx, { ready: ['False', 'HostBooting', message], reconciling: ['HostBooting', message] }, { controller: controllerName });
+    return { status, events: run.events, requeueAfterMs: bootRecheckMs };
+  }
   let outcome: ClusterApplyOutcome = { applied: [] };
   if (!planIsEmpty(runnable)) {
     outcome = await applyClusterPlan({ executor: ctx.executor, targets, mungeKey: key.key, nonce: run.nonce }, runnable, controllerName);

@@ -8,7 +8,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -16,17 +15,8 @@ import { installCrds, readCrdDocuments, startControlPlane, type RequestLogEntry 
 import { allowedBy, type BoundRole, type PolicyRule } from './rbac-rules.ts';
 import { findObject, renderBase } from './render.ts';
 import { kubectlPath, repoPath, requireTool, run, runAsync } from './tools.ts';
+import { freePort as closedPort } from '../free-port.ts';
 
-async function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 function operatorRoles(): BoundRole[] {
   const { objects } = renderBase();

@@ -4,11 +4,11 @@
 import { spawn, execFileSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { randomInt } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HostKeyExpectation, SshTarget } from '../../ssh/executor.ts';
+import { freePort } from '../free-port.ts';
 
 const sshdBinary = '/usr/sbin/sshd';
 /** The non-root sudo user scripts/setup/20-sshd.sh creates, like Raspberry Pi OS's default user. */
@@ -223,16 +223,6 @@ function userExists(name: string): boolean {
     .some((line) => line.startsWith(`${name}:`));
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 function descendants(root: number): number[] {
   const children = new Map<number, number[]>();

@@ -29,7 +29,13 @@ export function packagesStep(wanted: readonly string[], state: ObservedState): S
       'export DEBIAN_FRONTEND=noninteractive',
       // A fresh Raspberry Pi OS runs apt on its own at boot: wait for its lock instead of failing.
       'inst() { apt-get install -y -q --no-install-recommends -o DPkg::Lock::Timeout=300 -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "$@"; }',
-      'inst "$@" || { apt-get update -q -o DPkg::Lock::Timeout=300 && inst "$@"; } || fail "apt-get install failed"',
+      // apt-get takes a name holding "." or "+" as a pattern when no package has exactly that
+      // name ("a." would pull in every package starting with "a"): install only exact names.
+      'known() { apt-cache pkgnames "$1" 2>/dev/null | grep -qxF -- "$1"; }',
+      'refresh() { apt-get update -q -o DPkg::Lock::Timeout=300; }',
+      'for p; do known "$p" || { refresh || fail "apt-get update failed"; break; }; done',
+      'for p; do known "$p" || fail "no package is named $p in the Pi\'s apt sources"; done',
+      'inst "$@" || { refresh && inst "$@"; } || fail "apt-get install failed"',
       `for p in ${list}; do ${installed} || fail "package $p is still not installed"; done`,
     ].join('\n'),
     mutating: true,

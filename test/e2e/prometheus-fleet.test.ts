@@ -1,0 +1,149 @@
+// Issue 9's last proof: a real Prometheus scrapes the operator while it runs a converged fleet of
+// every kind (four simulated Pis, a SlurmPartition, a GlusterVolume, a MinioPool), with the
+// PrometheusRule's groups loaded. After a Slurm job and a Gluster write/read, every dashboard
+// panel query and every alert query is evaluated through Prometheus's HTTP API: each must parse,
+// and each panel query that describes the fleet must return data. The few that cannot have data
+// here are listed below with the reason, and the test fails if one of them unexpectedly has data
+// or if any query not listed is empty — so the list cannot quietly grow.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FaultFleet } from './converged-fleet.ts';
+import { labelValuesVariables, panelQueries, resolveVariables } from '../manifests/dashboard-queries.ts';
+import { hasData, prometheusRuleGroups, startPrometheus, until, type PrometheusServer } from '../manifests/prometheus-server.ts';
+import { promqlNames } from '../manifests/promql-names.ts';
+
+const SCRAPE_SECONDS = 1;
+
+// What the metrics must say about this fleet (the fixture: four Pis, Slurm compute on pi1–pi3,
+// a replica-3 volume on pi1–pi3, a MinIO pool on all four with one drive each), so "returns
+// data" means the right data, not any series.
+const FLEET_FACTS: [query: string, value: number][] = [
+  ['sum(bramble_node_up)', 4],
+  ['count(bramble_node_memory_bytes > 0)', 4],
+  ['count(bramble_node_disk_free_bytes > 0 and bramble_node_disk_free_bytes < bramble_node_disk_bytes)', 4],
+  ['sum(bramble_slurm_nodes{state="total"})', 3],
+  ['sum(bramble_slurm_nodes{state=~"idle|allocated|mixed"})', 3],
+  ['sum(bramble_gluster_volume_up)', 1],
+  ['sum(bramble_gluster_bricks_online)', 3],
+  ['sum(bramble_gluster_bricks)', 3],
+  ['sum(bramble_gluster_heal_pending_entries)', 0],
+  ['sum(bramble_minio_healthy)', 1],
+  ['sum(bramble_minio_nodes)', 4],
+  ['sum(bramble_minio_nodes_online)', 4],
+  ['sum(bramble_minio_drives_online)', 4],
+];
+// Each kind's controller reconciled since Prometheus started (a converged object's reconcile
+// ends with its resync scheduled, counted as requeue_after as in controller-runtime).
+const EVERY_CONTROLLER_RECONCILED = 'count(sum by (controller) (increase(controller_runtime_reconcile_total{result!="error"}[5m])) > 0) == 4';
+
+// The simulated Pis are amd64 network namespaces on a PC: no SoC thermal zone and no
+// `vcgencmd`, so bramble observes no temperature and no firmware throttling flags and (rightly)
+// exports no series for them. On a real Pi these have data; the reconciler unit tests prove the
+// parsing of both.
+const PI_ONLY = 'Pi-only fact (SoC thermal zone / vcgencmd get_throttled), absent on the amd64 simulated Pis';
+const EXPECTED_EMPTY_PANELS: Record<string, string> = {
+  'bramble_node_temperature_celsius{namespace=~"$namespace"}': PI_ONLY,
+  'bramble_node_throttled{namespace=~"$namespace",flag=~".*-now"}': PI_ONLY,
+  'sum by (pinode) (bramble_node_throttled{namespace=~"$namespace",flag=~".*-occurred"})': PI_ONLY,
+};
+// Metrics an alert may name that have no series here, for the reasons above.
+const EXPECTED_ABSENT_METRICS: Record<string, string> = {
+  bramble_node_temperature_celsius: PI_ONLY,
+  bramble_node_throttled: PI_ONLY,
+};
+
+// Grafana's built-in interval variables, as it would fill them for a short time range with this
+// scrape interval ($__rate_interval is at least four scrape intervals).
+const GRAFANA_INTERVALS = { __rate_interval: ['1m'], __interval: ['15s'], __range: ['5m'] };
+
+void test('Prometheus over a converged fleet: every panel and alert query parses; every panel describing the fleet has data', { timeout: 900_000 }, async () => {
+  const promDir = mkdtempSync(join(tmpdir(), 'bramble-promfleet-'));
+  let ff: FaultFleet | undefined;
+  let prom: PrometheusServer | undefined;
+  try {
+    ff = await FaultFleet.start({ name: 'promfleet', subnet: '10.213.51.0/24', resyncMs: 5_000, operators: 1, leaderElect: true });
+    const fleet = ff;
+    const metricsPort = fleet.operatorPorts.get('op0')!.metrics;
+    prom = await startPrometheus(promDir, [`127.0.0.1:${metricsPort}`], SCRAPE_SECONDS);
+    const server = prom;
+    const diagnostics = () => `${server.output().slice(-4000)}\n${fleet.logs().slice(-4000)}`;
+
+    // Work on the fleet, so its panels describe something that happened: a Slurm job on three
+    // nodes, a batch job that is still running when the operator next observes the partition,
+    // and a file written through the Gluster mount on one Pi and read on another.
+    const hosts = (await fleet.onNode('pi0', 'timeout 90 srun -N3 hostname', 100_000)).split('\n').sort();
+    assert.deepEqual(hosts, ['pi1', 'pi2', 'pi3']);
+    await fleet.onNode('pi0', "sbatch --parsable -N1 -o /dev/null --wrap 'sleep 30'");
+    await fleet.onNode('pi0', 'echo "written on pi0" > /mnt/shared/promfleet.txt');
+    assert.equal(await fleet.onNode('pi2', 'cat /mnt/shared/promfleet.txt'), 'written on pi0');
+    await until('Prometheus has seen the running batch job', 120_000, async () =>
+      hasData(await server.query('bramble_slurm_jobs{state="running"} >= 1')), diagnostics);
+    // A few scrapes after every kind reported, and a reconcile of every kind since Prometheus
+    // started, so rate() and increase() over the panels' windows have samples.
+    await until('several scrapes of every kind', 120_000, async () => {
+      const r = await server.query('count_over_time(bramble_minio_healthy[1m]) >= 5 and on() count_over_time(bramble_gluster_bricks_online[1m]) >= 5');
+      return hasData(r);
+    }, diagnostics);
+    await until('a reconcile of every kind seen by Prometheus', 180_000, async () => hasData(await server.query(EVERY_CONTROLLER_RECONCILED)),
+      async () => `${JSON.stringify((await server.query('sum by (controller, result) (increase(controller_runtime_reconcile_total[5m]))')).data?.result)}\n${diagnostics()}`);
+
+    for (const [expr, want] of FLEET_FACTS) {
+      const r = await server.query(expr);
+      assert.equal(r.status, 'success', `${expr}: ${r.error}`);
+      assert.equal(Number(r.data?.result[0]?.value[1]), want, `${expr}: ${JSON.stringify(r.data?.result)}`);
+    }
+
+    const values: Record<string, string[]> = { ...GRAFANA_INTERVALS };
+    for (const v of labelValuesVariables()) {
+      values[v.name] = await server.labelValues(v.metric, v.label);
+      assert.ok(values[v.name]!.length > 0, `dashboard variable $${v.name} (label_values(${v.metric}, ${v.label})) has no values`);
+    }
+
+    const report: string[] = [];
+    const failures: string[] = [];
+    const queries = panelQueries();
+    for (const { panel, expr } of queries) {
+      const r = await server.query(resolveVariables(expr, values));
+      assert.equal(r.status, 'success', `${panel}: ${expr}: ${r.error}`);
+      const data = hasData(r);
+      const expectedEmpty = EXPECTED_EMPTY_PANELS[expr];
+      report.push(`${data ? 'data ' : 'empty'} ${String(r.data?.result.length ?? 0).padStart(3)}  ${panel}: ${expr}`);
+      if (expectedEmpty !== undefined && data) failures.push(`${panel}: ${expr} is listed as expected-empty (${expectedEmpty}) but returned data`);
+      if (expectedEmpty === undefined && !data) failures.push(`${panel}: ${expr} returned no data`);
+    }
+    for (const listed of Object.keys(EXPECTED_EMPTY_PANELS)) {
+      assert.ok(queries.some((q) => q.expr === listed), `expected-empty entry matches no dashboard query: ${listed}`);
+    }
+
+    // Alerts describe faults (a Pi unreachable, heal pending, nodes down, …), so in this healthy
+    // run none fires and most evaluate to nothing: each must parse and evaluate, and each metric
+    // it names must have series here, so a misspelt metric cannot leave an alert silently empty.
+    const seriesOf = new Map<string, boolean>();
+    for (const rule of prometheusRuleGroups().flatMap((g) => g.rules)) {
+      const r = await server.query(rule.expr);
+      assert.equal(r.status, 'success', `${rule.alert}: ${rule.expr}: ${r.error}`);
+      report.push(`alert ${String(r.data?.result.length ?? 0).padStart(3)}  ${rule.alert}: ${rule.expr}`);
+      for (const metric of promqlNames(rule.expr).metrics) {
+        if (!seriesOf.has(metric)) seriesOf.set(metric, hasData(await server.query(`count(${metric})`)));
+        const absent = EXPECTED_ABSENT_METRICS[metric];
+        if (absent !== undefined && seriesOf.get(metric)) failures.push(`${rule.alert}: ${metric} is listed as absent (${absent}) but has series`);
+        if (absent === undefined && !seriesOf.get(metric)) failures.push(`${rule.alert}: ${metric} has no series`);
+      }
+    }
+    process.stderr.write(`prometheus-fleet: ${queries.length} panel queries, namespace=${values.namespace?.join('|')}\n${report.join('\n')}\n`);
+    assert.deepEqual(failures, []);
+
+    // The rules are loaded and evaluated, and in a converged fleet nothing is pending or firing.
+    const rules = (await (await fetch(`${server.base}/api/v1/rules`)).json()) as { data: { groups: { rules: { name: string; health: string; state: string }[] }[] } };
+    const loaded = rules.data.groups.flatMap((g) => g.rules);
+    assert.equal(loaded.length, prometheusRuleGroups().flatMap((g) => g.rules).length);
+    assert.deepEqual(loaded.filter((x) => x.health !== 'ok' || x.state !== 'inactive').map((x) => `${x.name}: ${x.health}/${x.state}`), []);
+  } finally {
+    await prom?.stop();
+    await ff?.close();
+    rmSync(promDir, { recursive: true, force: true });
+  }
+});
