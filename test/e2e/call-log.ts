@@ -47,6 +47,8 @@ export function recordingExecutor(inner: Executor, file: string, operator: strin
 /** One SSH call as the test sees it: its start, and its end when it ended. */
 export interface Call {
   operator: string;
+  /** The operator process that made it. */
+  pid?: number;
   host: string;
   at: number;
   command: string;
@@ -66,7 +68,7 @@ export function readCalls(file: string): Call[] {
       continue; // the line a SIGKILL cut short
     }
     const key = `${e.operator}/${e.pid ?? ''}/${e.id}`;
-    if (e.phase === 'start') calls.set(key, { operator: e.operator, host: e.host, at: e.at, command: e.command ?? '', stdin: e.stdin ?? '' });
+    if (e.phase === 'start') calls.set(key, { operator: e.operator, ...(e.pid !== undefined ? { pid: e.pid } : {}), host: e.host, at: e.at, command: e.command ?? '', stdin: e.stdin ?? '' });
     else {
       const c = calls.get(key);
       if (c) c.end = { at: e.at, code: e.code ?? null, stdout: e.stdout ?? '', ...(e.error ? { error: e.error } : {}) };

@@ -201,17 +201,24 @@ export class FaultFleet {
   }
 
   /** Every resource's Ready, and whether its status is of its current generation (one request). */
-  async readiness(): Promise<{ kind: string; name: string; ready: string; current: boolean; reason: string }[]> {
+  async readiness(): Promise<{ kind: string; name: string; ready: string; current: boolean; reason: string; message: string }[]> {
     const all = JSON.parse(await this.kubectl(['get', KINDS.map((k) => k.kind).join(','), '-o', 'json'])) as { items: (ObjectJson & { kind: string })[] };
     return KINDS.flatMap(({ kind, names }) => names.map((name) => {
       const o = all.items.find((i) => i.kind.toLowerCase() === kind && i.metadata.name === name);
       const ready = o?.status?.conditions?.find((c) => c.type === 'Ready');
       const meta = o?.metadata as { generation?: number } | undefined;
-      return { kind, name, ready: ready?.status ?? 'Missing', reason: ready?.reason ?? '', current: (o?.status as { observedGeneration?: number } | undefined)?.observedGeneration === meta?.generation };
+      return { kind, name, ready: ready?.status ?? 'Missing', reason: ready?.reason ?? '', message: ready?.message ?? '', current: (o?.status as { observedGeneration?: number } | undefined)?.observedGeneration === meta?.generation };
     }));
   }
 
   async waitAllReady(timeoutMs: number, except: (kind: string, name: string) => boolean = () => false): Promise<void> {
+    // A reconcile that began before now may still write a status from what it saw then (an
+    // observe that waited out a fault ends after the fault is gone), so Ready counts only once
+    // every SSH call a running operator began before now has ended.
+    const from = Date.now();
+    const running = new Set([...this.operators.values()].map((h) => h.child.pid));
+    await waitFor('SSH calls begun before now to end', timeoutMs, async () =>
+      this.calls().every((c) => c.at >= from || c.end !== undefined || c.pid === undefined || !running.has(c.pid)), 500);
     let last = '';
     await waitFor('every resource Ready', timeoutMs, async () => {
       const r = await this.readiness();

@@ -88,7 +88,7 @@ export class ReadinessWatch {
         const r = await this.ff.readiness().catch(() => undefined);
         if (r) {
           this.samples++;
-          for (const x of r) if (!this.affected(x.kind, x.name) && x.ready !== 'True') this.violations.push(`${at} ${x.kind}/${x.name}=${x.ready}(${x.reason})`);
+          for (const x of r) if (!this.affected(x.kind, x.name) && x.ready !== 'True') this.violations.push(`${at} ${x.kind}/${x.name}=${x.ready}(${x.reason}: ${x.message})`);
         } else {
           this.unanswered++;
         }
