@@ -5,7 +5,7 @@
 // marker (see ../shared/parse-sections.ts). Every gluster call is bounded: a hung glusterd must
 // not hold the observe.
 import { sh } from '../../ssh/quote.ts';
-import { markerOf } from '../shared/step-script.ts';
+import { observeFrame, probeLines, type Probe } from '../shared/observe-frame.ts';
 import { bootStateProbe } from '../shared/boot-state.ts';
 
 export interface ObserveRequest {
@@ -21,7 +21,7 @@ export const glusterCallTimeoutSeconds = 30;
 const gluster = (args: string) => `timeout ${glusterCallTimeoutSeconds} gluster --xml ${args}`;
 
 export function glusterObserveScript(request: ObserveRequest, nonce: string): string {
-  const probes: [string, string][] = [
+  const probes: Probe[] = [
     ['gluster-cli', 'command -v gluster'],
     ['glusterd', "printf '%s %s\\n' \"$(systemctl is-active glusterd)\" \"$(systemctl is-enabled glusterd)\""],
     ['glusterd-uuid', 'cat /var/lib/glusterd/glusterd.info'],
@@ -50,15 +50,5 @@ export function glusterObserveScript(request: ObserveRequest, nonce: string): st
       ['fstab', sh`awk -v p=${p} '$1 !~ /^#/ && $2 == p' /etc/fstab`],
     );
   }
-  probes.push(['end', 'true']);
-  return [
-    'LC_ALL=C; export LC_ALL',
-    sh`M=${markerOf(nonce)}`,
-    `sec() { printf '\\n%s %s\\n' "$M" "$1"; }`,
-    'main() {',
-    ...probes.map(([section, probe]) => `  sec ${section}; ${probe}`),
-    '}',
-    'main </dev/null 2>/dev/null',
-    '',
-  ].join('\n');
+  return observeFrame(probeLines(probes), nonce);
 }

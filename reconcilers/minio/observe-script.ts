@@ -4,7 +4,7 @@
 // disk, the service state, and MinIO's own answer on /minio/health/live and /minio/health/cluster.
 // Sections are framed by a per-run marker (see ../shared/parse-sections.ts).
 import { sh, shellQuote } from '../../ssh/quote.ts';
-import { markerOf } from '../shared/step-script.ts';
+import { observeFrame, probeLines, type Probe } from '../shared/observe-frame.ts';
 import { minioPaths, minioService } from './types.ts';
 import { bootStateProbe } from '../shared/boot-state.ts';
 
@@ -28,7 +28,7 @@ export function healthProbe(port: number, path: string): string {
 }
 
 export function minioObserveScript(params: ObserveParams, nonce: string): string {
-  const probes: [string, string][] = [
+  const probes: Probe[] = [
     ['binary', `[ -f ${minioPaths.binary} ] && sha256sum < ${minioPaths.binary} | cut -d ' ' -f 1`],
     ['user', sh`id -u ${params.serviceUser}`],
     // path, existing?, owner, the mount point of the path (or of its nearest existing parent)
@@ -40,17 +40,6 @@ export function minioObserveScript(params: ObserveParams, nonce: string): string
     ['live', healthProbe(params.apiPort, '/minio/health/live')],
     ['cluster', healthProbe(params.apiPort, '/minio/health/cluster')],
     bootStateProbe,
-    ['end', 'true'],
   ];
-  return [
-    'LC_ALL=C; export LC_ALL',
-    `M=${shellQuote(markerOf(nonce))}`,
-    `sec() { printf '\\n%s %s\\n' "$M" "$1"; }`,
-    fingerprintFunction,
-    'main() {',
-    ...probes.map(([section, probe]) => `  sec ${section}; ${probe}`),
-    '}',
-    'main </dev/null 2>/dev/null',
-    '',
-  ].join('\n');
+  return observeFrame(probeLines(probes), nonce, [fingerprintFunction]);
 }

@@ -3,7 +3,7 @@
 // Every probe tolerates its tool or file being absent (simulated Pis have no device tree, no
 // vcgencmd, no thermal zone): a missing section body simply means "unknown".
 import { shellQuote } from '../../ssh/quote.ts';
-import { markerOf } from '../shared/step-script.ts';
+import { observeFrame, probeLines, type Probe } from '../shared/observe-frame.ts';
 
 export interface ObserveScope {
   /** Users whose account, groups and authorized keys the spec declares. */
@@ -14,7 +14,7 @@ export interface ObserveScope {
   packages: readonly string[];
 }
 
-const factProbes: [section: string, probe: string][] = [
+const factProbes: Probe[] = [
   // Device-tree strings end in NUL; the parser strips it (tr may be missing on a tiny image).
   ['model', 'cat /proc/device-tree/model'],
   ['serial-number', 'cat /proc/device-tree/serial-number'],
@@ -51,23 +51,10 @@ function userProbes(user: string): string[] {
 export function observeScript(scope: ObserveScope, nonce: string): string {
   const packages = scope.packages.map(shellQuote).join(' ');
   const body = [
-    ...factProbes.map(([section, probe]) => `sec ${section}; ${probe}`),
+    ...probeLines(factProbes),
     ...scope.users.flatMap(userProbes),
     `sec groups${scope.groups.length ? `; getent group ${scope.groups.map(shellQuote).join(' ')}` : ''}`,
     `sec packages${packages ? `; dpkg-query -W -f='\${Package}\\t\${db:Status-Abbrev}\\n' ${packages}` : ''}`,
-    'sec end',
   ];
-  return [
-    'LC_ALL=C; export LC_ALL',
-    `M=${shellQuote(markerOf(nonce))}`,
-    // The leading newline keeps a marker on its own line after output without a final newline.
-    `sec() { printf '\\n%s %s\\n' "$M" "$1"; }`,
-    // One function read whole before it runs (the script arrives on stdin); probes' own stderr
-    // is noise about absent tools, so it is dropped.
-    'main() {',
-    ...body.map((line) => `  ${line}`),
-    '}',
-    'main </dev/null 2>/dev/null',
-    '',
-  ].join('\n');
+  return observeFrame(body, nonce);
 }

@@ -1,8 +1,7 @@
 // The one read-only script a Slurm observe sends to each host (as root, over `sh -s`): what is
 // installed and running, hashes of the files bramble writes, and — on the controller — what
 // Slurm itself says. Sections are framed by a per-run marker (see ../shared/parse-sections.ts).
-import { shellQuote } from '../../ssh/quote.ts';
-import { markerOf } from '../shared/step-script.ts';
+import { observeFrame, probeLines, type Probe } from '../shared/observe-frame.ts';
 import { bootStateProbe } from '../shared/boot-state.ts';
 import { cgroupConfPath, slurmConfPath, slurmdDefaultsPath } from './slurm-conf.ts';
 
@@ -15,7 +14,7 @@ export const managedFiles = [slurmConfPath, cgroupConfPath, slurmdDefaultsPath] 
 /** Every Slurm client call is bounded: a silent slurmctld must not hold the observe. */
 const slurmCall = (command: string) => `command -v scontrol >/dev/null && timeout 20 ${command}`;
 
-const hostProbes: [section: string, probe: string][] = [
+const hostProbes: Probe[] = [
   ['hostname', 'hostname -s || uname -n'],
   ['cgroupfs', 'stat -fc %T /sys/fs/cgroup'],
   ['packages', `dpkg-query -W -f='\${Package}\\t\${db:Status-Abbrev}\\n' ${slurmPackages.join(' ')}`],
@@ -27,7 +26,7 @@ const hostProbes: [section: string, probe: string][] = [
   bootStateProbe,
 ];
 
-const controllerProbes: [section: string, probe: string][] = [
+const controllerProbes: Probe[] = [
   ['deployed-nodes', `grep '^NodeName=' ${slurmConfPath}`],
   ['ping', slurmCall('scontrol ping')],
   ['nodes', slurmCall('scontrol show node -o')],
@@ -36,15 +35,5 @@ const controllerProbes: [section: string, probe: string][] = [
 ];
 
 export function slurmObserveScript(isController: boolean, nonce: string): string {
-  const probes = [...hostProbes, ...(isController ? controllerProbes : []), ['end', 'true'] as [string, string]];
-  return [
-    'LC_ALL=C; export LC_ALL',
-    `M=${shellQuote(markerOf(nonce))}`,
-    `sec() { printf '\\n%s %s\\n' "$M" "$1"; }`,
-    'main() {',
-    ...probes.map(([section, probe]) => `  sec ${section}; ${probe}`),
-    '}',
-    'main </dev/null 2>/dev/null',
-    '',
-  ].join('\n');
+  return observeFrame(probeLines([...hostProbes, ...(isController ? controllerProbes : [])]), nonce);
 }
