@@ -3,6 +3,7 @@
 import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
 import * as pattern from './patterns.ts';
+import { dataPathCelRule, dataPathRuleText } from './data-path.ts';
 import { MapList, PatternString, SetOf, StringEnum, StringMap, BoundedString } from './schema-kit.ts';
 
 export const group = 'bramble.dev';
@@ -15,6 +16,10 @@ export const SecretReference = (description: string) =>
   Type.Object({ name: ObjectName('Name of the Secret, in the resource\'s namespace.') }, { description });
 
 export const AbsolutePath = (description: string) => PatternString(description, pattern.absolutePath, 255);
+
+/** A directory that holds or shows people's data: an absolute path outside the system trees (data-path.ts). */
+export const DataPath = (description: string) =>
+  PatternString(`${description} ${dataPathRuleText}`, pattern.absolutePath, 255, { 'x-kubernetes-validations': [dataPathCelRule] });
 
 export const Port = (description: string, defaultPort: number) =>
   Type.Integer({ description, minimum: 1, maximum: 65535, default: defaultPort });

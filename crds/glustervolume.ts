@@ -3,7 +3,7 @@
 import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
 import * as pattern from './patterns.ts';
-import { AbsolutePath, Conditions, LabelSelector, ObjectName, ObservedGeneration, PendingSteps, ReclaimPolicy } from './common.ts';
+import { AbsolutePath, Conditions, DataPath, LabelSelector, ObjectName, ObservedGeneration, PendingSteps, ReclaimPolicy } from './common.ts';
 import { BoundedString, MapList, PatternString, SetOf, StringEnum } from './schema-kit.ts';
 import { customResourceDefinitionOf } from './definition.ts';
 import type { KindDefinition } from './definition.ts';
@@ -13,7 +13,7 @@ export const GlusterBricksSchema = Type.Object({
   nodeSelector: Type.Optional(LabelSelector('PiNodes that hold a brick, ordered by name. Use nodeNames instead to fix the order of replica sets.')),
   nodeNames: Type.Optional(SetOf(ObjectName('A PiNode name.'), 64,
     'PiNodes that hold a brick, in order: consecutive bricks form a replica (or disperse) set.', { minItems: 1 })),
-  path: AbsolutePath('Directory on each node under which the brick directory <volume name> is created; best on a USB disk, not the SD card.'),
+  path: DataPath('Directory on each node under which the brick directory <volume name> is created; best on a USB disk, not the SD card.'),
   allowRootFilesystem: Type.Boolean({ description: 'Allow bricks on the root filesystem (the SD card: small and slow). Refused unless true.', default: false }),
 }, {
   description: 'Where the bricks are: one per selected node.',
@@ -30,7 +30,7 @@ export const GlusterOptionSchema = Type.Object({
 
 export const GlusterMountSchema = Type.Object({
   nodeSelector: LabelSelector('PiNodes that mount the volume. An empty selector selects every PiNode.'),
-  path: AbsolutePath('Mount point (created when missing), e.g. /mnt/shared.'),
+  path: DataPath('Mount point (created when missing), e.g. /mnt/shared.'),
 }, { description: 'Where the volume is mounted (fstab entry with _netdev and backup-volfile-servers).' });
 
 const brickMultiple = "(self.type == 'Replicate' && has(self.replica) ? self.replica : (self.type == 'Disperse' && has(self.disperse) ? self.disperse : 1))";

@@ -2,7 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
 import * as pattern from './patterns.ts';
-import { AbsolutePath, Conditions, LabelSelector, ObjectName, ObservedGeneration, PendingSteps, Port, ReclaimPolicy, SecretReference } from './common.ts';
+import { Conditions, DataPath, LabelSelector, ObjectName, ObservedGeneration, PendingSteps, Port, ReclaimPolicy, SecretReference } from './common.ts';
 import { BoundedString, MapList, PatternString, SetOf } from './schema-kit.ts';
 import { customResourceDefinitionOf } from './definition.ts';
 import type { KindDefinition } from './definition.ts';
@@ -25,7 +25,7 @@ export const MinioPortsSchema = Type.Object({
 export const MinioPoolSpecSchema = Type.Object({
   nodeSelector: LabelSelector('PiNodes that run MinIO (4 or more for erasure coding). An empty selector selects every PiNode.'),
   drivesPerNode: Type.Integer({ description: 'Drives (data directories) on each node.', minimum: 1, maximum: 16, default: 1 }),
-  drivePaths: SetOf(AbsolutePath('A data directory, ideally the mount point of its own disk.'), 16,
+  drivePaths: SetOf(DataPath('A data directory, ideally the mount point of its own disk.'), 16,
     'One data directory per drive, the same on every node; as many as drivesPerNode.', { minItems: 1 }),
   allowRootFilesystem: Type.Boolean({ description: 'Allow drives on the root filesystem (the SD card). Refused unless true.', default: false }),
   credentialsSecretRef: SecretReference('Secret with keys rootUser and rootPassword (MINIO_ROOT_USER / MINIO_ROOT_PASSWORD).'),
