@@ -34,6 +34,8 @@ export interface FaultFleetOptions {
   operators?: number;
   /** Leader election, as the Deployment runs it; default on when there is more than one replica. */
   leaderElect?: boolean;
+  /** What is applied and waited for at boot: every kind (the default), or only the PiNodes. */
+  deploy?: 'all' | 'pinodes';
 }
 
 interface ChildHandle {
@@ -111,6 +113,7 @@ export class FaultFleet {
 
     await this.kubectl(['apply', '-f', '-'], this.piNodeYaml());
     await this.kubectl(['wait', '--for=condition=Ready', 'pinode', '--all', '--timeout=240s']);
+    if (this.options.deploy === 'pinodes') return;
     await this.kubectl(['apply', '-f', '-'], [slurmYaml(), glusterYaml(), this.minioYaml()].join('---\n'));
     await this.waitAllReady(480_000);
   }
@@ -211,14 +214,19 @@ export class FaultFleet {
     }));
   }
 
-  async waitAllReady(timeoutMs: number, except: (kind: string, name: string) => boolean = () => false): Promise<void> {
-    // A reconcile that began before now may still write a status from what it saw then (an
-    // observe that waited out a fault ends after the fault is gone), so Ready counts only once
-    // every SSH call a running operator began before now has ended.
+  /** Resolves once every SSH call a running operator began before now has ended. */
+  async waitCallsBegunBeforeNow(timeoutMs: number): Promise<void> {
     const from = Date.now();
     const running = new Set([...this.operators.values()].map((h) => h.child.pid));
     await waitFor('SSH calls begun before now to end', timeoutMs, async () =>
       this.calls().every((c) => c.at >= from || c.end !== undefined || c.pid === undefined || !running.has(c.pid)), 500);
+  }
+
+  async waitAllReady(timeoutMs: number, except: (kind: string, name: string) => boolean = () => false): Promise<void> {
+    // A reconcile that began before now may still write a status from what it saw then (an
+    // observe that waited out a fault ends after the fault is gone), so Ready counts only once
+    // every SSH call a running operator began before now has ended.
+    await this.waitCallsBegunBeforeNow(timeoutMs);
     let last = '';
     await waitFor('every resource Ready', timeoutMs, async () => {
       const r = await this.readiness();

@@ -191,6 +191,15 @@ export class Fleet {
     return this.member(node).disk.root;
   }
 
+  /**
+   * The node's own writes: the overlay's upper directory. Every file the node created, changed,
+   * chmod-ed or chown-ed since it was made from the image is here (a deletion as a whiteout), so
+   * a file's content can differ from the image only if it is here.
+   */
+  upperDir(node: string): string {
+    return join(this.member(node).disk.dir, 'upper');
+  }
+
   /** Powers every node off and removes everything the fleet created. Safe to call twice. */
   teardown(): Promise<void> {
     this.tornDown ??= (async () => {
