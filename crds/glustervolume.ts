@@ -13,7 +13,8 @@ export const GlusterBricksSchema = Type.Object({
   nodeSelector: Type.Optional(LabelSelector('PiNodes that hold a brick, ordered by name. Use nodeNames instead to fix the order of replica sets.')),
   nodeNames: Type.Optional(SetOf(ObjectName('A PiNode name.'), 64,
     'PiNodes that hold a brick, in order: consecutive bricks form a replica (or disperse) set.', { minItems: 1 })),
-  path: DataPath('Directory on each node under which the brick directory <volume name> is created; best on a USB disk, not the SD card.'),
+  path: DataPath('Directory on each node under which Gluster creates the brick directory <volume name> (which must not exist yet); '
+    + 'best on a USB disk, not the SD card. Brick PiNodes need an IPv4 address or a DNS name: GlusterFS 10 speaks IPv4 unless every glusterd is reconfigured.'),
   allowRootFilesystem: Type.Boolean({ description: 'Allow bricks on the root filesystem (the SD card: small and slow). Refused unless true.', default: false }),
 }, {
   description: 'Where the bricks are: one per selected node.',
@@ -23,8 +24,16 @@ export const GlusterBricksSchema = Type.Object({
   }],
 });
 
+/** The volume options bramble marks its own volumes with (see reconcilers/gluster/ownership.ts). */
+export const glusterOwnerOptionPrefix = 'user.bramble.';
+
 export const GlusterOptionSchema = Type.Object({
-  name: PatternString('Option name, e.g. performance.cache-size.', pattern.glusterOptionKey, 128),
+  name: PatternString(`Option name, e.g. performance.cache-size. Not ${glusterOwnerOptionPrefix}*: bramble's own marker.`, pattern.glusterOptionKey, 128, {
+    'x-kubernetes-validations': [{
+      rule: `!self.startsWith('${glusterOwnerOptionPrefix}')`,
+      message: `${glusterOwnerOptionPrefix}* options are bramble's ownership marker and cannot be set from the spec`,
+    }],
+  }),
   value: PatternString('Option value: one word, no spaces or quotes (e.g. 64MB, on, 10.0.0.*).', pattern.glusterOptionValue, 256),
 });
 
@@ -72,6 +81,29 @@ export const GlusterBrickStatusSchema = Type.Object({
   online: Type.Boolean({ description: 'Whether the brick process is online.' }),
 });
 
+const uuid = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';
+
+export const GlusterOwnedBrickSchema = Type.Object({
+  node: Type.Optional(ObjectName('PiNode that held the brick when it was recorded.')),
+  host: PatternString('The brick\'s host as Gluster names it (the PiNode address).', '^[A-Za-z0-9][A-Za-z0-9.:-]*$', 253),
+  path: AbsolutePath('Brick directory.'),
+});
+
+export const GlusterOwnedMountSchema = Type.Object({
+  node: ObjectName('PiNode where bramble wrote the fstab line and mounted the volume.'),
+  path: AbsolutePath('Mount point.'),
+});
+
+export const GlusterOwnedSchema = Type.Object({
+  volumeName: PatternString('The Gluster volume this resource created.', pattern.glusterVolumeName, 64),
+  volumeId: PatternString('Its Gluster volume ID: the same UUID as each brick\'s trusted.glusterfs.volume-id.', uuid, 36),
+  bricks: MapList(GlusterOwnedBrickSchema, ['host', 'path'], 128, 'The volume\'s bricks as Gluster listed them.'),
+  mounts: Type.Optional(MapList(GlusterOwnedMountSchema, ['node', 'path'], 128, 'Where bramble wrote an fstab line for the volume and mounted it.')),
+}, {
+  description: 'What this resource created on the Pis, recorded once the volume carried its user.bramble.owner marker. '
+    + 'reclaimPolicy Delete removes only what this record and the marker on the Pi both name; never dropped while the resource exists.',
+});
+
 export const GlusterVolumeStatusSchema = Type.Object({
   observedGeneration: Type.Optional(ObservedGeneration),
   conditions: Type.Optional(Conditions),
@@ -86,6 +118,7 @@ export const GlusterVolumeStatusSchema = Type.Object({
   rebalance: Type.Optional(BoundedString('Rebalance state: not started, in progress, completed, failed.', 64)),
   mountedNodes: Type.Optional(SetOf(ObjectName('A PiNode name.'), 128, 'PiNodes where the volume is mounted.')),
   pendingSteps: Type.Optional(PendingSteps),
+  owned: Type.Optional(GlusterOwnedSchema),
 }, { description: 'What Gluster reports. Ready when every brick is online and no heal is pending.' });
 
 export type GlusterVolumeType = GlusterVolumeSpec['type'];
@@ -94,6 +127,9 @@ export type GlusterOption = Static<typeof GlusterOptionSchema>;
 export type GlusterMount = Static<typeof GlusterMountSchema>;
 export type GlusterVolumeSpec = Static<typeof GlusterVolumeSpecSchema>;
 export type GlusterBrickStatus = Static<typeof GlusterBrickStatusSchema>;
+export type GlusterOwned = Static<typeof GlusterOwnedSchema>;
+export type GlusterOwnedBrick = Static<typeof GlusterOwnedBrickSchema>;
+export type GlusterOwnedMount = Static<typeof GlusterOwnedMountSchema>;
 export type GlusterVolumeStatus = Static<typeof GlusterVolumeStatusSchema>;
 export type GlusterVolume = Resource<GlusterVolumeSpec, GlusterVolumeStatus>;
 
