@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { parseHealSummary, parseVolumeInfo, parseVolumeStatus } from './parse-gluster.ts';
 import { planVolume } from './plan.ts';
 import { healthOf } from './status.ts';
-import { convergedHosts, desired, piNode } from './test-fixtures.test-support.ts';
+import { convergedHosts, desired, owner, piNode } from './test-fixtures.test-support.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
 
@@ -38,6 +38,6 @@ const many = Array.from({ length: 96 }, (_, i) => piNode(`pi${i}`, `10.1.${Math.
 const d = desired({ bricks: { nodeNames: many.map((n) => n.metadata.name), path: '/srv/gluster', allowRootFilesystem: false } }, many, many);
 const hosts = convergedHosts(d);
 console.log(`gluster plan+health, 96 bricks, 96 mounts, converged: ${perCall(() => {
-  planVolume({ desired: d, hosts, primary: 'pi0' });
+  planVolume({ desired: d, hosts, primary: 'pi0', owner });
   healthOf(d, hosts, 'pi0', []);
 }, 50).toFixed(2)} ms`);

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { desiredVolume, fstabLineOf } from './layout.ts';
 import { nodes, volumeObject } from './test-fixtures.test-support.ts';
+import type { GlusterVolumeSpec } from './types.ts';
 
 void test('bricks in the given order, each in its own directory named after the volume', () => {
   const out = desiredVolume({ obj: volumeObject({ volumeName: 'data' }), brickNodes: nodes.slice(0, 3), missingNodes: [], mountNodes: nodes.slice(0, 2) });
@@ -29,4 +30,17 @@ void test('missing PiNodes are waited for, not Stalled', () => {
 
 void test('a single brick host has no backup volfile servers', () => {
   assert.equal(fstabLineOf('v', [{ node: 'pi0', address: '10.0.0.10', dir: '/b/v' }], '/mnt/v'), '10.0.0.10:/v /mnt/v glusterfs defaults,_netdev 0 0');
+});
+
+void test('system paths in a hand-made object (not through kubectl apply) are refused by the same rule as the schema', () => {
+  const cases: [Partial<GlusterVolumeSpec>, string][] = [
+    [{ bricks: { nodeNames: ['pi0', 'pi1', 'pi2'], path: '/var/lib', allowRootFilesystem: false } }, 'spec.bricks.path /var/lib'],
+    [{ mount: { nodeSelector: {}, path: '/srv' } }, 'spec.mount.path /srv'],
+  ];
+  for (const [spec, field] of cases) {
+    const out = desiredVolume({ obj: volumeObject(spec), brickNodes: nodes.slice(0, 3), missingNodes: [], mountNodes: [] });
+    assert.ok(!out.ok);
+    assert.equal(out.reason, 'SystemPath');
+    assert.match(out.message, new RegExp(`^${field} is a system path`));
+  }
 });

@@ -1,6 +1,8 @@
 // What a GlusterVolume asks for, made concrete from its spec and the PiNodes it names: the
 // bricks in order (consecutive bricks form a replica/disperse set), the mount hosts and the
-// fstab line. Pure.
+// fstab line. What cannot be valid is refused here, before any SSH: system paths (the schema's
+// rule again, for objects that did not come through kubectl apply). Pure.
+import { dataPathProblem } from '../../crds/data-path.ts';
 import type { GlusterVolume, GlusterVolumeSpec, PiNode } from './types.ts';
 
 export interface BrickHost {
@@ -65,6 +67,11 @@ export function desiredVolume(input: LayoutInput): LayoutOutcome {
   const { obj } = input;
   const spec = obj.spec;
   const name = volumeNameOf(obj);
+  const systemPaths = [['spec.bricks.path', spec.bricks.path], ['spec.mount.path', spec.mount?.path]]
+    .flatMap(([field, path]) => (path ? [dataPathProblem(path)].filter(Boolean).map((p) => `${field} ${p}`) : []));
+  if (systemPaths.length) {
+    return { ok: false, reason: 'SystemPath', message: `${systemPaths.join('; ')}; nothing was sent to any Pi`, stalled: true };
+  }
   if (input.missingNodes.length) {
     return { ok: false, reason: 'NodesNotFound', message: `PiNodes not found: ${input.missingNodes.join(', ')}`, stalled: false };
   }

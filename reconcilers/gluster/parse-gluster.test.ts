@@ -24,6 +24,7 @@ void test('volume info: type, counts, bricks in order and options', () => {
   const info = parseVolumeInfo(fixture('volume-info-replica3.xml'));
   assert.ok(info);
   assert.equal(info.name, 'vol1');
+  assert.equal(info.id, '5810c962-b9ae-4193-bc6c-e2bf6a67d69a');
   assert.equal(info.state, 'Started');
   assert.equal(info.typeStr, 'Replicate');
   assert.equal(info.replicaCount, 3);
@@ -36,6 +37,14 @@ void test('volume info: type, counts, bricks in order and options', () => {
   const dist = parseVolumeInfo(fixture('volume-info-distribute.xml'));
   assert.equal(dist?.typeStr, 'Distribute');
   assert.equal(dist?.bricks.length, 2);
+});
+
+void test('volume info lists bramble\'s user.* owner options as set, with the volume ID the bricks carry', () => {
+  const info = parseVolumeInfo(fixture('volume-info-owned.xml'));
+  assert.equal(info?.id, 'fa6cacf9-d062-48ee-9258-4bdde64fab2f');
+  assert.equal(info?.options.get('user.bramble.owner'), '1b4e28ba-2fa1-11d2-883f-0016d3cca427');
+  assert.equal(info?.options.get('user.bramble.owner-name'), 'default/shared');
+  assert.equal(info?.options.get('user.bramble.x'), 'a b', 'user.* values keep their spaces (gluster strips only other options)');
 });
 
 void test('volume info of a volume that does not exist is undefined; other failures throw', () => {

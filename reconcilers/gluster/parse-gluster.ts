@@ -55,6 +55,8 @@ export interface GlusterBrick {
 
 export interface GlusterVolumeInfo {
   name: string;
+  /** The volume ID: the UUID glusterd also writes into each brick's trusted.glusterfs.volume-id. */
+  id: string;
   /** Created, Started, Stopped. */
   state: string;
   /** Replicate, Distributed-Replicate, Disperse, Distributed-Disperse, Distribute. */
@@ -88,6 +90,7 @@ export function parseVolumeInfo(xml: string): GlusterVolumeInfo | undefined {
   }
   return {
     name: text(volume, 'name') ?? '',
+    id: text(volume, 'id') ?? '',
     state: text(volume, 'statusStr') ?? '',
     typeStr: text(volume, 'typeStr') ?? '',
     replicaCount: integer(volume, 'replicaCount') ?? 1,

@@ -1,6 +1,7 @@
 // Reads what glusterObserveScript printed into a typed observation of one host. Pure.
 import { parseSections, sectionText } from '../shared/parse-sections.ts';
 import { bootStateProbe, isBooting } from '../shared/boot-state.ts';
+import { homeDirsOf } from '../shared/home-dirs.ts';
 import {
   parseGlusterdUuid, parseHealSummary, parsePeerStatus, parseRebalanceStatus, parseVolumeInfo, parseVolumeStatus,
   type BrickProcess, type GlusterPeer, type GlusterVolumeInfo, type HealSummary,
@@ -17,6 +18,24 @@ export interface VolumeObservation {
   error?: string;
 }
 
+export interface BrickDirObservation {
+  exists: boolean;
+  /** Whether the directory it would be created in exists (Gluster creates only the last level). */
+  parentExists: boolean;
+  /** Device of the directory, or of its nearest existing parent. */
+  device: string;
+  /** The UUID in its trusted.glusterfs.volume-id xattr: which Gluster volume it is a brick of. */
+  volumeId?: string;
+}
+
+export interface MountPointObservation {
+  mounted?: { source: string; fstype: string };
+  /** The fstab lines (not comments) whose mount point is this path. */
+  fstab: string[];
+  /** The bare directory: "mounted" when something is mounted over it. */
+  dir: 'absent' | 'empty' | 'nonempty' | 'mounted';
+}
+
 export interface HostObservation {
   glusterInstalled: boolean;
   glusterd: { active: boolean; enabled: boolean };
@@ -24,9 +43,15 @@ export interface HostObservation {
   /** Other members of this host's pool (empty when glusterd is down or alone). */
   peers: GlusterPeer[];
   rootDevice?: string;
-  brick?: { exists: boolean; device: string };
+  /** Home directories of the host's users (the data-path rule's Pi-side half). */
+  homes: string[];
+  /** By brick directory, for each one asked about. */
+  bricks: Map<string, BrickDirObservation>;
   volume?: VolumeObservation;
-  mount?: { helper: boolean; mounted?: { source: string; fstype: string }; fstab: string[] };
+  /** Whether mount.glusterfs is installed (asked only of mount hosts). */
+  mountHelper?: boolean;
+  /** By mount point, for each one asked about. */
+  mounts: Map<string, MountPointObservation>;
   /** systemd is still booting the host (see ../shared/boot-state.ts). */
   booting?: boolean;
 }
@@ -57,6 +82,31 @@ function observeVolume(get: (name: string) => string | undefined): VolumeObserva
   return out;
 }
 
+/** 32 hex digits as Gluster prints the xattr, in the UUID form `volume info` uses. */
+export function uuidOfHex(hex: string): string | undefined {
+  const h = hex.trim().toLowerCase();
+  if (!/^[0-9a-f]{32}$/.test(h)) return undefined;
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+function brickDir(text: string): BrickDirObservation | undefined {
+  const m = /^exists=([01])(?: parent=([01]))? dev=(\d+)(?: volume-id=(\S*))?$/.exec(text);
+  if (!m) return undefined;
+  const exists = m[1] === '1';
+  const volumeId = uuidOfHex(m[4] ?? '');
+  return { exists, parentExists: exists || m[2] === '1', device: m[3] ?? '', ...(volumeId ? { volumeId } : {}) };
+}
+
+function mountPoint(get: (name: string) => string | undefined, path: string): MountPointObservation {
+  const [source, fstype] = (get(`mounted ${path}`) ?? '').split('\n')[0]?.split(/\s+/) ?? [];
+  const dir = get(`mountdir ${path}`);
+  return {
+    fstab: (get(`fstab ${path}`) ?? '').split('\n').map((l) => l.trim()).filter(Boolean),
+    dir: dir === 'empty' || dir === 'nonempty' || dir === 'mounted' ? dir : 'absent',
+    ...(source && fstype ? { mounted: { source, fstype } } : {}),
+  };
+}
+
 export function parseHostObservation(blob: string, nonce: string): HostObservation {
   const sections = parseSections(blob, nonce);
   const get = (name: string) => sectionText(sections, name);
@@ -67,22 +117,25 @@ export function parseHostObservation(blob: string, nonce: string): HostObservati
     glusterInstalled: Boolean(get('gluster-cli')),
     glusterd: { active: active === 'active', enabled: enabled === 'enabled' },
     peers,
+    homes: homeDirsOf(sections),
+    bricks: new Map(),
+    mounts: new Map(),
     booting: isBooting(get(bootStateProbe[0])),
   };
   const uuid = parseGlusterdUuid(get('glusterd-uuid') ?? '');
   if (uuid) obs.uuid = uuid;
   const root = get('root-device');
   if (root) obs.rootDevice = root;
-  const brick = /^exists=([01]) dev=(\d+)$/.exec(get('brick') ?? '');
-  if (brick) obs.brick = { exists: brick[1] === '1', device: brick[2] ?? '' };
-  if (sections.has('volume-info')) obs.volume = observeVolume(get);
-  if (sections.has('mounted')) {
-    const [source, fstype] = (get('mounted') ?? '').split(/\s+/);
-    obs.mount = {
-      helper: Boolean(get('mount-helper')),
-      fstab: (get('fstab') ?? '').split('\n').map((l) => l.trim()).filter(Boolean),
-      ...(source && fstype ? { mounted: { source, fstype } } : {}),
-    };
+  for (const name of sections.keys()) {
+    if (name.startsWith('brick /')) {
+      const b = brickDir(get(name) ?? '');
+      if (b) obs.bricks.set(name.slice('brick '.length), b);
+    } else if (name.startsWith('mountdir /')) {
+      const path = name.slice('mountdir '.length);
+      obs.mounts.set(path, mountPoint(get, path));
+    }
   }
+  if (sections.has('volume-info')) obs.volume = observeVolume(get);
+  if (sections.has('mount-helper')) obs.mountHelper = Boolean(get('mount-helper'));
   return obs;
 }

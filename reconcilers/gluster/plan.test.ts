@@ -1,8 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { planDelete, planVolume, poolCheck, type GlusterPlan } from './plan.ts';
-import { convergedHosts, desired, freshHost, nodes, volumeInfo } from './test-fixtures.test-support.ts';
+import { planVolume as planWith, poolCheck, type GlusterPlan, type PlanInput } from './plan.ts';
+import { convergedHosts, desired, freshHost, nodes, owner, volumeInfo } from './test-fixtures.test-support.ts';
 import type { HostObservation } from './parse-observed.ts';
+
+const planVolume = (input: Omit<PlanInput, 'owner'>) => planWith({ ...input, owner });
 
 function names(plan: GlusterPlan): Record<string, string[]> {
   const out: Record<string, string[]> = {};
@@ -13,20 +15,20 @@ function names(plan: GlusterPlan): Record<string, string[]> {
 }
 
 function fresh(d: ReturnType<typeof desired>): Map<string, HostObservation> {
-  const hosts = new Map(d.bricks.map((b) => [b.node, freshHost()] as const));
+  const hosts = new Map(d.bricks.map((b) => [b.node, freshHost(d)] as const));
   const p = hosts.get('pi0');
   if (p) p.volume = { processes: [], error: 'gluster did not answer (glusterd not running?)' };
   return hosts;
 }
 
-void test('a fresh cluster: glusterd and brick dirs everywhere, then probe, create, start, options, then mounts', () => {
+void test('a fresh cluster: glusterd and brick parents everywhere, then probe, create (marked), start, options, then mounts', () => {
   const d = desired({ options: [{ name: 'performance.cache-size', value: '64MB' }] });
   const out = planVolume({ desired: d, hosts: fresh(d), primary: 'pi0' });
   assert.ok(out.ok);
   assert.deepEqual(names(out.plan), {
-    'prepare:pi0': ['glusterd', 'brick-dir'],
-    'prepare:pi1': ['glusterd', 'brick-dir'],
-    'prepare:pi2': ['glusterd', 'brick-dir'],
+    'prepare:pi0': ['glusterd', 'brick-parent'],
+    'prepare:pi1': ['glusterd', 'brick-parent'],
+    'prepare:pi2': ['glusterd', 'brick-parent'],
     primary: ['peer-probe', 'volume-create', 'volume-start', 'volume-options'],
     'mount:pi0': ['fstab', 'mount'],
     'mount:pi1': ['fstab', 'mount'],
@@ -35,6 +37,8 @@ void test('a fresh cluster: glusterd and brick dirs everywhere, then probe, crea
   const create = out.plan.primary[1]?.command ?? '';
   assert.match(create, /volume create 'shared' 'replica' '3' transport tcp '10\.0\.0\.10:\/srv\/gluster\/shared' '10\.0\.0\.11:\/srv\/gluster\/shared' '10\.0\.0\.12:\/srv\/gluster\/shared' \|\|/);
   assert.doesNotMatch(create, /force/, 'no force when the bricks are on their own disk');
+  assert.match(create, /volume set 'shared' 'user\.bramble\.owner' '3f9a7c52-0000-4000-8000-0000000000aa' 'user\.bramble\.owner-name' 'lab\/shared' \|\|/, 'marked in the same step');
+  assert.match(out.plan.prepare.get('pi0')?.[1]?.command ?? '', /mkdir -p -m 0755 '\/srv\/gluster' /, 'only the parent: Gluster makes the brick directory');
   assert.match(out.plan.primary[0]?.command ?? '', /'10\.0\.0\.11' '10\.0\.0\.12'/);
 });
 
@@ -48,7 +52,7 @@ void test('a converged volume plans nothing at all', () => {
 void test('bricks on the root filesystem are refused unless allowed, and then created with force', () => {
   const d = desired();
   const hosts = fresh(d);
-  for (const h of hosts.values()) h.brick = { exists: false, device: h.rootDevice ?? '' };
+  for (const h of hosts.values()) h.bricks.set('/srv/gluster/shared', { exists: false, parentExists: true, device: h.rootDevice ?? '' });
   const refused = planVolume({ desired: d, hosts, primary: 'pi0' });
   assert.ok(!refused.ok);
   assert.equal(refused.refusal.reason, 'BrickOnRootFilesystem');
@@ -84,12 +88,12 @@ void test('expansion adds a whole replica set, then rebalances', () => {
   const before = desired();
   const after = desired({ bricks: { nodeNames: ['pi0', 'pi1', 'pi2', 'pi3', 'pi4', 'pi5'], path: '/srv/gluster', allowRootFilesystem: false } }, nodes);
   const hosts = convergedHosts(before);
-  for (const n of ['pi3', 'pi4', 'pi5']) hosts.set(n, freshHost());
+  for (const n of ['pi3', 'pi4', 'pi5']) hosts.set(n, freshHost(after));
   const out = planVolume({ desired: after, hosts, primary: 'pi0' });
   assert.ok(out.ok);
   assert.deepEqual(out.plan.primary.map((s) => s.name), ['peer-probe', 'add-bricks', 'rebalance']);
   assert.match(out.plan.primary[1]?.command ?? '', /add-brick 'shared' 'replica' '3' '10\.0\.0\.13:\/srv\/gluster\/shared' '10\.0\.0\.14:\/srv\/gluster\/shared' '10\.0\.0\.15:\/srv\/gluster\/shared'/);
-  assert.deepEqual(out.plan.prepare.get('pi3')?.map((s) => s.name), ['glusterd', 'brick-dir']);
+  assert.deepEqual(out.plan.prepare.get('pi3')?.map((s) => s.name), ['glusterd', 'brick-parent']);
   assert.equal(out.plan.prepare.get('pi0'), undefined, 'existing bricks are left alone');
 });
 
@@ -117,10 +121,11 @@ void test('options that differ are set; equal ones (on/enable spelled differentl
 void test('a node that lost its mount (or its fstab line) gets only what is missing', () => {
   const d = desired();
   const hosts = convergedHosts(d);
-  const pi1 = hosts.get('pi1');
-  if (pi1?.mount) pi1.mount = { helper: true, fstab: pi1.mount.fstab };
-  const pi2 = hosts.get('pi2');
-  if (pi2?.mount) pi2.mount = { ...pi2.mount, fstab: ['10.0.0.10:/shared /mnt/shared glusterfs defaults 0 0'] };
+  const mountOf = (n: string) => hosts.get(n)?.mounts.get('/mnt/shared');
+  const pi1 = mountOf('pi1');
+  if (pi1) hosts.get('pi1')?.mounts.set('/mnt/shared', { fstab: pi1.fstab, dir: 'empty' });
+  const pi2 = mountOf('pi2');
+  if (pi2) pi2.fstab = ['10.0.0.10:/shared /mnt/shared glusterfs defaults 0 0'];
   const out = planVolume({ desired: d, hosts, primary: 'pi0' });
   assert.ok(out.ok);
   assert.deepEqual(names(out.plan), { primary: [], 'mount:pi1': ['mount'], 'mount:pi2': ['fstab'] });
@@ -134,13 +139,4 @@ void test('new bricks on an unreachable node wait (not Stalled)', () => {
   assert.ok(!out.ok);
   assert.equal(out.refusal.reason, 'NodesUnreachable');
   assert.equal(out.refusal.stalled, false);
-});
-
-void test('Delete: unmount everywhere, then stop and delete the volume, then remove the bricks', () => {
-  const d = desired();
-  const plan = planDelete(d, convergedHosts(d), 'pi0');
-  assert.deepEqual([...plan.mount.keys()], ['pi0', 'pi1', 'pi2']);
-  assert.deepEqual(plan.primary.map((s) => s.name), ['volume-delete']);
-  assert.deepEqual([...plan.bricks].map(([h, s]) => `${h}:${s.map((x) => x.name).join()}`), ['pi0:brick-remove', 'pi1:brick-remove', 'pi2:brick-remove']);
-  assert.match(plan.bricks.get('pi1')?.[0]?.command ?? '', /rm -rf -- '\/srv\/gluster\/shared'/);
 });

@@ -1,14 +1,17 @@
-// The pure plan: (desired volume, what each host and gluster said) → steps per phase, or a
-// refusal that touches nothing. Refusals that need a person (bricks on the root filesystem,
-// unsafe layout changes, a node in another pool) are Stalled; waiting for a node is not.
+// The pure plan: (desired volume, what each host and gluster said, whose the volume is) → steps
+// per phase, or a refusal that touches nothing. Refusals that need a person (bricks on the root
+// filesystem, unsafe layout changes, a node in another pool, paths already in use) are Stalled;
+// waiting for a node is not. The volume is created and marked as this resource's in one step.
 import type { Step } from '../shared/step.ts';
 import { brickName, type BrickHost, type DesiredVolume } from './layout.ts';
 import type { HostObservation } from './parse-observed.ts';
 import type { GlusterVolumeInfo } from './parse-gluster.ts';
+import { collisionRefusal } from './collisions.ts';
+import type { Owner } from './ownership.ts';
 import {
-  addBricksStep, brickDirStep, brickRemoveStep, clientStep, fstabStep, glusterdStep, mountStep, peerProbeStep, rebalanceStep,
-  unmountStep, volumeCreateStep, volumeDeleteStep, volumeOptionsStep, volumeStartStep,
+  addBricksStep, brickParentStep, glusterdStep, ownerMarkStep, peerProbeStep, rebalanceStep, volumeCreateStep, volumeOptionsStep, volumeStartStep,
 } from './steps.ts';
+import { clientStep, fstabStep, mountStep } from './mount-steps.ts';
 
 export interface Refusal {
   reason: string;
@@ -33,6 +36,10 @@ export interface PlanInput {
   hosts: ReadonlyMap<string, HostObservation>;
   /** The brick host that answered for the volume (volume info/status/heal). */
   primary: string;
+  /** This resource: the marker a created volume gets. */
+  owner: Owner;
+  /** The volume exists unmarked but this resource's status records it: mark it. */
+  adopt?: boolean;
 }
 
 /** Gluster's type words, reduced to the spec's three. */
@@ -69,7 +76,8 @@ export function unsafeChange(desired: DesiredVolume, info: GlusterVolumeInfo): R
 function rootBricks(desired: DesiredVolume, hosts: ReadonlyMap<string, HostObservation>, among: readonly BrickHost[]): string[] {
   return among.filter((b) => {
     const h = hosts.get(b.node);
-    return h?.brick !== undefined && h.rootDevice !== undefined && h.brick.device === h.rootDevice;
+    const dir = h?.bricks.get(b.dir);
+    return dir !== undefined && h?.rootDevice !== undefined && dir.device === h.rootDevice;
   }).map((b) => `${b.node}:${b.dir}`);
 }
 
@@ -111,12 +119,12 @@ export function optionsToSet(desired: DesiredVolume, current: ReadonlyMap<string
   });
 }
 
-function addStep(map: Map<string, Step[]>, host: string, s: Step): void {
+export function addStep(map: Map<string, Step[]>, host: string, s: Step): void {
   map.set(host, [...(map.get(host) ?? []), s]);
 }
 
 export function planVolume(input: PlanInput): PlanOutcome {
-  const { desired, hosts, primary } = input;
+  const { desired, hosts, primary, owner } = input;
   const refuse = (reason: string, message: string, stalled: boolean): PlanOutcome => ({ ok: false, refusal: { reason, message, stalled } });
   const info = hosts.get(primary)?.volume?.info;
   if (info) {
@@ -130,6 +138,8 @@ export function planVolume(input: PlanInput): PlanOutcome {
   }
   const unobserved = newBricks.filter((b) => !hosts.has(b.node)).map((b) => b.node);
   if (unobserved.length) return refuse('NodesUnreachable', `cannot place bricks on unreachable nodes: ${unobserved.join(', ')}`, false);
+  const collision = collisionRefusal(desired, hosts, newBricks);
+  if (collision) return { ok: false, refusal: collision };
   const onRoot = rootBricks(desired, hosts, newBricks);
   if (onRoot.length && !desired.spec.bricks.allowRootFilesystem) {
     return refuse('BrickOnRootFilesystem',
@@ -145,15 +155,17 @@ export function planVolume(input: PlanInput): PlanOutcome {
     const h = hosts.get(b.node);
     if (!h) continue;
     if (!h.glusterd.active || !h.glusterd.enabled) addStep(plan.prepare, b.node, glusterdStep());
-    if (!inVolume.has(brickName(b)) && !h.brick?.exists) addStep(plan.prepare, b.node, brickDirStep(b.dir));
+    // Gluster creates the brick directory itself (and marks it with the volume ID); it needs the parent.
+    if (!inVolume.has(brickName(b)) && !h.bricks.get(b.dir)?.parentExists) addStep(plan.prepare, b.node, brickParentStep(b.dir));
   }
   if (pool.probe.length) plan.primary.push(peerProbeStep(pool.probe));
   const force = onRoot.length > 0;
   if (!info) {
-    plan.primary.push(volumeCreateStep(desired.name, desired.spec, desired.bricks, force));
+    plan.primary.push(volumeCreateStep(desired.name, desired.spec, desired.bricks, force, owner));
   } else if (newBricks.length) {
     plan.primary.push(addBricksStep(desired.name, desired.spec, newBricks, force));
   }
+  if (info && input.adopt) plan.primary.push(ownerMarkStep(desired.name, owner));
   if (info?.state !== 'Started') plan.primary.push(volumeStartStep(desired.name));
   const options = optionsToSet(desired, info?.options ?? new Map());
   if (options.length) plan.primary.push(volumeOptionsStep(desired.name, options));
@@ -163,28 +175,15 @@ export function planVolume(input: PlanInput): PlanOutcome {
   if (desired.mountPath && desired.fstabLine) {
     for (const m of desired.mounts) {
       const h = hosts.get(m.node);
-      if (!h?.mount) continue;
-      if (!h.mount.helper) addStep(plan.mount, m.node, clientStep());
-      if (h.mount.fstab.length !== 1 || h.mount.fstab[0] !== desired.fstabLine) addStep(plan.mount, m.node, fstabStep(desired.mountPath, desired.fstabLine));
-      if (h.mount.mounted?.fstype !== 'fuse.glusterfs') addStep(plan.mount, m.node, mountStep(desired.mountPath));
+      const mount = h?.mounts.get(desired.mountPath);
+      if (!h || !mount) continue;
+      if (!h.mountHelper) addStep(plan.mount, m.node, clientStep());
+      // Every line left for the path is the volume's own (collisionRefusal saw to that).
+      if (mount.fstab.length !== 1 || mount.fstab[0] !== desired.fstabLine) addStep(plan.mount, m.node, fstabStep(desired.mountPath, desired.fstabLine, desired.name));
+      if (mount.mounted?.fstype !== 'fuse.glusterfs') addStep(plan.mount, m.node, mountStep(desired.mountPath, desired.name));
     }
   }
   return { ok: true, plan };
-}
-
-/** What Delete removes: mounts first, then the volume, then the brick directories. */
-export function planDelete(desired: DesiredVolume, hosts: ReadonlyMap<string, HostObservation>, primary: string): { mount: Map<string, Step[]>; primary: Step[]; bricks: Map<string, Step[]> } {
-  const mount = new Map<string, Step[]>();
-  if (desired.mountPath) {
-    for (const m of desired.mounts) {
-      const h = hosts.get(m.node)?.mount;
-      if (h && (h.mounted || h.fstab.length)) addStep(mount, m.node, unmountStep(desired.mountPath));
-    }
-  }
-  const exists = hosts.get(primary)?.volume?.info !== undefined;
-  const bricks = new Map<string, Step[]>();
-  for (const b of desired.bricks) if (hosts.get(b.node)?.brick?.exists) addStep(bricks, b.node, brickRemoveStep(b.dir));
-  return { mount, primary: exists ? [volumeDeleteStep(desired.name)] : [], bricks };
 }
 
 export function planIsEmpty(plan: GlusterPlan): boolean {

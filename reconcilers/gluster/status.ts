@@ -1,6 +1,7 @@
 // The status a GlusterVolume reports, from what Gluster itself said. Pure.
 import { brickName, type DesiredVolume } from './layout.ts';
 import type { HostObservation } from './parse-observed.ts';
+import { isOwnMount } from './own-mounts.ts';
 import type { GlusterBrickStatus, GlusterVolumeStatus } from './types.ts';
 import type { StatusContext as SharedStatusContext } from '../shared/status-verdict.ts';
 
@@ -38,7 +39,8 @@ export function healthOf(desired: DesiredVolume, hosts: ReadonlyMap<string, Host
   fields.peersConnected = needed.filter((x) => x.connected).length + 1;
   if (vol.heal) fields.healPendingEntries = vol.heal.pendingEntries;
   if (vol.rebalance) fields.rebalance = vol.rebalance;
-  const mounted = desired.mounts.filter((m) => hosts.get(m.node)?.mount?.mounted?.fstype === 'fuse.glusterfs').map((m) => m.node);
+  const path = desired.mountPath;
+  const mounted = path ? desired.mounts.filter((m) => isOwnMount(hosts.get(m.node)?.mounts.get(path)?.mounted, desired.name)).map((m) => m.node) : [];
   fields.mountedNodes = mounted.sort();
 
   if (vol.info.state !== 'Started') problems.push(`volume ${desired.name} is ${vol.info.state || 'not started'}`);

@@ -1,8 +1,13 @@
 // Test support: GlusterVolumes, PiNodes and host observations built in code, for the pure parts.
 import type { GlusterVolume, GlusterVolumeSpec, PiNode } from './types.ts';
-import type { HostObservation } from './parse-observed.ts';
+import type { HostObservation, MountPointObservation } from './parse-observed.ts';
 import type { GlusterVolumeInfo } from './parse-gluster.ts';
 import { desiredVolume, type DesiredVolume } from './layout.ts';
+import { ownerOption, ownerNameOption, type Owner } from './ownership.ts';
+
+/** The GlusterVolume these fixtures stand for: lab/shared. */
+export const owner: Owner = { uid: '3f9a7c52-0000-4000-8000-0000000000aa', name: 'lab/shared' };
+export const sharedVolumeId = '6c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4d5';
 
 export function piNode(name: string, address: string, labels: Record<string, string> = {}): PiNode {
   return {
@@ -19,7 +24,7 @@ export function volumeObject(spec: Partial<GlusterVolumeSpec> = {}, name = 'shar
   return {
     apiVersion: 'bramble.dev/v1alpha1',
     kind: 'GlusterVolume',
-    metadata: { name, namespace: 'lab', generation: 1 },
+    metadata: { name, namespace: 'lab', uid: owner.uid, generation: 1 },
     spec: {
       type: 'Replicate',
       replica: 3,
@@ -38,8 +43,8 @@ export function desired(spec: Partial<GlusterVolumeSpec> = {}, brickNodes = node
 }
 
 let uuidCounter = 0;
-/** A fresh Pi: glusterd installed but stopped, alone, brick directory absent, on its own disk. */
-export function freshHost(overrides: Partial<HostObservation> = {}): HostObservation {
+/** A fresh Pi: glusterd installed but stopped, alone, brick directory and its parent absent (on its own disk), nothing mounted. */
+export function freshHost(d: DesiredVolume = desired(), overrides: Partial<HostObservation> = {}): HostObservation {
   uuidCounter++;
   return {
     glusterInstalled: true,
@@ -47,8 +52,10 @@ export function freshHost(overrides: Partial<HostObservation> = {}): HostObserva
     uuid: `00000000-0000-0000-0000-${String(uuidCounter).padStart(12, '0')}`,
     peers: [],
     rootDevice: '2049',
-    brick: { exists: false, device: '2065' },
-    mount: { helper: true, fstab: [] },
+    homes: ['/home/pi', '/root', '/nonexistent'],
+    bricks: new Map([[d.bricks[0]?.dir ?? '', { exists: false, parentExists: false, device: '2065' }]]),
+    mountHelper: true,
+    mounts: new Map(d.mountPath ? [[d.mountPath, { fstab: [], dir: 'absent' } satisfies MountPointObservation]] : []),
     ...overrides,
   };
 }
@@ -62,8 +69,9 @@ export function volumeInfo(d: DesiredVolume, overrides: Partial<GlusterVolumeInf
     arbiterCount: 0,
     disperseCount: 0,
     redundancyCount: 0,
+    id: sharedVolumeId,
     bricks: d.bricks.map((b) => ({ name: `${b.address}:${b.dir}`, host: b.address, path: b.dir, arbiter: false })),
-    options: new Map(),
+    options: new Map([[ownerOption, owner.uid], [ownerNameOption, owner.name]]),
     ...overrides,
   };
 }
@@ -81,14 +89,18 @@ export function convergedHosts(d: DesiredVolume): Map<string, HostObservation> {
         uuid: uuids[d.bricks.indexOf(o)] ?? '', hostname: o.address, hostnames: [o.address], connected: true, state: 'Peer in Cluster',
       })),
       rootDevice: '2049',
-      brick: { exists: true, device: '2065' },
-      mount: { helper: true, fstab: [d.fstabLine ?? ''], mounted: { source: `${d.bricks[0]?.address}:/${d.name}`, fstype: 'fuse.glusterfs' } },
+      homes: ['/home/pi', '/root', '/nonexistent'],
+      bricks: new Map([[b.dir, { exists: true, parentExists: true, device: '2065', volumeId: sharedVolumeId }]]),
+      mountHelper: true,
+      mounts: new Map(d.mountPath ? [[d.mountPath, {
+        fstab: [d.fstabLine ?? ''], dir: 'mounted', mounted: { source: `${d.bricks[0]?.address}:/${d.name}`, fstype: 'fuse.glusterfs' },
+      } satisfies MountPointObservation]] : []),
     });
   });
   const primary = hosts.get(d.bricks[0]?.node ?? '');
   if (primary) {
     primary.volume = {
-      info: volumeInfo(d, { options: new Map((d.spec.options ?? []).map((o) => [o.name, o.value])) }),
+      info: volumeInfo(d, { options: new Map([...volumeInfo(d).options, ...(d.spec.options ?? []).map((o) => [o.name, o.value] as const)]) }),
       processes: d.bricks.map((b) => ({ host: b.address, path: b.dir, online: true })),
       heal: { pendingEntries: 0, splitBrainEntries: 0, unreachableBricks: [] },
     };
