@@ -1,7 +1,8 @@
 // What a GlusterVolume asks for, made concrete from its spec and the PiNodes it names: the
 // bricks in order (consecutive bricks form a replica/disperse set), the mount hosts and the
 // fstab line. What cannot be valid is refused here, before any SSH: system paths (the schema's
-// rule again, for objects that did not come through kubectl apply). Pure.
+// rule again, for objects that did not come through kubectl apply) and brick hosts with IPv6
+// addresses (see the README's Decisions). Pure.
 import { dataPathProblem } from '../../crds/data-path.ts';
 import type { GlusterVolume, GlusterVolumeSpec, PiNode } from './types.ts';
 
@@ -84,6 +85,17 @@ export function desiredVolume(input: LayoutInput): LayoutOutcome {
       ok: false,
       reason: 'BrickCountInvalid',
       message: `a ${spec.type} volume needs bricks in multiples of ${setSize}; ${input.brickNodes.length} PiNode(s) selected`,
+      stalled: true,
+    };
+  }
+  const ipv6 = input.brickNodes.filter((n) => n.spec.address.includes(':'));
+  if (ipv6.length) {
+    return {
+      ok: false,
+      reason: 'IPv6NotSupported',
+      message: `brick PiNodes with IPv6 addresses: ${ipv6.map((n) => `${n.metadata.name} (${n.spec.address})`).join(', ')}. GlusterFS 10 peers, bricks and mounts `
+        + 'speak IPv4 unless every glusterd is switched to IPv6 only (transport.address-family inet6 in /etc/glusterfs/glusterd.vol) and every mount asks for it, '
+        + 'which bramble does not do; give these PiNodes an IPv4 address or a DNS name that resolves to one',
       stalled: true,
     };
   }
