@@ -1,6 +1,9 @@
 // GlusterVolume end to end (issue 7): the operator as `bramble run` composes it, three simulated
 // Pis running Debian's real glusterd, bricks on their disks and FUSE mounts through /dev/fuse.
 // A brick node is powered off and on for real; data is read back through other nodes' mounts.
+// Ownership (issue 15): the volume carries its resource's UID as a user.* option, the bricks
+// Gluster's volume-id xattr, status records both; a new resource of the same name does not take
+// over a retained volume until a person hands it over, and then its Delete removes exactly it.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { stringify } from 'yaml';
@@ -11,6 +14,7 @@ const resyncMs = 8_000;
 let env: E2eEnvironment;
 
 interface VolumeStatus {
+  owned?: { volumeName: string; volumeId: string; bricks: { node?: string; host: string; path: string }[]; mounts?: { node: string; path: string }[] };
   bricksOnline?: number;
   bricksTotal?: number;
   healPendingEntries?: number;
@@ -36,9 +40,12 @@ function volumeYaml(name: string, spec: Record<string, unknown>): string {
   });
 }
 
-async function volume(name: string): Promise<ObjectJson & { status?: VolumeStatus }> {
-  return env.get('glustervolume', name) as Promise<ObjectJson & { status?: VolumeStatus }>;
+async function volume(name: string): Promise<ObjectJson & { metadata: { uid?: string }; status?: VolumeStatus }> {
+  return env.get('glustervolume', name) as Promise<ObjectJson & { metadata: { uid?: string }; status?: VolumeStatus }>;
 }
+
+/** The UID of the first `shared`, which created the volume (deleted with Retain later). */
+let firstUid = '';
 
 async function readyIs(name: string, status: 'True' | 'False'): Promise<boolean> {
   return condition(await volume(name), 'Ready')?.status === status;
@@ -111,6 +118,22 @@ test('replica 3 mounted on all nodes: a file written on one node is read on anot
   for (const n of ['pi0', 'pi1', 'pi2']) assert.equal(await env.onNode(n, 'cat /srv/gluster/shared/hello.txt'), 'written on pi0', `${n} holds a full copy`);
 });
 
+test('the volume carries its resource\'s UID, the bricks Gluster\'s volume ID, and status records both', async () => {
+  const v = await volume('shared');
+  firstUid = v.metadata.uid ?? '';
+  assert.match(firstUid, /^[0-9a-f-]{36}$/);
+  const option = (key: string) => env.onNode('pi1', `gluster volume get shared ${key} | tail -1 | tr -s ' ' | cut -d' ' -f2`);
+  assert.equal(await option('user.bramble.owner'), firstUid);
+  assert.equal(await option('user.bramble.owner-name'), 'default/shared');
+  const id = await env.onNode('pi0', "gluster volume info shared | sed -n 's/^Volume ID: //p'");
+  assert.equal(v.status?.owned?.volumeId, id);
+  assert.deepEqual(v.status?.owned?.bricks, env.fleet.nodes.map((n) => ({ node: n.name, host: n.address, path: '/srv/gluster/shared' })));
+  assert.deepEqual(v.status?.owned?.mounts, ['pi0', 'pi1', 'pi2'].map((node) => ({ node, path: '/mnt/shared' })));
+  for (const n of ['pi0', 'pi1', 'pi2']) {
+    assert.equal(await env.onNode(n, 'getfattr -n trusted.glusterfs.volume-id -e hex --absolute-names /srv/gluster/shared | sed -n "s/^trusted.glusterfs.volume-id=0x//p"'), id.replaceAll('-', ''), `${n}'s brick names the volume`);
+  }
+});
+
 test('a second reconcile of a healthy volume changes nothing', async () => {
   const mark = env.counter.calls.length;
   await twoGlusterPasses(mark);
@@ -149,16 +172,32 @@ test('deleting with Retain keeps the volume, its bricks and their data', async (
   assert.equal(await env.onNode('pi1', 'cat /mnt/shared/hello.txt'), 'written on pi0', 'still mounted');
 });
 
-test('deleting with Delete unmounts, deletes the volume and removes the brick data', async () => {
-  // The retained volume is adopted as it is: same name, same bricks.
+test('a new GlusterVolume of the same name does not take over the retained volume; handed over by hand, its Delete removes exactly it', async () => {
   await env.kubectl(['apply', '-f', '-'], volumeYaml('shared', { reclaimPolicy: 'Delete' }));
-  await waitFor('shared adopted and Ready', 120_000, () => readyIs('shared', 'True'), 1000);
+  await waitFor('shared refused', 90_000, async () => condition(await volume('shared'), 'Stalled')?.reason === 'VolumeOwnedByAnother', 1000);
+  const refused = await volume('shared');
+  assert.notEqual(refused.metadata.uid, firstUid);
+  const message = condition(refused, 'Stalled')?.message ?? '';
+  assert.match(message, new RegExp(`belongs to GlusterVolume default/shared \\(uid ${firstUid}\\); nothing was taken over or changed`));
+  assert.equal(refused.status?.owned, undefined, 'nothing recorded');
+  assert.match(await env.onNode('pi0', 'gluster volume info shared'), new RegExp(`Status: Started[\\s\\S]*user\\.bramble\\.owner: ${firstUid}`), 'untouched');
+  // What the refusal tells a person to run, once they know the old resource is gone for good.
+  const handOver = /run on a brick host: (gluster volume set shared user\.bramble\.owner \S+ user\.bramble\.owner-name default\/shared)$/.exec(message)?.[1];
+  assert.ok(handOver, message);
+  await env.onNode('pi0', handOver);
+  await waitFor('shared handed over and Ready', 120_000, () => readyIs('shared', 'True'), 1000);
+  assert.equal((await volume('shared')).status?.owned?.bricks.length, 3, 'recorded now');
+  // Something of the user's beside the bricks and under the mount's parent: Delete must leave it.
+  for (const n of ['pi0', 'pi1', 'pi2']) await env.onNode(n, 'echo mine > /srv/gluster/not-a-brick.txt');
+
   await env.kubectl(['delete', 'glustervolume', 'shared', '--timeout=120s']);
   assert.notEqual((await env.cp.kubectl(['get', 'glustervolume', 'shared'])).code, 0);
   assert.notEqual((await env.fleet.exec('pi0', 'gluster volume info shared')).code, 0, 'the volume is gone');
   for (const n of ['pi0', 'pi1', 'pi2']) {
     assert.equal(await env.onNode(n, 'test -e /srv/gluster/shared && echo present || echo absent'), 'absent', `${n}: brick removed`);
+    assert.equal(await env.onNode(n, 'cat /srv/gluster/not-a-brick.txt'), 'mine', `${n}: nothing else removed`);
     assert.equal(await env.onNode(n, 'findmnt -n /mnt/shared || echo unmounted'), 'unmounted', `${n}: unmounted`);
     assert.equal(await env.onNode(n, "awk '$2 == \"/mnt/shared\"' /etc/fstab"), '', `${n}: fstab entry removed`);
   }
+  assert.ok((await env.events()).some((e) => e.reason === 'VolumeDeleted' && /3 brick directories removed/.test(e.note ?? '')));
 });
