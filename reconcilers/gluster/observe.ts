@@ -26,10 +26,8 @@ export interface Observed {
   hosts: Map<string, HostObservation>;
   /** The brick host that reported the volume, when one did. */
   primary?: string;
-  /** "node: why" for each host that could not be observed. */
+  /** "node: why" for each host that could not be observed (a PiNode that is gone included). */
   unreachable: string[];
-  /** Nodes in scope that have no PiNode (any more). */
-  missing: string[];
 }
 
 async function observeHost(run: VolumeRun, target: SshTarget, request: ObserveRequest): Promise<HostObservation> {
@@ -49,12 +47,10 @@ export async function observe(run: VolumeRun, scope: ObserveScope): Promise<Obse
   const { obj, ctx } = run;
   const ns = obj.metadata.namespace;
   const unreachable: string[] = [];
-  const missing: string[] = [];
   const targets = new Map<string, SshTarget>();
   const names = [...new Set([...scope.bricks.map((b) => b.node), ...scope.mounts.map((m) => m.node)])];
   for (const name of names) {
     const node = ctx.view.get<PiNode>('PiNode', ns, name);
-    if (!node) missing.push(name);
     const t = node ? sshTargetFor(node, ctx.view) : { ok: false as const, message: 'PiNode not found' };
     if (t.ok) targets.set(name, t.target);
     else unreachable.push(`${name}: ${t.message}`);
@@ -93,5 +89,5 @@ export async function observe(run: VolumeRun, scope: ObserveScope): Promise<Obse
       unreachable.push(`${name}: ${whyUnobserved(error)}`);
     }
   }
-  return { targets, hosts, ...(primary ? { primary } : {}), unreachable: unreachable.sort(), missing: missing.sort() };
+  return { targets, hosts, ...(primary ? { primary } : {}), unreachable: unreachable.sort() };
 }
