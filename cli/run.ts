@@ -54,14 +54,15 @@ export async function runCommand(argv: string[]): Promise<void> {
     stopOnSignals(() => operator.stop());
     return;
   }
-  const { cp, kubeconfigPath } = await startFromFlags(flags);
+  const started = await startFromFlags(flags);
+  const { cp, kubeconfigPath } = started;
   const crds = existsSync(CRD_DIR) ? readCrdDocuments(CRD_DIR) : [];
   const installed = await installCrds(cp, crds);
   const operator = await startOperator(operatorArgv, cp);
   stopOnSignals(async () => {
     await operator.stop();
-    await cp.stop();
+    await started.stop();
   });
   process.stderr.write(`bramble: embedded control plane at ${cp.url}; CRDs installed: ${installed.length ? installed.join(', ') : 'none found in crds/'}\n`);
-  process.stdout.write(kubeconfigPath ? `export KUBECONFIG=${kubeconfigPath}\n` : `# in-memory control plane; kubeconfig:\n${cp.kubeconfig()}`);
+  process.stdout.write(`export KUBECONFIG=${kubeconfigPath}\n`);
 }

@@ -1,8 +1,9 @@
 // Bearer-token authentication: one token, generated at first start and kept in the data
-// dir (mode 0600), required on every request.
+// dir (mode 0600, narrowed on every start), required on every request.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensurePrivateFile, writePrivateFile } from './private-files.ts';
 
 export const ADMIN_USER = 'bramble-admin';
 
@@ -10,11 +11,12 @@ export function loadOrCreateToken(dataDir: string | undefined): string {
   if (!dataDir) return randomBytes(32).toString('hex');
   const file = join(dataDir, 'token');
   if (existsSync(file)) {
+    ensurePrivateFile(file);
     const token = readFileSync(file, 'utf8').trim();
     if (token.length >= 32) return token;
   }
   const token = randomBytes(32).toString('hex');
-  writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  writePrivateFile(file, `${token}\n`);
   return token;
 }
 

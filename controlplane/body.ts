@@ -2,6 +2,7 @@
 // 400 Status, an oversized one 413: never an exception that reaches the server loop.
 import type { IncomingMessage } from 'node:http';
 import { parse as parseYaml } from 'yaml';
+import { jsonDepthExceeds, MAX_NESTING_DEPTH, yamlDepthExceeds } from './body-depth.ts';
 import { ApiError, badRequest, unsupportedMediaType } from './errors.ts';
 import { decodeProtobuf } from './protobuf-body.ts';
 
@@ -53,6 +54,7 @@ export function decodeBody(buf: Buffer, contentType: string | undefined): unknow
   const text = buf.toString('utf8');
   if (text.trim() === '') throw badRequest('Object \'Kind\' is missing in \'\'');
   if (type === 'application/yaml' || type === 'application/apply-patch+yaml' || type === 'application/x-yaml') {
+    if (yamlDepthExceeds(text)) throw badRequest(`error converting YAML to JSON: yaml: exceeded max depth of ${MAX_NESTING_DEPTH}`);
     try {
       return parseYaml(text, { maxAliasCount: 100 }) as unknown;
     } catch (err) {
@@ -62,6 +64,7 @@ export function decodeBody(buf: Buffer, contentType: string | undefined): unknow
   if (type !== 'application/json' && !type.endsWith('+json')) {
     throw unsupportedMediaType(`the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf`);
   }
+  if (jsonDepthExceeds(text)) throw badRequest(`couldn't get version/kind; json parse error: exceeded max depth of ${MAX_NESTING_DEPTH}`);
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {

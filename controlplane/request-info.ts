@@ -1,5 +1,45 @@
-// Splits an API path the way kube-apiserver's RequestInfoFactory does:
-// /api/v1/namespaces/NS/RESOURCE/NAME/SUBRESOURCE and /apis/GROUP/VERSION/…
+// Reads a request target as Go's net/http and kube-apiserver's RequestInfoFactory do: the path
+// percent-decoded once (a malformed escape is 400, as Go answers it), `.` and `..` segments
+// refused (never resolved), then split into /api/v1/namespaces/NS/RESOURCE/NAME/SUBRESOURCE
+// or /apis/GROUP/VERSION/….
+import { badRequest } from './errors.ts';
+
+export interface RequestTarget {
+  /** Decoded path without trailing slashes ("/" for the root). */
+  path: string;
+  query: URLSearchParams;
+}
+
+const ESCAPE = /%(?![0-9A-Fa-f]{2})/;
+
+function decode(part: string, what: string): string {
+  const bad = ESCAPE.exec(part);
+  if (bad) throw badRequest(`invalid URL escape ${JSON.stringify(part.slice(bad.index, bad.index + 3))} in the ${what}`);
+  try {
+    return decodeURIComponent(what === 'query' ? part.replace(/\+/g, ' ') : part);
+  } catch {
+    // Valid escapes that are not UTF-8 (e.g. %ff).
+    throw badRequest(`invalid URL escape in the ${what}: not UTF-8`);
+  }
+}
+
+export function parseRequestTarget(raw: string): RequestTarget {
+  if (!raw.startsWith('/')) throw badRequest('the request target must be an absolute path');
+  const q = raw.indexOf('?');
+  const rawPath = q < 0 ? raw : raw.slice(0, q);
+  const rawQuery = q < 0 ? '' : raw.slice(q + 1);
+  const decoded = decode(rawPath, 'path');
+  if (decoded.split('/').some((s) => s === '.' || s === '..')) {
+    throw badRequest('the request path may not contain "." or ".." segments');
+  }
+  const query = new URLSearchParams();
+  for (const pair of rawQuery.split('&')) {
+    if (pair === '') continue;
+    const eq = pair.indexOf('=');
+    query.append(decode(eq < 0 ? pair : pair.slice(0, eq), 'query'), eq < 0 ? '' : decode(pair.slice(eq + 1), 'query'));
+  }
+  return { path: decoded.replace(/\/+$/, '') || '/', query };
+}
 export interface ResourceRequest {
   group: string;
   version: string;
@@ -9,8 +49,9 @@ export interface ResourceRequest {
   subresource?: string;
 }
 
+/** `pathname` as parseRequestTarget returns it (already decoded). */
 export function parseResourcePath(pathname: string): ResourceRequest | undefined {
-  const parts = pathname.split('/').filter((p) => p !== '').map(decodeURIComponent);
+  const parts = pathname.split('/').filter((p) => p !== '');
   let group: string;
   let version: string;
   let rest: string[];

@@ -9,6 +9,7 @@ import { jsonPatch, mergePatch, strategicMergePatch } from './patch.ts';
 import type { Registry } from './registry.ts';
 import type { ResourceRequest } from './request-info.ts';
 import { sendJson } from './respond.ts';
+import { ensureReached, requestedVersion } from './resource-version.ts';
 import { parseFieldSelector, parseLabelSelector } from './selectors.ts';
 import { toTable, type IncludeObject } from './table.ts';
 import type { KubeObject, ResourceType } from './types.ts';
@@ -110,11 +111,13 @@ export async function handleResource(
 
   switch (verb) {
     case 'get': {
+      ensureReached(requestedVersion(query.get('resourceVersion')), deps.store.currentResourceVersion());
       const obj = objects.get(rt, ns, r.name!);
       sendJson(res, 200, render(obj));
       return 200;
     }
     case 'list': {
+      ensureReached(requestedVersion(query.get('resourceVersion')), deps.store.currentResourceVersion());
       const label = parseLabelSelector(query.get('labelSelector'));
       const field = parseFieldSelector(query.get('fieldSelector'), rt.kind);
       const limit = query.get('limit') ? Number(query.get('limit')) : undefined;

@@ -16,6 +16,8 @@ export function sendError(res: ServerResponse, err: unknown): number {
     res.destroy();
     return apiError.code;
   }
+  const retryAfter = apiError.details?.retryAfterSeconds;
+  if (retryAfter !== undefined && retryAfter > 0) res.setHeader('Retry-After', String(retryAfter));
   sendJson(res, apiError.code, apiError.toStatus());
   return apiError.code;
 }

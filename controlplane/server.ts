@@ -1,21 +1,22 @@
 // The embedded control plane: storage, watch hub and HTTP(S) server put together.
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
-import { ADMIN_USER, authenticate, loadOrCreateToken } from './auth.ts';
+import { authenticate, loadOrCreateToken } from './auth.ts';
 import {
   aggregatedDiscovery, AGGREGATED_CONTENT_TYPE, legacyCoreVersions, legacyGroup, legacyGroupList, resourceList,
   versionInfo, wantsAggregated,
 } from './discovery.ts';
 import { ApiError } from './errors.ts';
+import { applyConnectionCap, closeIfUnread, DEFAULT_HTTP_LIMITS, serverOptions, type HttpLimits } from './http-limits.ts';
 import { buildKubeconfig } from './kubeconfig.ts';
 import { formatHostPort, isLoopback, parseListen } from './listen-address.ts';
 import { Objects } from './objects.ts';
+import { ensurePrivateDir, writePrivateFile } from './private-files.ts';
 import { openApiGroupVersion, openApiIndex } from './openapi.ts';
 import { Registry } from './registry.ts';
-import { parseResourcePath } from './request-info.ts';
+import { parseRequestTarget, parseResourcePath, type RequestTarget } from './request-info.ts';
 import { handleResource, verbOf, type HandlerDeps } from './resource-handler.ts';
 import { sendError, sendJson } from './respond.ts';
 import { loadSchemaValidator } from './schema-bridge.ts';
@@ -55,6 +56,8 @@ export interface ControlPlaneOptions {
   tls?: boolean;
   /** How often watches that asked for bookmarks get one (default 30 s). */
   bookmarkIntervalMs?: number;
+  /** Deadlines and the connection cap (defaults: DEFAULT_HTTP_LIMITS). */
+  limits?: Partial<HttpLimits>;
 }
 
 export interface ControlPlane {
@@ -108,9 +111,10 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   const inMemory = options.inMemory === true;
   const dataDir = inMemory ? undefined : options.dataDir;
   if (!inMemory && !dataDir) throw new Error('startControlPlane: dataDir is required unless inMemory is set');
-  if (dataDir) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  if (dataDir) ensurePrivateDir(dataDir);
   const listen = parseListen(options.listen ?? '127.0.0.1:6443');
   const useTls = options.tls !== false;
+  const limits: HttpLimits = { ...DEFAULT_HTTP_LIMITS, ...options.limits };
   if (!useTls && !isLoopback(listen.host)) {
     throw new Error(`refusing to serve plain HTTP on non-loopback address ${listen.host}: TLS is required there`);
   }
@@ -135,13 +139,19 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const path = url.pathname.replace(/\/+$/, '') || '/';
-    const resource = parseResourcePath(path);
+    let target: RequestTarget | undefined;
+    let malformed: unknown;
+    try {
+      target = parseRequestTarget(req.url ?? '/');
+    } catch (err) {
+      malformed = err;
+    }
+    const query = target?.query ?? new URLSearchParams();
+    const resource = target ? parseResourcePath(target.path) : undefined;
     const log = (code: number, user: string) => {
       if (!options.requestLog) return;
       const entry: RequestLogEntry = {
-        verb: resource ? verbOf(req.method ?? 'GET', resource, url.searchParams) : (req.method ?? 'GET').toLowerCase(),
+        verb: resource ? verbOf(req.method ?? 'GET', resource, query) : (req.method ?? 'GET').toLowerCase(),
         group: resource?.group ?? '', version: resource?.version ?? '', resource: resource?.resource ?? '', code, user,
       };
       if (resource?.subresource) entry.subresource = resource.subresource;
@@ -149,21 +159,28 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       if (resource?.name !== undefined) entry.name = resource.name;
       options.requestLog(entry);
     };
+    const fail = (err: unknown): number => {
+      closeIfUnread(req, res);
+      return sendError(res, err);
+    };
+    if (!target) {
+      log(fail(malformed), 'system:anonymous');
+      return;
+    }
     const user = authenticate(req.headers.authorization, token);
     if (!user) {
-      req.resume();
-      log(sendError(res, new ApiError(401, 'Unauthorized', 'Unauthorized')), 'system:anonymous');
+      log(fail(new ApiError(401, 'Unauthorized', 'Unauthorized')), 'system:anonymous');
       return;
     }
     let code = 200;
     try {
-      if (resource) code = await handleResource(req, res, resource, url.searchParams, deps);
-      else if ((req.method === 'GET' || req.method === 'HEAD') && routeNonResource(req, res, path, registry)) code = 200;
+      if (resource) code = await handleResource(req, res, resource, query, deps);
+      else if ((req.method === 'GET' || req.method === 'HEAD') && routeNonResource(req, res, target.path, registry)) code = 200;
       else throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
     } catch (err) {
-      code = sendError(res, err);
+      code = fail(err);
     }
-    log(code, user ?? ADMIN_USER);
+    log(code, user);
   };
 
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
@@ -174,12 +191,11 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   if (useTls) {
     const cert = issueServingCertificate(dataDir, listen.host);
     caCertPem = cert.caCertPem;
-    server = createHttpsServer({ cert: cert.certPem, key: cert.keyPem }, onRequest);
+    server = createHttpsServer({ ...serverOptions(limits), cert: cert.certPem, key: cert.keyPem }, onRequest);
   } else {
-    server = createHttpServer(onRequest);
+    server = createHttpServer(serverOptions(limits), onRequest);
   }
-  server.keepAliveTimeout = 60_000;
-  server.requestTimeout = 0;
+  applyConnectionCap(server, limits);
   // Every TCP connection, so stop() can end them all: closeAllConnections() knows only the ones
   // that became HTTP connections, and a client reconnecting while we stop (its TLS handshake
   // not finished) would otherwise hold server.close() open for ever.
@@ -198,7 +214,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   const port = (server.address() as AddressInfo).port;
   const url = `${useTls ? 'https' : 'http'}://${formatHostPort(listen.host, port)}`;
   const kubeconfig = () => buildKubeconfig(url, token, caCertPem);
-  if (options.kubeconfigOut) writeFileSync(options.kubeconfigOut, kubeconfig(), { mode: 0o600 });
+  if (options.kubeconfigOut) writePrivateFile(options.kubeconfigOut, kubeconfig());
 
   let stopped: Promise<void> | undefined;
   const stop = () => {

@@ -3,6 +3,7 @@
 // restart continues the sequence and a crash loses nothing that was acknowledged
 // (WAL with synchronous=FULL: a commit has reached the disk before the response is sent).
 import Database from 'better-sqlite3';
+import { ensurePrivateFile, touchPrivateFile } from './private-files.ts';
 import type { KubeObject } from './types.ts';
 
 export interface StoredEntry {
@@ -22,6 +23,12 @@ export class ObjectStore {
 
   /** `file` is a path, or undefined for a database that lives only in memory. */
   constructor(file: string | undefined) {
+    // SQLite creates -wal and -shm with the database file's mode: all three start private.
+    if (file) {
+      touchPrivateFile(file);
+      ensurePrivateFile(`${file}-wal`);
+      ensurePrivateFile(`${file}-shm`);
+    }
     this.db = new Database(file ?? ':memory:');
     if (file) {
       this.db.pragma('journal_mode = WAL');

@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isIP } from 'node:net';
+import { ensurePrivateFile } from './private-files.ts';
 
 export interface ServingCertificate {
   caCertPem: string;
@@ -29,6 +30,8 @@ export function issueServingCertificate(dataDir: string | undefined, host: strin
         '-keyout', caKey, '-out', caCert, '-days', '3650', '-subj', '/CN=bramble-controlplane-ca',
         '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'], scratch);
     }
+    ensurePrivateFile(caKey);
+    ensurePrivateFile(caCert);
     const san = [isIP(host) ? `IP:${host}` : `DNS:${host}`, 'DNS:localhost', 'IP:127.0.0.1'];
     writeFileSync(join(scratch, 'ext.cnf'), [
       `subjectAltName=${[...new Set(san)].join(',')}`,

@@ -3,6 +3,7 @@
 // informers expect. A version no longer retained ends the watch with a 410 ERROR event.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gone } from './errors.ts';
+import { requestedVersion, tooLargeResourceVersion } from './resource-version.ts';
 import type { Objects } from './objects.ts';
 import type { Matcher } from './selectors.ts';
 import type { ObjectStore } from './store.ts';
@@ -43,6 +44,7 @@ export function serveWatch(req: IncomingMessage, res: ServerResponse, w: WatchRe
     e.storageKey === rt.storageKey && (w.namespace === undefined || !rt.namespaced || e.namespace === w.namespace);
   const matches = (obj: KubeObject) => w.label(obj) && w.field(obj);
 
+  const rv = requestedVersion(w.resourceVersion);
   res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
   res.flushHeaders();
 
@@ -90,15 +92,21 @@ export function serveWatch(req: IncomingMessage, res: ServerResponse, w: WatchRe
     if (!res.writableEnded) res.end();
   };
 
-  const rv = w.resourceVersion;
-  if (rv === undefined || rv === '' || rv === '0') {
+  const current = deps.store.currentResourceVersion();
+  if (rv !== undefined && rv > current) {
+    // Answered as kube-apiserver answers a watch it cannot start (an ERROR event carrying the
+    // Status), not left waiting for versions that may never come.
+    write('ERROR', tooLargeResourceVersion(rv, current).toStatus());
+    finish();
+    return;
+  }
+  if (rv === undefined) {
     for (const stored of deps.store.list(rt.storageKey, rt.namespaced ? w.namespace : undefined)) {
       const obj = deps.objects.serve(rt, stored);
       if (matches(obj)) write('ADDED', w.render(obj));
     }
   } else {
-    const from = Number(rv);
-    const missed = Number.isInteger(from) ? deps.hub.since(from) : undefined;
+    const missed = deps.hub.since(rv);
     if (!missed) {
       const status = gone(`too old resource version: ${rv} (${deps.hub.oldestResumableVersion()})`).toStatus();
       write('ERROR', status);

@@ -189,6 +189,30 @@ void test('a watch from a version no longer retained ends with a 410 Expired ERR
   }
 });
 
+void test('a list, get or watch from a future resourceVersion is answered "Too large resource version" (504, Retry-After), as kube-apiserver does', async () => {
+  const current = Number(((await api(t.cp, 'GET', CM)).json().metadata as { resourceVersion: string }).resourceVersion);
+  const future = current + 1000;
+  for (const path of [`${CM}?resourceVersion=${future}`, `${CM}?resourceVersion=${future}&limit=1`]) {
+    const r = await api(t.cp, 'GET', path);
+    assert.equal(r.status, 504, path);
+    assert.equal(r.headers['retry-after'], '1');
+    const status = r.json() as { reason: string; message: string; details: unknown };
+    assert.equal(status.reason, 'Timeout');
+    assert.match(status.message, new RegExp(`^Timeout: Too large resource version: ${future}, current: \\d+$`));
+    assert.deepEqual(status.details, { causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }], retryAfterSeconds: 1 });
+  }
+  assert.equal((await api(t.cp, 'GET', `${CM}/dup?resourceVersion=${future}`)).status, 504);
+  const events = await readWatch(`${CM}?watch=true&resourceVersion=${future}&timeoutSeconds=30`);
+  assert.equal(events.length, 1, 'the watch ends at once instead of waiting');
+  assert.equal(events[0]!.type, 'ERROR');
+  assert.equal(events[0]!.object.code, 504);
+  assert.match(String(events[0]!.object.message), /Too large resource version/);
+  const notANumber = await api(t.cp, 'GET', `${CM}?resourceVersion=abc`);
+  assert.equal(notANumber.status, 400);
+  assert.match(String(notANumber.json().message), /resourceVersion: Invalid value: "abc"/);
+  assert.equal((await api(t.cp, 'GET', `${CM}?resourceVersion=${current}`)).status, 200, 'the current version is served');
+});
+
 void test('leases take MicroTime and refuse a plain timestamp, as Kubernetes does', async () => {
   const path = '/apis/coordination.k8s.io/v1/namespaces/default/leases';
   const lease = (t0: string) => JSON.stringify({ metadata: { name: `l${t0.length}` }, spec: { holderIdentity: 'op-1', leaseDurationSeconds: 15, acquireTime: t0, renewTime: t0 } });

@@ -2,40 +2,19 @@
 // the printed `export KUBECONFIG=…` line, kubectl through it, and a clean stop on SIGTERM.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT, runKubectl } from './harness.ts';
+import { runKubectl, startBrambleProcess } from './harness.ts';
 
 async function runBramble(args: string[], home: string, check: (kubeconfig: string) => Promise<void>): Promise<{ code: number | null; stderr: string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, HOME: home };
-  delete env.KUBECONFIG;
-  delete env.KUBERNETES_SERVICE_HOST;
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'bramble.js'), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  let stderr = '';
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+  const bramble = await startBrambleProcess(args, home);
   try {
-    const kubeconfig = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no export line within 30 s; stderr: ${stderr}`)), 30_000);
-      let out = '';
-      child.stdout.on('data', (c: Buffer) => {
-        out += c.toString('utf8');
-        const m = /^export KUBECONFIG=(.+)$/m.exec(out);
-        if (m) {
-          clearTimeout(timer);
-          resolve(m[1]!);
-        }
-      });
-      child.on('exit', () => reject(new Error(`bramble exited early: ${stderr}`)));
-    });
-    await check(kubeconfig);
-    child.kill('SIGTERM');
-    return { code: await exited, stderr };
+    await check(bramble.kubeconfig);
+    const code = await bramble.stop();
+    return { code, stderr: bramble.output().stderr };
   } finally {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    await exited;
+    await bramble.stop('SIGKILL');
   }
 }
 

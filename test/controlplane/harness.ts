@@ -1,7 +1,7 @@
 // Test harness for the control plane conformance suite: starts an embedded control plane
 // on a random loopback port, writes its kubeconfig to a temporary directory, and runs the
 // real kubectl against it. Everything it starts is stopped by `close()`.
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -102,4 +102,49 @@ export function api(
     req.on('error', reject);
     req.end(body);
   });
+}
+
+export interface BrambleProcess {
+  child: ChildProcess;
+  /** The path from the printed `export KUBECONFIG=…` line. */
+  kubeconfig: string;
+  /** Everything printed so far. */
+  output(): { stdout: string; stderr: string };
+  /** Sends `signal` (default SIGTERM) and waits for the exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Runs `bin/bramble.js ARGS` with HOME=home and no cluster configured, until it prints its export line. */
+export async function startBrambleProcess(args: string[], home: string): Promise<BrambleProcess> {
+  const env: NodeJS.ProcessEnv = { ...process.env, HOME: home };
+  delete env.KUBECONFIG;
+  delete env.KUBERNETES_SERVICE_HOST;
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'bramble.js'), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    return exited;
+  };
+  try {
+    const kubeconfig = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no export line within 30 s; stderr: ${stderr}`)), 30_000);
+      const look = () => {
+        const m = /^export KUBECONFIG=(.+)$/m.exec(stdout);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[1]!);
+        }
+      };
+      child.stdout.on('data', look);
+      child.on('exit', () => reject(new Error(`bramble exited early: ${stderr}`)));
+    });
+    return { child, kubeconfig, output: () => ({ stdout, stderr }), stop };
+  } catch (err) {
+    await stop('SIGKILL');
+    throw err;
+  }
 }
