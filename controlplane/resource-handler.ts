@@ -1,7 +1,6 @@
 // HTTP verbs on resources → object operations: get, list, watch, create, update, patch,
 // delete, deletecollection, and the status subresource.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { FieldValidation } from './admission.ts';
 import { decodeBody, mediaType, readBody, requireObject } from './body.ts';
 import { ApiError, badRequest, methodNotAllowed, statusObject, unsupportedMediaType } from './errors.ts';
 import type { Objects, WriteOptions } from './objects.ts';
@@ -9,6 +8,7 @@ import { jsonPatch, mergePatch, strategicMergePatch } from './patch.ts';
 import type { Registry } from './registry.ts';
 import type { ResourceRequest } from './request-info.ts';
 import { sendJson } from './respond.ts';
+import { dryRunQuery, listQuery, queryBool, requestTimeoutMs, writeQuery } from './query.ts';
 import { ensureReached, requestedVersion } from './resource-version.ts';
 import { parseFieldSelector, parseLabelSelector } from './selectors.ts';
 import { toTable, type IncludeObject } from './table.ts';
@@ -25,7 +25,7 @@ export function verbOf(method: string, r: ResourceRequest, query: URLSearchParam
   switch (method) {
     case 'GET':
     case 'HEAD':
-      if (query.get('watch') === 'true' || query.get('watch') === '1') return 'watch';
+      if (queryBool(query, 'watch')) return 'watch';
       return r.name ? 'get' : 'list';
     case 'POST':
       return 'create';
@@ -44,14 +44,9 @@ function wantsTable(accept: string | undefined): boolean {
   return !!accept && /as=Table/.test(accept) && /g=meta\.k8s\.io/.test(accept);
 }
 
-function writeOptions(query: URLSearchParams): WriteOptions {
-  const fv = query.get('fieldValidation') ?? 'Warn';
-  if (fv !== 'Strict' && fv !== 'Warn' && fv !== 'Ignore') {
-    throw badRequest(`fieldValidation must be one of "Ignore", "Warn" or "Strict", got "${fv}"`);
-  }
-  const dryRun = query.getAll('dryRun');
-  if (dryRun.some((d) => d !== 'All')) throw badRequest(`dryRun must be "All"`);
-  return { dryRun: dryRun.length > 0, fieldValidation: fv as FieldValidation, warnings: [] };
+function writeOptions(query: URLSearchParams, kind: 'CreateOptions' | 'UpdateOptions' | 'PatchOptions'): WriteOptions {
+  const { dryRun, fieldValidation } = writeQuery(query, kind);
+  return { dryRun, fieldValidation, warnings: [] };
 }
 
 function includeObject(query: URLSearchParams): IncludeObject {
@@ -102,6 +97,7 @@ export async function handleResource(
   if (!rt.namespaced && r.namespace !== undefined && r.resource !== 'namespaces') throw pathNotFound();
   const method = req.method ?? 'GET';
   const verb = verbOf(method, r, query);
+  if (verb !== 'watch') requestTimeoutMs(query);
   if (rt.namespaced && r.namespace === undefined && !['list', 'watch', 'deletecollection'].includes(verb)) throw pathNotFound();
   const { objects } = deps;
   const ns = rt.namespaced ? r.namespace : undefined;
@@ -117,11 +113,11 @@ export async function handleResource(
       return 200;
     }
     case 'list': {
-      ensureReached(requestedVersion(query.get('resourceVersion')), deps.store.currentResourceVersion());
-      const label = parseLabelSelector(query.get('labelSelector'));
-      const field = parseFieldSelector(query.get('fieldSelector'), rt.kind);
-      const limit = query.get('limit') ? Number(query.get('limit')) : undefined;
-      const result = objects.list(rt, ns, { label, field, limit, continueToken: query.get('continue') ?? undefined });
+      const q = listQuery(query);
+      ensureReached(requestedVersion(q.resourceVersion), deps.store.currentResourceVersion());
+      const label = parseLabelSelector(q.labelSelector);
+      const field = parseFieldSelector(q.fieldSelector, rt.kind);
+      const result = objects.list(rt, ns, { label, field, limit: q.limit, continueToken: q.continueToken });
       const listMeta: Record<string, unknown> = { resourceVersion: result.resourceVersion };
       if (result.continueToken) listMeta.continue = result.continueToken;
       if (result.remainingItemCount !== undefined) listMeta.remainingItemCount = result.remainingItemCount;
@@ -134,37 +130,38 @@ export async function handleResource(
       return 200;
     }
     case 'watch': {
-      const field = parseFieldSelector(query.get('fieldSelector'), rt.kind);
+      const q = listQuery(query);
+      const field = parseFieldSelector(q.fieldSelector, rt.kind);
       const byName = r.name;
       serveWatch(req, res, {
         rt,
         namespace: ns,
-        label: parseLabelSelector(query.get('labelSelector')),
+        label: parseLabelSelector(q.labelSelector),
         field: byName ? (o) => o.metadata.name === byName && field(o) : field,
-        resourceVersion: query.get('resourceVersion') ?? undefined,
-        allowBookmarks: query.get('allowWatchBookmarks') === 'true',
-        timeoutSeconds: query.get('timeoutSeconds') ? Number(query.get('timeoutSeconds')) : undefined,
+        resourceVersion: q.resourceVersion,
+        allowBookmarks: q.allowWatchBookmarks,
+        timeoutSeconds: q.timeoutSeconds,
         render,
       }, deps);
       return 200;
     }
     case 'create': {
       if (r.name) throw methodNotAllowed();
-      const opts = writeOptions(query);
+      const opts = writeOptions(query, 'CreateOptions');
       const body = asObject(decodeBody(await readBody(req), req.headers['content-type']));
       const created = objects.create(rt, ns, body, opts);
       sendJson(res, 201, created, 'application/json', opts.warnings);
       return 201;
     }
     case 'update': {
-      const opts = writeOptions(query);
+      const opts = writeOptions(query, 'UpdateOptions');
       const body = asObject(decodeBody(await readBody(req), req.headers['content-type']));
       const updated = objects.update(rt, ns, r.name!, body, r.subresource, opts);
       sendJson(res, 200, updated, 'application/json', opts.warnings);
       return 200;
     }
     case 'patch': {
-      const opts = writeOptions(query);
+      const opts = writeOptions(query, 'PatchOptions');
       const raw = await readBody(req);
       refuseServerSideApply(req.headers['content-type']);
       const current = objects.get(rt, ns, r.name!);
@@ -177,7 +174,7 @@ export async function handleResource(
       if (r.subresource) throw methodNotAllowed();
       const raw = await readBody(req);
       const options = raw.length > 0 ? requireObject(decodeBody(raw, req.headers['content-type'])) : {};
-      const dryRun = query.getAll('dryRun').length > 0 || (Array.isArray(options.dryRun) && options.dryRun.length > 0);
+      const dryRun = dryRunQuery(query, 'DeleteOptions') || (Array.isArray(options.dryRun) && options.dryRun.length > 0);
       const preconditions = (options.preconditions ?? undefined) as { uid?: string; resourceVersion?: string } | undefined;
       const { object, deleted } = objects.delete(rt, ns, r.name!, { dryRun, preconditions });
       if (deleted) {
@@ -190,9 +187,10 @@ export async function handleResource(
       return 200;
     }
     case 'deletecollection': {
-      const label = parseLabelSelector(query.get('labelSelector'));
-      const field = parseFieldSelector(query.get('fieldSelector'), rt.kind);
-      const dryRun = query.getAll('dryRun').length > 0;
+      const q = listQuery(query);
+      const label = parseLabelSelector(q.labelSelector);
+      const field = parseFieldSelector(q.fieldSelector, rt.kind);
+      const dryRun = dryRunQuery(query, 'DeleteOptions');
       objects.deleteCollection(rt, ns, { label, field, dryRun });
       sendJson(res, 200, statusObject('Success', 200, undefined, undefined));
       return 200;

@@ -174,6 +174,21 @@ void test('watch resumes from a resourceVersion, sends bookmarks and ends at tim
   assert.deepEqual(Object.keys(bookmark.object.metadata as object).sort(), ['creationTimestamp', 'resourceVersion']);
 });
 
+void test('query parameters as kube-apiserver parses them: watch=True and allowWatchBookmarks=True (Python) watch with bookmarks; bad integers and durations are 400', async () => {
+  const events = await readWatch(`${CM}?watch=True&allowWatchBookmarks=True&timeoutSeconds=1`);
+  assert.ok(events.some((e) => e.type === 'ADDED'), 'a watch, not a list');
+  assert.ok(events.some((e) => e.type === 'BOOKMARK'), 'with bookmarks');
+  const notWatch = await api(t.cp, 'GET', `${CM}?watch=False`);
+  assert.equal(notWatch.json().kind, 'ConfigMapList');
+  const limit = await api(t.cp, 'GET', `${CM}?limit=ten`);
+  assert.equal(limit.status, 400);
+  assert.equal(limit.json().message, 'strconv.ParseInt: parsing "ten": invalid syntax');
+  const timeout = await api(t.cp, 'GET', `${CM}?timeout=soon`);
+  assert.equal(timeout.status, 400);
+  assert.equal(timeout.json().message, 'invalid timeout specified in the request URL - time: invalid duration "soon"');
+  assert.equal((await api(t.cp, 'GET', `${CM}?timeout=32s&limit=%2B1`)).json().items instanceof Array, true);
+});
+
 void test('a watch from a version no longer retained ends with a 410 Expired ERROR event', async () => {
   const small = await startTestControlPlane({ watchCacheSize: 2 });
   try {
