@@ -4,7 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import { jsonDepthExceeds, MAX_NESTING_DEPTH, yamlDepthExceeds } from './body-depth.ts';
 import { ApiError, badRequest, unsupportedMediaType } from './errors.ts';
-import { decodeProtobuf } from './protobuf-body.ts';
+import { decodeProtobuf } from './protobuf/decode.ts';
 
 /** kube-apiserver's limit for one request body. */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
