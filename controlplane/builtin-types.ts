@@ -1,7 +1,9 @@
 // The built-in kinds bramble needs from Kubernetes, with the checks kube-apiserver makes on
-// them that a schema alone would not (Secret data encoding, Lease MicroTime).
+// them that a schema alone would not (Secret data encoding, Lease MicroTime), and the review
+// kinds clients ask "who am I / may I" with (answered by reviews.ts, never stored).
 import { badRequest } from './errors.ts';
 import { coreToEventsV1, eventsV1ToCore } from './event-conversion.ts';
+import { selfSubjectAccessReview, selfSubjectReview, selfSubjectRulesReview } from './reviews.ts';
 import type { FieldCause, KubeObject, ResourceType } from './types.ts';
 
 type Partial = Pick<ResourceType, 'group' | 'version' | 'resource' | 'kind' | 'namespaced'> &
@@ -96,5 +98,8 @@ export function builtinTypes(): ResourceType[] {
       namespaced: false, shortNames: ['crd', 'crds'], categories: ['api-extensions'], statusSubresource: true,
       strategicMerge: false, tracksGeneration: true,
     }),
+    builtin({ group: 'authentication.k8s.io', version: 'v1', resource: 'selfsubjectreviews', kind: 'SelfSubjectReview', namespaced: false, answer: selfSubjectReview }),
+    builtin({ group: 'authorization.k8s.io', version: 'v1', resource: 'selfsubjectaccessreviews', kind: 'SelfSubjectAccessReview', namespaced: false, answer: selfSubjectAccessReview }),
+    builtin({ group: 'authorization.k8s.io', version: 'v1', resource: 'selfsubjectrulesreviews', kind: 'SelfSubjectRulesReview', namespaced: false, answer: selfSubjectRulesReview }),
   ];
 }

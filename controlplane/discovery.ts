@@ -6,7 +6,12 @@ import type { ResourceType } from './types.ts';
 export const KUBE_VERSION = { major: '1', minor: '32', gitVersion: 'v1.32.0+bramble' };
 
 const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
-const STATUS_VERBS = ['get', 'patch', 'update'];
+export const STATUS_VERBS = ['get', 'patch', 'update'];
+
+/** The verbs a type serves (create only for the answered kinds). */
+export function verbsOf(rt: ResourceType): string[] {
+  return rt.answer ? ['create'] : VERBS;
+}
 
 export function versionInfo(): Record<string, string> {
   return {
@@ -58,7 +63,7 @@ export function resourceList(registry: Registry, group: string, version: string)
       singularName: rt.singular,
       namespaced: rt.namespaced,
       kind: rt.kind,
-      verbs: VERBS,
+      verbs: verbsOf(rt),
       ...(rt.shortNames.length ? { shortNames: rt.shortNames } : {}),
       ...(rt.categories.length ? { categories: rt.categories } : {}),
     });
@@ -76,7 +81,7 @@ function aggregatedResource(rt: ResourceType): Record<string, unknown> {
     responseKind,
     scope: rt.namespaced ? 'Namespaced' : 'Cluster',
     singularResource: rt.singular,
-    verbs: VERBS,
+    verbs: verbsOf(rt),
     ...(rt.shortNames.length ? { shortNames: rt.shortNames } : {}),
     ...(rt.categories.length ? { categories: rt.categories } : {}),
     ...(rt.statusSubresource ? { subresources: [{ subresource: 'status', responseKind, verbs: STATUS_VERBS }] } : {}),

@@ -21,6 +21,19 @@ export interface HandlerDeps extends WatchDeps {
   now: () => Date;
 }
 
+/** A create-only kind: the answer to the posted object, 201 as kube-apiserver sends it. */
+async function answerCreate(req: IncomingMessage, res: ServerResponse, rt: ResourceType, r: ResourceRequest, user: string, deps: HandlerDeps): Promise<number> {
+  if (req.method !== 'POST' || r.name !== undefined || r.namespace !== undefined) throw methodNotAllowed();
+  const body = asObject(decodeBody(await readBody(req), req.headers['content-type']));
+  const apiVersion = rt.group ? `${rt.group}/${rt.version}` : rt.version;
+  if ((body.apiVersion !== undefined && body.apiVersion !== apiVersion) || (body.kind !== undefined && body.kind !== rt.kind)) {
+    throw badRequest(`the body is ${String(body.apiVersion)} ${String(body.kind)}, not ${apiVersion} ${rt.kind}`);
+  }
+  const answer = rt.answer!({ ...body, apiVersion, kind: rt.kind, metadata: body.metadata ?? {} }, { user, served: () => deps.registry.all() });
+  sendJson(res, 201, answer);
+  return 201;
+}
+
 export function verbOf(method: string, r: ResourceRequest, query: URLSearchParams): string {
   switch (method) {
     case 'GET':
@@ -90,9 +103,11 @@ export async function handleResource(
   r: ResourceRequest,
   query: URLSearchParams,
   deps: HandlerDeps,
+  user: string,
 ): Promise<number> {
   const rt = deps.registry.find(r.group, r.version, r.resource);
   if (!rt) throw pathNotFound();
+  if (rt.answer) return answerCreate(req, res, rt, r, user, deps);
   if (r.subresource && (r.subresource !== 'status' || !rt.statusSubresource || !r.name)) throw pathNotFound();
   if (!rt.namespaced && r.namespace !== undefined && r.resource !== 'namespaces') throw pathNotFound();
   const method = req.method ?? 'GET';

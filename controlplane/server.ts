@@ -174,7 +174,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     }
     let code = 200;
     try {
-      if (resource) code = await handleResource(req, res, resource, query, deps);
+      if (resource) code = await handleResource(req, res, resource, query, deps, user);
       else if ((req.method === 'GET' || req.method === 'HEAD') && routeNonResource(req, res, target.path, registry)) code = 200;
       else throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
     } catch (err) {

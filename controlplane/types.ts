@@ -73,6 +73,19 @@ export interface ResourceType {
   validate?: (obj: KubeObject) => FieldCause[];
   /** Checks that compare an update with the stored object (immutable fields). */
   validateUpdate?: (obj: KubeObject, old: KubeObject) => FieldCause[];
+  /**
+   * Set for create-only kinds that are answered, never stored (SelfSubjectAccessReview, …):
+   * the answer to one created object.
+   */
+  answer?: (request: KubeObject, context: AnswerContext) => Record<string, unknown>;
+}
+
+/** What a create-only kind's answer may look at. */
+export interface AnswerContext {
+  /** The authenticated user. */
+  user: string;
+  /** Every type served right now. */
+  served: () => ResourceType[];
 }
 
 export interface FieldCause {

@@ -178,6 +178,27 @@ void test('server-side apply is refused with 415 and says what to do instead', a
   assert.match(r.stderr, /server-side apply is not supported/);
 });
 
+void test('kubectl auth can-i answers yes for what the server serves and no, with the reason, for what it does not; auth whoami names the admin', async () => {
+  for (const args of [['create', 'pinodes'], ['delete', 'secrets', '-n', 'kube-system'], ['patch', 'pinodes', '--subresource=status'], ['get', '/version'], ['*', '*']]) {
+    assert.equal((await ok(['auth', 'can-i', ...args])).trim(), 'yes', args.join(' '));
+  }
+  for (const [args, reason] of [
+    [['create', 'pods'], /^no - the bramble control plane does not serve "pods" in group ""$/],
+    [['delete', 'pinodes', '--subresource=status'], /^no - "pinodes\/status" in group "bramble.dev" does not support the verb "delete"/],
+    [['impersonate', 'users'], /^no - the bramble control plane does not serve "users"/],
+    [['get', '/logs'], /^no - the bramble control plane does not serve \/logs$/],
+  ] as const) {
+    const r = await t.kubectl(['auth', 'can-i', ...args]);
+    assert.equal(r.code, 1, args.join(' '));
+    assert.match(r.stdout.trim(), reason);
+  }
+  const list = await ok(['auth', 'can-i', '--list']);
+  assert.match(list, /pinodes\.bramble\.dev\s+\[\]\s+\[\]\s+\[create delete deletecollection get list patch update watch\]/);
+  const whoami = await ok(['auth', 'whoami']);
+  assert.match(whoami, /Username\s+bramble-admin/);
+  assert.match(whoami, /Groups\s+\[system:masters system:authenticated\]/);
+});
+
 void test('deleting a CRD stops serving its resources', async () => {
   await ok(['apply', '-f', SAMPLE]);
   await ok(['delete', 'crd', 'pinodes.bramble.dev']);
