@@ -15,6 +15,7 @@ import { formatHostPort, isLoopback, parseListen } from './listen-address.ts';
 import { Objects } from './objects.ts';
 import { ensurePrivateDir, writePrivateFile } from './private-files.ts';
 import { openApiGroupVersion, openApiIndex } from './openapi.ts';
+import { encodeOpenApiV2, OPENAPI_V2_PROTOBUF, openApiV2, wantsV2Protobuf } from './openapi-v2.ts';
 import { Registry } from './registry.ts';
 import { parseRequestTarget, parseResourcePath, type RequestTarget } from './request-info.ts';
 import { handleResource, verbOf, type HandlerDeps } from './resource-handler.ts';
@@ -86,6 +87,14 @@ function routeNonResource(req: IncomingMessage, res: ServerResponse, path: strin
     return true;
   }
   if (path === '/openapi/v3') return sendJson(res, 200, openApiIndex(registry)), true;
+  if (path === '/openapi/v2') {
+    const doc = openApiV2(registry);
+    if (!wantsV2Protobuf(accept)) return sendJson(res, 200, doc), true;
+    const body = encodeOpenApiV2(doc);
+    res.writeHead(200, { 'Content-Type': OPENAPI_V2_PROTOBUF, 'Content-Length': body.length, 'Cache-Control': 'no-cache, private' });
+    res.end(body);
+    return true;
+  }
   let m = /^\/openapi\/v3\/(?:api\/(v1)|apis\/([^/]+)\/([^/]+))$/.exec(path);
   if (m) {
     const doc = openApiGroupVersion(registry, m[2] ?? '', m[1] ?? m[3]!);

@@ -3,34 +3,17 @@ import assert from 'node:assert/strict';
 import { builtinTypes } from '../builtin-types.ts';
 import { ApiError } from '../errors.ts';
 import { decodeProtobuf, messageFor } from './decode.ts';
+import { pbBytes, pbDouble, pbMessage, pbVarint } from './writer.ts';
 
-// A minimal protobuf writer: enough to build the bodies client-go sends.
-type Part = Buffer;
-function varint(n: bigint | number): Buffer {
-  let v = BigInt.asUintN(64, BigInt(n));
-  const out: number[] = [];
-  do {
-    let b = Number(v & 0x7fn);
-    v >>= 7n;
-    if (v > 0n) b |= 0x80;
-    out.push(b);
-  } while (v > 0n);
-  return Buffer.from(out);
-}
-const tag = (num: number, wire: number) => varint((num << 3) | wire);
-const str = (num: number, s: string | Buffer): Part => {
-  const b = typeof s === 'string' ? Buffer.from(s) : s;
-  return Buffer.concat([tag(num, 2), varint(b.length), b]);
-};
-const msg = (num: number, ...parts: Part[]) => str(num, Buffer.concat(parts));
-const int = (num: number, n: number | bigint) => Buffer.concat([tag(num, 0), varint(n)]);
-const dbl = (num: number, d: number) => {
-  const b = Buffer.alloc(8);
-  b.writeDoubleLE(d);
-  return Buffer.concat([tag(num, 1), b]);
-};
+const str = pbBytes;
+const msg = pbMessage;
+const int = pbVarint;
+const dbl = pbDouble;
 /** A map entry; the value is a string, bytes, or an encoded message. */
 const entry = (num: number, k: string, v: Buffer | string) => msg(num, str(1, k), str(2, v));
+/** A field number with a wire type it should not have (0, a varint). */
+const wrongWire = (num: number) => int(num, 5);
+type Part = Buffer;
 const body = (apiVersion: string, kind: string, ...fields: Part[]) =>
   Buffer.concat([Buffer.from('k8s\0', 'latin1'), msg(1, str(1, apiVersion), str(2, kind)), str(2, Buffer.concat(fields)), str(3, ''), str(4, '')]);
 const meta = (...parts: Part[]) => msg(1, ...parts);
@@ -113,7 +96,7 @@ void test('what cannot be decoded is refused before anything happens: 415 for ot
   refused(body('bramble.dev/v1alpha1', 'PiNode', meta(str(1, 'p'))), 415, /not bramble\.dev\/v1alpha1 PiNode/);
   refused(Buffer.from('{}'), 400, /missing k8s magic prefix/);
   refused(body('v1', 'Secret', meta(str(1, 'x'))).subarray(0, 20), 400, /truncated/);
-  refused(body('v1', 'Secret', Buffer.concat([tag(3, 0), varint(5)])), 400, /a string field has wire type 0/);
+  refused(body('v1', 'Secret', wrongWire(3)), 400, /a string field has wire type 0/);
   let deep = str(1, 'x');
   for (let i = 0; i < 1100; i++) deep = Buffer.concat([str(5, 'object'), entry(29, 'p', deep)]);
   refused(body('apiextensions.k8s.io/v1', 'CustomResourceDefinition', msg(2, msg(7, msg(4, msg(1, deep))))), 400, /exceeded max depth/);

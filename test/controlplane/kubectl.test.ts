@@ -199,6 +199,35 @@ void test('kubectl auth can-i answers yes for what the server serves and no, wit
   assert.match(whoami, /Groups\s+\[system:masters system:authenticated\]/);
 });
 
+void test('a kind: List from get -o yaml applies back (kubectl validates it against /openapi/v2); an unserved kind gets "no matches for kind"', async () => {
+  await ok(['create', 'namespace', 'listing']);
+  await ok(['-n', 'listing', 'apply', '-f', SAMPLE]);
+  const backup = await ok(['-n', 'listing', 'get', 'pinodes', '-o', 'yaml']);
+  assert.match(backup, /^kind: List$/m);
+  await ok(['-n', 'listing', 'delete', 'pinodes', '--all']);
+  const restored = await ok(['-n', 'listing', 'apply', '-f', '-'], backup);
+  assert.match(restored, /pinode\.bramble\.dev\/pi1 created/);
+  const unserved = await t.kubectl(['apply', '-f', '-'], 'apiVersion: example.com/v1\nkind: Gadget\nmetadata: {name: g}\n');
+  assert.notEqual(unserved.code, 0);
+  assert.match(unserved.stderr, /no matches for kind "Gadget" in version "example\.com\/v1"/);
+  // A List item with a field its schema does not have is caught by the same validation.
+  const bad = backup.replace(/^( *)address: 10\.0\.0\.11$/m, '$1address: 10.0.0.11\n$1colour: red');
+  const refused = await t.kubectl(['-n', 'listing', 'apply', '-f', '-'], bad);
+  assert.notEqual(refused.code, 0);
+  assert.match(refused.stderr, /error validating data: .*unknown field "colour" in dev\.bramble\.v1alpha1\.PiNode\.spec/);
+  await ok(['delete', 'namespace', 'listing', '--timeout=30s']);
+});
+
+void test('kubectl explain reads field descriptions: built-in and custom kinds, OpenAPI v3 and the v2 fallback', async () => {
+  const cm = await ok(['explain', 'configmap']);
+  assert.match(cm, /KIND:\s+ConfigMap/);
+  assert.match(cm, /data\s+<map\[string\]string>\n\s+Data contains the configuration data/);
+  assert.match(await ok(['explain', 'secret.metadata.labels']), /FIELD: labels <map\[string\]string>/);
+  const v2 = await ok(['explain', 'pinode.spec', '--output=plaintext-openapiv2']);
+  assert.match(v2, /address\s+<string> -required-\n\s+IPv4 address/);
+  assert.match(await ok(['explain', 'lease.spec', '--output=plaintext-openapiv2']), /holderIdentity\s+<string>/);
+});
+
 void test('deleting a CRD stops serving its resources', async () => {
   await ok(['apply', '-f', SAMPLE]);
   await ok(['delete', 'crd', 'pinodes.bramble.dev']);
