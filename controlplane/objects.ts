@@ -13,11 +13,22 @@ import type { Matcher } from './selectors.ts';
 import type { ObjectStore } from './store.ts';
 import type { KubeObject, ObjectMeta, ResourceType, WatchEventType } from './types.ts';
 import type { WatchHub } from './watch-hub.ts';
+import { groupVersion, managedTypeOf } from './managed-type.ts';
+import { serverSideApply, trackUpdate, type ManagedType } from './ssa/field-manager.ts';
 
 export interface WriteOptions {
   dryRun: boolean;
   fieldValidation: FieldValidation;
   warnings: string[];
+  /** Who writes, for managedFields: the fieldManager parameter, else the client's User-Agent (default "unknown"). */
+  fieldManager?: string;
+  /** Set by apply: the object carries the managedFields the apply computed. */
+  applied?: boolean;
+}
+
+export interface ApplyOptions extends WriteOptions {
+  fieldManager: string;
+  force: boolean;
 }
 
 export interface DeleteOptions {
@@ -55,8 +66,23 @@ export function timestamp(d: Date): string {
   return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-function groupVersion(rt: ResourceType): string {
-  return rt.group ? `${rt.group}/${rt.version}` : rt.version;
+/** Values set to null are absent (what an apply's removals leave, and no served field is nullable). */
+function withoutNulls<T>(v: T): T {
+  if (Array.isArray(v)) return v.map(withoutNulls) as T;
+  if (v === null || typeof v !== 'object') return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) if (x !== null) Object.defineProperty(out, k, { value: withoutNulls(x), enumerable: true, writable: true, configurable: true });
+  return out as T;
+}
+
+/** An update that changes nothing but managedFields times keeps the old managedFields (no write). */
+function keepManagedFieldsIfOnlyTimesMoved(old: KubeObject, next: KubeObject): void {
+  const untimed = (entries: unknown) => (Array.isArray(entries) ? entries.map((e) => ({ ...(e as object), time: undefined })) : entries);
+  const strip = (o: KubeObject) => ({ ...o, metadata: { ...o.metadata, managedFields: undefined, resourceVersion: undefined } });
+  if (sameJson(untimed(old.metadata.managedFields), untimed(next.metadata.managedFields)) && sameJson(strip(old), strip(next))) {
+    if (old.metadata.managedFields === undefined) delete next.metadata.managedFields;
+    else next.metadata.managedFields = old.metadata.managedFields;
+  }
 }
 
 function sameJson(a: unknown, b: unknown): boolean {
@@ -193,6 +219,7 @@ export class Objects {
     const obj: KubeObject = { ...body, metadata: this.freshMeta(meta, rt, now) };
     if (rt.statusSubresource && rt.crdName) delete obj.status;
     admit(rt, obj, this.deps.validator, { ...options, isCreate: true });
+    if (!options.applied) trackUpdate(this.managedType(rt, undefined), undefined, obj, options.fieldManager ?? '', undefined, timestamp(now));
     const name = obj.metadata.name!;
     this.checkNamespaceWritable(rt, ns, name);
     if (this.deps.store.get(rt.storageKey, ns, name)) throw alreadyExists(rt, name);
@@ -237,6 +264,7 @@ export class Objects {
       // Writes to /status change only status: everything else is taken from the stored object.
       next = { ...old, status: body.status };
       if (body.status === undefined) delete next.status;
+      if (options.applied) next.metadata = { ...old.metadata, managedFields: body.metadata.managedFields };
     } else {
       next = { ...body, metadata: { ...body.metadata } };
       if (rt.statusSubresource) {
@@ -274,6 +302,8 @@ export class Objects {
       }
     }
     if (rt.storageKey === CRDS) next.status = establishedStatus(next, timestamp(this.deps.now()));
+    if (!options.applied) trackUpdate(this.managedType(rt, subresource), old, next, options.fieldManager ?? '', subresource, timestamp(this.deps.now()));
+    keepManagedFieldsIfOnlyTimesMoved(old, next);
     const comparableNext = { ...next, metadata: { ...next.metadata, resourceVersion: old.metadata.resourceVersion } };
     // An update that changes nothing is not written: no new resourceVersion, no watch event.
     if (sameJson(comparableNext, old)) return old;
@@ -285,6 +315,50 @@ export class Objects {
     const written = this.commit(rt, 'MODIFIED', ns, name, stored, storedOld);
     if (rt.storageKey === CRDS) this.deps.registry.setCrd(written);
     return this.serve(rt, written);
+  }
+
+  /**
+   * Server-side apply (PATCH application/apply-patch+yaml): merges `config` into the object by
+   * field ownership, creating it when it does not exist. `created` says which happened.
+   */
+  apply(rt: ResourceType, namespace: string | undefined, name: string, config: KubeObject, subresource: string | undefined, options: ApplyOptions): { object: KubeObject; created: boolean } {
+    const gv = groupVersion(rt);
+    if (config.apiVersion !== gv || config.kind !== rt.kind) {
+      throw badRequest(`invalid object type: ${String(config.apiVersion ?? '')}, Kind=${String(config.kind ?? '')}`);
+    }
+    if (!config.metadata || typeof config.metadata !== 'object') config.metadata = {};
+    if (config.metadata.name !== undefined && config.metadata.name !== name) {
+      throw badRequest(`the name of the object (${String(config.metadata.name)}) does not match the name on the URL (${name})`);
+    }
+    const ns = this.nsOf(rt, namespace);
+    if (rt.namespaced && config.metadata.namespace && config.metadata.namespace !== ns) {
+      throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+    }
+    config.metadata.name = name;
+    if (rt.namespaced) config.metadata.namespace = ns;
+    if (rt.schema) {
+      // Fields the schema does not know are refused (Strict), reported (Warn) or dropped, before ownership is computed.
+      const pruned = this.deps.validator.pruneUnknownFields(rt.schema, config);
+      if (pruned.length > 0 && options.fieldValidation === 'Strict') {
+        throw badRequest(`${rt.kind} in version "${rt.version}" cannot be handled as a ${rt.kind}: strict decoding error: ${pruned.map((p) => `unknown field "${p}"`).join(', ')}`);
+      }
+      if (options.fieldValidation === 'Warn') for (const p of pruned) options.warnings.push(`unknown field "${p}"`);
+    }
+    const stored = this.deps.store.get(rt.storageKey, ns, name);
+    if (!stored && subresource) throw notFound(rt, name);
+    const live = stored ? this.serve(rt, stored) : undefined;
+    const wantedRv = config.metadata.resourceVersion;
+    if (live && wantedRv && wantedRv !== live.metadata.resourceVersion) throw conflict(rt, name, STALE_OBJECT);
+    const applied = withoutNulls(serverSideApply(this.managedType(rt, subresource), live, config, {
+      manager: options.fieldManager, force: options.force, subresource, now: timestamp(this.deps.now()),
+    }));
+    const write = { ...options, applied: true };
+    if (!live) return { object: this.create(rt, ns, applied, write), created: true };
+    return { object: this.update(rt, ns, name, applied, subresource, write), created: false };
+  }
+
+  private managedType(rt: ResourceType, subresource: string | undefined): ManagedType {
+    return managedTypeOf(rt, subresource, { registry: this.deps.registry, serve: (t, o) => this.serve(t, o), toStorage: (t, o) => this.toStorage(t, o) });
   }
 
   /** Deletes now, or marks for deletion while finalizers remain. `deleted` says which. */
@@ -371,7 +445,7 @@ export class Objects {
     const rt = this.deps.registry.find('', 'v1', 'namespaces')!;
     for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
       if (!this.deps.store.get(NAMESPACES, '', name)) {
-        this.create(rt, undefined, { metadata: { name } }, { dryRun: false, fieldValidation: 'Ignore', warnings: [] });
+        this.create(rt, undefined, { metadata: { name } }, { dryRun: false, fieldValidation: 'Ignore', warnings: [], fieldManager: 'kube-apiserver' });
       }
     }
   }

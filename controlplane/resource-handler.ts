@@ -8,7 +8,7 @@ import { jsonPatch, mergePatch, strategicMergePatch } from './patch.ts';
 import type { Registry } from './registry.ts';
 import type { ResourceRequest } from './request-info.ts';
 import { sendJson } from './respond.ts';
-import { dryRunQuery, listQuery, queryBool, requestTimeoutMs, writeQuery } from './query.ts';
+import { checkApplyOptions, dryRunQuery, listQuery, queryBool, requestTimeoutMs, writeQuery } from './query.ts';
 import { ensureReached, requestedVersion } from './resource-version.ts';
 import { parseFieldSelector, parseLabelSelector } from './selectors.ts';
 import { toTable, type IncludeObject } from './table.ts';
@@ -57,9 +57,20 @@ function wantsTable(accept: string | undefined): boolean {
   return !!accept && /as=Table/.test(accept) && /g=meta\.k8s\.io/.test(accept);
 }
 
-function writeOptions(query: URLSearchParams, kind: 'CreateOptions' | 'UpdateOptions' | 'PatchOptions'): WriteOptions {
-  const { dryRun, fieldValidation } = writeQuery(query, kind);
-  return { dryRun, fieldValidation, warnings: [] };
+/** kube-apiserver's manager for writes that name none: the User-Agent up to its first "/" (printable, ≤ 128). */
+export function managerFromUserAgent(userAgent: string | undefined): string {
+  let out = '';
+  for (const c of (userAgent ?? '').split('/')[0]!) {
+    if (!/^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u.test(c)) continue;
+    if (out.length + c.length > 128) break;
+    out += c;
+  }
+  return out;
+}
+
+function writeOptions(req: IncomingMessage, query: URLSearchParams, kind: 'CreateOptions' | 'UpdateOptions' | 'PatchOptions'): WriteOptions & { force: boolean | undefined } {
+  const { dryRun, fieldValidation, fieldManager, force } = writeQuery(query, kind);
+  return { dryRun, fieldValidation, warnings: [], fieldManager: fieldManager ?? managerFromUserAgent(req.headers['user-agent']), force };
 }
 
 function includeObject(query: URLSearchParams): IncludeObject {
@@ -75,15 +86,6 @@ function asObject(value: unknown): KubeObject {
   return obj;
 }
 
-function refuseServerSideApply(contentType: string | undefined): void {
-  if (mediaType(contentType) === 'application/apply-patch+yaml') {
-    throw unsupportedMediaType(
-      'server-side apply is not supported by the bramble embedded control plane: use client-side `kubectl apply` ' +
-        '(without --server-side), or a JSON merge patch (application/merge-patch+json)',
-    );
-  }
-}
-
 function applyPatch(rt: ResourceType, contentType: string | undefined, current: KubeObject, body: Buffer): KubeObject {
   const type = mediaType(contentType);
   if (type === 'application/merge-patch+json') return asObject(mergePatch(current, decodeBody(body, type)));
@@ -94,6 +96,7 @@ function applyPatch(rt: ResourceType, contentType: string | undefined, current: 
   const accepted = rt.strategicMerge
     ? 'application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json'
     : 'application/json-patch+json, application/merge-patch+json';
+  // (application/apply-patch+yaml is server-side apply, handled before this.)
   throw unsupportedMediaType(`the body of the request was in an unknown format - accepted media types include: ${accepted}`);
 }
 
@@ -162,23 +165,30 @@ export async function handleResource(
     }
     case 'create': {
       if (r.name) throw methodNotAllowed();
-      const opts = writeOptions(query, 'CreateOptions');
+      const opts = writeOptions(req, query, 'CreateOptions');
       const body = asObject(decodeBody(await readBody(req), req.headers['content-type']));
       const created = objects.create(rt, ns, body, opts);
       sendJson(res, 201, created, 'application/json', opts.warnings);
       return 201;
     }
     case 'update': {
-      const opts = writeOptions(query, 'UpdateOptions');
+      const opts = writeOptions(req, query, 'UpdateOptions');
       const body = asObject(decodeBody(await readBody(req), req.headers['content-type']));
       const updated = objects.update(rt, ns, r.name!, body, r.subresource, opts);
       sendJson(res, 200, updated, 'application/json', opts.warnings);
       return 200;
     }
     case 'patch': {
-      const opts = writeOptions(query, 'PatchOptions');
+      const opts = writeOptions(req, query, 'PatchOptions');
       const raw = await readBody(req);
-      refuseServerSideApply(req.headers['content-type']);
+      const isApply = mediaType(req.headers['content-type']) === 'application/apply-patch+yaml';
+      checkApplyOptions(writeQuery(query, 'PatchOptions'), isApply);
+      if (isApply) {
+        const config = asObject(decodeBody(raw, req.headers['content-type']));
+        const { object, created } = objects.apply(rt, ns, r.name!, config, r.subresource, { ...opts, fieldManager: opts.fieldManager!, force: opts.force ?? false });
+        sendJson(res, created ? 201 : 200, object, 'application/json', opts.warnings);
+        return created ? 201 : 200;
+      }
       const current = objects.get(rt, ns, r.name!);
       const patched = applyPatch(rt, req.headers['content-type'], current, raw);
       const updated = objects.update(rt, ns, r.name!, patched, r.subresource, opts);

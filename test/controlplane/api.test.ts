@@ -228,6 +228,51 @@ void test('a list, get or watch from a future resourceVersion is answered "Too l
   assert.equal((await api(t.cp, 'GET', `${CM}?resourceVersion=${current}`)).status, 200, 'the current version is served');
 });
 
+void test('server-side apply over HTTP: creates (201), a re-apply writes nothing, fieldManager is required, force only for apply, /status applies status only', async () => {
+  const base = '/apis/bramble.dev/v1alpha1/namespaces/default/pinodes';
+  const applyHeaders = { 'Content-Type': 'application/apply-patch+yaml' };
+  const config = (address: string) => JSON.stringify({ apiVersion: 'bramble.dev/v1alpha1', kind: 'PiNode', metadata: { name: 'ssa' }, spec: { address, ssh: { hostKeyPolicy: 'TrustOnFirstUse', privateKeySecretRef: { name: 'k' } } } });
+  const created = await api(t.cp, 'PATCH', `${base}/ssa?fieldManager=tool`, config('10.0.0.1'), applyHeaders);
+  assert.equal(created.status, 201, created.body);
+  const rv = (created.json().metadata as { resourceVersion: string }).resourceVersion;
+  const again = await api(t.cp, 'PATCH', `${base}/ssa?fieldManager=tool`, config('10.0.0.1'), applyHeaders);
+  assert.equal(again.status, 200);
+  assert.equal((again.json().metadata as { resourceVersion: string }).resourceVersion, rv, 'nothing changed, nothing written');
+  const noManager = await api(t.cp, 'PATCH', `${base}/ssa`, config('10.0.0.1'), applyHeaders);
+  assert.equal(noManager.status, 422);
+  assert.match(String(noManager.json().message), /fieldManager: Required value: is required for apply patch/);
+  const forceOnMerge = await api(t.cp, 'PATCH', `${base}/ssa?force=true`, '{}', { 'Content-Type': 'application/merge-patch+json' });
+  assert.equal(forceOnMerge.status, 422);
+  const wrongKind = await api(t.cp, 'PATCH', `${base}/ssa?fieldManager=tool`, JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'ssa' } }), applyHeaders);
+  assert.equal(wrongKind.status, 400);
+  assert.match(String(wrongKind.json().message), /invalid object type: v1, Kind=ConfigMap/);
+  const conflict = await api(t.cp, 'PATCH', `${base}/ssa?fieldManager=other`, config('10.0.0.2'), applyHeaders);
+  assert.equal(conflict.status, 409);
+  assert.deepEqual(conflict.json().details, { causes: [{ reason: 'FieldManagerConflict', message: 'conflict with "tool"', field: '.spec.address' }] });
+  const status = await api(t.cp, 'PATCH', `${base}/ssa/status?fieldManager=operator`, JSON.stringify({ apiVersion: 'bramble.dev/v1alpha1', kind: 'PiNode', metadata: { name: 'ssa' }, spec: { address: '9.9.9.9' }, status: { observedGeneration: 1 } }), applyHeaders);
+  assert.equal(status.status, 200, status.body);
+  const after = status.json() as { spec: { address: string }; status: unknown; metadata: { managedFields: { manager: string; time?: string }[] } };
+  assert.equal(after.spec.address, '10.0.0.1', 'an apply to /status changes status only');
+  assert.deepEqual(after.status, { observedGeneration: 1 });
+  const entry = after.metadata.managedFields.find((m) => m.manager === 'operator');
+  assert.deepEqual(entry, {
+    manager: 'operator', operation: 'Apply', apiVersion: 'bramble.dev/v1alpha1', time: entry?.time,
+    fieldsType: 'FieldsV1', fieldsV1: { 'f:status': { 'f:observedGeneration': {} } }, subresource: 'status',
+  });
+  assert.equal((await api(t.cp, 'PATCH', `${base}/missing/status?fieldManager=x`, config('1.1.1.1').replace('"ssa"', '"missing"'), applyHeaders)).status, 404);
+});
+
+void test('every write records its manager: the fieldManager parameter, else the User-Agent up to "/"', async () => {
+  const created = (await api(t.cp, 'POST', CM, cm('tracked'), { 'User-Agent': 'my-tool/1.2 (linux)' })).json() as { metadata: { managedFields: { manager: string; operation: string; fieldsV1: unknown }[] } };
+  assert.deepEqual(created.metadata.managedFields.map((m) => [m.manager, m.operation, m.fieldsV1]), [['my-tool', 'Update', { 'f:data': { '.': {}, 'f:k': {} }, 'f:metadata': { 'f:labels': {} } }]]);
+  const patched = (await api(t.cp, 'PATCH', `${CM}/tracked?fieldManager=patcher`, '{"data":{"k":"v2"}}', { 'Content-Type': 'application/merge-patch+json' })).json() as typeof created;
+  assert.deepEqual(patched.metadata.managedFields.map((m) => [m.manager, m.fieldsV1]), [
+    // my-tool keeps the map it created (data itself), no longer the key patcher changed.
+    ['my-tool', { 'f:data': {}, 'f:metadata': { 'f:labels': {} } }],
+    ['patcher', { 'f:data': { 'f:k': {} } }],
+  ]);
+});
+
 void test('leases take MicroTime and refuse a plain timestamp, as Kubernetes does', async () => {
   const path = '/apis/coordination.k8s.io/v1/namespaces/default/leases';
   const lease = (t0: string) => JSON.stringify({ metadata: { name: `l${t0.length}` }, spec: { holderIdentity: 'op-1', leaseDurationSeconds: 15, acquireTime: t0, renewTime: t0 } });

@@ -172,12 +172,6 @@ data: {a: "${value}"}
   assert.deepEqual(live.metadata.labels, { owner: 'someone-else' });
 });
 
-void test('server-side apply is refused with 415 and says what to do instead', async () => {
-  const r = await t.kubectl(['apply', '--server-side', '-f', SAMPLE]);
-  assert.notEqual(r.code, 0);
-  assert.match(r.stderr, /server-side apply is not supported/);
-});
-
 void test('kubectl auth can-i answers yes for what the server serves and no, with the reason, for what it does not; auth whoami names the admin', async () => {
   for (const args of [['create', 'pinodes'], ['delete', 'secrets', '-n', 'kube-system'], ['patch', 'pinodes', '--subresource=status'], ['get', '/version'], ['*', '*']]) {
     assert.equal((await ok(['auth', 'can-i', ...args])).trim(), 'yes', args.join(' '));
