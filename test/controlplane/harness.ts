@@ -12,11 +12,16 @@ import { startControlPlane, type ControlPlane, type ControlPlaneOptions } from '
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 
+/** A tool from $ENV, else the project-local .tools/bin (scripts/setup/10-kubectl.sh), else PATH. */
+export function toolPath(name: string, env: string): string {
+  if (process.env[env]) return process.env[env]!;
+  const local = join(REPO_ROOT, '.tools', 'bin', name);
+  return existsSync(local) ? local : name;
+}
+
 /** kubectl from $KUBECTL, else the project-local .tools/bin/kubectl, else PATH. */
 export function kubectlPath(): string {
-  if (process.env.KUBECTL) return process.env.KUBECTL;
-  const local = join(REPO_ROOT, '.tools', 'bin', 'kubectl');
-  return existsSync(local) ? local : 'kubectl';
+  return toolPath('kubectl', 'KUBECTL');
 }
 
 export interface KubectlResult {
