@@ -36,6 +36,13 @@ export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<
     req.on('error', (err) => {
       if (!failed) reject(err);
     });
+    // A connection cut before the body ended (a request deadline, a client gone) settles the read too.
+    req.on('close', () => {
+      if (!failed && !req.complete) {
+        failed = true;
+        reject(new ApiError(408, 'Timeout', 'the request body was not received in full'));
+      }
+    });
   });
 }
 
