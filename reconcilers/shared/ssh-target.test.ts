@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { ClusterView, SecretView } from '../contract.ts';
 import { sshTargetFor } from './ssh-target.ts';
 import { testPrivateKey } from '../../ssh/test-key.test-support.ts';
-import type { PiNode, PiNodeSpec, PiNodeStatus } from '../pinode/pinode-types.ts';
+import type { PiNode, PiNodeSpec, PiNodeStatus } from '../../crds/pinode.ts';
 
 const key = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPinnedPinnedPinned';
 

@@ -3,7 +3,7 @@
 import type { SshTarget } from '../../ssh/executor.ts';
 import { describePrivateKeyProblem, privateKeyProblem } from '../../ssh/private-key.ts';
 import type { ClusterView } from '../contract.ts';
-import type { PiNode } from '../pinode/pinode-types.ts';
+import type { PiNode } from '../../crds/pinode.ts';
 
 export const privateKeyField = 'ssh-privatekey';
 
