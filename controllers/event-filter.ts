@@ -1,6 +1,7 @@
 // Which watch updates of a controller's own kind are worth a reconcile. Status-only changes are
 // skipped (a status write would otherwise trigger a second reconcile of every object, like
-// controller-runtime's GenerationChangedPredicate); resyncs (same resourceVersion) always pass.
+// controller-runtime's GenerationChangedPredicate). Relists (resyncs) do not come through here:
+// the informer flags them and they always reconcile.
 import type { KubeObject } from './kube-object.ts';
 import { deepEqual } from './merge-patch.ts';
 

@@ -12,8 +12,12 @@ import { realClock, sleep, type TimerClock } from './timer-clock.ts';
 
 export interface InformerHandlers<T extends KubeObject> {
   onAdd?(obj: T): void;
-  /** On a change, and on every resync (then old and new may be equal). */
-  onUpdate?(oldObj: T, newObj: T): void;
+  /**
+   * On a change, and on every relist (`resync` true). A relist may carry a change the watch had
+   * not delivered yet (a status write), so old and new can differ then too; a resync is always
+   * worth a reconcile whatever changed.
+   */
+  onUpdate?(oldObj: T, newObj: T, resync: boolean): void;
   onDelete?(obj: T): void;
 }
 
@@ -163,7 +167,7 @@ export class Informer<T extends KubeObject> {
       seen.add(key);
       const old = this.cache.get(key);
       this.cache.set(key, obj);
-      if (old) this.emit((h) => h.onUpdate?.(old, obj));
+      if (old) this.emit((h) => h.onUpdate?.(old, obj, true));
       else this.emit((h) => h.onAdd?.(obj));
     }
     for (const [key, old] of this.cache) {
@@ -236,7 +240,7 @@ export class Informer<T extends KubeObject> {
       this.emit((h) => h.onDelete?.(old ?? obj));
     } else if (event.type === 'ADDED' || event.type === 'MODIFIED') {
       this.cache.set(key, obj);
-      if (old) this.emit((h) => h.onUpdate?.(old, obj));
+      if (old) this.emit((h) => h.onUpdate?.(old, obj, false));
       else this.emit((h) => h.onAdd?.(obj));
     }
     return rv;

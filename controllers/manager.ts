@@ -147,8 +147,8 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
     const keyOf = (o: KubeObject): string => objectKey(o.metadata.namespace, o.metadata.name);
     informer.addHandlers({
       onAdd: (o) => controller.enqueue(keyOf(o)),
-      onUpdate: (old, o) => {
-        if (updateNeedsReconcile(old, o)) controller.enqueue(keyOf(o));
+      onUpdate: (old, o, resync) => {
+        if (resync || updateNeedsReconcile(old, o)) controller.enqueue(keyOf(o));
       },
       onDelete: (o) => controller.enqueue(keyOf(o)),
     });
