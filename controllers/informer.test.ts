@@ -23,6 +23,15 @@ function fakeApi(listed: { current: KubeObject }): ApiClient {
   } as unknown as ApiClient;
 }
 
+/** An informer with no periodic resync in the test's lifetime: only resyncNow() relists. */
+function informerOn(listed: { current: KubeObject }): Informer<KubeObject> {
+  return new Informer<KubeObject>(fakeApi(listed), resourceTypes.PiNode, {
+    resyncMs: 3_600_000,
+    backoff: { baseMs: 10, capMs: 10 },
+    log: createLogger({ level: 'error', write: () => {} }),
+  });
+}
+
 async function until(probe: () => boolean): Promise<void> {
   for (let i = 0; i < 200 && !probe(); i++) await new Promise((r) => setTimeout(r, 5));
   assert.ok(probe(), 'condition not reached');
@@ -30,11 +39,7 @@ async function until(probe: () => boolean): Promise<void> {
 
 test('a relist that carries a status change the watch has not delivered is a resync, and the manager filter lets it through', async () => {
   const listed = { current: widget('1', 'old') };
-  const informer = new Informer<KubeObject>(fakeApi(listed), resourceTypes.PiNode, {
-    resyncMs: 3_600_000,
-    backoff: { baseMs: 10, capMs: 10 },
-    log: createLogger({ level: 'error', write: () => {} }),
-  });
+  const informer = informerOn(listed);
   const updates: { old: KubeObject; obj: KubeObject; resync: boolean }[] = [];
   informer.addHandlers({ onUpdate: (old, obj, resync) => updates.push({ old, obj, resync }) });
   informer.start();
@@ -49,6 +54,22 @@ test('a relist that carries a status change the watch has not delivered is a res
     assert.equal(u?.obj.metadata.resourceVersion, '2');
     // Seen as a watch update, this is status-only and would be dropped: the flag is what saves it.
     assert.equal(updateNeedsReconcile(u!.old, u!.obj), false);
+  } finally {
+    await informer.stop();
+  }
+});
+
+test('cached objects carry their type and no managedFields (nothing reads them; they double the cache)', async () => {
+  const withFields = { ...widget('1', 'old'), metadata: { ...widget('1', 'old').metadata, managedFields: [{ manager: 'kubectl', operation: 'Apply' }] } } as KubeObject;
+  const informer = informerOn({ current: withFields });
+  informer.start();
+  try {
+    await informer.waitForSync();
+    const cached = informer.get('ns', 'w') as KubeObject & { metadata: { managedFields?: unknown } };
+    assert.equal(cached.metadata.managedFields, undefined);
+    assert.equal(cached.metadata.resourceVersion, '1');
+    assert.equal(cached.kind, 'PiNode');
+    assert.equal(cached.apiVersion, 'bramble.dev/v1alpha1');
   } finally {
     await informer.stop();
   }

@@ -246,11 +246,14 @@ export class Informer<T extends KubeObject> {
     return rv;
   }
 
-  // Lists return items without apiVersion/kind; fill them so cached objects are whole.
+  // Lists return items without apiVersion/kind; fill them so cached objects are whole. The
+  // server-side apply bookkeeping (managedFields) is dropped, as controller-runtime's default
+  // transform does: nothing here reads it, writes are merge patches, and it roughly doubles each
+  // cached object.
   private withTypeMeta(obj: T): T {
-    if (obj.apiVersion && obj.kind) return obj;
-    const apiVersion = this.type.group === '' ? this.type.version : `${this.type.group}/${this.type.version}`;
-    return { ...obj, apiVersion, kind: this.type.kind };
+    const { managedFields: _dropped, ...metadata } = (obj.metadata ?? {}) as T['metadata'] & { managedFields?: unknown };
+    const apiVersion = obj.apiVersion || (this.type.group === '' ? this.type.version : `${this.type.group}/${this.type.version}`);
+    return { ...obj, apiVersion, kind: obj.kind || this.type.kind, metadata };
   }
 
   private emit(fn: (h: InformerHandlers<T>) => void): void {
