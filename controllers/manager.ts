@@ -81,6 +81,8 @@ export interface Manager {
   synced(): Promise<void>;
   informer(kind: string): Informer<KubeObject> | undefined;
   controller(kind: string): Controller | undefined;
+  /** Queues a PiNode and every object that selects it (liveness: its connection was lost, or it answers again). */
+  requeueNode(namespace: string | undefined, name: string): void;
   /** Stops taking work, drains in-flight reconciles (bounded), releases the lease. Idempotent. */
   stop(): Promise<void>;
 }
@@ -279,6 +281,14 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
     synced: () => synced,
     informer: (kind) => informers.get(kind),
     controller: (kind) => controllers.get(kind),
+    requeueNode: (namespace, name) => {
+      controllers.get('PiNode')?.enqueue(objectKey(namespace, name));
+      const node = informers.get('PiNode')?.get(namespace, name);
+      if (!node) return;
+      for (const w of nodeWatchers) {
+        for (const key of ownersOfNodeChange(w.owners.list(), undefined, node, w.selection)) w.controller.enqueue(key);
+      }
+    },
     stop,
   };
 }

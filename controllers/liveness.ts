@@ -1,0 +1,154 @@
+// Liveness: status follows a Pi within seconds instead of at the next drift check.
+//  - A pooled SSH connection that closes or misses its keepalives requeues that Pi's PiNode and
+//    everything that uses the Pi at once (the reconcile then finds it down, or rebooted).
+//  - A Pi whose PiNode says it does not answer is probed every 15–25 s (jittered per Pi) with one
+//    SSH-banner read, at most `concurrency` at a time; when sshd answers, the connect backoff is
+//    forgotten and the PiNode requeued, so it is re-observed within seconds. Probes are spread by
+//    the jitter, so 100 Pis that drop and return together are neither probed nor re-observed in
+//    one burst (the PiNode controller's worker count bounds the observes).
+import type { KubeObject } from './kube-object.ts';
+import { realClock, type TimerClock } from './timer-clock.ts';
+
+export interface ProbeOutcome {
+  up: boolean;
+}
+
+export interface LivenessOptions {
+  /** PiNodes as the informer cache has them. */
+  nodes(): KubeObject[];
+  /** Requeue the PiNode and every SlurmPartition/GlusterVolume/MinioPool using it. */
+  requeueNode(namespace: string | undefined, name: string): void;
+  /** One cheap probe (ssh/banner-probe.ts). */
+  probe(host: string, port: number): Promise<ProbeOutcome>;
+  /** The host answered: the executor may connect again at once. */
+  answered(host: string, port: number): void;
+  clock?: TimerClock;
+  random?: () => number;
+  /** Probe interval of a Pi that does not answer: a uniform pick in [minMs, maxMs] each time. */
+  probeIntervalMs?: { minMs: number; maxMs: number };
+  /** Probes in flight at once. */
+  concurrency?: number;
+  /** How often the schedule is looked at. */
+  tickMs?: number;
+}
+
+/** Reachable reasons that mean "nothing answers"; the others (a wrong key, refused credentials) answer. */
+const notAnswering = new Set(['Unreachable', 'ConnectionLost', 'Timeout']);
+
+export const defaultProbeInterval = { minMs: 15_000, maxMs: 25_000 };
+
+interface Address {
+  host: string;
+  port: number;
+}
+
+function addressOf(node: KubeObject): Address | undefined {
+  const spec = node.spec as { address?: unknown; port?: unknown } | undefined;
+  if (typeof spec?.address !== 'string') return undefined;
+  return { host: spec.address, port: typeof spec.port === 'number' ? spec.port : 22 };
+}
+
+function isNotAnswering(node: KubeObject): boolean {
+  const conditions = (node.status as { conditions?: { type?: string; status?: string; reason?: string }[] } | undefined)?.conditions;
+  const reachable = conditions?.find((c) => c.type === 'Reachable');
+  return reachable?.status === 'False' && notAnswering.has(reachable.reason ?? '');
+}
+
+function nodeKey(node: KubeObject): string {
+  return `${node.metadata.namespace ?? ''}/${node.metadata.name}`;
+}
+
+export class LivenessMonitor {
+  private readonly clock: TimerClock;
+  private readonly random: () => number;
+  private readonly interval: { minMs: number; maxMs: number };
+  private readonly concurrency: number;
+  private readonly tickMs: number;
+  /** When each non-answering PiNode is probed next. */
+  private readonly nextProbeAt = new Map<string, number>();
+  private readonly probing = new Set<string>();
+  private cancelTimer: (() => void) | undefined;
+  private stopped = true;
+  probesSent = 0;
+  probesAnswered = 0;
+  connectionsLost = 0;
+
+  constructor(private readonly options: LivenessOptions) {
+    this.clock = options.clock ?? realClock;
+    this.random = options.random ?? Math.random;
+    this.interval = options.probeIntervalMs ?? defaultProbeInterval;
+    this.concurrency = options.concurrency ?? 10;
+    this.tickMs = options.tickMs ?? 1_000;
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.schedule();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.cancelTimer?.();
+    this.cancelTimer = undefined;
+  }
+
+  /** A pooled connection to host:port ended without bramble closing it. */
+  connectionLost(host: string, port: number): void {
+    this.connectionsLost++;
+    for (const node of this.options.nodes()) {
+      const address = addressOf(node);
+      if (address?.host === host && address.port === port) this.options.requeueNode(node.metadata.namespace, node.metadata.name);
+    }
+  }
+
+  /** One pass over the schedule: forget Pis that answer again, probe the ones that are due. */
+  tick(): void {
+    const now = this.clock.now();
+    const down = new Map<string, KubeObject>();
+    for (const node of this.options.nodes()) if (isNotAnswering(node)) down.set(nodeKey(node), node);
+    for (const key of [...this.nextProbeAt.keys()]) if (!down.has(key)) this.nextProbeAt.delete(key);
+    const due: [number, KubeObject][] = [];
+    for (const [key, node] of down) {
+      const at = this.nextProbeAt.get(key);
+      if (at === undefined) this.nextProbeAt.set(key, now + this.jitteredInterval());
+      else if (at <= now && !this.probing.has(key)) due.push([at, node]);
+    }
+    due.sort((a, b) => a[0] - b[0]);
+    for (const [, node] of due) {
+      if (this.probing.size >= this.concurrency) break;
+      this.probeOne(node);
+    }
+  }
+
+  private probeOne(node: KubeObject): void {
+    const key = nodeKey(node);
+    const address = addressOf(node);
+    if (!address) return;
+    this.probing.add(key);
+    this.probesSent++;
+    void this.options
+      .probe(address.host, address.port)
+      .catch(() => ({ up: false }))
+      .then((outcome) => {
+        this.probing.delete(key);
+        if (this.nextProbeAt.has(key)) this.nextProbeAt.set(key, this.clock.now() + this.jitteredInterval());
+        if (!outcome.up || this.stopped) return;
+        this.probesAnswered++;
+        this.options.answered(address.host, address.port);
+        this.options.requeueNode(node.metadata.namespace, node.metadata.name);
+      });
+  }
+
+  private jitteredInterval(): number {
+    return this.interval.minMs + this.random() * (this.interval.maxMs - this.interval.minMs);
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.cancelTimer = this.clock.setTimer(() => {
+      this.tick();
+      this.schedule();
+    }, this.tickMs);
+  }
+}
