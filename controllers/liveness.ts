@@ -7,6 +7,7 @@
 //    the jitter, so 100 Pis that drop and return together are neither probed nor re-observed in
 //    one burst (the PiNode controller's worker count bounds the observes).
 import type { KubeObject } from './kube-object.ts';
+import { RepeatingTimer } from './repeating-timer.ts';
 import { realClock, type TimerClock } from './timer-clock.ts';
 
 export interface ProbeOutcome {
@@ -63,11 +64,10 @@ export class LivenessMonitor {
   private readonly random: () => number;
   private readonly interval: { minMs: number; maxMs: number };
   private readonly concurrency: number;
-  private readonly tickMs: number;
+  private readonly timer: RepeatingTimer;
   /** When each non-answering PiNode is probed next. */
   private readonly nextProbeAt = new Map<string, number>();
   private readonly probing = new Set<string>();
-  private cancelTimer: (() => void) | undefined;
   private stopped = true;
   probesSent = 0;
   probesAnswered = 0;
@@ -78,19 +78,17 @@ export class LivenessMonitor {
     this.random = options.random ?? Math.random;
     this.interval = options.probeIntervalMs ?? defaultProbeInterval;
     this.concurrency = options.concurrency ?? 10;
-    this.tickMs = options.tickMs ?? 1_000;
+    this.timer = new RepeatingTimer(this.clock, options.tickMs ?? 1_000, () => this.tick());
   }
 
   start(): void {
-    if (!this.stopped) return;
     this.stopped = false;
-    this.schedule();
+    this.timer.start();
   }
 
   stop(): void {
     this.stopped = true;
-    this.cancelTimer?.();
-    this.cancelTimer = undefined;
+    this.timer.stop();
   }
 
   /** A pooled connection to host:port ended without bramble closing it. */
@@ -142,13 +140,5 @@ export class LivenessMonitor {
 
   private jitteredInterval(): number {
     return this.interval.minMs + this.random() * (this.interval.maxMs - this.interval.minMs);
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    this.cancelTimer = this.clock.setTimer(() => {
-      this.tick();
-      this.schedule();
-    }, this.tickMs);
   }
 }
