@@ -79,15 +79,16 @@ void test('a Pi that does not answer is probed every 15–25 s; when sshd answer
   h.monitor.stop();
 });
 
-void test('only reasons meaning "nothing answers" are probed; a wrong host key or refused login is left to the reconciler', async () => {
+void test('only reasons meaning "nothing answers" are probed; a wrong host key, a refused login or a slow command is left to the reconciler', async () => {
   const h = harness([
     piNode('lost', '10.0.0.1', { status: 'False', reason: 'ConnectionLost' }),
+    piNode('gone', '10.0.0.5', { status: 'False', reason: 'Unreachable' }),
     piNode('slow', '10.0.0.2', { status: 'False', reason: 'Timeout' }),
     piNode('key', '10.0.0.3', { status: 'False', reason: 'HostKeyMismatch' }),
     piNode('auth', '10.0.0.4', { status: 'False', reason: 'AuthenticationFailed' }),
   ]);
   await h.clock.advance(30_000);
-  assert.deepEqual(h.probed.map((p) => p.host).sort(), ['10.0.0.1', '10.0.0.2']);
+  assert.deepEqual(h.probed.map((p) => p.host).sort(), ['10.0.0.1', '10.0.0.5']);
   h.monitor.stop();
 });
 

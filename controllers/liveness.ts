@@ -33,8 +33,12 @@ export interface LivenessOptions {
   tickMs?: number;
 }
 
-/** Reachable reasons that mean "nothing answers"; the others (a wrong key, refused credentials) answer. */
-const notAnswering = new Set(['Unreachable', 'ConnectionLost', 'Timeout']);
+/**
+ * Reachable reasons that mean "nothing answers". The others answer: a wrong key or refused
+ * credentials wait for a person, and a command that timed out on a busy Pi would only be sent
+ * again sooner; the reconciler's own backoff retries those.
+ */
+const notAnswering = new Set(['Unreachable', 'ConnectionLost']);
 
 export const defaultProbeInterval = { minMs: 15_000, maxMs: 25_000 };
 
