@@ -79,7 +79,7 @@ async function main(): Promise<void> {
 
     // Up: every Pi answering; the monitor only looks at the PiNodes each second.
     const upNodes = targets.map((t, i) => piNode(i, t.host, t.port, true));
-    const idleMonitor = new LivenessMonitor({ nodes: () => upNodes, requeueNode: () => undefined, probe: (h, p) => probeSshBanner(h, p, 3_000), answered: () => undefined });
+    const idleMonitor = new LivenessMonitor({ nodes: () => upNodes, requeueNode: () => undefined, probe: (h, p) => probeSshBanner(h, p, 3_000), answered: () => undefined, silent: () => undefined });
     idleMonitor.start();
     const before = countersTo(ports);
     const up = await idleWindow();
@@ -100,6 +100,7 @@ async function main(): Promise<void> {
         return r;
       },
       answered: () => undefined,
+      silent: () => undefined,
     });
     probeMonitor.start();
     // The first probe of each Pi comes one interval after it is seen down: start measuring then.

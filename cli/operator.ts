@@ -130,8 +130,9 @@ function startLiveness(manager: Manager, ssh: Ssh2Executor, registry: Registry):
     requeueNode: (namespace, name) => manager.requeueNode(namespace, name),
     probe: (host, port) => probeSshBanner(host, port, 3_000),
     answered: (host, port) => ssh.forgetFailures(host, port),
+    silent: (host, port, detail, forMs) => ssh.markDown(host, port, detail, forMs),
   });
-  ssh.onConnectionLost((lost) => monitor.connectionLost(lost.host, lost.port));
+  ssh.onConnectionLost((lost) => void monitor.connectionLost(lost.host, lost.port));
   const boots = createNodeBootsCounter(registry);
   manager.informer('PiNode')?.addHandlers({
     onUpdate: (old, current) =>

@@ -23,6 +23,7 @@ interface Harness {
   requeued: string[];
   probed: { host: string; at: number }[];
   answered: string[];
+  silent: string[];
   /** Hosts whose sshd answers a probe. */
   up: Set<string>;
   /** Pending probes to settle by hand when set. */
@@ -31,18 +32,19 @@ interface Harness {
 
 function harness(nodes: KubeObject[], options: { concurrency?: number; random?: () => number; hold?: boolean } = {}): Harness {
   const clock = new FakeClock(0);
-  const h: Harness = { clock, nodes, requeued: [], probed: [], answered: [], up: new Set(), monitor: undefined as unknown as LivenessMonitor };
+  const h: Harness = { clock, nodes, requeued: [], probed: [], answered: [], silent: [], up: new Set(), monitor: undefined as unknown as LivenessMonitor };
   if (options.hold) h.hold = [];
   h.monitor = new LivenessMonitor({
     nodes: () => h.nodes,
     requeueNode: (ns, name) => h.requeued.push(`${ns}/${name}`),
     probe: (host): Promise<ProbeOutcome> => {
       h.probed.push({ host, at: clock.now() });
-      const outcome = { up: h.up.has(host) };
+      const outcome: ProbeOutcome = h.up.has(host) ? { up: true } : { up: false, detail: `no SSH banner from ${host}` };
       if (!h.hold) return Promise.resolve(outcome);
       return new Promise((resolve) => h.hold?.push(() => resolve(outcome)));
     },
     answered: (host, port) => h.answered.push(`${host}:${port}`),
+    silent: (host, port, detail, forMs) => h.silent.push(`${host}:${port} ${detail} for ${forMs} ms`),
     clock,
     random: options.random ?? (() => 0.5),
     concurrency: options.concurrency,
@@ -51,12 +53,25 @@ function harness(nodes: KubeObject[], options: { concurrency?: number; random?: 
   return h;
 }
 
-void test('a lost connection requeues every PiNode at that address and port at once, and nothing else', () => {
+void test('a lost connection is probed once, then every PiNode at that address and port is requeued, and nothing else', async () => {
   const h = harness([piNode('a', '10.0.0.1'), piNode('b', '10.0.0.2'), piNode('c', '10.0.0.1', undefined, 2222)]);
-  h.monitor.connectionLost('10.0.0.1', 22);
+  await h.monitor.connectionLost('10.0.0.1', 22);
+  assert.deepEqual(h.probed.map((p) => p.host), ['10.0.0.1']);
   assert.deepEqual(h.requeued, ['default/a']);
-  h.monitor.connectionLost('10.0.0.1', 2222);
+  h.up.add('10.0.0.1');
+  await h.monitor.connectionLost('10.0.0.1', 2222);
   assert.deepEqual(h.requeued, ['default/a', 'default/c']);
+  h.monitor.stop();
+});
+
+void test('a lost connection whose Pi does not answer the probe marks the host silent until the next probes are due; one that answers does not', async () => {
+  const h = harness([piNode('gone', '10.0.0.1'), piNode('restarted', '10.0.0.2')]);
+  h.up.add('10.0.0.2');
+  await h.monitor.connectionLost('10.0.0.1', 22);
+  await h.monitor.connectionLost('10.0.0.2', 22);
+  // 25 s (the longest probe interval) and one pass of the schedule.
+  assert.deepEqual(h.silent, ['10.0.0.1:22 no SSH banner from 10.0.0.1 for 26000 ms']);
+  assert.deepEqual(h.requeued, ['default/gone', 'default/restarted']);
   h.monitor.stop();
 });
 

@@ -1,6 +1,7 @@
 // Liveness: status follows a Pi within seconds instead of at the next drift check.
 //  - A pooled SSH connection that closes or misses its keepalives requeues that Pi's PiNode and
-//    everything that uses the Pi at once (the reconcile then finds it down, or rebooted).
+//    everything that uses the Pi at once, after one probe (the reconcile then finds it down at
+//    once, or reconnects to a restarted or rebooted Pi).
 //  - A Pi whose PiNode says it does not answer is probed every 15–25 s (jittered per Pi) with one
 //    SSH-banner read, at most `concurrency` at a time; when sshd answers, the connect backoff is
 //    forgotten and the PiNode requeued, so it is re-observed within seconds. Probes are spread by
@@ -10,9 +11,7 @@ import type { KubeObject } from './kube-object.ts';
 import { RepeatingTimer } from './repeating-timer.ts';
 import { realClock, type TimerClock } from './timer-clock.ts';
 
-export interface ProbeOutcome {
-  up: boolean;
-}
+export type ProbeOutcome = { up: true } | { up: false; detail: string };
 
 export interface LivenessOptions {
   /** PiNodes as the informer cache has them. */
@@ -23,6 +22,8 @@ export interface LivenessOptions {
   probe(host: string, port: number): Promise<ProbeOutcome>;
   /** The host answered: the executor may connect again at once. */
   answered(host: string, port: number): void;
+  /** The host did not answer after its connection was lost: the executor fails there at once for `forMs`. */
+  silent(host: string, port: number, detail: string, forMs: number): void;
   clock?: TimerClock;
   random?: () => number;
   /** Probe interval of a Pi that does not answer: a uniform pick in [minMs, maxMs] each time. */
@@ -68,6 +69,7 @@ export class LivenessMonitor {
   private readonly random: () => number;
   private readonly interval: { minMs: number; maxMs: number };
   private readonly concurrency: number;
+  private readonly tickMs: number;
   private readonly timer: RepeatingTimer;
   /** When each non-answering PiNode is probed next. */
   private readonly nextProbeAt = new Map<string, number>();
@@ -82,7 +84,8 @@ export class LivenessMonitor {
     this.random = options.random ?? Math.random;
     this.interval = options.probeIntervalMs ?? defaultProbeInterval;
     this.concurrency = options.concurrency ?? 10;
-    this.timer = new RepeatingTimer(this.clock, options.tickMs ?? 1_000, () => this.tick());
+    this.tickMs = options.tickMs ?? 1_000;
+    this.timer = new RepeatingTimer(this.clock, this.tickMs, () => this.tick());
   }
 
   start(): void {
@@ -95,13 +98,27 @@ export class LivenessMonitor {
     this.timer.stop();
   }
 
-  /** A pooled connection to host:port ended without bramble closing it. */
-  connectionLost(host: string, port: number): void {
+  /**
+   * A pooled connection to host:port ended without bramble closing it. One probe first tells a
+   * restarted sshd (it answers: reconnect) from a Pi that is gone (the executor is told, so the
+   * reconcile reports it at once instead of waiting out a connect timeout); then every PiNode at
+   * that address is requeued.
+   */
+  connectionLost(host: string, port: number): Promise<void> {
     this.connectionsLost++;
-    for (const node of this.options.nodes()) {
-      const address = addressOf(node);
-      if (address?.host === host && address.port === port) this.options.requeueNode(node.metadata.namespace, node.metadata.name);
-    }
+    this.probesSent++;
+    return this.options
+      .probe(host, port)
+      .catch((err: unknown) => ({ up: false as const, detail: String(err) }))
+      .then((outcome) => {
+        if (this.stopped) return;
+        if (outcome.up) this.probesAnswered++;
+        else this.options.silent(host, port, outcome.detail, this.interval.maxMs + this.tickMs);
+        for (const node of this.options.nodes()) {
+          const address = addressOf(node);
+          if (address?.host === host && address.port === port) this.options.requeueNode(node.metadata.namespace, node.metadata.name);
+        }
+      });
   }
 
   /** One pass over the schedule: forget Pis that answer again, probe the ones that are due. */
@@ -131,7 +148,7 @@ export class LivenessMonitor {
     this.probesSent++;
     void this.options
       .probe(address.host, address.port)
-      .catch(() => ({ up: false }))
+      .catch((err: unknown) => ({ up: false as const, detail: String(err) }))
       .then((outcome) => {
         this.probing.delete(key);
         if (this.nextProbeAt.has(key)) this.nextProbeAt.set(key, this.clock.now() + this.jitteredInterval());

@@ -9,7 +9,7 @@ import { checkHostKey } from './host-key.ts';
 import { backoffDelay, defaultBackoff } from './backoff.ts';
 import type { BackoffPolicy } from './backoff.ts';
 import { endedLikeRemoteTimeout, wrapRemoteCommand } from './remote-command.ts';
-import { CommandTimeoutError, ConnectionLostError, ExecutorClosedError, HostKeyMismatchError, SshError } from './errors.ts';
+import { CommandTimeoutError, ConnectionLostError, ExecutorClosedError, HostKeyMismatchError, SshError, UnreachableError } from './errors.ts';
 import type { CommandOutcome, ExecutorObserver } from './observer.ts';
 
 export interface Ssh2ExecutorOptions {
@@ -95,6 +95,8 @@ export class Ssh2Executor implements Executor {
   private readonly options: typeof defaults & { backoff: BackoffPolicy; now: () => number };
   private readonly observer: ExecutorObserver | undefined;
   private readonly lostListeners: ((lost: LostConnection) => void)[] = [];
+  /** Hosts a probe found silent: exec fails at once until `until` or a probe finds them again. */
+  private readonly down = new Map<string, { until: number; error: UnreachableError }>();
   private closing = false;
   private opened = 0;
   private live = 0;
@@ -153,8 +155,19 @@ export class Ssh2Executor implements Executor {
    * exec connects at once instead of repeating the last failure.
    */
   forgetFailures(host: string, port: number): void {
+    this.down.delete(`${host}:${port}`);
     const prefix = `${host}:${port}\u0000`;
     for (const key of [...this.failures.keys()]) if (key.startsWith(prefix)) this.failures.delete(key);
+  }
+
+  /**
+   * A probe found no sshd at host:port: until `forMs` has passed (or forgetFailures), exec there
+   * fails at once with UnreachableError instead of waiting out a connect timeout, so status can
+   * say so within seconds of a lost connection.
+   */
+  markDown(host: string, port: number, detail: string, forMs: number): void {
+    const endpoint = `${host}:${port}`;
+    this.down.set(endpoint, { until: this.options.now() + forMs, error: new UnreachableError(endpoint, detail) });
   }
 
   /** How many connections this executor has opened so far (for tests and debugging). */
@@ -244,6 +257,8 @@ export class Ssh2Executor implements Executor {
       return this.connectionFor(target);
     }
 
+    const down = this.down.get(endpoint);
+    if (down && this.options.now() < down.until) throw down.error;
     const expectation = expectationId(target.hostKey);
     const failure = this.failures.get(key);
     if (failure && failure.expectation === expectation && this.options.now() < failure.retryAt) {
