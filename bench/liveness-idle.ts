@@ -1,7 +1,7 @@
 // What liveness costs while nothing happens, per Pi per minute, in the operator's process:
 //  - up:   N Pis answering, each with its one pooled connection kept open (idleCloseMs 0) and
 //          its SSH keepalive every 5 s, plus the liveness monitor's 1 s pass over N PiNodes;
-//  - down: N Pis that do not answer, each probed by its SSH banner every 15–25 s (≤ 10 at once).
+//  - down: N Pis that do not answer, each probed by its SSH banner every 15–22 s (≤ 10 at once).
 // Stand-in for N Pis: real OpenSSH sshd on loopback (test/sshd/sshd-fixture.ts), 16 ports each
 // (sshd's limit), one Pi per port, so the executor holds N distinct pooled connections, each
 // served by its own sshd session process, as N Pis would hold them. Probes in the down phase read sshd's real banner
@@ -133,7 +133,7 @@ async function main(): Promise<void> {
     };
     console.log(`liveness idle cost at ${pis} Pis (real sshd on loopback, ${windowSeconds} s windows), per Pi per minute:`);
     console.log(`  up (keepalive every 5 s + monitor pass): ${figures.up.cpuMsPerPiPerMinute} ms CPU, ${figures.up.sshPayloadBytesPerPiPerMinute} B SSH payload (~${figures.up.sshWireBytesPerPiPerMinuteEstimate} B on the wire); operator ${figures.up.operatorCpuPercentOfOneCore} % of a core`);
-    console.log(`  down (banner probe every 15–25 s): ${figures.down.probesPerPiPerMinute} probes, ${figures.down.cpuMsPerPiPerMinute} ms CPU, ${figures.down.sshPayloadBytesPerPiPerMinute} B payload (~${figures.down.sshWireBytesPerPiPerMinuteEstimate} B on the wire); operator ${figures.down.operatorCpuPercentOfOneCore} % of a core`);
+    console.log(`  down (banner probe every 15–22 s): ${figures.down.probesPerPiPerMinute} probes, ${figures.down.cpuMsPerPiPerMinute} ms CPU, ${figures.down.sshPayloadBytesPerPiPerMinute} B payload (~${figures.down.sshWireBytesPerPiPerMinuteEstimate} B on the wire); operator ${figures.down.operatorCpuPercentOfOneCore} % of a core`);
     console.log(JSON.stringify(figures));
     const results = fileURLToPath(new URL('./results/', import.meta.url));
     mkdirSync(results, { recursive: true });

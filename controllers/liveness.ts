@@ -2,7 +2,7 @@
 //  - A pooled SSH connection that closes or misses its keepalives requeues that Pi's PiNode and
 //    everything that uses the Pi at once, after one probe (the reconcile then finds it down at
 //    once, or reconnects to a restarted or rebooted Pi).
-//  - A Pi whose PiNode says it does not answer is probed every 15–25 s (jittered per Pi) with one
+//  - A Pi whose PiNode says it does not answer is probed every 15–22 s (jittered per Pi) with one
 //    SSH-banner read, at most `concurrency` at a time; when sshd answers, the connect backoff is
 //    forgotten and the PiNode requeued, so it is re-observed within seconds. Probes are spread by
 //    the jitter, so 100 Pis that drop and return together are neither probed nor re-observed in
@@ -41,7 +41,7 @@ export interface LivenessOptions {
  */
 const notAnswering = new Set(['Unreachable', 'ConnectionLost']);
 
-export const defaultProbeInterval = { minMs: 15_000, maxMs: 25_000 };
+export const defaultProbeInterval = { minMs: 15_000, maxMs: 22_000 };
 
 interface Address {
   host: string;
