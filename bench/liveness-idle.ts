@@ -68,7 +68,9 @@ const perPiPerMinute = (value: number, seconds: number): number => Math.round((v
 
 async function main(): Promise<void> {
   const portsPerSshd = 16;
-  const servers = await Promise.all(Array.from({ length: Math.ceil(pis / portsPerSshd) }, () => startSshd({ extraPorts: portsPerSshd - 1 })));
+  // One after another: each takes its ports from the free ones, and key generation is slow.
+  const servers: Awaited<ReturnType<typeof startSshd>>[] = [];
+  for (let i = 0; i < Math.ceil(pis / portsPerSshd); i++) servers.push(await startSshd({ extraPorts: portsPerSshd - 1 }));
   const executor = new Ssh2Executor({ idleCloseMs: 0 });
   try {
     const targets = servers.flatMap((sshd) => sshd.ports.map((port) => sshd.target({ port }))).slice(0, pis);
