@@ -71,7 +71,9 @@ export const PiNodeFactsSchema = Type.Object({
   throttled: Type.Optional(PatternString('Raw vcgencmd get_throttled bits, e.g. 0x50005.', pattern.throttledHex, 10)),
   throttledFlags: Type.Optional(SetOf(BoundedString('One flag: under-voltage-now, frequency-capped-now, throttled-now, soft-temp-limit-now, or the same ending in -occurred.', 64), 16,
     'The throttled bits in words.')),
-  uptimeSeconds: Type.Optional(Type.Integer({ description: 'Seconds since boot.', minimum: 0, format: 'int64' })),
+  uptimeSeconds: Type.Optional(Type.Integer({ description: 'Seconds since boot (since PID 1 started, so a container reports its own boot).', minimum: 0, format: 'int64' })),
+  bootTime: Type.Optional(Type.String({ description: 'When the Pi booted: the observe time minus uptimeSeconds.', format: 'date-time' })),
+  bootId: Type.Optional(PatternString('The kernel boot id (/proc/sys/kernel/random/boot_id); a new one means the Pi rebooted.', pattern.bootId, 36)),
   load1: Type.Optional(Type.Number({ description: 'One-minute load average.', minimum: 0 })),
 }, { description: 'What the Pi reported the last time it was observed.' });
 

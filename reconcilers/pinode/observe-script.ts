@@ -28,6 +28,10 @@ const factProbes: Probe[] = [
   ['thermal', 'cat /sys/class/thermal/thermal_zone0/temp'],
   ['throttled', 'command -v vcgencmd >/dev/null && vcgencmd get_throttled'],
   ['uptime', 'cat /proc/uptime'],
+  // PID 1's start in clock ticks after the kernel booted: 0-ish on a Pi, the container's start
+  // in a simulated one (whose /proc/uptime is the host's); uptime is measured from it.
+  ['init-start', "sed 's/.*) //' /proc/1/stat | cut -d' ' -f20 && getconf CLK_TCK"],
+  ['boot-id', 'cat /proc/sys/kernel/random/boot_id'],
   ['loadavg', 'cat /proc/loadavg'],
   ['hostname', 'hostname || uname -n'],
   ['etc-hostname', 'cat /etc/hostname'],

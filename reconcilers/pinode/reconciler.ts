@@ -20,6 +20,7 @@ import { observe, ObserveFailedError } from './observe.ts';
 import { planPiNode } from './plan.ts';
 import { applyPlan, type ApplyOutcome } from '../shared/apply-plan.ts';
 import { reachabilityFailure } from '../shared/ssh-failure.ts';
+import { rebootedEvents } from './reboot.ts';
 import { appliedEvents, pausedEvents, warningOnChange, wasInSync } from './events.ts';
 import {
   invalidSpecStatus,
@@ -73,7 +74,7 @@ async function reconcilePiNode(node: PiNode, ctx: ReconcileContext): Promise<Rec
     return sshFailed(node, sctx, error);
   }
 
-  const events: ReconcileEvent[] = [];
+  const events: ReconcileEvent[] = rebootedEvents(node.metadata.name, node.status?.facts, observed.observed.facts);
   const { hostKey } = observed;
   if (node.spec.ssh.hostKeyPolicy === 'TrustOnFirstUse' && !node.status?.hostKey && hostKey) {
     events.push({ type: 'Normal', reason: 'HostKeyRecorded', message: `trusted host key on first use: ${hostKey}` });

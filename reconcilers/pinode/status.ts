@@ -139,6 +139,13 @@ export function observedStatus(ctx: StatusContext, o: ObservedOutcome): PiNodeSt
   return withBase(
     ctx,
     conditionsFor(ctx, { reachable: ['True', 'Connected', 'SSH connection and host key verified'], ...configuredVerdict(o) }),
-    { facts: o.facts, hostKey: o.hostKey, lastSeen: ctx.now.toISOString(), pendingSteps: o.pending.map(pendingStepOf) },
+    { facts: withBootTime(o.facts, ctx.now), hostKey: o.hostKey, lastSeen: ctx.now.toISOString(), pendingSteps: o.pending.map(pendingStepOf) },
   );
+}
+
+/** Boot time by the controller's clock (a Pi without a real-time clock may not know the date yet). */
+function withBootTime(facts: PiNodeFacts, now: Date): PiNodeFacts {
+  if (facts.uptimeSeconds === undefined) return facts;
+  const booted = new Date(Math.floor(now.getTime() / 1000 - facts.uptimeSeconds) * 1000);
+  return { ...facts, bootTime: booted.toISOString().replace('.000Z', 'Z') };
 }
