@@ -33,7 +33,10 @@ void test('Prometheus scrapes the operator; every panel and alert query parses, 
 
     const key = join(dir, 'id');
     assert.equal(run(requireTool('ssh-keygen', 'scripts/setup/20-sshd.sh'), ['-q', '-t', 'ed25519', '-N', '', '-f', key]).status, 0);
+    // The Lease's namespace, as the kustomize base creates it: until it exists the operator
+    // cannot lead, and a standby exports no per-object gauges (and reconciles nothing).
     const objects = [
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'bramble-system' } },
       { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'lab' } },
       { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'key', namespace: 'lab' }, type: 'kubernetes.io/ssh-auth', stringData: { 'ssh-privatekey': readFileSync(key, 'utf8') } },
       {
