@@ -41,15 +41,16 @@ void test('bramble add-pi ADDRESS --apply: the fingerprint the Pi prints, a pinn
     assert.match(ready.stdout, /^PiNode: 1\/1 Ready/);
     assert.match(ready.stdout, /PiNode default\/garden +Ready=True /);
 
-    // The owner's next step, held back (paused): status shows the pending step and its Event.
+    // A change held back (paused) on a Pi that was in sync: status shows the pending step and
+    // its DriftDetected Event.
     await env.kubectl(['patch', 'pinode', 'garden', '--type', 'merge', '-p', JSON.stringify({ spec: { paused: true, timezone: 'Europe/London' } })]);
     await waitFor('the paused change is pending', 120_000, async () =>
       ((await env.get('pinode', 'garden')).status?.pendingSteps as unknown[] | undefined)?.length === 1);
-    await waitFor('its Event is recorded', 60_000, async () => (await env.events()).some((e) => e.reason === 'ChangePending'));
+    await waitFor('its Event is recorded', 60_000, async () => (await env.events()).some((e) => e.reason === 'DriftDetected'));
     const pending = await bramble(['status'], kubeconfig);
     assert.equal(pending.code, 0, pending.stderr);
     assert.match(pending.stdout, /PiNode default\/garden .*\n(.*\n)* {2}pending \(1\):\n {4}timezone: [^\n]*Europe\/London/);
-    assert.match(pending.stdout, /last events:\n(.*\n)*.*Normal +ChangePending: not applied \(paused\)/);
+    assert.match(pending.stdout, /last events:\n(.*\n)*.*Normal +DriftDetected: drift detected, not corrected \(paused\)/);
 
     const again = await bramble(['add-pi', pi.address, '--name', 'garden', '--apply'], kubeconfig);
     assert.equal(again.code, 1);
