@@ -1,25 +1,40 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseFlags, splitFlags } from './args.ts';
+import { flagsToArgv, parseCommandLine, UsageError } from './args.ts';
 
-const spec = { 'data-dir': 'string', 'in-memory': 'boolean' } as const;
+const spec = { 'data-dir': { type: 'string' }, 'in-memory': { type: 'boolean' }, file: { type: 'string', short: 'f' } } as const;
 
-void test('flags with separate and inline values, and booleans', () => {
-  assert.deepEqual(parseFlags(['--data-dir', '/x', '--in-memory'], spec), { 'data-dir': '/x', 'in-memory': true });
-  assert.deepEqual(parseFlags(['--data-dir=/y'], spec), { 'data-dir': '/y' });
+void test('flags with separate and inline values, short flags and booleans', () => {
+  assert.deepEqual(parseCommandLine(['--data-dir', '/x', '--in-memory'], spec).values, { 'data-dir': '/x', 'in-memory': true });
+  assert.deepEqual(parseCommandLine(['--data-dir=/y', '-f', 'a.yaml'], spec).values, { 'data-dir': '/y', file: 'a.yaml' });
+  assert.deepEqual(parseCommandLine(['--in-memory=false'], spec).values, { 'in-memory': false });
+  assert.deepEqual(parseCommandLine(['--in-memory=true'], spec).values, { 'in-memory': true });
 });
 
-void test('unknown flags and missing values are errors', () => {
-  assert.throws(() => parseFlags(['--datadir', '/x'], spec), /unknown flag --datadir/);
-  assert.throws(() => parseFlags(['--data-dir'], spec), /needs a value/);
-  assert.throws(() => parseFlags(['stray'], spec), /unexpected argument/);
+void test('--help, -h and --version on every spec', () => {
+  assert.equal(parseCommandLine(['--help'], spec).help, true);
+  assert.equal(parseCommandLine(['-h', '--data-dir', 'x'], spec).help, true);
+  assert.equal(parseCommandLine(['--version'], spec).version, true);
+  assert.equal(parseCommandLine([], spec).help, false);
 });
 
-void test('splitFlags keeps its own flags and passes the rest on, values attached', () => {
-  const { own, rest } = splitFlags(
-    ['--data-dir', '/d', '--kubeconfig', 'k.yaml', '--in-memory', '--leader-elect', '--metrics-bind-address=127.0.0.1:0'],
-    spec,
-  );
-  assert.deepEqual(own, { 'data-dir': '/d', 'in-memory': true });
-  assert.deepEqual(rest, ['--kubeconfig', 'k.yaml', '--leader-elect', '--metrics-bind-address=127.0.0.1:0']);
+void test('mistakes are UsageErrors naming the flag', () => {
+  const fails = (argv: string[], message: RegExp) => assert.throws(() => parseCommandLine(argv, spec), (e: unknown) => e instanceof UsageError && message.test(e.message));
+  fails(['--datadir', '/x'], /^unknown flag --datadir$/);
+  fails(['-x'], /^unknown flag -x$/);
+  fails(['--data-dir'], /^--data-dir needs a value$/);
+  fails(['--in-memory=yes'], /^--in-memory takes true or false, not "yes"$/);
+  fails(['stray'], /^unexpected argument "stray"$/);
+});
+
+void test('positionals up to the command\'s count', () => {
+  assert.deepEqual(parseCommandLine(['10.0.0.10', '--in-memory'], spec, 1).positionals, ['10.0.0.10']);
+  assert.throws(() => parseCommandLine(['a', 'b'], spec, 1), /unexpected argument "b"/);
+});
+
+void test('flagsToArgv hands a subset on in a form the parser reads back', () => {
+  const values = parseCommandLine(['--data-dir', '/d', '--in-memory', '-f', 'k'], spec).values;
+  const argv = flagsToArgv(values, { 'in-memory': spec['in-memory'], file: spec.file });
+  assert.deepEqual(argv, ['--in-memory=true', '--file=k']);
+  assert.deepEqual(parseCommandLine(argv, spec).values, { 'in-memory': true, file: 'k' });
 });

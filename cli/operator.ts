@@ -108,8 +108,12 @@ export async function startBrambleOperator(options: StartOperatorOptions): Promi
   for (const kind of kinds) {
     const families: SampleGaugeFamily[] = Object.entries(kind.gaugeHelp).map(([name, help]) => ({ name, help, labelNames: kind.gaugeLabels(name) }));
     const informer = (): ReturnType<Manager['informer']> => manager.informer(kind.registration.reconciler.kind);
+    // Only the leader exports the per-object gauges: every replica's informers hold the same
+    // objects, and Prometheus scrapes every replica, so with N replicas each `sum`/`count`
+    // panel would count each Pi N times and each alert would fire N times. A standby says it is
+    // one with leader_election_master_status 0.
     registerSampleGauges(registry, families, () =>
-      (informer()?.list() ?? []).flatMap((o) => kind.gaugeSamples(o as unknown as Resource<unknown, unknown>)));
+      manager.isLeader() ? (informer()?.list() ?? []).flatMap((o) => kind.gaugeSamples(o as unknown as Resource<unknown, unknown>)) : []);
   }
   const liveness = startLiveness(manager, ssh, registry);
   return {
