@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { admit } from '../crds/admission-for-tests.ts';
 import { hostKeyFingerprint } from '../ssh/host-key.ts';
-import { parseCommandLine } from './args.ts';
+import { parseCommandLine } from '../controllers/command-line.ts';
 import { ADD_PI_FLAGS, addPiOptions, defaultName, fingerprintAdvice, piNodeFor } from './add-pi.ts';
 
 const key = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEhMQdMaJ2G7kAcPgtcvMYrZfL+a30s6e2qHiPWia/x4';

@@ -6,7 +6,7 @@ import { ApiClient, ApiError } from '../controllers/api-client.ts';
 import { loadKubeConfig } from '../controllers/kubeconfig.ts';
 import { hostKeyFingerprint } from '../ssh/host-key.ts';
 import { scanHostKey } from '../ssh/host-key-scan.ts';
-import { UsageError, type FlagValues } from './args.ts';
+import { UsageError, type FlagValues } from '../controllers/command-line.ts';
 import type { Command } from './command.ts';
 
 export const ADD_PI_USAGE = `Usage: bramble add-pi ADDRESS [--name NAME] [--user USER] [--port PORT] [--secret NAME] [--namespace NS] [--apply [--kubeconfig PATH]]

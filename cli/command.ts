@@ -1,6 +1,6 @@
 // What every `bramble` subcommand is: its usage text, its flags and what it does with them.
 // main.ts parses each one the same way (cli/args.ts), so --help, --version and errors agree.
-import type { FlagSpec, ParsedCommandLine } from './args.ts';
+import type { FlagSpec, ParsedCommandLine } from '../controllers/command-line.ts';
 
 export interface Command {
   /** One line for `bramble help`. */

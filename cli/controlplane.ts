@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startControlPlane, type ControlPlane } from '../controlplane/index.ts';
-import type { FlagSpec, FlagValues } from './args.ts';
+import type { FlagSpec, FlagValues } from '../controllers/command-line.ts';
 import type { Command } from './command.ts';
 import { stopOnSignals } from '../controllers/signals.ts';
 

@@ -1,6 +1,6 @@
 // Turns `bramble ARGS` into one command's run, or into help, the version or a usage error;
 // pure apart from the two output streams, so every command's --help and mistakes are testable.
-import { parseCommandLine, UsageError } from './args.ts';
+import { parseCommandLine, UsageError } from '../controllers/command-line.ts';
 import type { Command } from './command.ts';
 import { BRAMBLE_VERSION } from './version.ts';
 

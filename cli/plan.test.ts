@@ -9,7 +9,7 @@ import { stringify } from 'yaml';
 import { LocalShellExecutor } from '../reconcilers/shared/local-shell-executor.ts';
 import { testPrivateKey } from '../ssh/test-key.test-support.ts';
 import { planFromFile, planOptions, PLAN_FLAGS } from './plan.ts';
-import { parseCommandLine } from './args.ts';
+import { parseCommandLine } from '../controllers/command-line.ts';
 import { renderPlan, summaryOf } from './plan/render.ts';
 
 const key = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPlanPlanPlanPlanPlanPlanPlanPlanPlanPlanPla plan@test';

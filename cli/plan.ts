@@ -1,7 +1,7 @@
 // `bramble plan -f FILE`: what bramble would do to each Pi for the resources in FILE, against
 // the Pis' real current state, changing nothing (like `ansible --check --diff`).
 import { readFileSync } from 'node:fs';
-import { UsageError, type FlagValues } from './args.ts';
+import { UsageError, type FlagValues } from '../controllers/command-line.ts';
 import type { Command } from './command.ts';
 import { loadKubeConfig, type KubeConfig } from '../controllers/kubeconfig.ts';
 import { Ssh2Executor } from '../ssh/ssh2-executor.ts';

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { installCrds, readCrdDocuments, type ControlPlane } from '../controlplane/index.ts';
 import { kubeConfigFromString, type KubeConfig } from '../controllers/kubeconfig.ts';
-import { flagsToArgv } from './args.ts';
+import { flagsToArgv } from '../controllers/command-line.ts';
 import type { Command } from './command.ts';
 import { startBrambleOperator } from './operator.ts';
 import { flagUsage } from '../controllers/operator-main.ts';

@@ -4,7 +4,7 @@
 import { ApiClient } from '../controllers/api-client.ts';
 import { loadKubeConfig } from '../controllers/kubeconfig.ts';
 import { collectionPath, resourceTypes } from '../controllers/resource-type.ts';
-import type { FlagValues } from './args.ts';
+import type { FlagValues } from '../controllers/command-line.ts';
 import type { Command } from './command.ts';
 import { renderStatus, type StatusEvent, type StatusObject } from './status/render.ts';
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseManagerFlags } from './flags.ts';
-import { UsageError } from '../cli/args.ts';
+import { UsageError } from './command-line.ts';
 
 void test('defaults follow controller-runtime', () => {
   const f = parseManagerFlags([]);

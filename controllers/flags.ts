@@ -1,7 +1,7 @@
 // The operator's command-line flags, spelled as controller-runtime operators spell them so
 // Kubernetes users (and their Deployment manifests) need nothing new.
 import { isLogLevel, type LogLevel } from './logger.ts';
-import { parseCommandLine, UsageError, type FlagSpec, type FlagValues } from '../cli/args.ts';
+import { parseCommandLine, UsageError, type FlagSpec, type FlagValues } from './command-line.ts';
 
 export interface ManagerFlags {
   kubeconfig?: string;

@@ -23,7 +23,7 @@ void test('the parser reads continuation lines, COPY --from and exec-form ENTRYP
   assert.deepEqual(entrypoint(s[1]!), ['node', 'x.js']);
   const ig = dockerignore('node_modules\n**/*.test.ts\ntest/fleet/.cache\n');
   assert.ok(ig('node_modules/x/y.js') && ig('cli/args.test.ts') && ig('a/b/c.test.ts') && ig('test/fleet/.cache/img'));
-  assert.ok(!ig('cli/args.ts') && !ig('testing/x') && !ig('test/fleet/cache'));
+  assert.ok(!ig('controllers/command-line.ts') && !ig('testing/x') && !ig('test/fleet/cache'));
 });
 
 // End of life of each Node LTS line (nodejs.org's release schedule).

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { flagsToArgv, parseCommandLine, UsageError } from './args.ts';
+import { flagsToArgv, parseCommandLine, UsageError } from './command-line.ts';
 
 const spec = { 'data-dir': { type: 'string' }, 'in-memory': { type: 'boolean' }, file: { type: 'string', short: 'f' } } as const;
 
