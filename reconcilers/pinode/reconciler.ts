@@ -2,6 +2,7 @@
 //
 // SSH round trips per reconcile (each is one exec on the host's pooled connection):
 //   spec invalid, Secret missing/invalid, Pinned without key   0  (nothing is sent)
+//   spec would lock bramble out of its login user (lockout.ts) 0
 //   host key mismatch / unreachable / auth failed              1 attempt, nothing runs
 //   no change (periodic resync of a converged Pi)              1  observe
 //   paused, with or without drift                              1  observe (plan → pendingSteps)
@@ -15,6 +16,7 @@ import { findCondition } from '../../crds/conditions.ts';
 import { retryDelayMs, type RetryPolicy } from '../shared/retry-delay.ts';
 import type { PiNode, PiNodeSpec, PiNodeStatus } from './pinode-types.ts';
 import { specProblems } from './validate-spec.ts';
+import { lockoutProblems } from './lockout.ts';
 import { sshTargetFor } from '../shared/ssh-target.ts';
 import { observe, ObserveFailedError } from './observe.ts';
 import { planPiNode } from './plan.ts';
@@ -64,6 +66,11 @@ async function reconcilePiNode(node: PiNode, ctx: ReconcileContext): Promise<Rec
       events: warningOnChange(node.status, 'Reachable', target.reason, target.message),
       requeueAfterMs: retryAfter(sctx, status, 'Reachable'),
     };
+  }
+  const lockout = lockoutProblems(node.spec, target.target.privateKey);
+  if (lockout.length > 0) {
+    const status = invalidSpecStatus(sctx, lockout, 'WouldLockOut');
+    return { status, events: warningOnChange(node.status, 'Configured', 'WouldLockOut', lockout.join('; ')) };
   }
 
   let observed: Awaited<ReturnType<typeof observe>>;

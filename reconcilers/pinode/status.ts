@@ -47,15 +47,15 @@ function withBase(ctx: StatusContext, conditions: Condition[], rest: Partial<PiN
   return status;
 }
 
-/** The spec itself is unusable; nothing was sent. */
-export function invalidSpecStatus(ctx: StatusContext, problems: string[]): PiNodeStatus {
+/** The spec itself is unusable, or refused (reason WouldLockOut); nothing was sent. */
+export function invalidSpecStatus(ctx: StatusContext, problems: string[], reason = 'InvalidSpec'): PiNodeStatus {
   const message = problems.join('; ');
   return withBase(
     ctx,
     conditionsFor(ctx, {
-      configured: ['False', 'InvalidSpec', message],
-      ready: ['False', 'InvalidSpec', message],
-      stalled: ['InvalidSpec', message],
+      configured: ['False', reason, message],
+      ready: ['False', reason, message],
+      stalled: [reason, message],
     }),
     {},
   );
