@@ -3,7 +3,7 @@
 import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
 import * as pattern from './patterns.ts';
-import { Conditions, LabelSelector, ObjectName, ObservedGeneration, PendingSteps, SecretReference } from './common.ts';
+import { AbsolutePath, Conditions, LabelSelector, ObjectName, ObservedGeneration, PendingSteps, SecretReference } from './common.ts';
 import { BoundedString, MapList, PatternString, StringEnum } from './schema-kit.ts';
 import { customResourceDefinitionOf } from './definition.ts';
 import type { KindDefinition } from './definition.ts';
@@ -69,6 +69,12 @@ export const SlurmJobCountsSchema = Type.Object({
   running: Type.Integer({ description: 'Jobs running.', minimum: 0 }),
 }, { description: 'Jobs in this partition, from squeue.' });
 
+export const SlurmStateSaveSchema = Type.Object({
+  node: ObjectName('PiNode whose StateSaveLocation holds the cluster\'s state (queued and running jobs).'),
+  path: AbsolutePath('The StateSaveLocation on that Pi.'),
+  clusterUid: PatternString('UID in the bramble-owner marker bramble keeps there and on every Pi of the cluster.', '^[A-Za-z0-9-]{1,64}$', 64),
+}, { description: 'Where the cluster\'s Slurm state is, as bramble created and marked it. A controller move is refused until the state was moved by hand (see the README).' });
+
 export const SlurmPartitionStatusSchema = Type.Object({
   observedGeneration: Type.Optional(ObservedGeneration),
   conditions: Type.Optional(Conditions),
@@ -78,6 +84,7 @@ export const SlurmPartitionStatusSchema = Type.Object({
   nodeCounts: Type.Optional(SlurmNodeCountsSchema),
   jobs: Type.Optional(SlurmJobCountsSchema),
   nodes: Type.Optional(MapList(SlurmNodeStatusSchema, ['name'], 256, 'Each selected node and its Slurm state.')),
+  stateSave: Type.Optional(SlurmStateSaveSchema),
   pendingSteps: Type.Optional(PendingSteps),
 }, { description: 'What Slurm reports. Ready when the controller answers, every node is registered and usable, and the partition is UP.' });
 

@@ -4,6 +4,7 @@
 import { observeFrame, probeLines, type Probe } from '../shared/observe-frame.ts';
 import { bootStateProbe } from '../shared/boot-state.ts';
 import { cgroupConfPath, slurmConfPath, slurmdDefaultsPath } from './slurm-conf.ts';
+import { hostOwnerPath, stateOwnerPath } from './ownership.ts';
 
 export const slurmPackages = ['munge', 'slurm-client', 'slurmctld', 'slurmd'] as const;
 export const mungeKeyPath = '/etc/munge/munge.key';
@@ -23,6 +24,9 @@ const hostProbes: Probe[] = [
   ['services', `for s in munge slurmd slurmctld; do printf '%s %s %s\\n' "$s" "$(systemctl is-active "$s")" "$(systemctl is-enabled "$s")"; done`],
   ['stamp-slurmctld', `cat ${ctldStampPath}`],
   ['stamp-slurmd', `cat ${slurmdStampPath}`],
+  // Whose cluster this Pi and its StateSaveLocation are (ownership.ts); the first line only.
+  ['owner', `head -n 1 ${hostOwnerPath}`],
+  ['state-owner', `head -n 1 ${stateOwnerPath}`],
   bootStateProbe,
 ];
 

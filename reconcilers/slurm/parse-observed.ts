@@ -29,6 +29,9 @@ export interface HostObservation {
   services: Map<string, ServiceState>;
   ctldStamp?: string;
   slurmdStamp?: string;
+  /** /var/lib/slurm/bramble-owner and the StateSaveLocation's marker, unparsed (see ownership.ts). */
+  owner?: string;
+  stateOwner?: string;
   controller?: ControllerObservation;
   /** systemd is still booting the host (see ../shared/boot-state.ts). */
   booting?: boolean;
@@ -86,6 +89,10 @@ export function parseHostObservation(blob: string, nonce: string, isController: 
   if (ctldStamp) observation.ctldStamp = ctldStamp;
   const slurmdStamp = sectionText(sections, 'stamp-slurmd');
   if (slurmdStamp) observation.slurmdStamp = slurmdStamp;
+  const ownerMark = sectionText(sections, 'owner');
+  if (ownerMark) observation.owner = ownerMark;
+  const stateOwner = sectionText(sections, 'state-owner');
+  if (stateOwner) observation.stateOwner = stateOwner;
   if (isController) {
     const answers = controllerAnswers(sectionText(sections, 'ping') ?? '');
     observation.controller = {
