@@ -28,7 +28,11 @@ export interface Ssh2ExecutorOptions {
   /** A connection with no command running for this long is closed. */
   idleCloseMs?: number;
   backoff?: BackoffPolicy;
-  /** Per stream; output past this is read and dropped, and the result says `truncated`. */
+  /**
+   * Per stream, for every command (an exec may ask for less); output past this is read and
+   * dropped, and the result says `truncated`. It bounds what one Pi can make the operator hold:
+   * at most twice this per command running.
+   */
   maxOutputBytes?: number;
   observer?: ExecutorObserver;
   /** Milliseconds clock, injectable for tests of the backoff. */
@@ -38,7 +42,6 @@ export interface Ssh2ExecutorOptions {
 export interface Ssh2ExecResult extends ExecResult {
   /** stdout exactly as received, for output that is not text. */
   stdoutBytes: Buffer;
-  /** True when stdout or stderr went past `maxOutputBytes`. */
   truncated: boolean;
 }
 
@@ -73,7 +76,7 @@ const defaults = {
   keepaliveCountMax: 2,
   maxChannelsPerConnection: 8,
   idleCloseMs: 60_000,
-  maxOutputBytes: 16 * 1024 * 1024,
+  maxOutputBytes: 4 * 1024 * 1024,
 };
 
 export class Ssh2Executor implements Executor {
@@ -165,7 +168,7 @@ export class Ssh2Executor implements Executor {
       stdin: options.stdin,
       timeoutMs,
       deadlineMs: timeoutMs + this.options.killAfterMs + this.options.timeoutGraceMs,
-      maxOutputBytes: this.options.maxOutputBytes,
+      maxOutputBytes: Math.min(this.options.maxOutputBytes, options.maxOutputBytes ?? Infinity),
     };
 
     const first = await this.connectionFor(target);

@@ -121,10 +121,10 @@ async function reconcilePiNode(node: PiNode, ctx: ReconcileContext): Promise<Rec
 /** The observe or the apply did not complete: the reason goes to Reachable (or Configured). */
 function sshFailed(node: PiNode, sctx: StatusContext, error: unknown): ReconcileResult<PiNodeStatus> {
   if (error instanceof ObserveFailedError) {
-    const status = observeFailedStatus(sctx, error.hostKey, error.message);
+    const status = observeFailedStatus(sctx, error.hostKey, error.message, error.reason);
     return {
       status,
-      events: warningOnChange(node.status, 'Configured', 'ObserveFailed', error.message),
+      events: warningOnChange(node.status, 'Configured', error.reason, error.message),
       requeueAfterMs: retryAfter(sctx, status, 'Stalled'),
     };
   }

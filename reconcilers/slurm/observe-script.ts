@@ -1,7 +1,7 @@
 // The one read-only script a Slurm observe sends to each host (as root, over `sh -s`): what is
 // installed and running, hashes of the files bramble writes, and — on the controller — what
 // Slurm itself says. Sections are framed by a per-run marker (see ../shared/parse-sections.ts).
-import { observeFrame, probeLines, type Probe } from '../shared/observe-frame.ts';
+import { observeFrame, probeLines, sectionLimits, type Probe } from '../shared/observe-frame.ts';
 import { bootStateProbe } from '../shared/boot-state.ts';
 import { cgroupConfPath, slurmConfPath, slurmdDefaultsPath } from './slurm-conf.ts';
 import { hostOwnerPath, stateOwnerPath } from './ownership.ts';
@@ -30,13 +30,19 @@ const hostProbes: Probe[] = [
   bootStateProbe,
 ];
 
+/** What Slurm prints about a big cluster: about 700 bytes per node line, 40 per job. */
+const slurmListLimitBytes = 1024 * 1024;
+
 const controllerProbes: Probe[] = [
-  ['deployed-nodes', `grep '^NodeName=' ${slurmConfPath}`],
+  ['deployed-nodes', `grep '^NodeName=' ${slurmConfPath}`, slurmListLimitBytes],
   ['ping', slurmCall('scontrol ping')],
-  ['nodes', slurmCall('scontrol show node -o')],
+  ['nodes', slurmCall('scontrol show node -o'), slurmListLimitBytes],
   ['partitions', slurmCall("sinfo -h -o '%R|%a'")],
-  ['jobs', slurmCall("squeue -h -o '%i|%P|%T|%N'")],
+  ['jobs', slurmCall("squeue -h -o '%i|%P|%T|%N'"), slurmListLimitBytes],
 ];
+
+/** The sections with their own bound, for parse-observed.ts. */
+export const slurmSectionLimits = sectionLimits(controllerProbes);
 
 export function slurmObserveScript(isController: boolean, nonce: string): string {
   return observeFrame(probeLines([...hostProbes, ...(isController ? controllerProbes : [])]), nonce);

@@ -1,6 +1,7 @@
 // Reads what slurmObserveScript printed into a typed observation of one host. Pure.
 import { parseSections, sectionText, type Sections } from '../shared/parse-sections.ts';
 import { bootStateProbe, isBooting } from '../shared/boot-state.ts';
+import { slurmSectionLimits } from './observe-script.ts';
 import { parseScontrolNodes, type ScontrolNode } from './parse-scontrol.ts';
 import { controllerAnswers, parseSinfoPartitions, parseSqueueCounts, type JobCounts, type SinfoPartition } from './parse-sinfo.ts';
 import type { SlurmNodeSpec } from './types.ts';
@@ -56,7 +57,7 @@ export function parseDeployedNodes(text: string): SlurmNodeSpec[] {
 }
 
 export function parseHostObservation(blob: string, nonce: string, isController: boolean): HostObservation {
-  const sections = parseSections(blob, nonce);
+  const sections = parseSections(blob, nonce, slurmSectionLimits);
   const installed = new Set<string>();
   for (const line of lines(sections, 'packages')) {
     const [name, status] = line.split('\t');

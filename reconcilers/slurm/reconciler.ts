@@ -11,7 +11,7 @@ import type { SshTarget } from '../../ssh/executor.ts';
 import type { RetryPolicy } from '../shared/retry-delay.ts';
 import { sshTargetFor } from '../shared/ssh-target.ts';
 import { reachabilityFailure } from '../shared/ssh-failure.ts';
-import { IncompleteObserveError } from '../shared/parse-sections.ts';
+import { execObserve, observeFailureText } from '../shared/observe-exec.ts';
 import type { PiNode, SlurmPartition, SlurmPartitionSpec, SlurmPartitionStatus } from './types.ts';
 import { buildCluster, clusterProblems, invalidNodeNames, type ClusterModel } from './cluster.ts';
 import { renderSlurmConf, sha256 } from './slurm-conf.ts';
@@ -51,7 +51,7 @@ function notReady(run: Run, reason: string, message: string, opts: { stalled?: b
 
 async function observeHost(run: Run, target: SshTarget, isController: boolean): Promise<HostObservation> {
   const nonce = run.nonce();
-  const exec = await run.ctx.executor.exec(target, 'sh -s', { asRoot: true, stdin: slurmObserveScript(isController, nonce), timeoutMs: observeTimeoutMs });
+  const exec = await execObserve(run.ctx.executor, target, slurmObserveScript(isController, nonce), observeTimeoutMs);
   return parseHostObservation(exec.stdout, nonce, isController);
 }
 
@@ -63,7 +63,8 @@ async function observeHosts(run: Run, targets: Map<string, SshTarget>, controlle
     try {
       into.set(name, await observeHost(run, target, name === controller));
     } catch (error) {
-      if (error instanceof IncompleteObserveError) failures.push(`${name}: observe script did not finish`);
+      const observeFailure = observeFailureText(error);
+      if (observeFailure) failures.push(`${name}: ${observeFailure}`);
       else {
         const failure = reachabilityFailure(error);
         if (!failure) throw error;
