@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import type { FinalizeResult, ReconcileContext, ReconcileEvent, ReconcileResult, Reconciler } from '../contract.ts';
 import type { SshTarget } from '../../ssh/executor.ts';
 import type { RetryPolicy } from '../shared/retry-delay.ts';
-import { sshTargetFor } from '../shared/ssh-target.ts';
+import { hostKeyNotRecorded, secretTargetFor } from '../shared/secret-target.ts';
 import { reachabilityFailure } from '../shared/ssh-failure.ts';
 import { execObserve, observeFailureText } from '../shared/observe-exec.ts';
 import type { PiNode, SlurmPartition, SlurmPartitionSpec, SlurmPartitionStatus } from './types.ts';
@@ -85,7 +85,7 @@ function partitionsOfCluster(run: Run): SlurmPartition[] {
 function targetsFor(run: Run, nodes: Iterable<PiNode>, failures: string[]): Map<string, SshTarget> {
   const targets = new Map<string, SshTarget>();
   for (const node of nodes) {
-    const t = sshTargetFor(node, run.ctx.view);
+    const t = secretTargetFor(node, run.ctx.view);
     if (t.ok) targets.set(node.metadata.name, t.target);
     else failures.push(`${node.metadata.name}: ${t.message}`);
   }
@@ -138,6 +138,8 @@ async function converge(run: Run, mode: 'reconcile' | 'finalize'): Promise<Conve
   if (!key.ok) return notReady(run, key.reason, key.message, { rest: { controller: controllerName }, ...(key.stalled ? { stalled: true } : {}) });
   if (key.created) run.events.push({ type: 'Normal', reason: 'MungeKeyCreated', message: `created Secret ${namespace}/${reference.spec.mungeKeySecretRef.name} with a random munge key` });
 
+  const unvouched = hostKeyNotRecorded(controllerNode);
+  if (unvouched) return notReady(run, 'HostKeyNotRecorded', `the controller ${controllerName}: ${unvouched}`, { rest: { controller: controllerName } });
   const failures: string[] = [];
   const pinodes = new Map<string, PiNode>([[controllerName, controllerNode]]);
   for (const list of selected.values()) for (const n of list) pinodes.set(n.metadata.name, n);
