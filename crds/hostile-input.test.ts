@@ -153,6 +153,9 @@ run('SlurmPartition', sample('slurmpartition.yaml', 'SlurmPartition'), [
   { path: 'spec.extraConfig[0].name', value: 'clustername', why: /^Forbidden: bramble manages clustername itself$/ },
   { path: 'spec.extraConfig[0].name', value: 'TreeWidth', why: /^Forbidden: bramble manages TreeWidth itself$/ },
   { path: 'spec.extraConfig[1].name', value: 'SchedulerType', why: /^Duplicate value/, field: 'spec.extraConfig[1]' },
+  // Issue 16: programs run as root need the root-equivalent opt-in.
+  ...['Prolog', 'epilog', 'PlugStackConfig', 'PluginDir', 'HealthCheckProgram', 'RebootProgram', 'AuthInfo', 'JobSubmitPlugins', 'MailProg'].map((name) => (
+    { path: 'spec.extraConfig[0].name', value: name, why: /^Forbidden: extraConfig sets a parameter that runs or loads programs as root; set allowRootPrograms: true/, field: 'spec.extraConfig' })),
   { path: 'spec.nodeSelector.matchLabels', value: { 'bramble.dev/role': 'compute;reboot' }, why: pattern, field: 'spec.nodeSelector.matchLabels[bramble.dev/role]' },
   { path: 'spec.nodeSelector.matchExpressions', value: [{ key: 'a', operator: 'In' }], why: /In and NotIn need values/, field: 'spec.nodeSelector.matchExpressions' },
   { path: 'spec.nodeSelector.matchExpressions', value: [{ key: 'a', operator: 'Like', values: ['x'] }], why: /^Unsupported value: "Like"/, field: 'spec.nodeSelector.matchExpressions[0].operator' },

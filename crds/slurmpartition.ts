@@ -17,6 +17,21 @@ export const slurmManagedKeys = [
   'StateSaveLocation', 'SlurmdSpoolDir', 'SlurmctldPidFile', 'SlurmdPidFile', 'SlurmdUser', 'TreeWidth',
 ] as const;
 
+/**
+ * slurm.conf keys that run or load a program (as root, in slurmctld or slurmd, or as SlurmUser
+ * with root's trust), or name a file root writes: whoever sets them runs code as root on every Pi
+ * of the cluster. Plugin types (SchedulerType, SelectType…) stay allowed: they load a named
+ * plugin from the fixed PluginDir, and the value pattern refuses paths with "..".
+ */
+export const slurmRootProgramKeys = [
+  'Prolog', 'Epilog', 'PrologSlurmctld', 'EpilogSlurmctld', 'SrunProlog', 'SrunEpilog', 'TaskProlog', 'TaskEpilog',
+  'PlugStackConfig', 'PluginDir', 'HealthCheckProgram', 'RebootProgram', 'AuthInfo', 'AuthAltTypes', 'AuthAltParameters',
+  'ResumeProgram', 'SuspendProgram', 'ResumeFailProgram', 'MailProg', 'JobSubmitPlugins', 'JobCompLoc', 'JobCompType',
+  'UnkillableStepProgram', 'SlurmctldPrimaryOnProg', 'SlurmctldPrimaryOffProg', 'SlurmctldPlugstack', 'CliFilterPlugins',
+  'PrEpPlugins', 'NodeFeaturesPlugins', 'BurstBufferType', 'SlurmSchedLogFile', 'SlurmctldLogFile', 'SlurmdLogFile',
+] as const;
+const rootKeyList = slurmRootProgramKeys.map((k) => `'${k.toLowerCase()}'`).join(', ');
+
 // slurm.conf keys are case-insensitive, so the rule compares lower-cased names.
 const managedKeyList = slurmManagedKeys.map((k) => `'${k.toLowerCase()}'`).join(', ');
 
@@ -46,8 +61,24 @@ export const SlurmPartitionSpecSchema = Type.Object({
   reservedMemoryMiB: Type.Integer({ description: 'Memory left to the OS on every node: RealMemory is total memory minus this.',
     minimum: 0, maximum: 65536, default: 256 }),
   extraConfig: Type.Optional(MapList(SlurmConfigEntrySchema, ['name'], 32,
-    'Extra slurm.conf parameters for the whole cluster, e.g. {name: SchedulerType, value: sched/backfill}.')),
-}, { description: 'The partition, its cluster and the PiNodes in it.' });
+    'Extra slurm.conf parameters for the whole cluster, e.g. {name: SchedulerType, value: sched/backfill}. Parameters that run '
+    + `or load programs, or name files root writes (${slurmRootProgramKeys.join(', ')}), need allowRootPrograms.`)),
+  allowRootPrograms: Type.Optional(Type.Boolean({
+    description: 'ROOT-EQUIVALENT. Lets extraConfig set slurm.conf parameters that run or load programs (Prolog, Epilog, '
+      + 'PlugStackConfig, PluginDir, HealthCheckProgram, RebootProgram, AuthInfo, JobSubmitPlugins, …): whoever may edit '
+      + 'this partition can then run any program as root on every Pi of the cluster. Grant edit access to it only to '
+      + 'those who are root there anyway.',
+    default: false,
+  })),
+}, {
+  description: 'The partition, its cluster and the PiNodes in it.',
+  'x-kubernetes-validations': [{
+    rule: `(has(self.allowRootPrograms) && self.allowRootPrograms) || !has(self.extraConfig) || self.extraConfig.all(e, !(e.name.lowerAscii() in [${rootKeyList}]))`,
+    message: 'extraConfig sets a parameter that runs or loads programs as root; set allowRootPrograms: true (root-equivalent) if that is meant',
+    fieldPath: '.extraConfig',
+    reason: 'FieldValueForbidden',
+  }],
+});
 
 export const SlurmNodeCountsSchema = Type.Object({
   total: Type.Integer({ description: 'Selected nodes.', minimum: 0 }),

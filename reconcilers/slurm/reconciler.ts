@@ -151,6 +151,10 @@ async function converge(run: Run, mode: 'reconcile' | 'finalize'): Promise<Conve
   const observed = new Map<string, HostObservation>();
   await observeHosts(run, targets, controllerName, [controllerName], observed, failures);
   const ctl = observed.get(controllerName);
+  if (ctl?.invalidHostname) {
+    return notReady(run, 'InvalidControllerHostname', `the controller ${controllerName} reports hostname ${ctl.invalidHostname}, which is not a valid host name; `
+      + 'it would go into SlurmctldHost= on every node, so nothing was changed. Set a plain hostname on the Pi (the PiNode spec.hostname)', { stalled: true, rest: { controller: controllerName } });
+  }
   if (!ctl?.hostname || !ctl.controller) {
     return notReady(run, 'ControllerUnreachable', `cannot observe the controller ${controllerName}: ${failures.join('; ') || 'no hostname reported'}`, { rest: { controller: controllerName } });
   }
