@@ -126,6 +126,9 @@ run('PiNode', sample('pinodes.yaml', 'PiNode'), [
   { path: 'spec.users[0].shell', value: 'bash', why: pattern },
   { path: 'spec.users[0].authorizedKeys[0]', value: 'ssh-ed25519 AAAA\nssh-rsa AAAA', why: pattern },
   { path: 'spec.users[1]', value: { name: 'alice' }, why: /^Duplicate value: \{"name":"alice"\}$/ },
+  // Issue 15: the login user (ssh.user, pi in the sample) may not be locked out.
+  ...[{ name: 'pi', authorizedKeys: [] }, { name: 'pi', shell: '/usr/sbin/nologin' }, { name: 'pi', shell: '/bin/false' }].map((value) => (
+    { path: 'spec.users[1]', value, why: /^Forbidden: this would lock bramble out/, field: 'spec.users' })),
   { path: 'spec.packages[0]', value: '--allow-unauthenticated', why: pattern },
   { path: 'spec.packages[0]', value: 'htop; reboot', why: pattern },
   { path: 'spec.packages[0]', value: 'openssh-server-', why: pattern },
