@@ -53,7 +53,19 @@ export const PiNodeSpecSchema = Type.Object({
   packages: Type.Optional(SetOf(PatternString('A Debian package name.', pattern.debianPackage, 128), 256,
     'Debian packages to install with apt.')),
   paused: Type.Optional(Type.Boolean({ description: 'When true, bramble observes and plans but changes nothing; the plan is in status.pendingSteps.' })),
-}, { description: 'The Pi and what it should look like.' });
+}, {
+  description: 'The Pi and what it should look like. The SSH login user (ssh.user) may be listed in users only in ways that keep bramble able to log in: '
+    + 'its authorizedKeys, when given, must include the key bramble logs in with (checked by the reconciler: WouldLockOut), and its shell must run commands '
+    + '(not nologin, false or true).',
+  // The reconciler checks more (the key itself, an allow-list of shells: reconcilers/pinode/lockout.ts); this refuses the plain cases at kubectl apply.
+  'x-kubernetes-validations': [{
+    rule: "!has(self.users) || self.users.all(u, u.name != (has(self.ssh.user) ? self.ssh.user : 'pi') || "
+      + "((!has(u.authorizedKeys) || size(u.authorizedKeys) > 0) && (!has(u.shell) || !(u.shell.endsWith('/nologin') || u.shell.endsWith('/false') || u.shell.endsWith('/true')))))",
+    message: 'this would lock bramble out: the SSH login user (ssh.user) must keep bramble\'s key in authorizedKeys and a shell that runs commands',
+    fieldPath: '.users',
+    reason: 'FieldValueForbidden',
+  }],
+});
 
 const Bytes = (description: string) => Type.Optional(Type.Integer({ description, minimum: 0, format: 'int64' }));
 

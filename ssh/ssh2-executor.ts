@@ -31,7 +31,11 @@ export interface Ssh2ExecutorOptions {
    */
   idleCloseMs?: number;
   backoff?: BackoffPolicy;
-  /** Per stream; output past this is read and dropped, and the result says `truncated`. */
+  /**
+   * Per stream, for every command (an exec may ask for less); output past this is read and
+   * dropped, and the result says `truncated`. It bounds what one Pi can make the operator hold:
+   * at most twice this per command running.
+   */
   maxOutputBytes?: number;
   observer?: ExecutorObserver;
   /** Milliseconds clock, injectable for tests of the backoff. */
@@ -41,7 +45,6 @@ export interface Ssh2ExecutorOptions {
 export interface Ssh2ExecResult extends ExecResult {
   /** stdout exactly as received, for output that is not text. */
   stdoutBytes: Buffer;
-  /** True when stdout or stderr went past `maxOutputBytes`. */
   truncated: boolean;
 }
 
@@ -85,7 +88,7 @@ const defaults = {
   keepaliveCountMax: 2,
   maxChannelsPerConnection: 8,
   idleCloseMs: 60_000,
-  maxOutputBytes: 16 * 1024 * 1024,
+  maxOutputBytes: 4 * 1024 * 1024,
 };
 
 export class Ssh2Executor implements Executor {
@@ -205,7 +208,7 @@ export class Ssh2Executor implements Executor {
       stdin: options.stdin,
       timeoutMs,
       deadlineMs: timeoutMs + this.options.killAfterMs + this.options.timeoutGraceMs,
-      maxOutputBytes: this.options.maxOutputBytes,
+      maxOutputBytes: Math.min(this.options.maxOutputBytes, options.maxOutputBytes ?? Infinity),
     };
 
     const first = await this.connectionFor(target);

@@ -4,7 +4,7 @@
 import type { FinalizeResult, ReconcileContext, ReconcileEvent, ReconcileResult, Reconciler } from '../contract.ts';
 import type { SshTarget } from '../../ssh/executor.ts';
 import type { RetryPolicy } from '../shared/retry-delay.ts';
-import { sshTargetFor } from '../shared/ssh-target.ts';
+import { secretTargetFor } from '../shared/secret-target.ts';
 import { reachabilityFailure } from '../shared/ssh-failure.ts';
 import { IncompleteObserveError } from '../shared/parse-sections.ts';
 import type { MinioPool, MinioPoolSpec, MinioPoolStatus, PiNode } from './types.ts';
@@ -57,7 +57,7 @@ async function observeMembers(run: Run): Promise<Members> {
   const failures: string[] = [];
   const targets = new Map<string, SshTarget>();
   for (const m of members) {
-    const t = sshTargetFor(m.node, ctx.view);
+    const t = secretTargetFor(m.node, ctx.view);
     if (t.ok) targets.set(m.name, t.target);
     else failures.push(`${m.name}: ${t.message}`);
   }

@@ -47,15 +47,15 @@ function withBase(ctx: StatusContext, conditions: Condition[], rest: Partial<PiN
   return status;
 }
 
-/** The spec itself is unusable; nothing was sent. */
-export function invalidSpecStatus(ctx: StatusContext, problems: string[]): PiNodeStatus {
+/** The spec itself is unusable, or refused (reason WouldLockOut); nothing was sent. */
+export function invalidSpecStatus(ctx: StatusContext, problems: string[], reason = 'InvalidSpec'): PiNodeStatus {
   const message = problems.join('; ');
   return withBase(
     ctx,
     conditionsFor(ctx, {
-      configured: ['False', 'InvalidSpec', message],
-      ready: ['False', 'InvalidSpec', message],
-      stalled: ['InvalidSpec', message],
+      configured: ['False', reason, message],
+      ready: ['False', reason, message],
+      stalled: [reason, message],
     }),
     {},
   );
@@ -87,15 +87,15 @@ export function unreachableStatus(ctx: StatusContext, reason: string, message: s
   );
 }
 
-/** Connected, but the observe script did not run to its end (sudo refused, shell missing…). */
-export function observeFailedStatus(ctx: StatusContext, hostKey: string, message: string): PiNodeStatus {
+/** Connected, but the observe script did not run to its end (sudo refused, shell missing…) or its output was too large. */
+export function observeFailedStatus(ctx: StatusContext, hostKey: string, message: string, reason = 'ObserveFailed'): PiNodeStatus {
   return withBase(
     ctx,
     conditionsFor(ctx, {
       reachable: ['True', 'Connected', 'SSH connection and host key verified'],
-      configured: ['Unknown', 'ObserveFailed', message],
-      ready: ['False', 'ObserveFailed', message],
-      stalled: ['ObserveFailed', message],
+      configured: ['Unknown', reason, message],
+      ready: ['False', reason, message],
+      stalled: [reason, message],
     }),
     { hostKey, lastSeen: ctx.now.toISOString() },
   );

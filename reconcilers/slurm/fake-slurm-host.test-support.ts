@@ -8,6 +8,7 @@ import type { ExecOptions, ExecResult, SshTarget } from '../../ssh/executor.ts';
 import { RecordingExecutor } from '../../ssh/recording-executor.ts';
 import { mungeKeyPath, ctldStampPath, slurmdStampPath } from './observe-script.ts';
 import { slurmConfPath } from './slurm-conf.ts';
+import { hostOwnerPath, stateOwnerPath } from './ownership.ts';
 
 export interface FakeNodeSlurmState {
   base: string;
@@ -174,6 +175,8 @@ export class FakeSlurmFleet {
     }
     const stamp = /printf '%s\\n' ('[^']*') > ('[^']*')/.exec(command);
     if (stamp) host.stamps.set(unquote(stamp[2] ?? '', 0).value, unquote(stamp[1] ?? '', 0).value);
+    const removed = /rm -f ('[^']*')/.exec(command);
+    if (removed) host.stamps.delete(unquote(removed[1] ?? '', 0).value);
     if (command.includes('scontrol reconfigure')) this.reconfigures++;
     const update = /scontrol update nodename=('[^']*') state=(drain|resume)(?: reason=('[^']*'))?/.exec(command);
     if (update) {
@@ -233,6 +236,8 @@ export class FakeSlurmFleet {
       ['services', ['munge', 'slurmd', 'slurmctld'].map(svc).join('\n')],
       ['stamp-slurmctld', host.stamps.get(ctldStampPath) ?? ''],
       ['stamp-slurmd', host.stamps.get(slurmdStampPath) ?? ''],
+      ['owner', host.stamps.get(hostOwnerPath) ?? ''],
+      ['state-owner', host.stamps.get(stateOwnerPath) ?? ''],
       ['boot-state', host.bootState ?? 'running 3600.00'],
       ...(isController ? this.controllerSections(host) : []),
       ['end', ''],
