@@ -119,7 +119,9 @@ export class FakeMinioFleet {
   private driveCheck(n: FakeNode, script: string): string | undefined {
     const owner = /uid='([^']*)' name='([^']*)' user=\S+ adopt='([^']*)'/.exec(script);
     if (owner) {
-      for (const [path, d] of n.drives) {
+      for (const path of drivePathsIn(script)) {
+        const d = n.drives.get(path);
+        if (!d) continue;
         if (d.marker && d.marker.uid !== owner[1]) return `${path} carries another resource's marker; left alone`;
         if (!d.marker && d.entries > 0 && !(owner[3] ?? '').includes(` ${path} `)) return `${path} is not empty and carries no marker of this pool; left alone`;
       }

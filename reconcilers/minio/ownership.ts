@@ -5,7 +5,7 @@
 // by bramble for this very pool) is adopted — marked, then it is ours. Everything else (another
 // resource's marker, another deployment, someone's files, a symbolic link) is refused, naming the
 // owner or what is there, and left alone. Also refused: a drive in, over or above a user's home,
-// a node whose MinIO serves another MinioPool, and a service user that is root or can log in.
+// a node whose MinIO runs or is enabled for another MinioPool, and a service user that is root or can log in.
 // Pure.
 import { homeConflicts } from '../../crds/data-path.ts';
 import type { Owner } from '../shared/owner.ts';
@@ -68,7 +68,8 @@ export function collisionRefusal(input: {
   if (homes.length) {
     return { reason: 'DataPathInHome', message: `${homes.join('; ')}; a drive there would be chowned to the service user (locking its user out) and removed with the pool. Nothing was changed: choose another path` };
   }
-  const serving = [...observed].flatMap(([node, o]) => (o.env?.pool && o.env.pool !== self.name ? [`${node} runs MinIO for MinioPool ${o.env.pool}`] : []));
+  // A pool deleted earlier leaves its files but not a running or enabled server: that node is free.
+  const serving = [...observed].flatMap(([node, o]) => (o.env?.pool && o.env.pool !== self.name && (o.active || o.enabled) ? [`${node} runs MinIO for MinioPool ${o.env.pool}`] : []));
   if (serving.length) {
     return { reason: 'NodeServesAnotherPool', message: `${serving.join('; ')} (${minioPaths.envFile}); a node runs one pool. Nothing was changed: select other PiNodes` };
   }

@@ -221,3 +221,16 @@ void test('issue 16: the stamp is written 0600 and a stamp left readable is tigh
   assert.match(steps[0] ?? '', /chmod 0600 \S*\/var\/lib\/bramble\/minio\.applied/);
   assert.ok(!steps[0]?.includes('systemctl restart'));
 });
+
+void test('issue 15: the Pis of a pool deleted with Retain (stopped, files kept) may serve a new pool on other drives', async () => {
+  const s = await converged(4);
+  await reconciler.finalize!(s.pool, s.ctx);
+  s.pool.metadata.uid = otherUid;
+  s.pool.metadata.name = 'next';
+  s.pool.spec.drivePaths = ['/srv/minio/next'];
+  s.pool.status = undefined;
+  s.fleet.forgetCalls();
+  const r = await reconcile(s);
+  assert.equal(condition(r.status, 'Ready')?.reason, 'RollingOut', condition(r.status, 'Ready')?.message);
+  assert.ok([...s.fleet.nodes.values()].every((n) => n.drives.get('/srv/minio/disk1')?.marker?.uid === poolUid && n.drives.get('/srv/minio/next')?.marker?.uid === otherUid));
+});
