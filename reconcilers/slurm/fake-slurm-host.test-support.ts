@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { ExecOptions, ExecResult, SshTarget } from '../../ssh/executor.ts';
 import { RecordingExecutor } from '../../ssh/recording-executor.ts';
+import { splitFileStdin } from '../../ssh/remote-file.ts';
 import { mungeKeyPath, ctldStampPath, slurmdStampPath } from './observe-script.ts';
 import { slurmConfPath } from './slurm-conf.ts';
 import { hostOwnerPath, stateOwnerPath } from './ownership.ts';
@@ -120,8 +121,8 @@ export class FakeSlurmFleet {
   private answerWrite(command: string, target: SshTarget, options: ExecOptions): Partial<ExecResult> {
     const host = this.hosts.get(target.host);
     if (!host) throw new Error(`unknown host ${target.host}`);
-    const [path, mode, owner, group, hash] = words(command).slice(1);
-    const content = options.stdin as Buffer;
+    const [path, mode, owner, group] = words(command).slice(1);
+    const { sha256: hash, content } = splitFileStdin(options.stdin as Buffer);
     if (path !== mungeKeyPath || sha256(content) !== hash || !mode || !owner || !group) return { code: 1, stderr: 'unexpected write' };
     const before = host.mungeKey;
     const changed = !before || before.sha256 !== hash || before.owner !== owner || before.mode !== mode;
