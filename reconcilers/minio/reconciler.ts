@@ -6,7 +6,8 @@ import type { SshTarget } from '../../ssh/executor.ts';
 import type { RetryPolicy } from '../shared/retry-delay.ts';
 import { secretTargetFor } from '../shared/secret-target.ts';
 import { reachabilityFailure } from '../shared/ssh-failure.ts';
-import { IncompleteObserveError } from '../shared/parse-sections.ts';
+import { execObserve, observeFailureText } from '../shared/observe-exec.ts';
+import { appliedEvents } from '../shared/applied-events.ts';
 import type { MinioPool, MinioPoolSpec, MinioPoolStatus, PiNode } from './types.ts';
 import { minioObserveScript } from './observe-script.ts';
 import { parseNodeObservation, type NodeObservation } from './parse-observed.ts';
@@ -76,10 +77,11 @@ async function observeMembers(run: Run, nodes: readonly PiNode[] = selectedNodes
   await Promise.all([...targets].map(async ([name, target]) => {
     const nonce = run.nonce();
     try {
-      const exec = await ctx.executor.exec(target, 'sh -s', { asRoot: true, stdin: minioObserveScript(params, nonce), timeoutMs: observeTimeoutMs });
+      const exec = await execObserve(ctx.executor, target, minioObserveScript(params, nonce), observeTimeoutMs);
       observed.set(name, parseNodeObservation(exec.stdout, nonce));
     } catch (error) {
-      if (error instanceof IncompleteObserveError) failures.push(`${name}: observe script did not finish`);
+      const observeFailure = observeFailureText(error);
+      if (observeFailure) failures.push(`${name}: ${observeFailure}`);
       else {
         const failure = reachabilityFailure(error);
         if (!failure) throw error;
@@ -88,18 +90,6 @@ async function observeMembers(run: Run, nodes: readonly PiNode[] = selectedNodes
     }
   }));
   return { members, targets, observed, failures };
-}
-
-function appliedEvents(outcome: PoolApplyOutcome): ReconcileEvent[] {
-  const byChange = new Map<string, { reason: string; description: string; hosts: string[] }>();
-  for (const a of outcome.applied) {
-    const key = `${a.step.eventReason}\n${a.step.description}`;
-    const entry = byChange.get(key) ?? { reason: a.step.eventReason, description: a.step.description, hosts: [] };
-    entry.hosts.push(a.host);
-    byChange.set(key, entry);
-  }
-  // Hosts stay in rollout order: the order is the story of a rollout.
-  return [...byChange.values()].map((e) => ({ type: 'Normal', reason: e.reason, message: `${e.description} (${e.hosts.join(', ')})` }));
 }
 
 function heldByPause(plan: PoolPlan, members: Members['members']): { plan: PoolPlan; held: string[] } {
@@ -187,7 +177,7 @@ async function reconcilePool(run: Run): Promise<ReconcileResult<Status>> {
       nonce: run.nonce,
     }, plan);
   }
-  run.events.push(...appliedEvents(outcome));
+  run.events.push(...appliedEvents(outcome.applied, 'as-applied'));
   const rest: Partial<Status> = { ...figures };
   // Drives marked just now are recorded now: a delete before the next observe still finds them.
   const prepared = outcome.applied.filter((a) => a.step.name === 'drives').map((a) => a.host);
@@ -263,7 +253,7 @@ async function finalizePool(run: Run): Promise<FinalizeResult<Status>> {
     else plan.nodes.push({ host, stage: [], writeEnv: false, roll: steps });
   }
   const outcome = planIsEmpty(plan) ? { applied: [], restarted: [] } : await applyPoolPlan({ executor: run.ctx.executor, targets: m.targets, envText: '', secrets: [...m.targets.values()].map((t) => t.privateKey), nonce: run.nonce }, plan);
-  run.events.push(...appliedEvents(outcome));
+  run.events.push(...appliedEvents(outcome.applied, 'as-applied'));
   if (outcome.failure) {
     const f = outcome.failure;
     return { ...notReady(run, 'CleanupFailed', `step ${f.step} on ${f.host} failed: ${f.message}`, { stalled: true }), done: false };

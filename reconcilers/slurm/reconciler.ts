@@ -5,8 +5,9 @@
 // SSH round trips: one observe per host (controller first: its answer says which nodes are
 // leaving), then, only when the plan is not empty, up to three apply phases per host (see
 // apply.ts). A converged cluster costs exactly one exec per host and changes nothing.
+import { appliedEvents } from '../shared/applied-events.ts';
 import { createHash } from 'node:crypto';
-import type { FinalizeResult, ReconcileContext, ReconcileEvent, ReconcileResult, Reconciler } from '../contract.ts';
+import type { FinalizeResult, ReconcileContext, ReconcileResult, Reconciler } from '../contract.ts';
 import type { SshTarget } from '../../ssh/executor.ts';
 import type { RetryPolicy } from '../shared/retry-delay.ts';
 import { hostKeyNotRecorded, secretTargetFor } from '../shared/secret-target.ts';
@@ -224,17 +225,6 @@ function sha256Buffer(b: Buffer): string {
 }
 
 /** One Event per kind of change, naming the hosts (a fresh cluster is not 20 Events). */
-function appliedEvents(applied: ClusterApplyOutcome['applied']): ReconcileEvent[] {
-  const byChange = new Map<string, { reason: string; description: string; hosts: string[] }>();
-  for (const a of applied) {
-    const key = `${a.step.eventReason}\n${a.step.description}`;
-    const entry = byChange.get(key) ?? { reason: a.step.eventReason, description: a.step.description, hosts: [] };
-    entry.hosts.push(a.host);
-    byChange.set(key, entry);
-  }
-  return [...byChange.values()].map((e) => ({ type: 'Normal', reason: e.reason, message: `${e.description} (${e.hosts.sort().join(', ')})` }));
-}
-
 /** Whether any partition of the cluster (this one included) records a rollout (ownership.ts recordOf). */
 function everRolledOut(obj: SlurmPartition, ctx: ReconcileContext): boolean {
   const key = clusterKey(obj);
