@@ -6,11 +6,11 @@
 // kept that could be stale or drift from the sources; the root filesystem may be read-only.
 import { build, stop } from 'esbuild';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { bundleOptions } from './bundle-options.js';
 
 const builtins = new Set(builtinModules);
 
@@ -25,17 +25,6 @@ const packagesByUrl = {
   },
 };
 
-/** Each file keeps its own import.meta.url, so paths relative to a source (crds/) still resolve. */
-const ownImportMetaUrl = {
-  name: 'own-import-meta-url',
-  setup(b) {
-    b.onLoad({ filter: /\.ts$/ }, async (args) => ({
-      contents: (await readFile(args.path, 'utf8')).replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href)),
-      loader: 'ts',
-    }));
-  },
-};
-
 /** Bundles `entry` (a .ts file path) and evaluates it as an ES module. */
 export async function importBundled(entry) {
   const dir = mkdtempSync(join(tmpdir(), 'bramble-'));
@@ -43,20 +32,11 @@ export async function importBundled(entry) {
   let code;
   try {
     const result = await build({
-      entryPoints: [entry],
-      bundle: true,
+      // The outfile is not written by esbuild; named so that source map paths are relative to it.
+      ...bundleOptions({ entry, outfile: file, at: 'source', plugins: [packagesByUrl] }),
       write: false,
-      // Not written by esbuild; named so that source map paths are relative to where it will be.
-      outfile: file,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      // Bundling renames clashing top-level names; keep class and function names as written.
-      keepNames: true,
       // `node --enable-source-maps bin/bramble.js …` gives stack traces in the TypeScript sources.
       sourcemap: process.sourceMapsEnabled ? 'inline' : false,
-      logLevel: 'silent',
-      plugins: [packagesByUrl, ownImportMetaUrl],
     });
     code = result.outputFiles[0].text;
   } catch (err) {

@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startControlPlane, type ControlPlane } from '../controlplane/index.ts';
-import { parseFlags, type Flags, type FlagSpec } from './args.ts';
+import type { FlagSpec, FlagValues } from '../controllers/command-line.ts';
+import type { Command } from './command.ts';
 import { stopOnSignals } from '../controllers/signals.ts';
 
 export const CONTROLPLANE_USAGE = `Usage: bramble controlplane [--data-dir DIR] [--listen 127.0.0.1:PORT] [--kubeconfig-out FILE] [--in-memory]
@@ -22,7 +23,10 @@ export function defaultDataDir(): string {
 }
 
 export const CONTROLPLANE_FLAGS = {
-  'data-dir': 'string', listen: 'string', 'kubeconfig-out': 'string', 'in-memory': 'boolean',
+  'data-dir': { type: 'string' },
+  listen: { type: 'string' },
+  'kubeconfig-out': { type: 'string' },
+  'in-memory': { type: 'boolean' },
 } as const satisfies FlagSpec;
 
 export interface StartedControlPlane {
@@ -33,7 +37,7 @@ export interface StartedControlPlane {
   stop(): Promise<void>;
 }
 
-export async function startFromFlags(flags: Flags): Promise<StartedControlPlane> {
+export async function startFromFlags(flags: FlagValues): Promise<StartedControlPlane> {
   // Everything this process creates is private to its user (state, token, keys, kubeconfig).
   process.umask(0o077);
   const inMemory = flags['in-memory'] === true;
@@ -68,10 +72,15 @@ export async function startFromFlags(flags: Flags): Promise<StartedControlPlane>
   };
 }
 
-export async function controlplaneCommand(argv: string[]): Promise<void> {
-  const started = await startFromFlags(parseFlags(argv, CONTROLPLANE_FLAGS));
-  // Stop on SIGINT/SIGTERM so the database is closed cleanly.
-  stopOnSignals(() => started.stop());
-  process.stdout.write(`bramble control plane serving at ${started.cp.url}\n`);
-  process.stdout.write(`export KUBECONFIG=${started.kubeconfigPath}\n`);
-}
+export const controlplaneCommand: Command = {
+  summary: 'run only the embedded control plane',
+  usage: CONTROLPLANE_USAGE,
+  flags: CONTROLPLANE_FLAGS,
+  run: async ({ values }) => {
+    const started = await startFromFlags(values);
+    // Stop on SIGINT/SIGTERM so the database is closed cleanly.
+    stopOnSignals(() => started.stop());
+    process.stdout.write(`bramble control plane serving at ${started.cp.url}\n`);
+    process.stdout.write(`export KUBECONFIG=${started.kubeconfigPath}\n`);
+  },
+};

@@ -22,6 +22,9 @@ import type { Reconciler, Resource } from '../reconcilers/contract.ts';
 import type { Executor } from '../ssh/executor.ts';
 import { createSshMetrics } from '../ssh/prometheus-observer.ts';
 import { Ssh2Executor } from '../ssh/ssh2-executor.ts';
+import { probeSshBanner } from '../ssh/banner-probe.ts';
+import { LivenessMonitor } from '../controllers/liveness.ts';
+import { createNodeBootsCounter } from '../reconcilers/pinode/boots-metric.ts';
 
 interface KindWiring {
   registration: ControllerRegistration;
@@ -89,7 +92,8 @@ export interface RunningOperator {
 
 export async function startBrambleOperator(options: StartOperatorOptions): Promise<RunningOperator> {
   const registry = new Registry();
-  const ssh = new Ssh2Executor({ observer: createSshMetrics(registry) });
+  // Connections stay open: their keepalives (every 5 s) are how a Pi that goes away is noticed.
+  const ssh = new Ssh2Executor({ observer: createSshMetrics(registry), idleCloseMs: 0 });
   const executor = options.wrapExecutor ? options.wrapExecutor(ssh) : ssh;
   const manager = await runOperator({
     argv: options.argv,
@@ -104,14 +108,40 @@ export async function startBrambleOperator(options: StartOperatorOptions): Promi
   for (const kind of kinds) {
     const families: SampleGaugeFamily[] = Object.entries(kind.gaugeHelp).map(([name, help]) => ({ name, help, labelNames: kind.gaugeLabels(name) }));
     const informer = (): ReturnType<Manager['informer']> => manager.informer(kind.registration.reconciler.kind);
+    // Only the leader exports the per-object gauges: every replica's informers hold the same
+    // objects, and Prometheus scrapes every replica, so with N replicas each `sum`/`count`
+    // panel would count each Pi N times and each alert would fire N times. A standby says it is
+    // one with leader_election_master_status 0.
     registerSampleGauges(registry, families, () =>
-      (informer()?.list() ?? []).flatMap((o) => kind.gaugeSamples(o as unknown as Resource<unknown, unknown>)));
+      manager.isLeader() ? (informer()?.list() ?? []).flatMap((o) => kind.gaugeSamples(o as unknown as Resource<unknown, unknown>)) : []);
   }
+  const liveness = startLiveness(manager, ssh, registry);
   return {
     manager,
     stop: async () => {
+      liveness.stop();
       await manager.stop();
       await ssh.close();
     },
   };
+}
+
+/** Connection loss and probes of silent Pis requeue PiNodes (controllers/liveness.ts); reboots are counted. */
+function startLiveness(manager: Manager, ssh: Ssh2Executor, registry: Registry): LivenessMonitor {
+  const monitor = new LivenessMonitor({
+    // Only the leader reconciles, so only the leader probes.
+    nodes: () => (manager.isLeader() ? (manager.informer('PiNode')?.list() ?? []) : []),
+    requeueNode: (namespace, name) => manager.requeueNode(namespace, name),
+    probe: (host, port) => probeSshBanner(host, port, 3_000),
+    answered: (host, port) => ssh.forgetFailures(host, port),
+    silent: (host, port, detail, forMs) => ssh.markDown(host, port, detail, forMs),
+  });
+  ssh.onConnectionLost((lost) => void monitor.connectionLost(lost.host, lost.port));
+  const boots = createNodeBootsCounter(registry);
+  manager.informer('PiNode')?.addHandlers({
+    onUpdate: (old, current) =>
+      boots.statusChanged(current.metadata.namespace ?? '', current.metadata.name, (old as unknown as PiNode).status, (current as unknown as PiNode).status),
+  });
+  monitor.start();
+  return monitor;
 }

@@ -8,7 +8,8 @@ import { hostname } from 'node:os';
 import { stringify } from 'yaml';
 import { LocalShellExecutor } from '../reconcilers/shared/local-shell-executor.ts';
 import { testPrivateKey } from '../ssh/test-key.test-support.ts';
-import { planFromFile, planOptions } from './plan.ts';
+import { planFromFile, planOptions, PLAN_FLAGS } from './plan.ts';
+import { parseCommandLine } from '../controllers/command-line.ts';
 import { renderPlan, summaryOf } from './plan/render.ts';
 
 const key = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPlanPlanPlanPlanPlanPlanPlanPlanPlanPlanPla plan@test';
@@ -99,8 +100,9 @@ void test('invalid resources are refused before anything is sent, as the API ser
 });
 
 void test('flags: -f and --filename, --kubeconfig; -f is required', () => {
-  assert.deepEqual(planOptions(['-f', 'x.yaml']), { file: 'x.yaml' });
-  assert.deepEqual(planOptions(['--filename=x.yaml', '--kubeconfig', 'k']), { file: 'x.yaml', kubeconfig: 'k' });
-  assert.throws(() => planOptions([]), /needs -f FILE/);
-  assert.throws(() => planOptions(['-f', 'x', '--apply']), /unknown flag --apply/);
+  const options = (argv: string[]) => planOptions(parseCommandLine(argv, PLAN_FLAGS).values);
+  assert.deepEqual(options(['-f', 'x.yaml']), { file: 'x.yaml' });
+  assert.deepEqual(options(['--filename=x.yaml', '--kubeconfig', 'k']), { file: 'x.yaml', kubeconfig: 'k' });
+  assert.throws(() => options([]), /needs -f FILE/);
+  assert.throws(() => options(['-f', 'x', '--apply']), /unknown flag --apply/);
 });

@@ -1,7 +1,8 @@
 // `bramble plan -f FILE`: what bramble would do to each Pi for the resources in FILE, against
 // the Pis' real current state, changing nothing (like `ansible --check --diff`).
 import { readFileSync } from 'node:fs';
-import { parseFlags } from './args.ts';
+import { UsageError, type FlagValues } from '../controllers/command-line.ts';
+import type { Command } from './command.ts';
 import { loadKubeConfig, type KubeConfig } from '../controllers/kubeconfig.ts';
 import { Ssh2Executor } from '../ssh/ssh2-executor.ts';
 import type { Executor } from '../ssh/executor.ts';
@@ -25,11 +26,12 @@ export interface PlanOptions {
   kubeconfig?: string;
 }
 
-/** Pure: flags to options (`-f` is kubectl's spelling of --filename). */
-export function planOptions(argv: readonly string[]): PlanOptions {
-  const normalised = argv.map((a) => (a === '-f' ? '--filename' : a.startsWith('-f=') ? `--filename=${a.slice(3)}` : a));
-  const flags = parseFlags(normalised, { filename: 'string', kubeconfig: 'string' });
-  if (typeof flags.filename !== 'string') throw new Error('plan needs -f FILE');
+/** `-f` is kubectl's spelling of --filename. */
+export const PLAN_FLAGS = { filename: { type: 'string', short: 'f' }, kubeconfig: { type: 'string' } } as const;
+
+/** Pure: parsed flags to options. */
+export function planOptions(flags: FlagValues): PlanOptions {
+  if (typeof flags.filename !== 'string') throw new UsageError('plan needs -f FILE');
   return { file: flags.filename, ...(typeof flags.kubeconfig === 'string' ? { kubeconfig: flags.kubeconfig } : {}) };
 }
 
@@ -57,15 +59,14 @@ export async function planFromFile(options: PlanOptions, deps: PlanDependencies)
   }
 }
 
-export async function planCommand(argv: string[]): Promise<void> {
-  let options: PlanOptions;
-  try {
-    options = planOptions(argv);
-  } catch (error) {
-    process.stderr.write(`bramble plan: ${(error as Error).message}\n\n${PLAN_USAGE}`);
-    process.exitCode = 2;
-    return;
-  }
+export const planCommand: Command = {
+  summary: 'show what bramble would change on each Pi for FILE (-f FILE), changing nothing',
+  usage: PLAN_USAGE,
+  flags: PLAN_FLAGS,
+  run: ({ values }) => plan(planOptions(values)),
+};
+
+async function plan(options: PlanOptions): Promise<void> {
   // loadKubeConfig() without a path reads KUBECONFIG the way kubectl does (a list of files).
   const useCluster = options.kubeconfig !== undefined || Boolean(process.env.KUBECONFIG);
   const executor = new Ssh2Executor();

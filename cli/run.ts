@@ -3,9 +3,11 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { installCrds, readCrdDocuments, type ControlPlane } from '../controlplane/index.ts';
 import { kubeConfigFromString, type KubeConfig } from '../controllers/kubeconfig.ts';
-import { splitFlags } from './args.ts';
+import { flagsToArgv } from '../controllers/command-line.ts';
+import type { Command } from './command.ts';
 import { startBrambleOperator } from './operator.ts';
 import { flagUsage } from '../controllers/operator-main.ts';
+import { MANAGER_FLAGS } from '../controllers/flags.ts';
 import { CONTROLPLANE_FLAGS, startFromFlags } from './controlplane.ts';
 import { stopOnSignals } from '../controllers/signals.ts';
 
@@ -13,7 +15,7 @@ export const RUN_USAGE = `Usage: bramble run [control plane flags] [operator fla
   With no --kubeconfig, no KUBECONFIG and no in-cluster service account, starts the embedded
   control plane (in ~/.bramble or --data-dir), installs the CRDs, starts the operator on it and
   prints the line to use it. Control plane flags: --data-dir, --listen, --kubeconfig-out,
-  --in-memory (see below). Operator flags:
+  --in-memory (see bramble help controlplane). Operator flags:
 ${flagUsage}`;
 
 const CRD_DIR = fileURLToPath(new URL('../crds/', import.meta.url));
@@ -36,33 +38,31 @@ export async function startOperator(operatorArgv: string[], embedded?: ControlPl
   return startBrambleOperator({ argv: operatorArgv, kubeConfig });
 }
 
-function flagValue(argv: string[], name: string): string | undefined {
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === `--${name}`) return argv[i + 1];
-    if (argv[i]!.startsWith(`--${name}=`)) return argv[i]!.slice(name.length + 3);
-  }
-  return undefined;
-}
-
-export async function runCommand(argv: string[]): Promise<void> {
-  // Control-plane flags are ours; every other flag is the operator's (see `bramble help`).
-  const { own: flags, rest: operatorArgv } = splitFlags(argv, CONTROLPLANE_FLAGS);
-  const existing = configuredCluster({ kubeconfig: flagValue(operatorArgv, 'kubeconfig') }, process.env, existsSync(IN_CLUSTER_TOKEN));
-  if (existing) {
-    process.stderr.write(`bramble: using the cluster from ${existing}\n`);
-    const operator = await startOperator(operatorArgv);
-    stopOnSignals(() => operator.stop());
-    return;
-  }
-  const started = await startFromFlags(flags);
-  const { cp, kubeconfigPath } = started;
-  const crds = existsSync(CRD_DIR) ? readCrdDocuments(CRD_DIR) : [];
-  const installed = await installCrds(cp, crds);
-  const operator = await startOperator(operatorArgv, cp);
-  stopOnSignals(async () => {
-    await operator.stop();
-    await started.stop();
-  });
-  process.stderr.write(`bramble: embedded control plane at ${cp.url}; CRDs installed: ${installed.length ? installed.join(', ') : 'none found in crds/'}\n`);
-  process.stdout.write(`export KUBECONFIG=${kubeconfigPath}\n`);
-}
+export const runCommand: Command = {
+  summary: 'run the operator (on the embedded control plane when no cluster is configured)',
+  usage: RUN_USAGE,
+  flags: { ...CONTROLPLANE_FLAGS, ...MANAGER_FLAGS },
+  run: async ({ values }) => {
+    // Control-plane flags are ours; the operator's parser gets its own (see `bramble help run`).
+    const operatorArgv = flagsToArgv(values, MANAGER_FLAGS);
+    const kubeconfig = typeof values.kubeconfig === 'string' ? values.kubeconfig : undefined;
+    const existing = configuredCluster({ kubeconfig }, process.env, existsSync(IN_CLUSTER_TOKEN));
+    if (existing) {
+      process.stderr.write(`bramble: using the cluster from ${existing}\n`);
+      const operator = await startOperator(operatorArgv);
+      stopOnSignals(() => operator.stop());
+      return;
+    }
+    const started = await startFromFlags(values);
+    const { cp, kubeconfigPath } = started;
+    const crds = existsSync(CRD_DIR) ? readCrdDocuments(CRD_DIR) : [];
+    const installed = await installCrds(cp, crds);
+    const operator = await startOperator(operatorArgv, cp);
+    stopOnSignals(async () => {
+      await operator.stop();
+      await started.stop();
+    });
+    process.stderr.write(`bramble: embedded control plane at ${cp.url}; CRDs installed: ${installed.length ? installed.join(', ') : 'none found in crds/'}\n`);
+    process.stdout.write(`export KUBECONFIG=${kubeconfigPath}\n`);
+  },
+};

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
@@ -81,4 +82,51 @@ void test('client-certificate auth with the kubeconfig CA and tls-server-name', 
     server.closeAllConnections();
     await new Promise((r) => server.close(r));
   }
+});
+
+void test('a kubeconfig user with as, as-uid, as-groups and as-user-extra: every request impersonates, as kubectl does', async () => {
+  const seen: http.IncomingHttpHeaders[] = [];
+  const server = http.createServer((req, res) => {
+    seen.push(req.headers);
+    res.setHeader('Content-Type', 'application/json');
+    res.end('{}');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
+  const api = new ApiClient(kubeConfigFromString(`apiVersion: v1
+kind: Config
+clusters: [{name: c, cluster: {server: "http://127.0.0.1:${port}"}}]
+users:
+- name: admin
+  user:
+    token: admin-token
+    as: system:serviceaccount:bramble-system:bramble
+    as-uid: "1234"
+    as-groups: [system:serviceaccounts, pi-admins]
+    as-user-extra: {"reason/why": [audit]}
+contexts: [{name: c, context: {cluster: c, user: admin}}]
+current-context: c
+`));
+  try {
+    await api.request('GET', '/api', { timeoutMs: 10_000 });
+    const h = seen[0]!;
+    assert.equal(h.authorization, 'Bearer admin-token');
+    assert.equal(h['impersonate-user'], 'system:serviceaccount:bramble-system:bramble');
+    assert.equal(h['impersonate-uid'], '1234');
+    // Node joins repeated request headers with ", " on the receiving side.
+    assert.equal(h['impersonate-group'], 'system:serviceaccounts, pi-admins');
+    assert.equal(h['impersonate-extra-reason%2fwhy'], 'audit');
+  } finally {
+    api.close();
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  }
+});
+
+void test('as-groups without as is refused, as kubectl refuses it', () => {
+  assert.throws(() => kubeConfigFromString(`clusters: [{name: c, cluster: {server: "http://127.0.0.1:1"}}]
+users: [{name: u, user: {as-groups: [a]}}]
+contexts: [{name: c, context: {cluster: c, user: u}}]
+current-context: c
+`), /as-groups, as-uid or as-user-extra without "as"/);
 });

@@ -30,7 +30,7 @@ export interface RequestOptions {
 interface Connection {
   server: URL;
   agent: http.Agent;
-  headers: Record<string, string>;
+  headers: http.OutgoingHttpHeaders;
   auth?: string;
   expires: number;
 }
@@ -121,7 +121,7 @@ export class ApiClient {
     this.conn = {
       server,
       agent: tls ? new https.Agent(agentOptions(creds)) : new http.Agent({ keepAlive: true }),
-      headers: creds.token ? { Authorization: `Bearer ${creds.token}` } : {},
+      headers: { ...(creds.token ? { Authorization: `Bearer ${creds.token}` } : {}), ...impersonationHeaders(creds.impersonate) },
       // Basic auth only where no token is given, as kubectl does.
       auth: !creds.token && creds.username ? `${creds.username}:${creds.password ?? ''}` : undefined,
       expires: Date.now() + credentialTtlMs,
@@ -137,7 +137,7 @@ export class ApiClient {
     for (const [k, v] of Object.entries(options.query ?? {})) {
       if (v !== undefined) url.searchParams.set(k, String(v));
     }
-    const headers: Record<string, string> = { ...conn.headers, Accept: 'application/json' };
+    const headers: http.OutgoingHttpHeaders = { ...conn.headers, Accept: 'application/json' };
     let payload: Buffer | undefined;
     if (options.body !== undefined) {
       payload = Buffer.from(JSON.stringify(options.body));
@@ -156,6 +156,17 @@ export class ApiClient {
       req.end(payload);
     });
   }
+}
+
+/** Kubernetes' user impersonation headers (what kubectl sends for a kubeconfig's `as`, `as-groups`, …). */
+export function impersonationHeaders(who: Credentials['impersonate']): http.OutgoingHttpHeaders {
+  if (!who) return {};
+  const headers: http.OutgoingHttpHeaders = { 'Impersonate-User': who.user };
+  if (who.uid) headers['Impersonate-Uid'] = who.uid;
+  if (who.groups.length > 0) headers['Impersonate-Group'] = who.groups;
+  // Extra keys travel percent-encoded in the header name, as client-go does.
+  for (const [key, values] of Object.entries(who.extra)) headers[`Impersonate-Extra-${encodeURIComponent(key)}`] = values;
+  return headers;
 }
 
 // The TLS side of the credentials; plain HTTP (loopback test servers, as kubectl allows) uses

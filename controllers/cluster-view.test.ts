@@ -17,8 +17,11 @@ const nodes = [
   { apiVersion: 'bramble.dev/v1alpha1', kind: 'PiNode', metadata: { name: 'b', namespace: 'pis', labels: { role: 'storage' } }, spec: {} },
   { apiVersion: 'bramble.dev/v1alpha1', kind: 'PiNode', metadata: { name: 'c', namespace: 'lab', labels: { role: 'compute' } }, spec: {} },
 ];
-const secrets = [{ metadata: { name: 'key', namespace: 'pis' }, type: 'kubernetes.io/ssh-auth', data: { 'ssh-privatekey': Buffer.from('PRIVATE').toString('base64') } }];
-const view = createClusterView((kind) => (kind === 'PiNode' ? cacheOf(nodes) : kind === 'Secret' ? cacheOf(secrets) : undefined));
+const key = { type: 'kubernetes.io/ssh-auth', data: { 'ssh-privatekey': Buffer.from('PRIVATE') } };
+const view = createClusterView(
+  (kind) => (kind === 'PiNode' ? cacheOf(nodes) : undefined),
+  (namespace, name) => (namespace === 'pis' && name === 'key' ? key : undefined),
+);
 
 void test('list filters by namespace and label selector', () => {
   assert.deepEqual(view.list('PiNode', 'pis').map((n) => n.metadata.name), ['a', 'b']);
@@ -34,7 +37,7 @@ void test('get returns a copy: a reconciler cannot change the shared cache', () 
   assert.equal(view.get('PiNode', 'pis', 'zzz'), undefined);
 });
 
-void test('getSecret decodes the data', () => {
+void test('getSecret is answered by the Secret source, not by an informer', () => {
   const s = view.getSecret('pis', 'key');
   assert.equal(s?.type, 'kubernetes.io/ssh-auth');
   assert.equal(s?.data['ssh-privatekey']?.toString(), 'PRIVATE');

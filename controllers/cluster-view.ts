@@ -1,5 +1,6 @@
-// The reconcilers' read-only ClusterView, served from informer caches: no API round trip in
-// the hot path. Kinds without an informer read as absent.
+// The reconcilers' read-only ClusterView, served from informer caches and the referenced-Secret
+// cache (referenced-secrets.ts): no API round trip in the hot path. Kinds without an informer
+// read as absent.
 import type { ClusterView, LabelSelector, Resource, SecretView } from '../reconcilers/contract.ts';
 import type { Informer } from './informer.ts';
 import type { KubeObject } from './kube-object.ts';
@@ -7,17 +8,12 @@ import { matchesSelector } from './label-selector.ts';
 
 export type InformerLookup = (kind: string) => Informer<KubeObject> | undefined;
 
-export function createClusterView(informerFor: InformerLookup): ClusterView {
+export function createClusterView(
+  informerFor: InformerLookup,
+  secretFor: (namespace: string, name: string) => SecretView | undefined = () => undefined,
+): ClusterView {
   return {
-    getSecret(namespace: string, name: string): SecretView | undefined {
-      const secret = informerFor('Secret')?.get(namespace, name) as
-        | (KubeObject & { type?: string; data?: Record<string, string> })
-        | undefined;
-      if (!secret) return undefined;
-      const data: Record<string, Buffer> = {};
-      for (const [k, v] of Object.entries(secret.data ?? {})) data[k] = Buffer.from(v, 'base64');
-      return { type: secret.type, data };
-    },
+    getSecret: (namespace, name) => secretFor(namespace, name),
     list<T extends Resource<unknown, unknown>>(kind: string, namespace: string, selector?: LabelSelector): T[] {
       const objects = informerFor(kind)?.list(namespace) ?? [];
       const picked = selector ? objects.filter((o) => matchesSelector(selector, o.metadata.labels)) : objects;

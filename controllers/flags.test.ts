@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FlagError, parseManagerFlags } from './flags.ts';
+import { parseManagerFlags } from './flags.ts';
+import { UsageError } from './command-line.ts';
 
 void test('defaults follow controller-runtime', () => {
   const f = parseManagerFlags([]);
@@ -33,9 +34,9 @@ void test('both spellings of values, bare and explicit booleans', () => {
 });
 
 void test('mistakes are errors, not silently ignored', () => {
-  assert.throws(() => parseManagerFlags(['--leader-elect=yes']), FlagError);
-  assert.throws(() => parseManagerFlags(['--metrics-addr', ':1']), FlagError);
-  assert.throws(() => parseManagerFlags(['--kubeconfig']), FlagError);
-  assert.throws(() => parseManagerFlags(['--log-level=loud']), FlagError);
-  assert.throws(() => parseManagerFlags(['stray']), FlagError);
+  assert.throws(() => parseManagerFlags(['--leader-elect=yes']), UsageError);
+  assert.throws(() => parseManagerFlags(['--metrics-addr', ':1']), UsageError);
+  assert.throws(() => parseManagerFlags(['--kubeconfig']), UsageError);
+  assert.throws(() => parseManagerFlags(['--log-level=loud']), UsageError);
+  assert.throws(() => parseManagerFlags(['stray']), UsageError);
 });

@@ -1,6 +1,7 @@
 // The operator's command-line flags, spelled as controller-runtime operators spell them so
 // Kubernetes users (and their Deployment manifests) need nothing new.
 import { isLogLevel, type LogLevel } from './logger.ts';
+import { parseCommandLine, UsageError, type FlagSpec, type FlagValues } from './command-line.ts';
 
 export interface ManagerFlags {
   kubeconfig?: string;
@@ -24,53 +25,36 @@ export const flagUsage = `  --kubeconfig PATH                  kubeconfig to use
   --log-level debug|info|warn|error  (default "info")
 `;
 
-const booleans = new Set(['leader-elect']);
-const strings = new Set([
-  'kubeconfig',
-  'namespace',
-  'leader-election-namespace',
-  'leader-election-id',
-  'metrics-bind-address',
-  'health-probe-bind-address',
-  'log-level',
-]);
+export const MANAGER_FLAGS = {
+  kubeconfig: { type: 'string' },
+  namespace: { type: 'string' },
+  'leader-elect': { type: 'boolean' },
+  'leader-election-namespace': { type: 'string' },
+  'leader-election-id': { type: 'string' },
+  'metrics-bind-address': { type: 'string' },
+  'health-probe-bind-address': { type: 'string' },
+  'log-level': { type: 'string' },
+} as const satisfies FlagSpec;
 
-export class FlagError extends Error {}
-
-/** Parses `--flag value`, `--flag=value` and bare booleans; unknown flags are an error. */
+/** Parses the operator's flags (see `parseCommandLine`); mistakes are UsageErrors. */
 export function parseManagerFlags(argv: readonly string[]): ManagerFlags {
-  const values = new Map<string, string>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (!arg.startsWith('--')) throw new FlagError(`unexpected argument "${arg}"`);
-    const eq = arg.indexOf('=');
-    const name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
-    let value = eq >= 0 ? arg.slice(eq + 1) : undefined;
-    if (booleans.has(name)) {
-      value ??= 'true';
-      if (value !== 'true' && value !== 'false') throw new FlagError(`--${name} takes true or false, not "${value}"`);
-    } else if (strings.has(name)) {
-      if (value === undefined) {
-        value = argv[i + 1];
-        if (value === undefined) throw new FlagError(`--${name} needs a value`);
-        i += 1;
-      }
-    } else {
-      throw new FlagError(`unknown flag --${name}`);
-    }
-    values.set(name, value);
-  }
-  const logLevel = values.get('log-level') ?? 'info';
-  if (!isLogLevel(logLevel)) throw new FlagError(`--log-level must be debug, info, warn or error, not "${logLevel}"`);
-  const namespace = values.get('namespace');
+  return managerFlagsFrom(parseCommandLine(argv, MANAGER_FLAGS).values);
+}
+
+/** Parsed flag values to the manager's settings, with controller-runtime's defaults. */
+export function managerFlagsFrom(values: FlagValues): ManagerFlags {
+  const text = (name: keyof typeof MANAGER_FLAGS): string | undefined => values[name] as string | undefined;
+  const logLevel = text('log-level') ?? 'info';
+  if (!isLogLevel(logLevel)) throw new UsageError(`--log-level must be debug, info, warn or error, not "${logLevel}"`);
+  const namespace = text('namespace');
   return {
-    kubeconfig: values.get('kubeconfig') || undefined,
+    kubeconfig: text('kubeconfig') || undefined,
     namespace: namespace === '' ? undefined : namespace,
-    leaderElect: values.get('leader-elect') === 'true',
-    leaderElectionNamespace: values.get('leader-election-namespace') || undefined,
-    leaderElectionId: values.get('leader-election-id') || 'bramble-operator',
-    metricsBindAddress: values.get('metrics-bind-address') ?? ':8080',
-    healthProbeBindAddress: values.get('health-probe-bind-address') ?? ':8081',
+    leaderElect: values['leader-elect'] === true,
+    leaderElectionNamespace: text('leader-election-namespace') || undefined,
+    leaderElectionId: text('leader-election-id') || 'bramble-operator',
+    metricsBindAddress: text('metrics-bind-address') ?? ':8080',
+    healthProbeBindAddress: text('health-probe-bind-address') ?? ':8081',
     logLevel,
   };
 }

@@ -20,6 +20,15 @@ export interface Credentials {
   key?: Buffer;
   username?: string;
   password?: string;
+  /** The kubeconfig user's `as`, `as-uid`, `as-groups`, `as-user-extra`: sent as Impersonate-* headers. */
+  impersonate?: Impersonation;
+}
+
+export interface Impersonation {
+  user: string;
+  uid?: string;
+  groups: string[];
+  extra: Record<string, string[]>;
 }
 
 export interface KubeConfig {
@@ -58,6 +67,10 @@ interface UserEntry {
   password?: string;
   exec?: ExecConfig;
   'auth-provider'?: { name?: string };
+  as?: string;
+  'as-uid'?: string;
+  'as-groups'?: string[];
+  'as-user-extra'?: Record<string, string[]>;
 }
 
 interface ContextEntry {
@@ -149,6 +162,7 @@ export function resolveKubeConfig(file: ParsedFile, source: string): KubeConfig 
   if (cluster['proxy-url']) throw new Error(`${source}: proxy-url is not supported`);
   if (user['auth-provider']) throw new Error(`${source}: auth-provider "${user['auth-provider'].name ?? ''}" is not supported; use an exec credential plugin`);
   const exec = user.exec ? execCredentialSource(user.exec, cluster.server) : undefined;
+  const impersonate = impersonation(user, source);
   const server = cluster.server;
   return {
     server,
@@ -164,6 +178,7 @@ export function resolveKubeConfig(file: ParsedFile, source: string): KubeConfig 
         ...optional('token', user.tokenFile ? readFileSync(user.tokenFile, 'utf8').trim() : user.token),
         ...optional('username', user.username),
         ...optional('password', user.password),
+        ...optional('impersonate', impersonate),
       };
       if (!exec) return creds;
       const fromPlugin = await exec();
@@ -171,6 +186,21 @@ export function resolveKubeConfig(file: ParsedFile, source: string): KubeConfig 
       return { ...creds, ...fromPlugin };
     },
   };
+}
+
+/** kubectl's rules: groups, uid or extras need a user to impersonate. */
+function impersonation(user: UserEntry, source: string): Impersonation | undefined {
+  const groups = user['as-groups'] ?? [];
+  const extra = user['as-user-extra'] ?? {};
+  const uid = user['as-uid'];
+  if (!Array.isArray(groups) || groups.some((g) => typeof g !== 'string')) throw new Error(`${source}: as-groups is not a list of names`);
+  if (!user.as) {
+    if (groups.length > 0 || uid || Object.keys(extra).length > 0) {
+      throw new Error(`${source}: as-groups, as-uid or as-user-extra without "as" (the user to impersonate)`);
+    }
+    return undefined;
+  }
+  return { user: user.as, ...(uid ? { uid } : {}), groups, extra };
 }
 
 function optional<K extends keyof Credentials>(key: K, value: Credentials[K] | undefined | ''): Partial<Credentials> {

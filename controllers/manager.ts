@@ -27,7 +27,8 @@ import { defaultNodeSelection, ownersOfNodeChange, type NodeSelectionOf } from '
 import { ObjectWriter } from './object-writer.ts';
 import { createSecretCreator } from './secret-creator.ts';
 import { ownersOfSecret } from './secret-owners.ts';
-import { objectKey, resourceTypes, type ResourceType } from './resource-type.ts';
+import { objectKey, resourceTypes, splitKey, type ResourceType } from './resource-type.ts';
+import { ReferencedSecrets } from './referenced-secrets.ts';
 
 export interface ControllerRegistration {
   reconciler: Reconciler<unknown, unknown>;
@@ -62,7 +63,7 @@ export interface ManagerOptions {
   leaderTimings?: { leaseDurationMs: number; renewDeadlineMs: number; retryPeriodMs: number };
   /** How long a stop waits for in-flight reconciles before abandoning them. Default 30 s. */
   shutdownTimeoutMs?: number;
-  /** Cache Secrets for the ClusterView. Default true. */
+  /** Read the Secrets the resources name (GET by name, re-read every 30 s) for the ClusterView. Default true. */
   watchSecrets?: boolean;
   /** Event series: repeats within this window bump the count. */
   eventWindowMs?: number;
@@ -81,6 +82,8 @@ export interface Manager {
   synced(): Promise<void>;
   informer(kind: string): Informer<KubeObject> | undefined;
   controller(kind: string): Controller | undefined;
+  /** Queues a PiNode and every object that selects it (liveness: its connection was lost, or it answers again). */
+  requeueNode(namespace: string | undefined, name: string): void;
   /** Stops taking work, drains in-flight reconciles (bounded), releases the lease. Idempotent. */
   stop(): Promise<void>;
 }
@@ -109,7 +112,19 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
     return inf;
   };
 
-  const view = createClusterView((kind) => informers.get(kind));
+  const referenced = (options.watchSecrets ?? true)
+    ? new ReferencedSecrets(api, {
+      objects: () => [...informers.values()].flatMap((i) => i.list()),
+      piNodes: (namespace) => informers.get('PiNode')?.list(namespace) ?? [],
+      changed: (namespace, name) => {
+        for (const [kind, controller] of controllers) {
+          for (const key of ownersOfSecret(informers.get(kind)?.list() ?? [], { metadata: { namespace, name } })) controller.enqueue(key);
+        }
+      },
+      log: log.child({ cache: 'secrets' }),
+    })
+    : undefined;
+  const view = createClusterView((kind) => informers.get(kind), (namespace, name) => referenced?.get(namespace, name));
   const secrets = createSecretCreator(api);
   const controllers = new Map<string, Controller>();
   const nodeWatchers: { owners: Informer<KubeObject>; controller: Controller; selection: NodeSelectionOf }[] = [];
@@ -121,7 +136,7 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
     const informer = informerFor(type);
     const name = kind.toLowerCase();
     const clog = log.child({ controller: name });
-    const reconcile = kindReconcileFn({
+    const reconcileKind = kindReconcileFn({
       reconciler: reg.reconciler,
       informer,
       writer: new ObjectWriter(api, type),
@@ -135,6 +150,11 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
       }),
       context: { executor: options.executor, view, clock: { now: () => new Date() }, log: clog, secrets },
     });
+    const reconcile: typeof reconcileKind = async (key) => {
+      const { namespace, name } = splitKey(key);
+      await referenced?.prepare(informer.get(namespace || undefined, name));
+      return reconcileKind(key);
+    };
     const controller = new Controller({
       name,
       reconcile,
@@ -174,24 +194,6 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
       onDelete: (n) => fanOut(n, undefined),
     });
   }
-  if (options.watchSecrets ?? true) {
-    const secretInformer = informerFor(resourceTypes.Secret);
-    const onSecret = (secret: KubeObject): void => {
-      for (const kind of controllers.keys()) {
-        const owners = informers.get(kind);
-        const controller = controllers.get(kind);
-        if (owners && controller) for (const key of ownersOfSecret(owners.list(), secret)) controller.enqueue(key);
-      }
-    };
-    secretInformer.addHandlers({
-      onAdd: onSecret,
-      onUpdate: (old, s) => {
-        if (old.metadata.resourceVersion !== s.metadata.resourceVersion) onSecret(s);
-      },
-      onDelete: onSecret,
-    });
-  }
-
   const allSynced = (): boolean => [...informers.values()].every((i) => i.hasSynced());
   const servers: BoundServer[] = [];
   try {
@@ -207,6 +209,7 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
   const healthAddress = options.healthProbeBindAddress !== '0' ? servers[servers.length - 1]?.address : undefined;
 
   for (const inf of informers.values()) inf.start();
+  referenced?.start();
   const synced = Promise.all([...informers.values()].map((i) => i.waitForSync())).then(() => undefined);
 
   let stopping = false;
@@ -233,6 +236,7 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
       await elector?.stop();
       leading = false;
       metrics.leader(leaseName, false);
+      referenced?.stop();
       await Promise.all([...informers.values()].map((i) => i.stop()));
       await Promise.all(servers.map((s) => s.close()));
       api.close();
@@ -279,6 +283,14 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
     synced: () => synced,
     informer: (kind) => informers.get(kind),
     controller: (kind) => controllers.get(kind),
+    requeueNode: (namespace, name) => {
+      controllers.get('PiNode')?.enqueue(objectKey(namespace, name));
+      const node = informers.get('PiNode')?.get(namespace, name);
+      if (!node) return;
+      for (const w of nodeWatchers) {
+        for (const key of ownersOfNodeChange(w.owners.list(), undefined, node, w.selection)) w.controller.enqueue(key);
+      }
+    },
     stop,
   };
 }

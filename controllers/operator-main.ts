@@ -1,6 +1,6 @@
 // The operator's entry point from the command line: flags → kubeconfig → manager → signals.
 // `bramble run` calls this with the reconcilers and the SSH executor it builds.
-import { flagUsage, FlagError, parseManagerFlags } from './flags.ts';
+import { flagUsage, parseManagerFlags } from './flags.ts';
 import { loadKubeConfig } from './kubeconfig.ts';
 import { createLogger } from './logger.ts';
 import { startManager, type Manager, type ManagerOptions } from './manager.ts';
@@ -15,9 +15,9 @@ export interface RunOperatorOptions
   handleSignals?: boolean;
 }
 
-export { flagUsage, FlagError };
+export { flagUsage };
 
-/** Parses the operator flags and runs the manager until SIGTERM/SIGINT. Throws FlagError on bad flags. */
+/** Parses the operator flags and runs the manager until SIGTERM/SIGINT. Throws UsageError on bad flags. */
 export async function runOperator(options: RunOperatorOptions): Promise<Manager> {
   const { argv, kubeConfig, handleSignals = true, ...rest } = options;
   const flags = parseManagerFlags(argv);

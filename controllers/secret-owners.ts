@@ -4,7 +4,8 @@
 import type { KubeObject } from './kube-object.ts';
 import { objectKey } from './resource-type.ts';
 
-function referencedSecrets(value: unknown, out: Set<string>): Set<string> {
+/** Names in `…SecretRef: { name }` fields anywhere in a spec. */
+export function referencedSecrets(value: unknown, out = new Set<string>()): Set<string> {
   if (Array.isArray(value)) for (const v of value) referencedSecrets(v, out);
   else if (typeof value === 'object' && value !== null) {
     for (const [k, v] of Object.entries(value)) {
@@ -17,7 +18,7 @@ function referencedSecrets(value: unknown, out: Set<string>): Set<string> {
 }
 
 /** Keys of the owners in the Secret's namespace that reference it by name. */
-export function ownersOfSecret(owners: readonly KubeObject[], secret: KubeObject): string[] {
+export function ownersOfSecret(owners: readonly KubeObject[], secret: Pick<KubeObject, 'metadata'>): string[] {
   const { namespace, name } = secret.metadata;
   return owners
     .filter((o) => o.metadata.namespace === namespace && referencedSecrets(o.spec, new Set()).has(name))

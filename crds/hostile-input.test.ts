@@ -126,6 +126,9 @@ run('PiNode', sample('pinodes.yaml', 'PiNode'), [
   { path: 'spec.users[0].shell', value: 'bash', why: pattern },
   { path: 'spec.users[0].authorizedKeys[0]', value: 'ssh-ed25519 AAAA\nssh-rsa AAAA', why: pattern },
   { path: 'spec.users[1]', value: { name: 'alice' }, why: /^Duplicate value: \{"name":"alice"\}$/ },
+  // Issue 15: the login user (ssh.user, pi in the sample) may not be locked out.
+  ...[{ name: 'pi', authorizedKeys: [] }, { name: 'pi', shell: '/usr/sbin/nologin' }, { name: 'pi', shell: '/bin/false' }].map((value) => (
+    { path: 'spec.users[1]', value, why: /^Forbidden: this would lock bramble out/, field: 'spec.users' })),
   { path: 'spec.packages[0]', value: '--allow-unauthenticated', why: pattern },
   { path: 'spec.packages[0]', value: 'htop; reboot', why: pattern },
   { path: 'spec.packages[0]', value: 'openssh-server-', why: pattern },
@@ -153,6 +156,9 @@ run('SlurmPartition', sample('slurmpartition.yaml', 'SlurmPartition'), [
   { path: 'spec.extraConfig[0].name', value: 'clustername', why: /^Forbidden: bramble manages clustername itself$/ },
   { path: 'spec.extraConfig[0].name', value: 'TreeWidth', why: /^Forbidden: bramble manages TreeWidth itself$/ },
   { path: 'spec.extraConfig[1].name', value: 'SchedulerType', why: /^Duplicate value/, field: 'spec.extraConfig[1]' },
+  // Issue 16: programs run as root need the root-equivalent opt-in.
+  ...['Prolog', 'epilog', 'PlugStackConfig', 'PluginDir', 'HealthCheckProgram', 'RebootProgram', 'AuthInfo', 'JobSubmitPlugins', 'MailProg'].map((name) => (
+    { path: 'spec.extraConfig[0].name', value: name, why: /^Forbidden: extraConfig sets a parameter that runs or loads programs as root; set allowRootPrograms: true/, field: 'spec.extraConfig' })),
   { path: 'spec.nodeSelector.matchLabels', value: { 'bramble.dev/role': 'compute;reboot' }, why: pattern, field: 'spec.nodeSelector.matchLabels[bramble.dev/role]' },
   { path: 'spec.nodeSelector.matchExpressions', value: [{ key: 'a', operator: 'In' }], why: /In and NotIn need values/, field: 'spec.nodeSelector.matchExpressions' },
   { path: 'spec.nodeSelector.matchExpressions', value: [{ key: 'a', operator: 'Like', values: ['x'] }], why: /^Unsupported value: "Like"/, field: 'spec.nodeSelector.matchExpressions[0].operator' },

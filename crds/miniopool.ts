@@ -2,7 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
 import * as pattern from './patterns.ts';
-import { Conditions, DataPath, LabelSelector, ObjectName, ObservedGeneration, PendingSteps, Port, ReclaimPolicy, SecretReference } from './common.ts';
+import { AbsolutePath, Conditions, DataPath, LabelSelector, ObjectName, ObservedGeneration, PendingSteps, Port, ReclaimPolicy, SecretReference } from './common.ts';
 import { BoundedString, MapList, PatternString, SetOf } from './schema-kit.ts';
 import { customResourceDefinitionOf } from './definition.ts';
 import type { KindDefinition } from './definition.ts';
@@ -25,13 +25,20 @@ export const MinioPortsSchema = Type.Object({
 export const MinioPoolSpecSchema = Type.Object({
   nodeSelector: LabelSelector('PiNodes that run MinIO (4 or more for erasure coding). An empty selector selects every PiNode.'),
   drivesPerNode: Type.Integer({ description: 'Drives (data directories) on each node.', minimum: 1, maximum: 16, default: 1 }),
-  drivePaths: SetOf(DataPath('A data directory, ideally the mount point of its own disk.'), 16,
-    'One data directory per drive, the same on every node; as many as drivesPerNode.', { minItems: 1 }),
+  drivePaths: SetOf(DataPath('A data directory, ideally the mount point of its own disk. It must not exist yet, or be empty '
+    + '(lost+found aside), or already be this pool\'s; bramble marks it as this pool\'s with a root-only file .bramble-owner. '
+    + 'Not in, over or above any user\'s home on the Pi.'), 16,
+    'One data directory per drive, the same on every node; as many as drivesPerNode. Fixed once MinIO has formatted the drives: '
+    + 'MinIO cannot change a server pool\'s layout, so an edit is refused (Stalled, PoolLayoutChangeRefused).', { minItems: 1 }),
   allowRootFilesystem: Type.Boolean({ description: 'Allow drives on the root filesystem (the SD card). Refused unless true.', default: false }),
   credentialsSecretRef: SecretReference('Secret with keys rootUser and rootPassword (MINIO_ROOT_USER / MINIO_ROOT_PASSWORD).'),
   source: MinioSourceSchema,
   ports: MinioPortsSchema,
-  serviceUser: PatternString('System user MinIO runs as (created when missing).', pattern.posixName, 32, { default: 'minio-user' }),
+  serviceUser: PatternString('System user MinIO runs as (created when missing, without a login shell). Not root, not the '
+    + 'PiNode\'s SSH user or one of its users, and not an existing account with a login shell: the drives are chowned to it.', pattern.posixName, 32, {
+    default: 'minio-user',
+    'x-kubernetes-validations': [{ rule: "self != 'root'", message: 'serviceUser may not be root: MinIO runs as a system user of its own' }],
+  }),
   reclaimPolicy: ReclaimPolicy,
 }, {
   description: 'The pool: which Pis, which drives, which binary, which credentials.',
@@ -48,6 +55,24 @@ export const MinioNodeStatusSchema = Type.Object({
   drivesOnline: Type.Optional(Type.Integer({ description: 'Drives online on this node.', minimum: 0 })),
 });
 
+const uuid = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';
+
+export const MinioOwnedDriveSchema = Type.Object({
+  node: ObjectName('PiNode that held the drive when it was recorded.'),
+  host: PatternString('Its address, as it is in MINIO_VOLUMES.', '^[A-Za-z0-9][A-Za-z0-9.:-]*$', 253),
+  path: AbsolutePath('The drive directory.'),
+});
+
+export const MinioOwnedSchema = Type.Object({
+  deploymentId: Type.Optional(PatternString('The MinIO deployment ID of the drives (the id in .minio.sys/format.json), once MinIO formatted them.', uuid, 36)),
+  drives: MapList(MinioOwnedDriveSchema, ['host', 'path'], 1024, 'Each drive directory bramble prepared and marked for this pool.'),
+}, {
+  description: 'What this resource created on the Pis: each drive directory it marked with its .bramble-owner file (this resource\'s UID), '
+    + 'and the deployment MinIO formatted on them. reclaimPolicy Delete removes only drives this record and the marker on the Pi both name '
+    + '(and whose format.json, if any, has the recorded deployment ID); never dropped while the resource exists. Once it has a deploymentId, '
+    + 'the pool\'s node set and drivePaths are fixed.',
+});
+
 export const MinioPoolStatusSchema = Type.Object({
   observedGeneration: Type.Optional(ObservedGeneration),
   conditions: Type.Optional(Conditions),
@@ -60,6 +85,7 @@ export const MinioPoolStatusSchema = Type.Object({
   installedSha256: Type.Optional(PatternString('Digest of the binary installed on the nodes.', pattern.sha256Hex, 64)),
   nodes: Type.Optional(MapList(MinioNodeStatusSchema, ['name'], 64, 'Each selected node.')),
   pendingSteps: Type.Optional(PendingSteps),
+  owned: Type.Optional(MinioOwnedSchema),
 }, { description: 'What MinIO reports. Ready when the cluster health endpoint reports write quorum.' });
 
 export type MinioSource = Static<typeof MinioSourceSchema>;
@@ -67,6 +93,8 @@ export type MinioPorts = Static<typeof MinioPortsSchema>;
 export type MinioPoolSpec = Static<typeof MinioPoolSpecSchema>;
 export type MinioNodeStatus = Static<typeof MinioNodeStatusSchema>;
 export type MinioPoolStatus = Static<typeof MinioPoolStatusSchema>;
+export type MinioOwned = Static<typeof MinioOwnedSchema>;
+export type MinioOwnedDrive = Static<typeof MinioOwnedDriveSchema>;
 export type MinioPool = Resource<MinioPoolSpec, MinioPoolStatus>;
 
 export const minioPoolDefinition: KindDefinition = {

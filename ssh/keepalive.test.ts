@@ -78,3 +78,34 @@ void test('with the default settings a silent peer is given up on after 10 to 20
   assert.ok(err instanceof ConnectionLostError, String(err));
   assert.ok(detectedMs >= 10_000 && detectedMs <= 20_000, `detected after ${Math.round(detectedMs)} ms`);
 });
+
+void test('an idle pooled connection kept open reports its silent peer as lost; one bramble closes is not reported', { timeout: 90_000 }, async (t) => {
+  const server = await startServer();
+  const proxy = await startProxy(server.port);
+  const executor = new Ssh2Executor({ idleCloseMs: 0 });
+  const idleClosing = new Ssh2Executor({ idleCloseMs: 200 });
+  t.after(async () => {
+    proxy.close();
+    server.close();
+    await executor.close();
+    await idleClosing.close();
+  });
+  const target = { host: '127.0.0.1', port: proxy.port, user: 'pi', privateKey: testPrivateKey, hostKey: { policy: 'TrustOnFirstUse' as const } };
+  const lost: { host: string; port: number; user: string; detail: string; ms: number }[] = [];
+  const idleLost: unknown[] = [];
+  executor.onConnectionLost((l) => lost.push({ ...l, ms: performance.now() - cutAt }));
+  idleClosing.onConnectionLost((l) => idleLost.push(l));
+
+  assert.equal((await idleClosing.exec({ ...target, port: server.port }, 'true')).code, 0);
+  assert.equal((await executor.exec(target, 'true')).code, 0);
+  await new Promise((r) => setTimeout(r, 1_000)); // past the other executor's idle close
+  assert.equal(idleClosing.openConnections, 0, 'the idle connection was closed by bramble');
+  assert.equal(executor.openConnections, 1, 'idleCloseMs 0 keeps the connection');
+  proxy.cut();
+  const cutAt = performance.now();
+  while (lost.length === 0 && performance.now() - cutAt < 30_000) await new Promise((r) => setTimeout(r, 100));
+  assert.equal(lost.length, 1, 'the silent peer is reported once');
+  assert.deepEqual({ host: lost[0]?.host, port: lost[0]?.port, user: lost[0]?.user }, { host: '127.0.0.1', port: proxy.port, user: 'pi' });
+  assert.ok((lost[0]?.ms ?? 0) >= 10_000 && (lost[0]?.ms ?? 0) <= 20_000, `reported after ${Math.round(lost[0]?.ms ?? 0)} ms`);
+  assert.deepEqual(idleLost, [], 'an idle close is not a lost connection');
+});

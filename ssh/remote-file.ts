@@ -1,7 +1,9 @@
-// Writes a file on a Pi only when it differs, atomically, in one round trip: the content goes
-// on stdin with its sha256; the remote script compares hash, mode and owner, and when anything
-// differs writes a temp file in the same directory, checks the hash, sets mode and owner, and
-// renames it over the target. A failed write leaves the old file as it was.
+// Writes a file on a Pi only when it differs, atomically, in one round trip: stdin carries the
+// content's sha256 on its first line, then the content; the remote script compares hash, mode and
+// owner, and when anything differs writes a temp file in the same directory, checks the hash, sets
+// mode and owner, and renames it over the target. A failed write leaves the old file as it was.
+// The digest never goes into the command line: the files written are secrets (the MinIO env file,
+// the munge key), and any local user could read a digest in the process list and test guesses.
 import { createHash } from 'node:crypto';
 import type { ExecOptions, Executor, SshTarget } from './executor.ts';
 import { sh } from './quote.ts';
@@ -36,7 +38,8 @@ const accountName = /^(?:[A-Za-z_][A-Za-z0-9_.-]{0,31}\$?|\d{1,10})$/;
 // through it too. The hash of what arrived is checked before the rename, so a cut-off stdin
 // never replaces the file.
 const script = `set -eu
-target=$1 mode=$2 owner=$3 group=$4 want=$5
+target=$1 mode=$2 owner=$3 group=$4
+IFS= read -r want
 if [ -f "$target" ] && [ ! -L "$target" ]; then
   set -- $(stat -c '%a %u %g %U %G' -- "$target")
   if [ "$1" = "$mode" ] && { [ "$2" = "$owner" ] || [ "$4" = "$owner" ]; } &&
@@ -81,10 +84,17 @@ export async function writeFileIfChanged(
 
   const content = typeof file.content === 'string' ? Buffer.from(file.content, 'utf8') : file.content;
   const hash = createHash('sha256').update(content).digest('hex');
-  const command = sh`sh -c ${script} bramble-write ${file.path} ${mode.toString(8)} ${owner} ${group} ${hash}`;
-  const result = await executor.exec(target, command, { ...options, asRoot: options.asRoot ?? true, stdin: content });
+  const command = sh`sh -c ${script} bramble-write ${file.path} ${mode.toString(8)} ${owner} ${group}`;
+  const stdin = Buffer.concat([Buffer.from(`${hash}\n`), content]);
+  const result = await executor.exec(target, command, { ...options, asRoot: options.asRoot ?? true, stdin });
   const verdict = result.stdout.trim();
   if (result.code === 0 && verdict === 'changed') return true;
   if (result.code === 0 && verdict === 'unchanged') return false;
   throw new RemoteFileError(file.path, result.code, result.stderr);
+}
+
+/** The digest and content a writeFileIfChanged stdin carries (for the fakes at the SSH edge). */
+export function splitFileStdin(stdin: Buffer): { sha256: string; content: Buffer } {
+  const newline = stdin.indexOf(0x0a);
+  return { sha256: stdin.subarray(0, newline).toString('utf8'), content: stdin.subarray(newline + 1) };
 }

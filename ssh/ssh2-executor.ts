@@ -9,7 +9,7 @@ import { checkHostKey } from './host-key.ts';
 import { backoffDelay, defaultBackoff } from './backoff.ts';
 import type { BackoffPolicy } from './backoff.ts';
 import { endedLikeRemoteTimeout, wrapRemoteCommand } from './remote-command.ts';
-import { CommandTimeoutError, ConnectionLostError, ExecutorClosedError, HostKeyMismatchError, SshError } from './errors.ts';
+import { CommandTimeoutError, ConnectionLostError, ExecutorClosedError, HostKeyMismatchError, SshError, UnreachableError } from './errors.ts';
 import type { CommandOutcome, ExecutorObserver } from './observer.ts';
 
 export interface Ssh2ExecutorOptions {
@@ -25,10 +25,17 @@ export interface Ssh2ExecutorOptions {
   keepaliveCountMax?: number;
   /** Channels open at once on one connection (OpenSSH's MaxSessions defaults to 10). */
   maxChannelsPerConnection?: number;
-  /** A connection with no command running for this long is closed. */
+  /**
+   * A connection with no command running for this long is closed; 0 keeps it open, so its
+   * keepalives notice a host that goes silent (see onConnectionLost).
+   */
   idleCloseMs?: number;
   backoff?: BackoffPolicy;
-  /** Per stream; output past this is read and dropped, and the result says `truncated`. */
+  /**
+   * Per stream, for every command (an exec may ask for less); output past this is read and
+   * dropped, and the result says `truncated`. It bounds what one Pi can make the operator hold:
+   * at most twice this per command running.
+   */
   maxOutputBytes?: number;
   observer?: ExecutorObserver;
   /** Milliseconds clock, injectable for tests of the backoff. */
@@ -38,7 +45,6 @@ export interface Ssh2ExecutorOptions {
 export interface Ssh2ExecResult extends ExecResult {
   /** stdout exactly as received, for output that is not text. */
   stdoutBytes: Buffer;
-  /** True when stdout or stderr went past `maxOutputBytes`. */
   truncated: boolean;
 }
 
@@ -47,6 +53,15 @@ export interface ConnectionStats {
   user: string;
   activeChannels: number;
   peakChannels: number;
+}
+
+/** A pooled connection that ended without bramble closing it: the host went away or restarted. */
+export interface LostConnection {
+  host: string;
+  port: number;
+  user: string;
+  /** The transport's words (e.g. "Keepalive timeout"); for logs, not a closed set. */
+  detail: string;
 }
 
 interface PoolEntry {
@@ -73,7 +88,7 @@ const defaults = {
   keepaliveCountMax: 2,
   maxChannelsPerConnection: 8,
   idleCloseMs: 60_000,
-  maxOutputBytes: 16 * 1024 * 1024,
+  maxOutputBytes: 4 * 1024 * 1024,
 };
 
 export class Ssh2Executor implements Executor {
@@ -82,6 +97,9 @@ export class Ssh2Executor implements Executor {
   private readonly settings: ConnectionSettings;
   private readonly options: typeof defaults & { backoff: BackoffPolicy; now: () => number };
   private readonly observer: ExecutorObserver | undefined;
+  private readonly lostListeners: ((lost: LostConnection) => void)[] = [];
+  /** Hosts a probe found silent: exec fails at once until `until` or a probe finds them again. */
+  private readonly down = new Map<string, { until: number; error: UnreachableError }>();
   private closing = false;
   private opened = 0;
   private live = 0;
@@ -123,11 +141,36 @@ export class Ssh2Executor implements Executor {
         const connection = await entry.connection.catch(() => undefined);
         if (!connection) return;
         await new Promise<void>((resolve) => {
-          connection.onClose(resolve);
+          connection.onClose(() => resolve());
           connection.close();
         });
       }),
     );
+  }
+
+  /** Called for every pooled connection that closes or misses its keepalives, not for ones bramble closed. */
+  onConnectionLost(listener: (lost: LostConnection) => void): void {
+    this.lostListeners.push(listener);
+  }
+
+  /**
+   * Ends the connect backoff of a host (every user and key): it answered a probe, so the next
+   * exec connects at once instead of repeating the last failure.
+   */
+  forgetFailures(host: string, port: number): void {
+    this.down.delete(`${host}:${port}`);
+    const prefix = `${host}:${port}\u0000`;
+    for (const key of [...this.failures.keys()]) if (key.startsWith(prefix)) this.failures.delete(key);
+  }
+
+  /**
+   * A probe found no sshd at host:port: until `forMs` has passed (or forgetFailures), exec there
+   * fails at once with UnreachableError instead of waiting out a connect timeout, so status can
+   * say so within seconds of a lost connection.
+   */
+  markDown(host: string, port: number, detail: string, forMs: number): void {
+    const endpoint = `${host}:${port}`;
+    this.down.set(endpoint, { until: this.options.now() + forMs, error: new UnreachableError(endpoint, detail) });
   }
 
   /** How many connections this executor has opened so far (for tests and debugging). */
@@ -165,7 +208,7 @@ export class Ssh2Executor implements Executor {
       stdin: options.stdin,
       timeoutMs,
       deadlineMs: timeoutMs + this.options.killAfterMs + this.options.timeoutGraceMs,
-      maxOutputBytes: this.options.maxOutputBytes,
+      maxOutputBytes: Math.min(this.options.maxOutputBytes, options.maxOutputBytes ?? Infinity),
     };
 
     const first = await this.connectionFor(target);
@@ -217,6 +260,8 @@ export class Ssh2Executor implements Executor {
       return this.connectionFor(target);
     }
 
+    const down = this.down.get(endpoint);
+    if (down && this.options.now() < down.until) throw down.error;
     const expectation = expectationId(target.hostKey);
     const failure = this.failures.get(key);
     if (failure && failure.expectation === expectation && this.options.now() < failure.retryAt) {
@@ -240,9 +285,12 @@ export class Ssh2Executor implements Executor {
       this.opened++;
       this.live++;
       this.failures.delete(key);
-      connection.onClose(() => {
+      connection.onClose((cause) => {
         this.live--;
         if (this.pool.get(key) === entry) this.pool.delete(key);
+        if (cause.lost && !this.closing) {
+          for (const listener of this.lostListeners) listener({ host: target.host, port: target.port, user: target.user, detail: cause.detail });
+        }
       });
       if (this.closing) connection.close();
       return { connection, reused: false };

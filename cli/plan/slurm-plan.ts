@@ -17,6 +17,7 @@ import { mungeKeyPath, slurmObserveScript } from '../../reconcilers/slurm/observ
 import { parseHostObservation, type HostObservation } from '../../reconcilers/slurm/parse-observed.ts';
 import { holdPaused, planCluster, type ClusterPlan } from '../../reconcilers/slurm/plan.ts';
 import { mungeKeyField } from '../../reconcilers/slurm/munge-key.ts';
+import { markFor, recordOf } from '../../reconcilers/slurm/ownership.ts';
 import { observeTimeoutMs } from '../../reconcilers/slurm/reconciler.ts';
 import type { Step } from '../../reconcilers/shared/step.ts';
 import type { PlanView } from './plan-view.ts';
@@ -154,7 +155,9 @@ export async function planSlurmClusterNow(
   });
   if (model.waitingForFacts.length) result.notes.push(`left out until their PiNode reports CPUs and memory: ${model.waitingForFacts.join(', ')}`);
   const confText = renderSlurmConf(model.config);
-  const plan = planCluster({ model, confText, mungeKeySha256: keySha, observed });
+  const first = live[0];
+  if (!first) return fail('no live partition in this cluster');
+  const plan = planCluster({ model, confText, mungeKeySha256: keySha, observed, mark: markFor(first, ctl, recordOf(live)) });
   const paused = new Set([...pinodes.values()].filter((n) => n.spec.paused === true).map((n) => n.metadata.name));
   const { plan: runnable, held } = holdPaused(plan, paused, controllerName);
   if (held.length) result.notes.push(`paused PiNodes would hold the cluster's changes: ${held.join(', ')}`);

@@ -22,6 +22,12 @@ export interface ObserveRequest {
 }
 
 export const glusterCallTimeoutSeconds = 30;
+/** gluster's XML about a volume of many bricks (about 1 KiB per brick) or many peers. */
+export const glusterXmlLimitBytes = 1024 * 1024;
+/** The sections with their own bound, for parse-observed.ts. */
+export const glusterSectionLimits: ReadonlyMap<string, number> = new Map(
+  ['gluster-peers', 'volume-info', 'volume-status', 'heal-summary', 'rebalance'].map((n) => [n, glusterXmlLimitBytes]),
+);
 const gluster = (args: string) => `timeout ${glusterCallTimeoutSeconds} gluster --xml ${args}`;
 
 /** Section names about a path: the kind, a space, the path (quoted in the script, plain in the output). */
@@ -35,7 +41,7 @@ export function glusterObserveScript(request: ObserveRequest, nonce: string): st
     ['gluster-cli', 'command -v gluster'],
     ['glusterd', "printf '%s %s\\n' \"$(systemctl is-active glusterd)\" \"$(systemctl is-enabled glusterd)\""],
     ['glusterd-uuid', 'cat /var/lib/glusterd/glusterd.info'],
-    ['gluster-peers', `systemctl is-active -q glusterd && ${gluster('peer status')}`],
+    ['gluster-peers', `systemctl is-active -q glusterd && ${gluster('peer status')}`, glusterXmlLimitBytes],
     ['root-device', 'stat -c %d /'],
     homeDirsProbe,
     bootStateProbe,
@@ -48,10 +54,10 @@ export function glusterObserveScript(request: ObserveRequest, nonce: string): st
   if (request.volume) {
     const v = request.volume;
     probes.push(
-      ['volume-info', `systemctl is-active -q glusterd && ${gluster(sh`volume info ${v}`)}`],
-      ['volume-status', `systemctl is-active -q glusterd && ${gluster(sh`volume status ${v}`)}`],
-      ['heal-summary', `systemctl is-active -q glusterd && ${gluster(sh`volume heal ${v} info summary`)}`],
-      ['rebalance', `systemctl is-active -q glusterd && ${gluster(sh`volume rebalance ${v} status`)}`],
+      ['volume-info', `systemctl is-active -q glusterd && ${gluster(sh`volume info ${v}`)}`, glusterXmlLimitBytes],
+      ['volume-status', `systemctl is-active -q glusterd && ${gluster(sh`volume status ${v}`)}`, glusterXmlLimitBytes],
+      ['heal-summary', `systemctl is-active -q glusterd && ${gluster(sh`volume heal ${v} info summary`)}`, glusterXmlLimitBytes],
+      ['rebalance', `systemctl is-active -q glusterd && ${gluster(sh`volume rebalance ${v} status`)}`, glusterXmlLimitBytes],
     );
   }
   if (request.mountPaths?.length) probes.push(['mount-helper', 'command -v mount.glusterfs || ls /sbin/mount.glusterfs']);

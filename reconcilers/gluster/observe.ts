@@ -3,9 +3,9 @@
 // brick host is asked (one more exec). What to look at — the brick directories and mount points
 // per host — comes from the spec (reconcile) or from the record in status (delete).
 import type { SshTarget } from '../../ssh/executor.ts';
-import { sshTargetFor } from '../shared/ssh-target.ts';
+import { secretTargetFor } from '../shared/secret-target.ts';
 import { reachabilityFailure } from '../shared/ssh-failure.ts';
-import { IncompleteObserveError } from '../shared/parse-sections.ts';
+import { execObserve, observeFailureText } from '../shared/observe-exec.ts';
 import { glusterObserveScript, type ObserveRequest } from './observe-script.ts';
 import { parseHostObservation, type HostObservation } from './parse-observed.ts';
 import type { PiNode } from './types.ts';
@@ -32,12 +32,13 @@ export interface Observed {
 
 async function observeHost(run: VolumeRun, target: SshTarget, request: ObserveRequest): Promise<HostObservation> {
   const nonce = run.nonce();
-  const exec = await run.ctx.executor.exec(target, 'sh -s', { asRoot: true, stdin: glusterObserveScript(request, nonce), timeoutMs: observeTimeoutMs });
+  const exec = await execObserve(run.ctx.executor, target, glusterObserveScript(request, nonce), observeTimeoutMs);
   return parseHostObservation(exec.stdout, nonce);
 }
 
 function whyUnobserved(error: unknown): string {
-  if (error instanceof IncompleteObserveError) return 'observe script did not finish';
+  const observeFailure = observeFailureText(error);
+  if (observeFailure) return observeFailure;
   const failure = reachabilityFailure(error);
   if (!failure) throw error;
   return `${failure.reason}: ${failure.message}`;
@@ -51,7 +52,7 @@ export async function observe(run: VolumeRun, scope: ObserveScope): Promise<Obse
   const names = [...new Set([...scope.bricks.map((b) => b.node), ...scope.mounts.map((m) => m.node)])];
   for (const name of names) {
     const node = ctx.view.get<PiNode>('PiNode', ns, name);
-    const t = node ? sshTargetFor(node, ctx.view) : { ok: false as const, message: 'PiNode not found' };
+    const t = node ? secretTargetFor(node, ctx.view) : { ok: false as const, message: 'PiNode not found' };
     if (t.ok) targets.set(name, t.target);
     else unreachable.push(`${name}: ${t.message}`);
   }

@@ -6,21 +6,14 @@
 // own status already records it. Pure.
 import { glusterOwnerOptionPrefix } from '../../crds/glustervolume.ts';
 import type { GlusterVolumeInfo } from './parse-gluster.ts';
-import type { GlusterVolume, GlusterVolumeStatus } from './types.ts';
+import type { GlusterVolumeStatus } from './types.ts';
 
 export const ownerOption = `${glusterOwnerOptionPrefix}owner`;
 export const ownerNameOption = `${glusterOwnerOptionPrefix}owner-name`;
 
-/** A GlusterVolume's identity: its UID, and namespace/name for people. */
-export interface Owner {
-  uid: string;
-  name: string;
-}
+import type { Owner } from '../shared/owner.ts';
 
-export function ownerOf(obj: GlusterVolume): Owner | undefined {
-  const uid = obj.metadata.uid;
-  return uid ? { uid, name: `${obj.metadata.namespace}/${obj.metadata.name}` } : undefined;
-}
+export { ownerOf, type Owner } from '../shared/owner.ts';
 
 /** The `gluster volume set` pairs that mark a volume as `owner`'s. */
 export function ownerOptions(owner: Owner): { name: string; value: string }[] {

@@ -1,5 +1,6 @@
 // Reads what glusterObserveScript printed into a typed observation of one host. Pure.
 import { parseSections, sectionText } from '../shared/parse-sections.ts';
+import { glusterSectionLimits } from './observe-script.ts';
 import { bootStateProbe, isBooting } from '../shared/boot-state.ts';
 import { homeDirsOf } from '../shared/home-dirs.ts';
 import {
@@ -108,7 +109,7 @@ function mountPoint(get: (name: string) => string | undefined, path: string): Mo
 }
 
 export function parseHostObservation(blob: string, nonce: string): HostObservation {
-  const sections = parseSections(blob, nonce);
+  const sections = parseSections(blob, nonce, glusterSectionLimits);
   const get = (name: string) => sectionText(sections, name);
   const [active, enabled] = (get('glusterd') ?? '').split(' ');
   const peersText = get('gluster-peers');

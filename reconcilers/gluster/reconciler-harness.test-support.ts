@@ -20,12 +20,17 @@ export const otherUid = '0a1b2c3d-0000-4000-8000-00000000000b';
 export const vol1Id = '5810c962-b9ae-4193-bc6c-e2bf6a67d69a';
 export const hexOf = (uuid: string) => uuid.replaceAll('-', '');
 
+/** The RecordingExecutor's default host key, as the PiNode reconciler would have recorded it. */
+export const recordedHostKey = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeFakeFakeFakeFakeFakeFakeFakeFakeFakeFake';
+
 export function piNode(name: string, namespace = 'lab'): PiNode {
   return {
     apiVersion: 'bramble.dev/v1alpha1',
     kind: 'PiNode',
     metadata: { name, namespace, labels: { seed: 'yes' } },
     spec: { address: addresses[name] ?? '', port: 22, ssh: { user: 'pi', privateKeySecretRef: { name: 'pi-ssh' }, hostKeyPolicy: 'TrustOnFirstUse' } },
+    // Recorded by the PiNode reconciler: the Gluster reconciler connects to no other host (shared/secret-target.ts).
+    status: { hostKey: recordedHostKey },
   } as PiNode;
 }
 

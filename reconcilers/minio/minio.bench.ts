@@ -17,7 +17,7 @@ import { buildStandin } from '../../test/minio-standin/build.ts';
 const sha = 'c'.repeat(64);
 
 async function execs(count: number): Promise<Record<string, number>> {
-  const fleet = new FakeMinioFleet(['/srv/minio/disk1', '/srv/minio/disk2']);
+  const fleet = new FakeMinioFleet();
   const secrets = new Map<string, SecretView>([
     ['ssh', { data: { 'ssh-privatekey': Buffer.from(testPrivateKey) } }],
     ['root', { data: { rootUser: Buffer.from('admin'), rootPassword: Buffer.from('password-one') } }],
@@ -34,7 +34,7 @@ async function execs(count: number): Promise<Record<string, number>> {
     get: () => undefined,
   };
   const ctx: ReconcileContext = { executor: fleet.executor, view, clock: { now: () => new Date() }, log: { debug() {}, info() {}, warn() {}, error() {} } };
-  const pool = { metadata: { name: 'objects', namespace: 'lab', generation: 1 }, spec: { nodeSelector: {}, drivesPerNode: 2, drivePaths: ['/srv/minio/disk1', '/srv/minio/disk2'], credentialsSecretRef: { name: 'root' }, source: { url: 'http://mirror/minio', sha256: sha } } } as unknown as MinioPool;
+  const pool = { metadata: { name: 'objects', namespace: 'lab', generation: 1, uid: '9d0e4f3a-0000-4000-8000-00000000000a' }, spec: { nodeSelector: {}, drivesPerNode: 2, drivePaths: ['/srv/minio/disk1', '/srv/minio/disk2'], credentialsSecretRef: { name: 'root' }, source: { url: 'http://mirror/minio', sha256: sha } } } as unknown as MinioPool;
   const reconciler = createMinioPoolReconciler({ nonce: () => nonce });
   const round = async () => {
     fleet.forgetCalls();

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { NodeObservation } from './parse-observed.ts';
-import { pendingStepsOf, planIsEmpty, planNode, planPool, planTeardown, rootFilesystemDrives, type PoolWanted } from './plan.ts';
+import { pendingStepsOf, planIsEmpty, planNode, planPool, planStop, rootFilesystemDrives, type PoolWanted } from './plan.ts';
 
 const sha = 'a'.repeat(64);
 const wanted: PoolWanted = {
@@ -14,30 +14,33 @@ const wanted: PoolWanted = {
   drivePaths: ['/srv/d1', '/srv/d2'],
   apiPort: 9000,
   allowRootFilesystem: false,
+  owner: { uid: 'u-1', name: 'lab/objects' },
 };
+const ours = { uid: 'u-1', name: 'lab/objects', created: true };
 
 const converged: NodeObservation = {
   binarySha256: sha,
-  userExists: true,
+  serviceUser: { uid: 998, shell: '/usr/sbin/nologin' },
   drives: [
-    { path: '/srv/d1', exists: true, owner: 'minio-user', mountPoint: '/srv/d1' },
-    { path: '/srv/d2', exists: true, owner: 'minio-user', mountPoint: '/srv/d2' },
+    { path: '/srv/d1', exists: true, owner: 'minio-user', mountPoint: '/srv/d1', marker: ours, entries: 1 },
+    { path: '/srv/d2', exists: true, owner: 'minio-user', mountPoint: '/srv/d2', marker: ours, entries: 1 },
   ],
-  env: { mode: '600', owner: 'root', sha256: wanted.envSha256 },
+  env: { mode: '600', owner: 'root', sha256: wanted.envSha256, pool: 'lab/objects' },
   unitSha256: wanted.unitSha256,
   appliedCurrent: true,
   active: true,
   enabled: true,
   live: 200,
   cluster: 200,
+  homes: ['/root', '/home/pi'],
 };
 
 const fresh: NodeObservation = {
-  userExists: false,
   drives: [
-    { path: '/srv/d1', exists: false, mountPoint: '/srv' },
-    { path: '/srv/d2', exists: false, mountPoint: '/srv' },
+    { path: '/srv/d1', exists: false, mountPoint: '/srv', entries: 0 },
+    { path: '/srv/d2', exists: false, mountPoint: '/srv', entries: 0 },
   ],
+  homes: ['/root', '/home/pi'],
   appliedCurrent: false,
   active: false,
   enabled: false,
@@ -99,15 +102,25 @@ void test('unreachable nodes are left out of the plan; rollout order is the give
 });
 
 void test('drives on the root filesystem are refused unless allowed', () => {
-  const onRoot = { ...fresh, drives: [{ path: '/srv/d1', exists: false, mountPoint: '/' }] };
+  const onRoot = { ...fresh, drives: [{ path: '/srv/d1', exists: false, mountPoint: '/', entries: 0 }] };
   assert.deepEqual(rootFilesystemDrives(onRoot, wanted), ['/srv/d1']);
   assert.deepEqual(rootFilesystemDrives(onRoot, { allowRootFilesystem: true }), []);
 });
 
-void test('teardown stops running servers; data goes only when asked', () => {
-  const observed = new Map([['pi1', converged], ['pi2', { ...converged, active: false, enabled: false }]]);
-  const keep = planTeardown(['pi1', 'pi2'], observed, undefined);
-  assert.deepEqual(keep.nodes.map((n) => [n.host, names(n.roll)]), [['pi1', ['stop']]]);
-  const wipe = planTeardown(['pi1', 'pi2'], observed, ['/srv/d1', '/srv/d2']);
-  assert.deepEqual(wipe.nodes.map((n) => [n.host, names(n.roll)]), [['pi1', ['stop', 'delete-data']], ['pi2', ['delete-data']]]);
+void test('deletion stops the server only where its env file names this pool', () => {
+  const observed = new Map([
+    ['pi1', converged],
+    ['pi2', { ...converged, active: false, enabled: false }],
+    ['pi3', { ...converged, env: { ...converged.env!, pool: 'team-a/objects' } }],
+  ]);
+  const stop = planStop(['pi1', 'pi2', 'pi3'], observed, 'lab/objects');
+  assert.deepEqual(stop.nodes.map((n) => [n.host, names(n.roll)]), [['pi1', ['stop']]]);
+});
+
+void test('a drive not yet marked as this pool\'s is marked in the drives step; a converged node with a readable stamp only tightens it', () => {
+  const unmarked = { ...converged, drives: converged.drives.map((d) => ({ ...d, marker: undefined })) };
+  const plan = planNode('pi1', unmarked, wanted);
+  assert.deepEqual(names(plan.roll), ['drives']);
+  assert.match(plan.roll[0]?.command ?? '', /uid='u-1' name='lab\/objects'/);
+  assert.deepEqual(names(planNode('pi1', { ...converged, stampMode: '644' }, wanted).roll), ['stamp-mode']);
 });

@@ -5,7 +5,8 @@
 // changed, or when it is not running them yet (observe's fingerprint check).
 import type { Step } from '../shared/step.ts';
 import type { NodeObservation } from './parse-observed.ts';
-import { deleteDataStep, drivesStep, enableStep, fetchBinaryStep, installBinaryStep, restartStep, serviceUserStep, stopStep, unitStep } from './steps.ts';
+import type { Owner } from '../shared/owner.ts';
+import { drivesStep, enableStep, fetchBinaryStep, installBinaryStep, restartStep, serviceUserStep, stampModeStep, stopStep, unitStep } from './steps.ts';
 
 export interface PoolWanted {
   url: string;
@@ -17,6 +18,8 @@ export interface PoolWanted {
   drivePaths: readonly string[];
   apiPort: number;
   allowRootFilesystem: boolean;
+  /** Whose the drives are marked as. */
+  owner: Owner;
 }
 
 export interface NodePlan {
@@ -45,9 +48,16 @@ export function planNode(host: string, o: NodeObservation, wanted: PoolWanted): 
   const unitChanges = o.unitSha256 !== wanted.unitSha256;
   const roll: Step[] = [];
   if (binaryChanges) roll.push(installBinaryStep(wanted.sha256));
-  if (!o.userExists) roll.push(serviceUserStep(wanted.serviceUser));
-  const drivesReady = wanted.drivePaths.every((p) => o.drives.some((d) => d.path === p && d.exists && d.owner === wanted.serviceUser));
-  if (!drivesReady || !o.userExists) roll.push(drivesStep(wanted.drivePaths, wanted.serviceUser));
+  const userExists = o.serviceUser !== undefined;
+  if (!userExists) roll.push(serviceUserStep(wanted.serviceUser));
+  const drive = (p: string) => o.drives.find((d) => d.path === p);
+  const drivesReady = wanted.drivePaths.every((p) => {
+    const d = drive(p);
+    return d?.exists && d.owner === wanted.serviceUser && d.marker?.uid === wanted.owner.uid;
+  });
+  // Formatted drives without a marker got past the collision check only as this pool's own (see ownership.ts).
+  const adopt = wanted.drivePaths.filter((p) => !drive(p)?.marker && (drive(p)?.entries ?? 0) > 0);
+  if (!drivesReady || !userExists) roll.push(drivesStep(wanted.drivePaths, wanted.serviceUser, wanted.owner, adopt));
   if (unitChanges) roll.push(unitStep(wanted.unitText, wanted.unitSha256));
   const why = [
     ...(binaryChanges ? ['new binary'] : []),
@@ -58,6 +68,7 @@ export function planNode(host: string, o: NodeObservation, wanted: PoolWanted): 
   ];
   if (why.length) roll.push(restartStep(wanted.apiPort, why.join('; ')));
   else if (!o.enabled) roll.push(enableStep());
+  if (!why.length && o.stampMode && o.stampMode !== '600') roll.push(stampModeStep());
   return { host, stage: binaryChanges ? [fetchBinaryStep(wanted.url, wanted.sha256)] : [], writeEnv: envChanges, roll };
 }
 
@@ -71,17 +82,12 @@ export function planPool(hosts: readonly string[], observed: ReadonlyMap<string,
   return { nodes };
 }
 
-/** Deletion: stop and disable everywhere; remove data only under reclaimPolicy Delete. */
-export function planTeardown(hosts: readonly string[], observed: ReadonlyMap<string, NodeObservation>, deleteData: readonly string[] | undefined): PoolPlan {
+/** Deletion: stop and disable MinIO on the nodes where it runs for this pool (its env file names it). */
+export function planStop(hosts: readonly string[], observed: ReadonlyMap<string, NodeObservation>, pool: string): PoolPlan {
   const nodes: NodePlan[] = [];
   for (const host of hosts) {
     const o = observed.get(host);
-    if (!o) continue;
-    const roll: Step[] = [];
-    if (o.active || o.enabled) roll.push(stopStep('the MinioPool was deleted'));
-    const present = (deleteData ?? []).filter((p) => o.drives.some((d) => d.path === p && d.exists));
-    if (present.length) roll.push(deleteDataStep(present));
-    if (roll.length) nodes.push({ host, stage: [], writeEnv: false, roll });
+    if (o?.env?.pool === pool && (o.active || o.enabled)) nodes.push({ host, stage: [], writeEnv: false, roll: [stopStep('the MinioPool was deleted')] });
   }
   return { nodes };
 }

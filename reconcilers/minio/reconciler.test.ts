@@ -3,58 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { findCondition, isConditionTrue } from '../../crds/conditions.ts';
-import type { ClusterView, ReconcileContext, SecretView } from '../contract.ts';
-import type { Resource } from '../../crds/resource.ts';
-import { testPrivateKey } from '../../ssh/test-key.test-support.ts';
-import { createMinioPoolReconciler } from './reconciler.ts';
-import { FakeMinioFleet, nonce } from './fake-minio-node.test-support.ts';
-import type { MinioPool, PiNode } from './types.ts';
-
-const sha = 'c'.repeat(64);
-const drives = ['/srv/minio/disk1'];
-const reconciler = createMinioPoolReconciler({ nonce: () => nonce });
-
-class View implements ClusterView {
-  secrets = new Map<string, SecretView>();
-  nodes: PiNode[] = [];
-  getSecret(_ns: string, name: string) {
-    return this.secrets.get(name);
-  }
-  list<T extends Resource<unknown, unknown>>(kind: string): T[] {
-    return (kind === 'PiNode' ? this.nodes : []) as unknown as T[];
-  }
-  get<T extends Resource<unknown, unknown>>(): T | undefined {
-    return undefined;
-  }
-}
-
-function setup(count = 4) {
-  const fleet = new FakeMinioFleet(drives);
-  const view = new View();
-  view.secrets.set('ssh', { data: { 'ssh-privatekey': Buffer.from(testPrivateKey) } });
-  view.secrets.set('minio-root', { data: { rootUser: Buffer.from('admin'), rootPassword: Buffer.from('first-password') } });
-  // Out of order on purpose: the pool orders by address.
-  for (const i of [3, 1, 0, 2].filter((x) => x < count)) {
-    const address = `10.0.0.${10 + i}`;
-    fleet.add(address);
-    view.nodes.push({ apiVersion: 'bramble.dev/v1alpha1', kind: 'PiNode', metadata: { name: `pi${i}`, namespace: 'lab' }, spec: { address, ssh: { user: 'pi', privateKeySecretRef: { name: 'ssh' }, hostKey: 'ssh-ed25519 AAAA', hostKeyPolicy: 'Pinned' } } } as unknown as PiNode);
-  }
-  fleet.servedSha256 = sha;
-  const ctx: ReconcileContext = { executor: fleet.executor, view, clock: { now: () => new Date('2026-05-01T10:00:00Z') }, log: { debug() {}, info() {}, warn() {}, error() {} } };
-  const pool = {
-    apiVersion: 'bramble.dev/v1alpha1',
-    kind: 'MinioPool',
-    metadata: { name: 'objects', namespace: 'lab', generation: 1 },
-    spec: { nodeSelector: {}, drivesPerNode: 1, drivePaths: drives, credentialsSecretRef: { name: 'minio-root' }, source: { url: 'http://mirror.lan/minio', sha256: sha } },
-  } as unknown as MinioPool;
-  return { fleet, view, ctx, pool };
-}
-
-async function reconcile(s: ReturnType<typeof setup>) {
-  const r = await reconciler.reconcile(s.pool, s.ctx);
-  s.pool.status = r.status;
-  return r;
-}
+import { reconcile, reconciler, setup, sha } from './pool-harness.test-support.ts';
 
 const hostsOf = (calls: { target: { host: string } }[]) => calls.map((c) => c.target.host);
 

@@ -4,19 +4,24 @@
 import type { FinalizeResult, ReconcileContext, ReconcileEvent, ReconcileResult, Reconciler } from '../contract.ts';
 import type { SshTarget } from '../../ssh/executor.ts';
 import type { RetryPolicy } from '../shared/retry-delay.ts';
-import { sshTargetFor } from '../shared/ssh-target.ts';
+import { secretTargetFor } from '../shared/secret-target.ts';
 import { reachabilityFailure } from '../shared/ssh-failure.ts';
-import { IncompleteObserveError } from '../shared/parse-sections.ts';
+import { execObserve, observeFailureText } from '../shared/observe-exec.ts';
+import { appliedEvents } from '../shared/applied-events.ts';
 import type { MinioPool, MinioPoolSpec, MinioPoolStatus, PiNode } from './types.ts';
 import { minioObserveScript } from './observe-script.ts';
 import { parseNodeObservation, type NodeObservation } from './parse-observed.ts';
 import { naturalOrder, minioVolumes } from './volumes.ts';
 import { renderEnvFile, renderUnit, sha256 } from './render.ts';
 import { credentialsFrom } from './credentials.ts';
-import { pendingStepsOf, planIsEmpty, planPool, planTeardown, rootFilesystemDrives, type PoolPlan, type PoolWanted } from './plan.ts';
+import { pendingStepsOf, planIsEmpty, planPool, planStop, rootFilesystemDrives, type PoolPlan, type PoolWanted } from './plan.ts';
 import { applyPoolPlan, type PoolApplyOutcome } from './apply.ts';
 import { poolFigures, statusWith, type PoolMember } from './status.ts';
-import { unsafeToDelete } from './steps.ts';
+import { dataPathProblem } from '../../crds/data-path.ts';
+import { ownerOf, type Owner } from '../shared/owner.ts';
+import { collisionRefusal, serviceUserProblem } from './ownership.ts';
+import { layoutRefusal, recordOf } from './record.ts';
+import { planDriveDelete } from './delete-plan.ts';
 import { notReadyResult } from '../shared/status-verdict.ts';
 import { randomNonce, startRun, type Run as SharedRun } from '../shared/run.ts';
 import { bootingHosts, bootRecheckMs } from '../shared/boot-state.ts';
@@ -48,28 +53,35 @@ function notReady(run: Run, reason: string, message: string, opts: { stalled?: b
   return notReadyResult(run, retryPolicy, reason, message, opts);
 }
 
-/** The selected PiNodes in pool order (by address), their SSH targets, and one observe of each. */
-async function observeMembers(run: Run): Promise<Members> {
+const poolOrder = (a: PiNode, b: PiNode) => naturalOrder(a.spec.address, b.spec.address) || naturalOrder(a.metadata.name, b.metadata.name);
+
+/** The PiNodes the selector picks, in pool order (by address). */
+function selectedNodes(run: Run): PiNode[] {
   const { obj, ctx } = run;
-  const selected = ctx.view.list<PiNode>('PiNode', obj.metadata.namespace, obj.spec.nodeSelector)
-    .sort((a, b) => naturalOrder(a.spec.address, b.spec.address) || naturalOrder(a.metadata.name, b.metadata.name));
-  const members = selected.map((node) => ({ name: node.metadata.name, address: node.spec.address, node }));
+  return ctx.view.list<PiNode>('PiNode', obj.metadata.namespace, obj.spec.nodeSelector).sort(poolOrder);
+}
+
+/** `nodes` (in the order given), their SSH targets, and one observe of each. */
+async function observeMembers(run: Run, nodes: readonly PiNode[] = selectedNodes(run), drivePaths: readonly string[] = run.obj.spec.drivePaths): Promise<Members> {
+  const { obj, ctx } = run;
+  const members = nodes.map((node) => ({ name: node.metadata.name, address: node.spec.address, node }));
   const failures: string[] = [];
   const targets = new Map<string, SshTarget>();
   for (const m of members) {
-    const t = sshTargetFor(m.node, ctx.view);
+    const t = secretTargetFor(m.node, ctx.view);
     if (t.ok) targets.set(m.name, t.target);
     else failures.push(`${m.name}: ${t.message}`);
   }
   const observed = new Map<string, NodeObservation>();
-  const params = { apiPort: obj.spec.ports?.api ?? 9000, serviceUser: obj.spec.serviceUser ?? 'minio-user', drivePaths: obj.spec.drivePaths };
+  const params = { apiPort: obj.spec.ports?.api ?? 9000, serviceUser: obj.spec.serviceUser ?? 'minio-user', drivePaths };
   await Promise.all([...targets].map(async ([name, target]) => {
     const nonce = run.nonce();
     try {
-      const exec = await ctx.executor.exec(target, 'sh -s', { asRoot: true, stdin: minioObserveScript(params, nonce), timeoutMs: observeTimeoutMs });
+      const exec = await execObserve(ctx.executor, target, minioObserveScript(params, nonce), observeTimeoutMs);
       observed.set(name, parseNodeObservation(exec.stdout, nonce));
     } catch (error) {
-      if (error instanceof IncompleteObserveError) failures.push(`${name}: observe script did not finish`);
+      const observeFailure = observeFailureText(error);
+      if (observeFailure) failures.push(`${name}: ${observeFailure}`);
       else {
         const failure = reachabilityFailure(error);
         if (!failure) throw error;
@@ -78,18 +90,6 @@ async function observeMembers(run: Run): Promise<Members> {
     }
   }));
   return { members, targets, observed, failures };
-}
-
-function appliedEvents(outcome: PoolApplyOutcome): ReconcileEvent[] {
-  const byChange = new Map<string, { reason: string; description: string; hosts: string[] }>();
-  for (const a of outcome.applied) {
-    const key = `${a.step.eventReason}\n${a.step.description}`;
-    const entry = byChange.get(key) ?? { reason: a.step.eventReason, description: a.step.description, hosts: [] };
-    entry.hosts.push(a.host);
-    byChange.set(key, entry);
-  }
-  // Hosts stay in rollout order: the order is the story of a rollout.
-  return [...byChange.values()].map((e) => ({ type: 'Normal', reason: e.reason, message: `${e.description} (${e.hosts.join(', ')})` }));
 }
 
 function heldByPause(plan: PoolPlan, members: Members['members']): { plan: PoolPlan; held: string[] } {
@@ -108,19 +108,34 @@ async function reconcilePool(run: Run): Promise<ReconcileResult<Status>> {
   if (spec.drivePaths.length !== (spec.drivesPerNode ?? 1)) {
     return notReady(run, 'InvalidSpec', `drivePaths lists ${spec.drivePaths.length} paths but drivesPerNode is ${spec.drivesPerNode ?? 1}`, { stalled: true });
   }
-  const unsafe = spec.reclaimPolicy === 'Delete' ? spec.drivePaths.filter(unsafeToDelete) : [];
-  if (unsafe.length) return notReady(run, 'InvalidSpec', `reclaimPolicy Delete would remove system directories: ${unsafe.join(', ')}`, { stalled: true });
+  const systemPaths = spec.drivePaths.flatMap((p) => dataPathProblem(p) ?? []);
+  if (systemPaths.length) return notReady(run, 'SystemPath', `spec.drivePaths: ${systemPaths.join('; ')}; nothing was sent to any Pi`, { stalled: true });
+  const owner = ownerOf(obj);
+  if (!owner) return notReady(run, 'NoUid', 'the object has no metadata.uid to mark its drives with; nothing was sent to any Pi', { stalled: true });
+  const selected = selectedNodes(run);
+  const loginUsers = new Set(selected.flatMap((n) => [n.spec.ssh.user, ...(n.spec.users ?? []).map((u) => u.name)]));
+  const userProblem = serviceUserProblem(serviceUser, loginUsers, new Map());
+  if (userProblem) return notReady(run, 'ServiceUserRefused', `${userProblem}; nothing was sent to any Pi: choose a system user such as minio-user`, { stalled: true });
+  const record = obj.status?.owned;
+  const layout = layoutRefusal(record, selected.map((n) => ({ name: n.metadata.name, address: n.spec.address })), spec.drivePaths);
+  if (layout) return notReady(run, layout.reason, layout.message, { stalled: true });
   const creds = credentialsFrom(ctx.view, namespace, spec.credentialsSecretRef.name);
   if (!creds.ok) return notReady(run, creds.reason, creds.message, { stalled: creds.reason === 'CredentialsSecretInvalid' });
 
-  const m = await observeMembers(run);
+  const m = await observeMembers(run, selected);
   if (m.members.length === 0) return notReady(run, 'NoNodesSelected', 'the nodeSelector selects no PiNode', { rest: { nodesTotal: 0, nodesOnline: 0, drivesTotal: 0, drivesOnline: 0 } });
   // Not one node could be asked (e.g. the SSH key Secret is gone): nothing is known of MinIO's
   // health, so say that rather than report servers that may well be serving as offline.
   if (m.observed.size === 0 && m.failures.length > 0) {
     return notReady(run, 'NodesNotObserved', `no node could be observed (MinIO may still be serving): ${m.failures.join('; ')}`);
   }
-  const figures = poolFigures(m.members, m.observed, spec.drivePaths, apiPort);
+  const figures: Partial<Status> = poolFigures(m.members, m.observed, spec.drivePaths, apiPort);
+  const owned = recordOf({ previous: record, self: owner, members: m.members, observed: m.observed, drivePaths: spec.drivePaths });
+  if (owned) figures.owned = owned;
+  const observedUserProblem = serviceUserProblem(serviceUser, loginUsers, m.observed);
+  if (observedUserProblem) return notReady(run, 'ServiceUserRefused', `${observedUserProblem}; nothing was changed: choose a system user such as minio-user`, { stalled: true, rest: figures });
+  const collision = collisionRefusal({ self: owner, drivePaths: spec.drivePaths, observed: m.observed, recordedDeploymentId: owned?.deploymentId });
+  if (collision) return notReady(run, collision.reason, collision.message, { stalled: true, rest: figures });
 
   const onRoot = [...m.observed].flatMap(([host, o]) => rootFilesystemDrives(o, { allowRootFilesystem: spec.allowRootFilesystem ?? false }).map((p) => `${host}:${p}`));
   if (onRoot.length) {
@@ -140,6 +155,7 @@ async function reconcilePool(run: Run): Promise<ReconcileResult<Status>> {
     drivePaths: spec.drivePaths,
     apiPort,
     allowRootFilesystem: spec.allowRootFilesystem ?? false,
+    owner,
   };
   const full = planPool(m.members.map((x) => x.name), m.observed, wanted);
   const { plan, held } = heldByPause(full, m.members);
@@ -161,8 +177,12 @@ async function reconcilePool(run: Run): Promise<ReconcileResult<Status>> {
       nonce: run.nonce,
     }, plan);
   }
-  run.events.push(...appliedEvents(outcome));
+  run.events.push(...appliedEvents(outcome.applied, 'as-applied'));
   const rest: Partial<Status> = { ...figures };
+  // Drives marked just now are recorded now: a delete before the next observe still finds them.
+  const prepared = outcome.applied.filter((a) => a.step.name === 'drives').map((a) => a.host);
+  const recorded = recordOf({ previous: owned, self: owner, members: m.members, observed: m.observed, drivePaths: spec.drivePaths, prepared });
+  if (recorded) rest.owned = recorded;
 
   if (outcome.failure) {
     const f = outcome.failure;
@@ -187,22 +207,73 @@ async function reconcilePool(run: Run): Promise<ReconcileResult<Status>> {
   return { status, events: run.events, requeueAfterMs: offline.length ? retryPolicy.minMs : driftCheckIntervalMs };
 }
 
+/** The selected PiNodes and those holding recorded drives (by name, or by address), in pool order. */
+function nodesToTearDown(run: Run): { nodes: PiNode[]; nodeOfHost: Map<string, string> } {
+  const all = run.ctx.view.list<PiNode>('PiNode', run.obj.metadata.namespace);
+  const nodes = new Map(selectedNodes(run).map((n) => [n.metadata.name, n]));
+  const nodeOfHost = new Map<string, string>();
+  for (const d of run.obj.status?.owned?.drives ?? []) {
+    const node = all.find((n) => n.metadata.name === d.node && n.spec.address === d.host) ?? all.find((n) => n.spec.address === d.host);
+    if (!node) continue;
+    nodes.set(node.metadata.name, node);
+    nodeOfHost.set(d.host, node.metadata.name);
+  }
+  return { nodes: [...nodes.values()].sort(poolOrder), nodeOfHost };
+}
+
+function deleteMessage(owner: Owner | undefined, removes: readonly string[] | undefined): string {
+  if (!owner || !removes) return 'reclaimPolicy Delete: nothing was recorded as created by this MinioPool (it never prepared a drive), so no data was deleted on the Pis';
+  return removes.length ? `reclaimPolicy Delete: ${removes.length} drive(s) and their data deleted (${removes.join(', ')})` : 'reclaimPolicy Delete: no recorded drive was left to delete';
+}
+
+/**
+ * Deletion stops MinIO where it runs for this pool. Retain (the default) keeps every file;
+ * Delete removes only the drives the record names and the marker confirms (delete-plan.ts), and
+ * waits while a node holding a recorded drive cannot be reached. What is left is named in a
+ * Warning Event and the delete completes.
+ */
 async function finalizePool(run: Run): Promise<FinalizeResult<Status>> {
   const { obj } = run;
+  const pool = `${obj.metadata.namespace}/${obj.metadata.name}`;
   const reclaim = obj.spec.reclaimPolicy ?? 'Retain';
-  const m = await observeMembers(run);
-  const plan = planTeardown(m.members.map((x) => x.name), m.observed, reclaim === 'Delete' ? obj.spec.drivePaths.filter((p) => !unsafeToDelete(p)) : undefined);
+  const owner = ownerOf(obj);
+  const record = obj.status?.owned;
+  const { nodes, nodeOfHost } = nodesToTearDown(run);
+  // The recorded drives are what Delete acts on, wherever spec.drivePaths points now.
+  const m = await observeMembers(run, nodes, [...new Set([...obj.spec.drivePaths, ...(record?.drives ?? []).map((d) => d.path)])]);
+  const plan = planStop(m.members.map((x) => x.name), m.observed, pool);
+  const drives = reclaim === 'Delete' && record && owner ? planDriveDelete({ record, ownerUid: owner.uid, nodeOfHost, observed: m.observed }) : undefined;
+  if (drives?.unreached.length) {
+    const message = `reclaimPolicy Delete: waiting to reach the nodes of recorded drives before deleting data (${drives.unreached.join(', ')}): ${m.failures.join('; ')}; set reclaimPolicy Retain to delete the MinioPool without them`;
+    return { ...notReady(run, 'DeleteWaiting', message), done: false };
+  }
+  for (const [host, steps] of drives?.steps ?? []) {
+    const node = plan.nodes.find((n) => n.host === host);
+    if (node) node.roll.push(...steps);
+    else plan.nodes.push({ host, stage: [], writeEnv: false, roll: steps });
+  }
   const outcome = planIsEmpty(plan) ? { applied: [], restarted: [] } : await applyPoolPlan({ executor: run.ctx.executor, targets: m.targets, envText: '', secrets: [...m.targets.values()].map((t) => t.privateKey), nonce: run.nonce }, plan);
-  run.events.push(...appliedEvents(outcome));
+  run.events.push(...appliedEvents(outcome.applied, 'as-applied'));
   if (outcome.failure) {
     const f = outcome.failure;
-    return { ...notReady(run, 'CleanupFailed', `step ${f.step} on ${f.host} failed: ${f.message}`), done: false };
+    return { ...notReady(run, 'CleanupFailed', `step ${f.step} on ${f.host} failed: ${f.message}`, { stalled: true }), done: false };
   }
-  const kept = reclaim === 'Delete' ? 'data deleted' : `data kept in ${obj.spec.drivePaths.join(', ')}`;
+  const events: ReconcileEvent[] = [...run.events];
+  const stopped = plan.nodes.filter((n) => n.roll.some((s) => s.name === 'stop')).map((n) => n.host);
+  let kept: string;
+  if (reclaim === 'Delete') {
+    kept = deleteMessage(owner, record && drives?.removes);
+    events.push({ type: 'Normal', reason: drives?.removes.length ? 'DrivesDeleted' : 'NothingToDelete', message: kept });
+    if (drives?.left.length) events.push({ type: 'Warning', reason: 'DataLeftInPlace', message: `reclaimPolicy Delete left in place: ${drives.left.join('; ')}` });
+  } else {
+    const where = record?.drives.map((d) => `${d.node}:${d.path}`) ?? [];
+    kept = `reclaimPolicy Retain: data kept${where.length ? ` in ${where.join(', ')}` : ''}`;
+  }
   // An unreachable Pi must not block deletion forever: say so, and let the person decide.
   const unreachable = m.failures.length ? `; not reached (MinIO may still run there): ${m.failures.join('; ')}` : '';
-  const status = statusWith(run.sctx, { ready: ['False', 'Deleted', `minio stopped and disabled; ${kept}${unreachable}`] }, {});
-  const events: ReconcileEvent[] = [...run.events, { type: unreachable ? 'Warning' : 'Normal', reason: 'MinioPoolRemoved', message: `minio stopped and disabled on ${m.observed.size} node(s); ${kept}${unreachable}` }];
+  const message = `minio stopped and disabled on ${stopped.length} node(s)${stopped.length ? ` (${stopped.join(', ')})` : ''}; ${kept}${unreachable}`;
+  const status = statusWith(run.sctx, { ready: ['False', 'Deleted', message] }, {});
+  events.push({ type: unreachable ? 'Warning' : 'Normal', reason: 'MinioPoolRemoved', message });
   return { status, events, done: true };
 }
 

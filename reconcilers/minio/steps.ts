@@ -4,8 +4,9 @@
 import { raw, sh } from '../../ssh/quote.ts';
 import { failFunction, replaceFileFunction } from '../shared/shell-snippets.ts';
 import type { Step } from '../shared/step.ts';
-import { fingerprintFunction, healthProbe } from './observe-script.ts';
-import { minioPaths, minioService } from './types.ts';
+import { fingerprintFunction, formatIdOf, healthProbe } from './observe-script.ts';
+import { driveMarker, minioPaths, minioService } from './types.ts';
+import type { Owner } from '../shared/owner.ts';
 
 const serviceTimeoutMs = 120_000;
 const downloadTimeoutMs = 10 * 60_000;
@@ -64,10 +65,29 @@ export function serviceUserStep(user: string): Step {
   ].join('\n'), 'ServiceUserCreated');
 }
 
-export function drivesStep(paths: readonly string[], user: string): Step {
-  return step('drives', `create drive directories owned by ${user}: ${paths.join(', ')}`, [
+/**
+ * Creates each drive directory that is missing, marks each one not yet marked as this pool's
+ * (the .bramble-owner file, 0600 root, written in this same step) and hands it to the service
+ * user. Checked again on the Pi, just before: a drive with another resource's marker, or one that
+ * holds anything (lost+found aside) and is not to be adopted, fails the step and stays as it is.
+ */
+export function drivesStep(paths: readonly string[], user: string, owner: Owner, adopt: readonly string[] = []): Step {
+  return step('drives', `create and mark drive directories owned by ${user}: ${paths.join(', ')}`, [
     failFunction,
-    sh`for d in ${[...paths]}; do [ -d "$d" ] || install -d -m 0750 -o ${user} -g ${user} "$d" || fail "cannot create $d"; chown ${user}:${user} "$d" || fail "cannot chown $d"; done`,
+    sh`uid=${owner.uid} name=${owner.name} user=${user} adopt=${` ${adopt.join(' ')} `}`,
+    `for d in ${sh`${[...paths]}`}; do`,
+    `  m="$d/${driveMarker}"`,
+    '  [ ! -L "$d" ] || fail "$d is a symbolic link; left alone"',
+    '  if [ -e "$m" ]; then',
+    '    grep -qxF "uid=$uid" "$m" || fail "$d carries another resource\'s marker ($m); left alone"',
+    '  else',
+    '    created=no',
+    '    if [ ! -e "$d" ]; then install -d -m 0750 -o "$user" -g "$user" "$d" || fail "cannot create $d"; created=yes',
+    '    else case "$adopt" in *" $d "*) ;; *) [ "$(ls -A "$d" | grep -cvxF lost+found)" = 0 ] || fail "$d is not empty and carries no marker of this pool; left alone";; esac; fi',
+    `    (umask 077 && printf 'uid=%s\\nname=%s\\ncreated=%s\\n' "$uid" "$name" "$created" > "$m.tmp" && mv -f "$m.tmp" "$m") || fail "cannot mark $d"`,
+    '  fi',
+    '  chown "$user:$user" "$d" || fail "cannot chown $d"',
+    'done',
   ].join('\n'), 'DrivesPrepared');
 }
 
@@ -95,7 +115,8 @@ export function restartStep(apiPort: number, why: string): Step {
     sh`systemctl enable -q ${minioService} || fail "cannot enable minio"`,
     sh`systemctl restart ${minioService} || fail "cannot restart minio"`,
     `i=0; while [ "$(${healthProbe(apiPort, '/minio/health/live')})" != 200 ]; do i=$((i + 1)); [ "$i" -ge ${liveWaitSeconds} ] && fail "minio did not answer /minio/health/live within ${liveWaitSeconds}s"; sleep 1; done`,
-    sh`install -d -m 0755 ${raw('/var/lib/bramble')} && fingerprint > ${minioPaths.stamp} || fail "cannot record what minio runs"`,
+    // 0600: the fingerprint covers the env file, so a readable one would let local users test password guesses.
+    sh`install -d -m 0755 ${raw('/var/lib/bramble')} && (umask 077 && fingerprint > ${`${minioPaths.stamp}.tmp`} && chmod 0600 ${`${minioPaths.stamp}.tmp`} && mv -f ${`${minioPaths.stamp}.tmp`} ${minioPaths.stamp}) || fail "cannot record what minio runs"`,
   ].join('\n'), 'MinioRestarted', (liveWaitSeconds + 60) * 1000);
 }
 
@@ -113,16 +134,30 @@ export function stopStep(why: string): Step {
   ].join('\n'), 'MinioStopped');
 }
 
-const systemDirs = new Set(['/bin', '/boot', '/dev', '/etc', '/home', '/lib', '/lib64', '/opt', '/proc', '/root', '/run', '/sbin', '/srv', '/sys', '/tmp', '/usr', '/var', '/mnt', '/media']);
-
-/** Paths a Delete reclaim policy refuses to remove, whatever the spec says. */
-export function unsafeToDelete(path: string): boolean {
-  return systemDirs.has(path.replace(/\/+$/, ''));
+/**
+ * reclaimPolicy Delete for one recorded drive: checks again, on the Pi, that the directory carries
+ * this pool's marker and (when recorded) that its format.json has the recorded deployment ID;
+ * then removes what it holds, on its own filesystem only, and the directory itself when bramble
+ * created it and it is not a mount point. lost+found stays.
+ */
+export function deleteDriveStep(path: string, ownerUid: string, deploymentId: string | undefined): Step {
+  return step(`delete-drive:${path}`, `delete drive ${path} and its data (reclaimPolicy Delete)`, [
+    failFunction,
+    sh`d=${path} uid=${ownerUid} want=${deploymentId ?? ''}`,
+    '[ -e "$d" ] || exit 0',
+    '[ ! -L "$d" ] || fail "$d is a symbolic link; left in place"',
+    `m="$d/${driveMarker}"`,
+    '[ -f "$m" ] && grep -qxF "uid=$uid" "$m" || fail "$d does not carry this pool\'s marker (uid $uid); left in place"',
+    `f=$(${formatIdOf('"$d"')})`,
+    '[ -z "$want" ] || [ -z "$f" ] || [ "$f" = "$want" ] || fail "$d holds MinIO deployment $f, not $want; left in place"',
+    'created=$(sed -n \'s/^created=//p\' "$m" | head -n 1)',
+    `find "$d" -mindepth 1 -maxdepth 1 ! -name lost+found ! -name ${driveMarker} -exec rm -rf --one-file-system -- {} + || fail "cannot delete the contents of $d"`,
+    'rm -f -- "$m" || fail "cannot remove $m"',
+    'if [ "$created" = yes ] && ! mountpoint -q "$d"; then rmdir -- "$d" 2>/dev/null || true; fi',
+  ].join('\n'), 'DriveDeleted');
 }
 
-export function deleteDataStep(paths: readonly string[]): Step {
-  return step('delete-data', `delete the drive directories (reclaimPolicy Delete): ${paths.join(', ')}`, [
-    failFunction,
-    sh`for d in ${[...paths]}; do rm -rf --one-file-system -- "$d" || fail "cannot delete $d"; done`,
-  ].join('\n'), 'DataDeleted');
+/** A stamp written before it was kept private: made 0600 without a restart. */
+export function stampModeStep(): Step {
+  return step('stamp-mode', `make ${minioPaths.stamp} readable by root only`, sh`chmod 0600 ${minioPaths.stamp}`, 'StampSecured');
 }

@@ -19,6 +19,8 @@ export interface FakeState {
   timezone: string;
   users: Record<string, FakeUser>;
   packages: string[];
+  /** Seconds since boot and the kernel boot id, when the test cares about reboots. */
+  boot?: { uptimeSeconds: number; bootId: string };
 }
 
 export const fakeHostKey = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakePiHostKeyForReconcilerTests';
@@ -81,6 +83,7 @@ export class FakePi {
       ['etc-timezone', `${s.timezone}\n`],
       ['localtime', `/usr/share/zoneinfo/${s.timezone}\n`],
     ];
+    if (s.boot) sections.push(['uptime', `${s.boot.uptimeSeconds}.25 99.0\n`], ['boot-id', `${s.boot.bootId}\n`]);
     for (const [name, u] of Object.entries(s.users)) {
       sections.push([`user-passwd ${name}`, `${name}:x:1001:1001::/home/${name}:${u.shell}\n`]);
       sections.push([`user-groups ${name}`, `${[name, ...u.groups].join(' ')}\n`]);

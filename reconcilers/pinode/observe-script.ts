@@ -3,7 +3,7 @@
 // Every probe tolerates its tool or file being absent (simulated Pis have no device tree, no
 // vcgencmd, no thermal zone): a missing section body simply means "unknown".
 import { shellQuote } from '../../ssh/quote.ts';
-import { observeFrame, probeLines, type Probe } from '../shared/observe-frame.ts';
+import { bounded, observeFrame, probeLines, type Probe } from '../shared/observe-frame.ts';
 
 export interface ObserveScope {
   /** Users whose account, groups and authorized keys the spec declares. */
@@ -28,6 +28,10 @@ const factProbes: Probe[] = [
   ['thermal', 'cat /sys/class/thermal/thermal_zone0/temp'],
   ['throttled', 'command -v vcgencmd >/dev/null && vcgencmd get_throttled'],
   ['uptime', 'cat /proc/uptime'],
+  // PID 1's start in clock ticks after the kernel booted: 0-ish on a Pi, the container's start
+  // in a simulated one (whose /proc/uptime is the host's); uptime is measured from it.
+  ['init-start', "sed 's/.*) //' /proc/1/stat | cut -d' ' -f20 && getconf CLK_TCK"],
+  ['boot-id', 'cat /proc/sys/kernel/random/boot_id'],
   ['loadavg', 'cat /proc/loadavg'],
   ['hostname', 'hostname || uname -n'],
   ['etc-hostname', 'cat /etc/hostname'],
@@ -39,12 +43,13 @@ const factProbes: Probe[] = [
 function userProbes(user: string): string[] {
   const u = shellQuote(user);
   return [
-    `sec ${shellQuote(`user-passwd ${user}`)}; getent passwd ${u}`,
-    `sec ${shellQuote(`user-groups ${user}`)}; id -nG ${u}`,
+    `sec ${shellQuote(`user-passwd ${user}`)}; ${bounded(`getent passwd ${u}`)}`,
+    `sec ${shellQuote(`user-groups ${user}`)}; ${bounded(`id -nG ${u}`)}`,
     // %F tells a symlink from a file: bramble refuses to write through a symlink.
     `h=$(getent passwd ${u} | cut -d: -f6)`,
-    `sec ${shellQuote(`user-ssh ${user}`)}; [ -n "$h" ] && stat -c '%n|%F|%a|%U' "$h/.ssh" "$h/.ssh/authorized_keys"`,
-    `sec ${shellQuote(`user-keys ${user}`)}; [ -n "$h" ] && [ -f "$h/.ssh/authorized_keys" ] && [ ! -L "$h/.ssh/authorized_keys" ] && cat "$h/.ssh/authorized_keys"`,
+    `sec ${shellQuote(`user-ssh ${user}`)}; ${bounded(`[ -n "$h" ] && stat -c '%n|%F|%a|%U' "$h/.ssh" "$h/.ssh/authorized_keys"`)}`,
+    // A file the user writes: cut at its bound on the Pi (a 16 MiB file stops here, not in the operator).
+    `sec ${shellQuote(`user-keys ${user}`)}; ${bounded(`[ -n "$h" ] && [ -f "$h/.ssh/authorized_keys" ] && [ ! -L "$h/.ssh/authorized_keys" ] && cat "$h/.ssh/authorized_keys"`)}`,
   ];
 }
 
@@ -53,8 +58,8 @@ export function observeScript(scope: ObserveScope, nonce: string): string {
   const body = [
     ...probeLines(factProbes),
     ...scope.users.flatMap(userProbes),
-    `sec groups${scope.groups.length ? `; getent group ${scope.groups.map(shellQuote).join(' ')}` : ''}`,
-    `sec packages${packages ? `; dpkg-query -W -f='\${Package}\\t\${db:Status-Abbrev}\\n' ${packages}` : ''}`,
+    `sec groups${scope.groups.length ? `; ${bounded(`getent group ${scope.groups.map(shellQuote).join(' ')}`)}` : ''}`,
+    `sec packages${packages ? `; ${bounded(`dpkg-query -W -f='\${Package}\\t\${db:Status-Abbrev}\\n' ${packages}`)}` : ''}`,
   ];
   return observeFrame(body, nonce);
 }

@@ -3,7 +3,8 @@ import type { Executor, SshTarget } from '../../ssh/executor.ts';
 import { maskSecrets, tail } from '../shared/mask-secrets.ts';
 import type { PiNodeFacts, PiNodeSpec } from './pinode-types.ts';
 import { observeScript, type ObserveScope } from './observe-script.ts';
-import { IncompleteObserveError, parseSections } from '../shared/parse-sections.ts';
+import { IncompleteObserveError, ObserveOutputTooLargeError, parseSections } from '../shared/parse-sections.ts';
+import { observeOutputLimitBytes } from '../shared/observe-frame.ts';
 import { parseFacts } from './parse-facts.ts';
 import { parseState, type ObservedState } from './parse-state.ts';
 
@@ -19,10 +20,20 @@ export class ObserveFailedError extends Error {
   constructor(
     message: string,
     readonly hostKey: string,
+    /** ObserveOutputTooLarge: a section (a file a user on the Pi controls) or the whole output went past its bound. */
+    readonly reason: 'ObserveFailed' | 'ObserveOutputTooLarge' = 'ObserveFailed',
   ) {
     super(message);
     this.name = 'ObserveFailedError';
   }
+}
+
+/** The file or command a section reads, for people. */
+function describeSection(section: string): string {
+  const [kind, user] = section.split(' ');
+  if (kind === 'user-keys') return `~${user}/.ssh/authorized_keys`;
+  if (kind === 'user-ssh') return `the listing of ~${user}/.ssh`;
+  return `the output of the ${section} probe`;
 }
 
 export function scopeOf(spec: PiNodeSpec): ObserveScope {
@@ -51,10 +62,19 @@ export async function observe(
     asRoot: true,
     stdin: observeScript(scope, nonce),
     timeoutMs: observeTimeoutMs,
+    maxOutputBytes: observeOutputLimitBytes,
   });
+  if (exec.truncated) {
+    throw new ObserveFailedError(`observe output went past ${observeOutputLimitBytes} bytes and was cut; nothing was planned`, exec.hostKey, 'ObserveOutputTooLarge');
+  }
   try {
     return { observed: parseObserved(exec.stdout, nonce, scope), hostKey: exec.hostKey };
   } catch (error) {
+    if (error instanceof ObserveOutputTooLargeError) {
+      const what = error.sections.map(describeSection).join(', ');
+      throw new ObserveFailedError(`${what} on the Pi is larger than ${error.limitBytes} bytes, so bramble did not read it; nothing was planned. `
+        + 'Shorten or remove it on the Pi', exec.hostKey, 'ObserveOutputTooLarge');
+    }
     if (!(error instanceof IncompleteObserveError)) throw error;
     const stderr = tail(maskSecrets(exec.stderr, [target.privateKey]), 512);
     const how = exec.code === null ? `killed by ${exec.signal ?? 'a signal'}` : `exited ${exec.code}`;

@@ -30,7 +30,9 @@ void test('Raspberry Pi 3B+ (Raspbian bookworm, armv7l, under-voltage)', () => {
     temperatureCelsius: 47.236,
     throttled: '0x50005',
     throttledFlags: ['under-voltage-now', 'throttled-now', 'under-voltage-occurred', 'throttled-occurred'],
+    // 86400.52 s of kernel uptime, PID 1 started 0.37 s in.
     uptimeSeconds: 86400,
+    bootId: '6f1c2a5e-3b7d-4e21-9a0c-5d8e7f6a1b2c',
     load1: 0.31,
   });
   assert.equal(state.hostname, 'raspberrypi');
@@ -100,6 +102,7 @@ void test('the real observe script runs on this Debian host with Pi-only tools a
   assert.ok((facts.memoryBytes ?? 0) > 64 * 1024 * 1024);
   assert.ok((facts.diskBytes ?? 0) > 0 && (facts.diskFreeBytes ?? -1) >= 0);
   assert.ok((facts.uptimeSeconds ?? -1) >= 0);
+  assert.equal(facts.bootId, readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim());
   assert.equal(typeof facts.load1, 'number');
   assert.match(facts.os ?? '', /\S/);
   assert.equal(facts.throttled, undefined, 'no vcgencmd here');

@@ -3,6 +3,7 @@
 import type { PiNodeFacts } from './pinode-types.ts';
 import { sectionText, type Sections } from '../shared/parse-sections.ts';
 import { decodeThrottled, parseThrottledLine } from './throttled.ts';
+import { bootId as bootIdPattern } from '../../crds/patterns.ts';
 
 function keyValues(text: string | undefined, separator: RegExp): Map<string, string> {
   const out = new Map<string, string>();
@@ -49,6 +50,14 @@ function memoryBytesOf(text: string | undefined): number | undefined {
   return m?.[1] ? Number(m[1]) * 1024 : undefined;
 }
 
+/** Seconds since PID 1 started: kernel uptime minus PID 1's start (two lines: ticks, ticks per second). */
+function uptimeOf(kernelUptime: number | undefined, initStart: string | undefined): number | undefined {
+  if (kernelUptime === undefined) return undefined;
+  const [ticks, perSecond] = (initStart ?? '').split('\n').map((l) => Number(l.trim()));
+  const start = ticks !== undefined && perSecond !== undefined && Number.isFinite(ticks) && perSecond > 0 ? ticks / perSecond : 0;
+  return Math.max(0, Math.floor(kernelUptime - start));
+}
+
 function cpusOf(sections: Sections, cpuinfo: string | undefined): number | undefined {
   const fromNproc = firstNumber(sectionText(sections, 'nproc'));
   if (fromNproc !== undefined && fromNproc > 0) return fromNproc;
@@ -85,8 +94,10 @@ export function parseFacts(sections: Sections): PiNodeFacts {
     facts.throttled = throttled.hex;
     facts.throttledFlags = decodeThrottled(throttled.value);
   }
-  const uptime = firstNumber(sectionText(sections, 'uptime'));
-  if (uptime !== undefined) facts.uptimeSeconds = Math.floor(uptime);
+  const uptime = uptimeOf(firstNumber(sectionText(sections, 'uptime')), sectionText(sections, 'init-start'));
+  if (uptime !== undefined) facts.uptimeSeconds = uptime;
+  const bootId = sectionText(sections, 'boot-id')?.trim().toLowerCase();
+  if (bootId && new RegExp(bootIdPattern).test(bootId)) facts.bootId = bootId;
   const load1 = firstNumber(sectionText(sections, 'loadavg'));
   if (load1 !== undefined) facts.load1 = load1;
   return facts;

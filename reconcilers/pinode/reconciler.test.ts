@@ -187,3 +187,19 @@ void test('an invalid spec is refused before any SSH', async () => {
   assert.equal(condition(result.status, 'Configured')?.reason, 'InvalidSpec');
   assert.match(condition(result.status, 'Configured')?.message ?? '', /hostname/);
 });
+
+void test('a new boot id is reported as a Rebooted Warning with the uptime; boot time follows the controller clock', async () => {
+  const state = { ...convergedPi(), boot: { uptimeSeconds: 7200, bootId: '11111111-2222-4333-8444-555555555555' } };
+  const pi = new FakePi(state);
+  const first = await piNodeReconciler.reconcile(node({}, undefined), context(pi.executor, t0));
+  assert.equal(first.status.facts?.bootTime, '2026-11-25T10:00:00Z');
+  assert.ok(!first.events.some((e) => e.reason === 'Rebooted'), 'no previous boot id: nothing to compare');
+  const same = await piNodeReconciler.reconcile(node({}, first.status), context(pi.executor, later(5)));
+  assert.ok(!same.events.some((e) => e.reason === 'Rebooted'));
+  state.boot = { uptimeSeconds: 42, bootId: '66666666-7777-4888-9999-000000000000' };
+  const after = await piNodeReconciler.reconcile(node({}, same.status), context(pi.executor, later(10)));
+  assert.deepEqual(after.events.filter((e) => e.reason === 'Rebooted'), [
+    { type: 'Warning', reason: 'Rebooted', message: 'Pi pi1 has been rebooted, boot id: 66666666-7777-4888-9999-000000000000 (up 42 s)' },
+  ]);
+  assert.equal(after.status.facts?.bootTime, '2026-11-25T12:09:18Z');
+});

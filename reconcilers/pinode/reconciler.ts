@@ -2,6 +2,7 @@
 //
 // SSH round trips per reconcile (each is one exec on the host's pooled connection):
 //   spec invalid, Secret missing/invalid, Pinned without key   0  (nothing is sent)
+//   spec would lock bramble out of its login user (lockout.ts) 0
 //   host key mismatch / unreachable / auth failed              1 attempt, nothing runs
 //   no change (periodic resync of a converged Pi)              1  observe
 //   paused, with or without drift                              1  observe (plan → pendingSteps)
@@ -15,11 +16,13 @@ import { findCondition } from '../../crds/conditions.ts';
 import { retryDelayMs, type RetryPolicy } from '../shared/retry-delay.ts';
 import type { PiNode, PiNodeSpec, PiNodeStatus } from './pinode-types.ts';
 import { specProblems } from './validate-spec.ts';
+import { lockoutProblems } from './lockout.ts';
 import { sshTargetFor } from '../shared/ssh-target.ts';
 import { observe, ObserveFailedError } from './observe.ts';
 import { planPiNode } from './plan.ts';
 import { applyPlan, type ApplyOutcome } from '../shared/apply-plan.ts';
 import { reachabilityFailure } from '../shared/ssh-failure.ts';
+import { rebootedEvents } from './reboot.ts';
 import { appliedEvents, pausedEvents, warningOnChange, wasInSync } from './events.ts';
 import {
   invalidSpecStatus,
@@ -65,6 +68,11 @@ async function reconcilePiNode(node: PiNode, ctx: ReconcileContext): Promise<Rec
       requeueAfterMs: retryAfter(sctx, status, 'Reachable'),
     };
   }
+  const lockout = lockoutProblems(node.spec, target.target.privateKey);
+  if (lockout.length > 0) {
+    const status = invalidSpecStatus(sctx, lockout, 'WouldLockOut');
+    return { status, events: warningOnChange(node.status, 'Configured', 'WouldLockOut', lockout.join('; ')) };
+  }
 
   let observed: Awaited<ReturnType<typeof observe>>;
   try {
@@ -73,7 +81,7 @@ async function reconcilePiNode(node: PiNode, ctx: ReconcileContext): Promise<Rec
     return sshFailed(node, sctx, error);
   }
 
-  const events: ReconcileEvent[] = [];
+  const events: ReconcileEvent[] = rebootedEvents(node.metadata.name, node.status?.facts, observed.observed.facts);
   const { hostKey } = observed;
   if (node.spec.ssh.hostKeyPolicy === 'TrustOnFirstUse' && !node.status?.hostKey && hostKey) {
     events.push({ type: 'Normal', reason: 'HostKeyRecorded', message: `trusted host key on first use: ${hostKey}` });
@@ -114,10 +122,10 @@ async function reconcilePiNode(node: PiNode, ctx: ReconcileContext): Promise<Rec
 /** The observe or the apply did not complete: the reason goes to Reachable (or Configured). */
 function sshFailed(node: PiNode, sctx: StatusContext, error: unknown): ReconcileResult<PiNodeStatus> {
   if (error instanceof ObserveFailedError) {
-    const status = observeFailedStatus(sctx, error.hostKey, error.message);
+    const status = observeFailedStatus(sctx, error.hostKey, error.message, error.reason);
     return {
       status,
-      events: warningOnChange(node.status, 'Configured', 'ObserveFailed', error.message),
+      events: warningOnChange(node.status, 'Configured', error.reason, error.message),
       requeueAfterMs: retryAfter(sctx, status, 'Stalled'),
     };
   }

@@ -47,15 +47,15 @@ function withBase(ctx: StatusContext, conditions: Condition[], rest: Partial<PiN
   return status;
 }
 
-/** The spec itself is unusable; nothing was sent. */
-export function invalidSpecStatus(ctx: StatusContext, problems: string[]): PiNodeStatus {
+/** The spec itself is unusable, or refused (reason WouldLockOut); nothing was sent. */
+export function invalidSpecStatus(ctx: StatusContext, problems: string[], reason = 'InvalidSpec'): PiNodeStatus {
   const message = problems.join('; ');
   return withBase(
     ctx,
     conditionsFor(ctx, {
-      configured: ['False', 'InvalidSpec', message],
-      ready: ['False', 'InvalidSpec', message],
-      stalled: ['InvalidSpec', message],
+      configured: ['False', reason, message],
+      ready: ['False', reason, message],
+      stalled: [reason, message],
     }),
     {},
   );
@@ -87,15 +87,15 @@ export function unreachableStatus(ctx: StatusContext, reason: string, message: s
   );
 }
 
-/** Connected, but the observe script did not run to its end (sudo refused, shell missing…). */
-export function observeFailedStatus(ctx: StatusContext, hostKey: string, message: string): PiNodeStatus {
+/** Connected, but the observe script did not run to its end (sudo refused, shell missing…) or its output was too large. */
+export function observeFailedStatus(ctx: StatusContext, hostKey: string, message: string, reason = 'ObserveFailed'): PiNodeStatus {
   return withBase(
     ctx,
     conditionsFor(ctx, {
       reachable: ['True', 'Connected', 'SSH connection and host key verified'],
-      configured: ['Unknown', 'ObserveFailed', message],
-      ready: ['False', 'ObserveFailed', message],
-      stalled: ['ObserveFailed', message],
+      configured: ['Unknown', reason, message],
+      ready: ['False', reason, message],
+      stalled: [reason, message],
     }),
     { hostKey, lastSeen: ctx.now.toISOString() },
   );
@@ -139,6 +139,13 @@ export function observedStatus(ctx: StatusContext, o: ObservedOutcome): PiNodeSt
   return withBase(
     ctx,
     conditionsFor(ctx, { reachable: ['True', 'Connected', 'SSH connection and host key verified'], ...configuredVerdict(o) }),
-    { facts: o.facts, hostKey: o.hostKey, lastSeen: ctx.now.toISOString(), pendingSteps: o.pending.map(pendingStepOf) },
+    { facts: withBootTime(o.facts, ctx.now), hostKey: o.hostKey, lastSeen: ctx.now.toISOString(), pendingSteps: o.pending.map(pendingStepOf) },
   );
+}
+
+/** Boot time by the controller's clock (a Pi without a real-time clock may not know the date yet). */
+function withBootTime(facts: PiNodeFacts, now: Date): PiNodeFacts {
+  if (facts.uptimeSeconds === undefined) return facts;
+  const booted = new Date(Math.floor(now.getTime() / 1000 - facts.uptimeSeconds) * 1000);
+  return { ...facts, bootTime: booted.toISOString().replace('.000Z', 'Z') };
 }

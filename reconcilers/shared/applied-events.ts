@@ -1,6 +1,6 @@
 // One Normal Event per kind of change applied, naming the hosts it was applied on (a fresh
-// cluster is not twenty Events). For the multi-host kinds; slurm/reconciler.ts still has its own
-// copy of this function.
+// cluster is not twenty Events). For the multi-host kinds. Hosts are sorted, except in a rollout
+// (MinIO's node-by-node restart), whose order is the story it tells.
 import type { ReconcileEvent } from '../contract.ts';
 import type { Step } from './step.ts';
 
@@ -9,7 +9,7 @@ export interface AppliedOnHost {
   step: Pick<Step, 'description' | 'eventReason'>;
 }
 
-export function appliedEvents(applied: readonly AppliedOnHost[]): ReconcileEvent[] {
+export function appliedEvents(applied: readonly AppliedOnHost[], hostOrder: 'sorted' | 'as-applied' = 'sorted'): ReconcileEvent[] {
   const byChange = new Map<string, { reason: string; description: string; hosts: string[] }>();
   for (const a of applied) {
     const key = `${a.step.eventReason}\n${a.step.description}`;
@@ -17,5 +17,5 @@ export function appliedEvents(applied: readonly AppliedOnHost[]): ReconcileEvent
     entry.hosts.push(a.host);
     byChange.set(key, entry);
   }
-  return [...byChange.values()].map((e) => ({ type: 'Normal', reason: e.reason, message: `${e.description} (${e.hosts.sort().join(', ')})` }));
+  return [...byChange.values()].map((e) => ({ type: 'Normal', reason: e.reason, message: `${e.description} (${(hostOrder === 'sorted' ? e.hosts.sort() : e.hosts).join(', ')})` }));
 }

@@ -2,7 +2,7 @@
 // shaped as the controller's informer cache would serve them.
 import type { ClusterView, LabelSelector, ReconcileContext, Resource, SecretView } from '../contract.ts';
 import type { PiNode, SlurmPartition, SlurmPartitionSpec } from './types.ts';
-import { freshHost, FakeSlurmFleet, type FakeHost } from './fake-slurm-host.test-support.ts';
+import { fakeHostKey, freshHost, FakeSlurmFleet, type FakeHost } from './fake-slurm-host.test-support.ts';
 import type { SecretCreator } from './munge-key.ts';
 import { testPrivateKey } from '../../ssh/test-key.test-support.ts';
 
@@ -17,7 +17,7 @@ export function piNode(name: string, address: string, labels: Record<string, str
     kind: 'PiNode',
     metadata: { name, namespace, labels },
     spec: { address, port: 22, ssh: { user: 'pi', privateKeySecretRef: { name: 'pi-ssh' }, hostKeyPolicy: 'TrustOnFirstUse' } },
-    status: { facts: { cpus: 4, memoryBytes: 926 * 1024 * 1024 } },
+    status: { facts: { cpus: 4, memoryBytes: 926 * 1024 * 1024 }, hostKey: fakeHostKey },
   };
 }
 

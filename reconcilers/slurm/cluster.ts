@@ -58,7 +58,7 @@ export function clusterProblems(partitions: readonly SlurmPartition[]): string[]
   if (conflict) problems.push(`partitions disagree about the controller: ${conflict}`);
   const extra = new Map<string, { value: string; from: string }>();
   for (const p of partitions) {
-    for (const problem of extraConfigProblems(p.spec.extraConfig ?? [])) problems.push(`${p.metadata.name}: ${problem}`);
+    for (const problem of extraConfigProblems(p.spec.extraConfig ?? [], p.spec.allowRootPrograms === true)) problems.push(`${p.metadata.name}: ${problem}`);
     for (const e of p.spec.extraConfig ?? []) {
       const before = extra.get(e.name.toLowerCase());
       if (before && before.value !== e.value) {

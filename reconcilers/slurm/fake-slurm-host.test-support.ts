@@ -6,8 +6,10 @@
 import { createHash } from 'node:crypto';
 import type { ExecOptions, ExecResult, SshTarget } from '../../ssh/executor.ts';
 import { RecordingExecutor } from '../../ssh/recording-executor.ts';
+import { splitFileStdin } from '../../ssh/remote-file.ts';
 import { mungeKeyPath, ctldStampPath, slurmdStampPath } from './observe-script.ts';
 import { slurmConfPath } from './slurm-conf.ts';
+import { hostOwnerPath, stateOwnerPath } from './ownership.ts';
 
 export interface FakeNodeSlurmState {
   base: string;
@@ -119,8 +121,8 @@ export class FakeSlurmFleet {
   private answerWrite(command: string, target: SshTarget, options: ExecOptions): Partial<ExecResult> {
     const host = this.hosts.get(target.host);
     if (!host) throw new Error(`unknown host ${target.host}`);
-    const [path, mode, owner, group, hash] = words(command).slice(1);
-    const content = options.stdin as Buffer;
+    const [path, mode, owner, group] = words(command).slice(1);
+    const { sha256: hash, content } = splitFileStdin(options.stdin as Buffer);
     if (path !== mungeKeyPath || sha256(content) !== hash || !mode || !owner || !group) return { code: 1, stderr: 'unexpected write' };
     const before = host.mungeKey;
     const changed = !before || before.sha256 !== hash || before.owner !== owner || before.mode !== mode;
@@ -174,6 +176,8 @@ export class FakeSlurmFleet {
     }
     const stamp = /printf '%s\\n' ('[^']*') > ('[^']*')/.exec(command);
     if (stamp) host.stamps.set(unquote(stamp[2] ?? '', 0).value, unquote(stamp[1] ?? '', 0).value);
+    const removed = /rm -f ('[^']*')/.exec(command);
+    if (removed) host.stamps.delete(unquote(removed[1] ?? '', 0).value);
     if (command.includes('scontrol reconfigure')) this.reconfigures++;
     const update = /scontrol update nodename=('[^']*') state=(drain|resume)(?: reason=('[^']*'))?/.exec(command);
     if (update) {
@@ -233,6 +237,8 @@ export class FakeSlurmFleet {
       ['services', ['munge', 'slurmd', 'slurmctld'].map(svc).join('\n')],
       ['stamp-slurmctld', host.stamps.get(ctldStampPath) ?? ''],
       ['stamp-slurmd', host.stamps.get(slurmdStampPath) ?? ''],
+      ['owner', host.stamps.get(hostOwnerPath) ?? ''],
+      ['state-owner', host.stamps.get(stateOwnerPath) ?? ''],
       ['boot-state', host.bootState ?? 'running 3600.00'],
       ...(isController ? this.controllerSections(host) : []),
       ['end', ''],

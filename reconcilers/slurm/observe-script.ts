@@ -1,9 +1,10 @@
 // The one read-only script a Slurm observe sends to each host (as root, over `sh -s`): what is
 // installed and running, hashes of the files bramble writes, and — on the controller — what
 // Slurm itself says. Sections are framed by a per-run marker (see ../shared/parse-sections.ts).
-import { observeFrame, probeLines, type Probe } from '../shared/observe-frame.ts';
+import { observeFrame, probeLines, sectionLimits, type Probe } from '../shared/observe-frame.ts';
 import { bootStateProbe } from '../shared/boot-state.ts';
 import { cgroupConfPath, slurmConfPath, slurmdDefaultsPath } from './slurm-conf.ts';
+import { hostOwnerPath, stateOwnerPath } from './ownership.ts';
 
 export const slurmPackages = ['munge', 'slurm-client', 'slurmctld', 'slurmd'] as const;
 export const mungeKeyPath = '/etc/munge/munge.key';
@@ -23,16 +24,25 @@ const hostProbes: Probe[] = [
   ['services', `for s in munge slurmd slurmctld; do printf '%s %s %s\\n' "$s" "$(systemctl is-active "$s")" "$(systemctl is-enabled "$s")"; done`],
   ['stamp-slurmctld', `cat ${ctldStampPath}`],
   ['stamp-slurmd', `cat ${slurmdStampPath}`],
+  // Whose cluster this Pi and its StateSaveLocation are (ownership.ts); the first line only.
+  ['owner', `head -n 1 ${hostOwnerPath}`],
+  ['state-owner', `head -n 1 ${stateOwnerPath}`],
   bootStateProbe,
 ];
 
+/** What Slurm prints about a big cluster: about 700 bytes per node line, 40 per job. */
+const slurmListLimitBytes = 1024 * 1024;
+
 const controllerProbes: Probe[] = [
-  ['deployed-nodes', `grep '^NodeName=' ${slurmConfPath}`],
+  ['deployed-nodes', `grep '^NodeName=' ${slurmConfPath}`, slurmListLimitBytes],
   ['ping', slurmCall('scontrol ping')],
-  ['nodes', slurmCall('scontrol show node -o')],
+  ['nodes', slurmCall('scontrol show node -o'), slurmListLimitBytes],
   ['partitions', slurmCall("sinfo -h -o '%R|%a'")],
-  ['jobs', slurmCall("squeue -h -o '%i|%P|%T|%N'")],
+  ['jobs', slurmCall("squeue -h -o '%i|%P|%T|%N'"), slurmListLimitBytes],
 ];
+
+/** The sections with their own bound, for parse-observed.ts. */
+export const slurmSectionLimits = sectionLimits(controllerProbes);
 
 export function slurmObserveScript(isController: boolean, nonce: string): string {
   return observeFrame(probeLines([...hostProbes, ...(isController ? controllerProbes : [])]), nonce);

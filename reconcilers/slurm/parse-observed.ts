@@ -1,6 +1,8 @@
 // Reads what slurmObserveScript printed into a typed observation of one host. Pure.
 import { parseSections, sectionText, type Sections } from '../shared/parse-sections.ts';
+import * as pattern from '../../crds/patterns.ts';
 import { bootStateProbe, isBooting } from '../shared/boot-state.ts';
+import { slurmSectionLimits } from './observe-script.ts';
 import { parseScontrolNodes, type ScontrolNode } from './parse-scontrol.ts';
 import { controllerAnswers, parseSinfoPartitions, parseSqueueCounts, type JobCounts, type SinfoPartition } from './parse-sinfo.ts';
 import type { SlurmNodeSpec } from './types.ts';
@@ -20,7 +22,10 @@ export interface ControllerObservation {
 }
 
 export interface HostObservation {
+  /** `hostname -s`, when it is a valid host name (an RFC 1123 label). */
   hostname?: string;
+  /** What the Pi printed instead, quoted and cut, for the message. */
+  invalidHostname?: string;
   cgroup: 'v1' | 'v2';
   installed: Set<string>;
   mungeKey?: { owner: string; group: string; mode: string; sha256: string };
@@ -29,6 +34,9 @@ export interface HostObservation {
   services: Map<string, ServiceState>;
   ctldStamp?: string;
   slurmdStamp?: string;
+  /** /var/lib/slurm/bramble-owner and the StateSaveLocation's marker, unparsed (see ownership.ts). */
+  owner?: string;
+  stateOwner?: string;
   controller?: ControllerObservation;
   /** systemd is still booting the host (see ../shared/boot-state.ts). */
   booting?: boolean;
@@ -38,6 +46,11 @@ function lines(sections: Sections, name: string): string[] {
   return (sectionText(sections, name) ?? '').split('\n').map((l) => l.trim()).filter(Boolean);
 }
 
+const hostnamePattern = new RegExp(pattern.dnsLabel);
+const nodeNamePattern = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const nodeAddrPattern = /^[A-Za-z0-9]([A-Za-z0-9.:-]{0,251}[A-Za-z0-9])?$/;
+
+/** NodeName lines of the controller's slurm.conf; they are written back while a node leaves, so only well-formed ones count. */
 export function parseDeployedNodes(text: string): SlurmNodeSpec[] {
   const out: SlurmNodeSpec[] = [];
   for (const line of text.split('\n')) {
@@ -47,13 +60,14 @@ export function parseDeployedNodes(text: string): SlurmNodeSpec[] {
     const mem = Number(pairs.get('realmemory'));
     const address = pairs.get('nodeaddr');
     if (!name || !address || !Number.isInteger(cpus) || !Number.isInteger(mem)) continue;
+    if (!nodeNamePattern.test(name) || !nodeAddrPattern.test(address) || cpus < 0 || mem < 0) continue;
     out.push({ name, address, cpus, realMemoryMiB: mem });
   }
   return out;
 }
 
 export function parseHostObservation(blob: string, nonce: string, isController: boolean): HostObservation {
-  const sections = parseSections(blob, nonce);
+  const sections = parseSections(blob, nonce, slurmSectionLimits);
   const installed = new Set<string>();
   for (const line of lines(sections, 'packages')) {
     const [name, status] = line.split('\t');
@@ -79,13 +93,20 @@ export function parseHostObservation(blob: string, nonce: string, isController: 
     services,
     booting: isBooting(sectionText(sections, bootStateProbe[0])),
   };
+  // Text from the Pi that goes into slurm.conf (SlurmctldHost=) is checked first: a name with a
+  // newline or a space would add a line or a parameter on every node.
   const hostname = sectionText(sections, 'hostname');
-  if (hostname) observation.hostname = hostname;
+  if (hostname && hostnamePattern.test(hostname)) observation.hostname = hostname;
+  else if (hostname) observation.invalidHostname = JSON.stringify(hostname.slice(0, 80));
   if (owner && group && mode && keyHash) observation.mungeKey = { owner, group, mode, sha256: keyHash };
   const ctldStamp = sectionText(sections, 'stamp-slurmctld');
   if (ctldStamp) observation.ctldStamp = ctldStamp;
   const slurmdStamp = sectionText(sections, 'stamp-slurmd');
   if (slurmdStamp) observation.slurmdStamp = slurmdStamp;
+  const ownerMark = sectionText(sections, 'owner');
+  if (ownerMark) observation.owner = ownerMark;
+  const stateOwner = sectionText(sections, 'state-owner');
+  if (stateOwner) observation.stateOwner = stateOwner;
   if (isController) {
     const answers = controllerAnswers(sectionText(sections, 'ping') ?? '');
     observation.controller = {

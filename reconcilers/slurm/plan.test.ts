@@ -9,6 +9,7 @@ import type { ScontrolNode } from './parse-scontrol.ts';
 import { partition, piNode } from './cluster-fixture.test-support.ts';
 
 const key = 'a'.repeat(64);
+const mark = { cluster: 'lab/bramble', uid: 'u1' };
 const pis = ['pi1', 'pi2'].map((n, i) => piNode(n, `10.0.0.1${i + 1}`, { slurm: 'compute' }));
 
 function input(over: Partial<ClusterPlanInput> = {}): ClusterPlanInput {
@@ -45,7 +46,8 @@ function converged(host: string, model: ReturnType<typeof buildCluster>, running
     mungeKey: { owner: 'munge', group: 'munge', mode: '400', sha256: key },
     files,
     services: new Map([['munge', { active: true, enabled: true }], ['slurmd', { active: isCompute, enabled: isCompute }], ['slurmctld', { active: isCtl, enabled: isCtl }]]),
-    ...(isCtl ? { ctldStamp: ctldStamp(model, conf) } : {}),
+    owner: 'lab/bramble u1',
+    ...(isCtl ? { stateOwner: 'lab/bramble u1', ctldStamp: ctldStamp(model, conf) } : {}),
     ...(isCompute ? { slurmdStamp: slurmdIdentity(model, host, cgroup) } : {}),
     ...(isCtl ? { controller: { answers: true, nodes: running, partitions: [{ name: 'batch', state: 'UP' }], jobs: new Map(), deployedNodes: model.config.nodes } } : {}),
   };
@@ -58,14 +60,14 @@ function observedFor(model: ReturnType<typeof buildCluster>, running: ScontrolNo
 void test('a converged cluster plans nothing', () => {
   const running = [idle('pi1'), idle('pi2')];
   const model = buildCluster(input({ running }));
-  const plan = planCluster({ model, confText: renderSlurmConf(model.config), mungeKeySha256: key, observed: observedFor(model, running) });
+  const plan = planCluster({ model, confText: renderSlurmConf(model.config), mungeKeySha256: key, observed: observedFor(model, running), mark });
   assert.ok(planIsEmpty(plan), JSON.stringify(pendingStepsOf(plan, 'pi0')));
 });
 
 void test('a new munge key restarts munge on every host and nothing else', () => {
   const running = [idle('pi1'), idle('pi2')];
   const model = buildCluster(input({ running }));
-  const plan = planCluster({ model, confText: renderSlurmConf(model.config), mungeKeySha256: 'b'.repeat(64), observed: observedFor(model, running) });
+  const plan = planCluster({ model, confText: renderSlurmConf(model.config), mungeKeySha256: 'b'.repeat(64), observed: observedFor(model, running), mark });
   assert.deepEqual(pendingStepsOf(plan, 'pi0').map((s) => s.name), [
     'munge-key:pi0', 'munge-restart:pi0', 'munge-key:pi1', 'munge-restart:pi1', 'munge-key:pi2', 'munge-restart:pi2',
   ]);
@@ -76,7 +78,7 @@ void test('a new controller restarts slurmctld and every slurmd (they must find 
   const before = buildCluster(input({ running }));
   const observed = observedFor(before, running);
   const after = buildCluster(input({ running, controller: { name: 'pi0', hostname: 'pi0', address: '10.0.0.99' } }));
-  const plan = planCluster({ model: after, confText: renderSlurmConf(after.config), mungeKeySha256: key, observed });
+  const plan = planCluster({ model: after, confText: renderSlurmConf(after.config), mungeKeySha256: key, observed, mark });
   const names = pendingStepsOf(plan, 'pi0').map((s) => s.name);
   assert.ok(names.includes('slurmctld-restart:pi0'));
   assert.ok(names.includes('slurmd-restart:pi1') && names.includes('slurmd-restart:pi2'));
@@ -87,7 +89,7 @@ void test('a host whose cgroup is v1 gets CgroupPlugin=cgroup/v1, and only its s
   const model = buildCluster(input({ running }));
   const observed = observedFor(model, running);
   observed.set('pi2', { ...converged('pi2', model, running, 'v2'), cgroup: 'v1' });
-  const plan = planCluster({ model, confText: renderSlurmConf(model.config), mungeKeySha256: key, observed });
+  const plan = planCluster({ model, confText: renderSlurmConf(model.config), mungeKeySha256: key, observed, mark });
   assert.deepEqual(pendingStepsOf(plan, 'pi0').map((s) => s.name), ['cgroup-conf:pi2', 'slurmd-restart:pi2']);
   assert.match(plan.hosts.find((h) => h.host === 'pi2')?.prepare[0]?.command ?? '', /CgroupPlugin=cgroup\/v1/);
 });
@@ -96,7 +98,7 @@ void test('a node bramble drained and that is selected again is resumed; an admi
   const running = [idle('pi1', { flags: ['DRAIN'], stateText: 'IDLE+DRAIN', reason: 'bramble: left selector' }), idle('pi2', { flags: ['DRAIN'], stateText: 'IDLE+DRAIN', reason: 'disk' })];
   const model = buildCluster(input({ running }));
   assert.deepEqual(model.resume, ['pi1']);
-  const plan = planCluster({ model, confText: renderSlurmConf(model.config), mungeKeySha256: key, observed: observedFor(model, running) });
+  const plan = planCluster({ model, confText: renderSlurmConf(model.config), mungeKeySha256: key, observed: observedFor(model, running), mark });
   assert.deepEqual(plan.controller.map((s) => s.name), ['resume:pi1']);
   assert.match(plan.controller[0]?.command ?? '', /grep -q ' Reason=bramble:'/, 'the resume re-checks the reason first');
 });

@@ -23,7 +23,8 @@ import {
   slurmConfPath,
   slurmdDefaultsPath,
 } from './slurm-conf.ts';
-import { daemonStep, drainStep, fileStep, packagesStep, reconfigureStep, resumeStep, serviceStartStep, serviceStopStep } from './steps.ts';
+import { daemonStep, drainStep, fileStep, markStep, packagesStep, reconfigureStep, resumeStep, serviceStartStep, serviceStopStep, unmarkStep } from './steps.ts';
+import { formatMark, hostOwnerPath, parseMark, stateOwnerPath, type ClusterMark } from './ownership.ts';
 
 export interface HostPlan {
   host: string;
@@ -45,6 +46,13 @@ export interface PlanInput {
   mungeKeySha256: string;
   /** What each host reported; a host missing here is not planned for (unreachable). */
   observed: ReadonlyMap<string, HostObservation>;
+  /** The cluster's bramble-owner marker (ownership.ts), written on every host and in the controller's StateSaveLocation. */
+  mark: ClusterMark;
+}
+
+function markedFor(text: string | undefined, mark: ClusterMark): boolean {
+  const m = parseMark(text);
+  return m !== undefined && m !== 'unreadable' && m.cluster === mark.cluster;
 }
 
 export function ctldIdentity(model: ClusterModel): string {
@@ -85,6 +93,8 @@ function prepareHost(input: PlanInput, host: string, o: HostObservation, isContr
   const wanted = ['munge', 'slurm-client', ...(isController ? ['slurmctld'] : []), ...(isCompute ? ['slurmd'] : [])];
   const missing = wanted.filter((p) => !o.installed.has(p)).sort();
   if (missing.length) steps.push(packagesStep(missing));
+  if (!markedFor(o.owner, input.mark)) steps.push(markStep('mark-host', hostOwnerPath, formatMark(input.mark)));
+  if (isController && !markedFor(o.stateOwner, input.mark)) steps.push(markStep('mark-state', stateOwnerPath, formatMark(input.mark)));
   const writeMungeKey = mungeKeyDiffers(o, input.mungeKeySha256);
   if (writeMungeKey) steps.push(serviceStartStep('munge', true, `${mungeKeyPath} changed`));
   else if (!active(o, 'munge') || !enabled(o, 'munge')) steps.push(serviceStartStep('munge', false, 'not running'));
@@ -137,24 +147,30 @@ export function planCluster(input: PlanInput): ClusterPlan {
     if (leaving.action !== 'remove' || compute.includes(leaving.name)) continue;
     const o = input.observed.get(leaving.name);
     if (!o || (!active(o, 'slurmd') && !enabled(o, 'slurmd'))) continue;
-    const stop = serviceStopStep('slurmd', 'the node left the cluster');
+    const stop = [serviceStopStep('slurmd', 'the node left the cluster'), ...(leaving.name === controller ? [] : [unmarkStep(hostOwnerPath)])];
     const existing = hosts.find((h) => h.host === leaving.name);
-    if (existing) existing.finish.push(stop);
-    else hosts.push({ host: leaving.name, writeMungeKey: false, prepare: [], finish: [stop] });
+    if (existing) existing.finish.push(...stop);
+    else hosts.push({ host: leaving.name, writeMungeKey: false, prepare: [], finish: stop });
   }
   const ctl = input.observed.get(controller);
   return { hosts, controller: ctl ? controllerSteps(input, ctl) : [] };
 }
 
-/** The last partition of a cluster is gone: stop the daemons, keep packages, files and data. */
-export function planClusterStop(observed: ReadonlyMap<string, HostObservation>, controller: string): ClusterPlan {
+/**
+ * The last partition of a cluster is gone: on the hosts that are this cluster's (`ours`, from
+ * marker and record), stop the daemons and remove the host marker; keep packages, files, data
+ * and the StateSaveLocation with its marker.
+ */
+export function planClusterStop(observed: ReadonlyMap<string, HostObservation>, controller: string, ours: (o: HostObservation) => boolean): ClusterPlan {
   const hosts: HostPlan[] = [];
   for (const [host, o] of [...observed].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (!ours(o)) continue;
     const finish: Step[] = [];
     if (active(o, 'slurmd') || enabled(o, 'slurmd')) finish.push(serviceStopStep('slurmd', 'the last partition of the cluster was deleted'));
     if (host === controller && (active(o, 'slurmctld') || enabled(o, 'slurmctld'))) {
       finish.push(serviceStopStep('slurmctld', 'the last partition of the cluster was deleted'));
     }
+    if (o.owner !== undefined) finish.push(unmarkStep(hostOwnerPath));
     if (finish.length) hosts.push({ host, writeMungeKey: false, prepare: [], finish });
   }
   return { hosts, controller: [] };

@@ -2,31 +2,11 @@
 // idempotence, the minimal reaction to each kind of change, drains, deletion.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createSlurmPartitionReconciler } from './reconciler.ts';
+import { converge, reconcile, reconciler } from './reconcile-loop.test-support.ts';
 import { lab, partition, piNode, mungeKey, RecordingSecretCreator, type Lab } from './cluster-fixture.test-support.ts';
-import type { SlurmPartition } from './types.ts';
+import { createSlurmPartitionReconciler } from './reconciler.ts';
 import { isConditionTrue, findCondition } from '../../crds/conditions.ts';
 import { mungeKeyPath } from './observe-script.ts';
-
-const reconciler = createSlurmPartitionReconciler();
-
-async function reconcile(l: Lab, p: SlurmPartition) {
-  l.view.put(p);
-  const result = await reconciler.reconcile(p, l.ctx);
-  p.status = result.status;
-  l.view.put(p);
-  return result;
-}
-
-/** Reconciles until nothing changes (at most 4 rounds), as the requeues would. */
-async function converge(l: Lab, p: SlurmPartition) {
-  for (let i = 0; i < 4; i++) {
-    l.fleet.forgetCalls();
-    const r = await reconcile(l, p);
-    if (l.fleet.mutatingCalls().length === 0) return r;
-  }
-  throw new Error(`no convergence: ${l.fleet.mutatingCalls().map((c) => `${c.host}: ${c.command.slice(0, 80)}`).join('\n')}`);
-}
 
 const restarts = (l: Lab) => l.fleet.mutatingCalls().filter((c) => /systemctl (restart|start) /.test(c.command))
   .map((c) => `${c.host}:${/systemctl (?:restart|start) '([a-z]+)'/.exec(c.command)?.[1]}`).sort();

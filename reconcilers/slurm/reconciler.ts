@@ -5,13 +5,14 @@
 // SSH round trips: one observe per host (controller first: its answer says which nodes are
 // leaving), then, only when the plan is not empty, up to three apply phases per host (see
 // apply.ts). A converged cluster costs exactly one exec per host and changes nothing.
+import { appliedEvents } from '../shared/applied-events.ts';
 import { createHash } from 'node:crypto';
-import type { FinalizeResult, ReconcileContext, ReconcileEvent, ReconcileResult, Reconciler } from '../contract.ts';
+import type { FinalizeResult, ReconcileContext, ReconcileResult, Reconciler } from '../contract.ts';
 import type { SshTarget } from '../../ssh/executor.ts';
 import type { RetryPolicy } from '../shared/retry-delay.ts';
-import { sshTargetFor } from '../shared/ssh-target.ts';
+import { hostKeyNotRecorded, secretTargetFor } from '../shared/secret-target.ts';
 import { reachabilityFailure } from '../shared/ssh-failure.ts';
-import { IncompleteObserveError } from '../shared/parse-sections.ts';
+import { execObserve, observeFailureText } from '../shared/observe-exec.ts';
 import type { PiNode, SlurmPartition, SlurmPartitionSpec, SlurmPartitionStatus } from './types.ts';
 import { buildCluster, clusterProblems, invalidNodeNames, type ClusterModel } from './cluster.ts';
 import { renderSlurmConf, sha256 } from './slurm-conf.ts';
@@ -25,6 +26,7 @@ import { withClusterLock } from './cluster-lock.ts';
 import { notReadyResult } from '../shared/status-verdict.ts';
 import { randomNonce, startRun, type Run as SharedRun } from '../shared/run.ts';
 import { bootingHosts, bootRecheckMs } from '../shared/boot-state.ts';
+import { clusterKey, controllerMoveRefusal, isOurs, markFor, ownershipRefusal, recordOf, stateSaveLocation, type ClusterMark, type StateRecord } from './ownership.ts';
 
 export const slurmFinalizer = 'bramble.dev/slurm-cleanup';
 /** A healthy cluster is re-observed this often for drift. */
@@ -50,7 +52,7 @@ function notReady(run: Run, reason: string, message: string, opts: { stalled?: b
 
 async function observeHost(run: Run, target: SshTarget, isController: boolean): Promise<HostObservation> {
   const nonce = run.nonce();
-  const exec = await run.ctx.executor.exec(target, 'sh -s', { asRoot: true, stdin: slurmObserveScript(isController, nonce), timeoutMs: observeTimeoutMs });
+  const exec = await execObserve(run.ctx.executor, target, slurmObserveScript(isController, nonce), observeTimeoutMs);
   return parseHostObservation(exec.stdout, nonce, isController);
 }
 
@@ -62,7 +64,8 @@ async function observeHosts(run: Run, targets: Map<string, SshTarget>, controlle
     try {
       into.set(name, await observeHost(run, target, name === controller));
     } catch (error) {
-      if (error instanceof IncompleteObserveError) failures.push(`${name}: observe script did not finish`);
+      const observeFailure = observeFailureText(error);
+      if (observeFailure) failures.push(`${name}: ${observeFailure}`);
       else {
         const failure = reachabilityFailure(error);
         if (!failure) throw error;
@@ -83,7 +86,7 @@ function partitionsOfCluster(run: Run): SlurmPartition[] {
 function targetsFor(run: Run, nodes: Iterable<PiNode>, failures: string[]): Map<string, SshTarget> {
   const targets = new Map<string, SshTarget>();
   for (const node of nodes) {
-    const t = sshTargetFor(node, run.ctx.view);
+    const t = secretTargetFor(node, run.ctx.view);
     if (t.ok) targets.set(node.metadata.name, t.target);
     else failures.push(`${node.metadata.name}: ${t.message}`);
   }
@@ -100,6 +103,7 @@ interface Converged {
   selectedHere: string[];
   /** Paused PiNodes that have changes waiting (see holdPaused). */
   held: string[];
+  mark: ClusterMark;
 }
 
 /** Observe, plan and apply the cluster; or, when it cannot get that far, the result to return. */
@@ -135,13 +139,23 @@ async function converge(run: Run, mode: 'reconcile' | 'finalize'): Promise<Conve
   if (!key.ok) return notReady(run, key.reason, key.message, { rest: { controller: controllerName }, ...(key.stalled ? { stalled: true } : {}) });
   if (key.created) run.events.push({ type: 'Normal', reason: 'MungeKeyCreated', message: `created Secret ${namespace}/${reference.spec.mungeKeySecretRef.name} with a random munge key` });
 
+  const unvouched = hostKeyNotRecorded(controllerNode);
+  if (unvouched) return notReady(run, 'HostKeyNotRecorded', `the controller ${controllerName}: ${unvouched}`, { rest: { controller: controllerName } });
   const failures: string[] = [];
   const pinodes = new Map<string, PiNode>([[controllerName, controllerNode]]);
   for (const list of selected.values()) for (const n of list) pinodes.set(n.metadata.name, n);
+  const record = recordOf([...all.filter((p) => p.metadata.name !== self), obj]);
+  // A moved controller: the recorded one is observed too, to see whether its slurmctld still runs.
+  const oldController = record && record.node !== controllerName ? ctx.view.get<PiNode>('PiNode', namespace, record.node) : undefined;
+  if (oldController) pinodes.set(record?.node ?? '', oldController);
   const targets = targetsFor(run, pinodes.values(), failures);
   const observed = new Map<string, HostObservation>();
   await observeHosts(run, targets, controllerName, [controllerName], observed, failures);
   const ctl = observed.get(controllerName);
+  if (ctl?.invalidHostname) {
+    return notReady(run, 'InvalidControllerHostname', `the controller ${controllerName} reports hostname ${ctl.invalidHostname}, which is not a valid host name; `
+      + 'it would go into SlurmctldHost= on every node, so nothing was changed. Set a plain hostname on the Pi (the PiNode spec.hostname)', { stalled: true, rest: { controller: controllerName } });
+  }
   if (!ctl?.hostname || !ctl.controller) {
     return notReady(run, 'ControllerUnreachable', `cannot observe the controller ${controllerName}: ${failures.join('; ') || 'no hostname reported'}`, { rest: { controller: controllerName } });
   }
@@ -152,6 +166,14 @@ async function converge(run: Run, mode: 'reconcile' | 'finalize'): Promise<Conve
     if (node) for (const [n, t] of targetsFor(run, [node], failures)) targets.set(n, t);
   }
   await observeHosts(run, targets, controllerName, targets.keys(), observed, failures);
+  const cluster = clusterKey(obj);
+  const mark = markFor(obj, ctl, record);
+  if (mode === 'reconcile') {
+    const members = new Map([...observed].filter(([n]) => n === controllerName || [...selected.values()].some((l) => l.some((p) => p.metadata.name === n))));
+    const refusal = controllerMoveRefusal({ cluster, record, controller: controllerName, newController: ctl, oldController: record ? observed.get(record.node) : undefined })
+      ?? ownershipRefusal(cluster, members, record);
+    if (refusal) return notReady(run, refusal.reason, refusal.message, { stalled: true, rest: { controller: controllerName } });
+  }
 
   const jobs = ctl.controller.jobs;
   const retiring = new Set(deleting.filter((p) => (jobs.get(p.metadata.name)?.running ?? 0) > 0).map((p) => p.metadata.name));
@@ -169,8 +191,8 @@ async function converge(run: Run, mode: 'reconcile' | 'finalize'): Promise<Conve
   const runningJobs = [...jobs.values()].reduce((sum, c) => sum + c.running, 0);
   // The last partition is gone: stop the daemons once no job runs (never kill running jobs).
   const plan = live.length > 0
-    ? planCluster({ model, confText, mungeKeySha256: sha256Buffer(key.key), observed })
-    : runningJobs > 0 ? { hosts: [], controller: [] } : planClusterStop(observed, controllerName);
+    ? planCluster({ model, confText, mungeKeySha256: sha256Buffer(key.key), observed, mark })
+    : runningJobs > 0 ? { hosts: [], controller: [] } : planClusterStop(observed, controllerName, (o) => isOurs(o, cluster, record));
   const paused = new Set([...pinodes.values()].filter((n) => n.spec.paused === true).map((n) => n.metadata.name));
   const { plan: runnable, held } = holdPaused(plan, paused, controllerName);
   const booting = bootingHosts(observed);
@@ -186,7 +208,16 @@ async function converge(run: Run, mode: 'reconcile' | 'finalize'): Promise<Conve
   }
   run.events.push(...appliedEvents(outcome.applied));
   const selectedHere = (selected.get(self) ?? []).map((n) => n.metadata.name).sort();
-  return { model, confText, observed, outcome, plan, failures, selectedHere, held };
+  return { model, confText, observed, outcome, plan, failures, selectedHere, held, mark };
+}
+
+/** The StateSaveLocation once the controller carries this cluster's marker (observed, or written just now). */
+function stateSaveOf(c: Converged): Status['stateSave'] {
+  const node = c.model.config.controller.name;
+  const o = c.observed.get(node);
+  const marked = o?.stateOwner?.split(' ')[0] === c.mark.cluster
+    || c.outcome.applied.some((a) => a.host === node && a.step.name === 'mark-state');
+  return marked ? { node, path: stateSaveLocation, clusterUid: c.mark.uid } : undefined;
 }
 
 function sha256Buffer(b: Buffer): string {
@@ -194,15 +225,12 @@ function sha256Buffer(b: Buffer): string {
 }
 
 /** One Event per kind of change, naming the hosts (a fresh cluster is not 20 Events). */
-function appliedEvents(applied: ClusterApplyOutcome['applied']): ReconcileEvent[] {
-  const byChange = new Map<string, { reason: string; description: string; hosts: string[] }>();
-  for (const a of applied) {
-    const key = `${a.step.eventReason}\n${a.step.description}`;
-    const entry = byChange.get(key) ?? { reason: a.step.eventReason, description: a.step.description, hosts: [] };
-    entry.hosts.push(a.host);
-    byChange.set(key, entry);
-  }
-  return [...byChange.values()].map((e) => ({ type: 'Normal', reason: e.reason, message: `${e.description} (${e.hosts.sort().join(', ')})` }));
+/** Whether any partition of the cluster (this one included) records a rollout (ownership.ts recordOf). */
+function everRolledOut(obj: SlurmPartition, ctx: ReconcileContext): boolean {
+  const key = clusterKey(obj);
+  const all = ctx.view.list<SlurmPartition>('SlurmPartition', obj.metadata.namespace).filter((p) => clusterKey(p) === key && p.metadata.name !== obj.metadata.name);
+  const record: StateRecord | undefined = recordOf([...all, obj]);
+  return record !== undefined;
 }
 
 function lockKey(obj: SlurmPartition): string {
@@ -220,7 +248,9 @@ function reportStatus(run: Run, c: Converged): ReconcileResult<Status> {
   const inPartition = new Set(c.selectedHere);
   for (const n of running) if (n.partitions.includes(name)) inPartition.add(n.name);
   const partitionState = ctl?.partitions.find((p) => p.name === name)?.state;
+  const stateSave = stateSaveOf(c);
   const rest: Partial<Status> = {
+    ...(stateSave ? { stateSave } : {}),
     controller: c.model.config.controller.name,
     configHash: sha256(c.confText),
     nodeCounts: nodeCounts(c.selectedHere, running),
@@ -269,6 +299,10 @@ export function createSlurmPartitionReconciler(options: SlurmReconcilerOptions =
     },
     async finalize(obj, ctx): Promise<FinalizeResult<Status>> {
       const run = start(obj, ctx);
+      if (!everRolledOut(obj, ctx)) {
+        // Refused, never applied: nothing on the Pis is this cluster's, so nothing is touched.
+        return { status: obj.status ?? {}, events: [{ type: 'Normal', reason: 'NothingToRemove', message: `Slurm cluster ${clusterKey(obj)} was never rolled out; nothing on the Pis was changed` }], done: true };
+      }
       const c = await withClusterLock(lockKey(obj), () => converge(run, 'finalize'));
       if (isResult(c)) return { ...c, done: false };
       const result = reportStatus(run, c);

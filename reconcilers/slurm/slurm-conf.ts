@@ -3,7 +3,7 @@
 // list is sorted so the same cluster always gives the same bytes, hence the same hash.
 import { createHash } from 'node:crypto';
 import type { SlurmClusterConfig, SlurmNodeSpec, SlurmPartitionLine } from './types.ts';
-import { slurmManagedKeys } from '../../crds/slurmpartition.ts';
+import { slurmManagedKeys, slurmRootProgramKeys } from '../../crds/slurmpartition.ts';
 
 export const slurmConfPath = '/etc/slurm/slurm.conf';
 export const cgroupConfPath = '/etc/slurm/cgroup.conf';
@@ -12,6 +12,7 @@ export const slurmdDefaultsPath = '/etc/default/slurmd';
 /** Settings bramble owns; the CRD refuses them in extraConfig at admission, in any case. */
 export const managedKeys: readonly string[] = slurmManagedKeys;
 const managedLower = new Set(managedKeys.map((k) => k.toLowerCase()));
+const rootProgramLower = new Set<string>(slurmRootProgramKeys.map((k) => k.toLowerCase()));
 
 /**
  * Defaults that work on Raspberry Pi OS / Debian bookworm (slurm-wlm 22.05); extraConfig may
@@ -78,11 +79,14 @@ export function isManagedKey(name: string): boolean {
 }
 
 /** Problems with extraConfig entries, as sentences; empty when they are fine. */
-export function extraConfigProblems(entries: readonly { name: string; value: string }[]): string[] {
+export function extraConfigProblems(entries: readonly { name: string; value: string }[], allowRootPrograms = false): string[] {
   const problems: string[] = [];
   const seen = new Map<string, string>();
   for (const { name, value } of entries) {
     if (isManagedKey(name)) problems.push(`extraConfig may not set ${name}: bramble manages it`);
+    if (!allowRootPrograms && rootProgramLower.has(name.toLowerCase())) {
+      problems.push(`extraConfig ${name} runs or loads programs as root on every Pi of the cluster; set allowRootPrograms: true (root-equivalent) if that is meant`);
+    }
     if (!/^[A-Za-z][A-Za-z0-9]{1,63}$/.test(name)) problems.push(`extraConfig name ${JSON.stringify(name)} is not a slurm.conf parameter name`);
     // The CRD pattern already holds; this keeps a value from ever breaking the line it is on.
     if (!/^[A-Za-z0-9_,:=/@+%][A-Za-z0-9_,:=/@+%.-]*$/.test(value) || value.includes('..')) {

@@ -47,7 +47,7 @@ function planCost(nodes: number): number {
       clusterName: 'bramble', partitions: [partition('batch')], retiring: new Set(), selected: new Map([['batch', pis]]),
       controller: { name: 'pi0', hostname: 'pi0', address: '10.0.0.10' }, deployedNodes: [],
     });
-    planCluster({ model, confText: renderSlurmConf(model.config), mungeKeySha256: 'a'.repeat(64), observed });
+    planCluster({ model, confText: renderSlurmConf(model.config), mungeKeySha256: 'a'.repeat(64), observed, mark: { cluster: 'lab/bramble', uid: 'u1' } });
   }
   return (performance.now() - start) / rounds;
 }

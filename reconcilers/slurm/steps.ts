@@ -87,3 +87,22 @@ export function resumeStep(node: string): Step {
     sh`scontrol update nodename=${node} state=resume || fail ${`cannot resume ${node}`}`,
   ].join('\n'), 'NodeResumed');
 }
+
+/** Writes a bramble-owner marker (ownership.ts): the Pi, or the StateSaveLocation, is this cluster's. */
+export function markStep(name: 'mark-host' | 'mark-state', path: string, mark: string): Step {
+  const dir = path.slice(0, path.lastIndexOf('/'));
+  return step(name, `mark ${path} as Slurm cluster ${mark.split(' ')[0] ?? ''}'s`, [
+    failFunction,
+    sh`mkdir -p ${dir} || fail ${`cannot create ${dir}`}`,
+    sh`printf '%s\\n' ${mark} > ${path}`,
+    sh`[ "$(head -n 1 ${path})" = ${mark} ] || fail ${`${path} does not hold the marker`}`,
+  ].join('\n'), 'SlurmOwnerMarked');
+}
+
+/** Releases a Pi that left the cluster (or whose cluster was deleted): its marker goes, nothing else. */
+export function unmarkStep(path: string): Step {
+  return step('unmark-host', `remove ${path}: the Pi no longer belongs to the cluster`, [
+    failFunction,
+    sh`rm -f ${path} || fail ${`cannot remove ${path}`}`,
+  ].join('\n'), 'SlurmOwnerReleased');
+}

@@ -260,13 +260,13 @@ void test('a change to a selected PiNode re-queues the objects that select it', 
   );
 });
 
-void test('health probes answer and the ClusterView serves Secrets from the cache', async () => {
+void test('health probes answer and the ClusterView serves the Secrets the objects name', async () => {
   const ns = await freshNamespace();
   const r = recordingReconciler();
   await api.request('POST', collectionPath(resourceTypes.Secret, ns), {
     body: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'creds', namespace: ns }, data: { ssh: Buffer.from('k').toString('base64'), user: 'cGk=' } },
   });
-  await createWidget(ns, 'w', { value: 1, secretName: 'creds' });
+  await createWidget(ns, 'w', { value: 1, credentialsSecretRef: { name: 'creds' } });
   await withManager(r, ns, {}, async (m) => {
     const health = `http://${m.healthAddress}`;
     assert.equal((await fetch(`${health}/healthz`)).status, 200);

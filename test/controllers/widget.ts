@@ -107,7 +107,7 @@ export interface WidgetSpec {
   /** Throw an error asking for Stalled with this reason. */
   stallReason?: string;
   /** Read this Secret through the ClusterView and report its keys (never its values). */
-  secretName?: string;
+  credentialsSecretRef?: { name: string };
 }
 
 export interface WidgetStatus {
@@ -167,7 +167,8 @@ export function recordingReconciler(options: { finalizer?: boolean } = {}): Reco
         if (obj.spec.stallReason) {
           throw Object.assign(new Error('cannot go on'), { stalled: true, reason: obj.spec.stallReason });
         }
-        const secret = obj.spec.secretName ? ctx.view.getSecret(obj.metadata.namespace, obj.spec.secretName) : undefined;
+        const secretName = obj.spec.credentialsSecretRef?.name;
+        const secret = secretName ? ctx.view.getSecret(obj.metadata.namespace, secretName) : undefined;
         const now = new Date().toISOString();
         return {
           status: {

@@ -36,6 +36,8 @@ export interface FaultFleetOptions {
   leaderElect?: boolean;
   /** What is applied and waited for at boot: every kind (the default), or only the PiNodes. */
   deploy?: 'all' | 'pinodes';
+  /** V8 heap cap of the operator processes (--max-old-space-size), as the Deployment sets it (manifests/deployment.yaml). */
+  heapCapMiB?: number;
 }
 
 interface ChildHandle {
@@ -150,9 +152,15 @@ export class FaultFleet {
       '--log-level', process.env.BRAMBLE_E2E_LOG_LEVEL ?? 'info',
     ], join(this.dir, `operator-${name}.log`), {
       PATH: process.env.PATH, HOME: this.dir, BRAMBLE_FAULTS_RESYNC_MS: String(this.options.resyncMs),
+      ...(this.options.heapCapMiB ? { NODE_OPTIONS: `--max-old-space-size=${this.options.heapCapMiB}` } : {}),
     });
     this.operators.set(name, handle);
     await waitFor(`operator ${name} healthy`, 60_000, async () => (await fetch(`http://127.0.0.1:${ports.health}/healthz`)).status === 200);
+  }
+
+  /** The process ID of a running operator, for measuring it. */
+  operatorPid(name: string): number | undefined {
+    return this.operators.get(name)?.child.pid;
   }
 
   /** Ends an operator process: SIGKILL leaves it no chance to clean up. */

@@ -141,6 +141,16 @@ test('a four-node pool becomes Ready: binary verified, env file 0600, unit enabl
     assert.ok(args.includes(`http://${first}{10...13}:9000/srv/minio/disk{1...2}`), args);
     assert.ok(!args.includes(firstPassword));
   }
+  // What the pool created is recorded (issue 15): each drive's host:path and MinIO's deployment ID,
+  // and each drive carries bramble's marker naming this resource; the stamp is private (issue 16).
+  const owned = (p.status as { owned?: { deploymentId?: string; drives: { node: string; path: string }[] } }).owned;
+  assert.equal(owned?.drives.length, 8);
+  assert.equal(owned?.deploymentId, await env.onNode(nodes()[0]!, `sed -n 's/.*"id":"\\([0-9a-f-]*\\)".*/\\1/p' ${drives[0]}/.minio.sys/format.json`));
+  for (const n of nodes()) {
+    assert.equal(await env.onNode(n, `stat -c '%a %U' ${drives.map((d) => `${d}/.bramble-owner`).join(' ')} | sort -u`), '600 root');
+    assert.equal(await env.onNode(n, `sed -n 's/^uid=//p' ${drives[0]}/.bramble-owner`), (p.metadata as { uid?: string }).uid);
+    assert.equal(await env.onNode(n, 'stat -c %a /var/lib/bramble/minio.applied'), '600');
+  }
   const everything = JSON.stringify(p) + JSON.stringify(await env.events());
   assert.ok(!everything.includes(firstPassword), 'the root password is in no status and no Event');
 });

@@ -5,6 +5,9 @@
 // and each panel query that describes the fleet must return data. The few that cannot have data
 // here are listed below with the reason, and the test fails if one of them unexpectedly has data
 // or if any query not listed is empty — so the list cannot quietly grow.
+// Two operator replicas run (as the Deployment ships them) and Prometheus scrapes both through
+// the scrape job the Prometheus Operator makes of the shipped ServiceMonitor (its target labels,
+// its honorLabels): every Pi, volume, partition and pool is counted once, under its own namespace.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -12,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FaultFleet } from './converged-fleet.ts';
 import { labelValuesVariables, panelQueries, resolveVariables } from '../manifests/dashboard-queries.ts';
-import { hasData, prometheusRuleGroups, startPrometheus, until, type PrometheusServer } from '../manifests/prometheus-server.ts';
+import { hasData, prometheusRuleGroups, serviceMonitorScrape, startPrometheus, until, type PrometheusServer } from '../manifests/prometheus-server.ts';
 import { promqlNames } from '../manifests/promql-names.ts';
 
 const SCRAPE_SECONDS = 1;
@@ -55,6 +58,14 @@ const EXPECTED_ABSENT_METRICS: Record<string, string> = {
   bramble_node_throttled: PI_ONLY,
 };
 
+/**
+ * The series an alert expression compares (`A > 75`, `A / B < 0.1`, `max by (…) (A) == 1`):
+ * the expression with its last top-level comparison against a number dropped.
+ */
+function alertSeries(expr: string): string {
+  return expr.replace(/\s*(==|!=|>=|<=|>|<)\s*-?[\d.]+\s*$/, '');
+}
+
 // Grafana's built-in interval variables, as it would fill them for a short time range with this
 // scrape interval ($__rate_interval is at least four scrape intervals).
 const GRAFANA_INTERVALS = { __rate_interval: ['1m'], __interval: ['15s'], __range: ['5m'] };
@@ -64,10 +75,11 @@ void test('Prometheus over a converged fleet: every panel and alert query parses
   let ff: FaultFleet | undefined;
   let prom: PrometheusServer | undefined;
   try {
-    ff = await FaultFleet.start({ name: 'promfleet', subnet: '10.213.51.0/24', resyncMs: 5_000, operators: 1, leaderElect: true });
+    ff = await FaultFleet.start({ name: 'promfleet', subnet: '10.213.51.0/24', resyncMs: 5_000, operators: 2, leaderElect: true });
     const fleet = ff;
-    const metricsPort = fleet.operatorPorts.get('op0')!.metrics;
-    prom = await startPrometheus(promDir, [`127.0.0.1:${metricsPort}`], SCRAPE_SECONDS);
+    const pods = [...fleet.operatorPorts].map(([name, ports]) => ({ pod: `bramble-${name}`, address: `127.0.0.1:${ports.metrics}` }));
+    assert.equal(pods.length, 2);
+    prom = await startPrometheus(promDir, serviceMonitorScrape(pods), SCRAPE_SECONDS);
     const server = prom;
     const diagnostics = () => `${server.output().slice(-4000)}\n${fleet.logs().slice(-4000)}`;
 
@@ -89,6 +101,22 @@ void test('Prometheus over a converged fleet: every panel and alert query parses
     }, diagnostics);
     await until('a reconcile of every kind seen by Prometheus', 180_000, async () => hasData(await server.query(EVERY_CONTROLLER_RECONCILED)),
       async () => `${JSON.stringify((await server.query('sum by (controller, result) (increase(controller_runtime_reconcile_total[5m]))')).data?.result)}\n${diagnostics()}`);
+
+    // Both replicas are scraped; one leads. Only the leader exports per-object series, so no
+    // series of a bramble_ gauge exists twice once the scrape's own target labels are set aside,
+    // and the namespace label is the object's (honorLabels), not the operator pod's.
+    assert.equal(Number((await server.query('count(up{job="bramble-metrics"} == 1)')).data?.result[0]?.value[1]), 2, 'both replicas scraped');
+    assert.equal(Number((await server.query('sum(leader_election_master_status)')).data?.result[0]?.value[1]), 1, 'one leader');
+    // Aggregation drops __name__, so the name is copied into a label first.
+    const doubled = await server.query('count by (metric) (count without (instance, pod, container, endpoint, job, service) '
+      + '(label_replace({__name__=~"bramble_(node|slurm|gluster|minio)_.+"}, "metric", "$1", "__name__", "(.+)")) > 1)');
+    assert.equal(doubled.status, 'success', doubled.error);
+    assert.deepEqual(doubled.data?.result.map((r) => r.metric.metric), [], 'per-object series exported by one replica only');
+    const perObject = await server.query('count(count without (instance, pod, container, endpoint, job, service) '
+      + '(label_replace({__name__=~"bramble_(node|slurm|gluster|minio)_.+"}, "metric", "$1", "__name__", "(.+)")))');
+    assert.ok(Number(perObject.data?.result[0]?.value[1]) > 20, 'the check above looked at the per-object series');
+    assert.deepEqual(await server.labelValues('bramble_node_up', 'namespace'), ['default'], 'the PiNodes\' namespace, kept by honorLabels');
+    assert.deepEqual((await server.query('count by (namespace, pinode) (bramble_node_up) > 1')).data?.result, [], 'each Pi once');
 
     for (const [expr, want] of FLEET_FACTS) {
       const r = await server.query(expr);
@@ -121,11 +149,16 @@ void test('Prometheus over a converged fleet: every panel and alert query parses
     // Alerts describe faults (a Pi unreachable, heal pending, nodes down, …), so in this healthy
     // run none fires and most evaluate to nothing: each must parse and evaluate, and each metric
     // it names must have series here, so a misspelt metric cannot leave an alert silently empty.
+    // Whatever an alert would fire on, it fires once per object: each alert's expression with
+    // its comparison dropped (the series it would alert on) has no label set twice.
     const seriesOf = new Map<string, boolean>();
     for (const rule of prometheusRuleGroups().flatMap((g) => g.rules)) {
       const r = await server.query(rule.expr);
       assert.equal(r.status, 'success', `${rule.alert}: ${rule.expr}: ${r.error}`);
       report.push(`alert ${String(r.data?.result.length ?? 0).padStart(3)}  ${rule.alert}: ${rule.expr}`);
+      const candidates = await server.query(`count by (__name__) (count without (instance, pod, container, endpoint, job, service) (${alertSeries(rule.expr)}) > 1)`);
+      assert.equal(candidates.status, 'success', `${rule.alert}: ${alertSeries(rule.expr)}: ${candidates.error}`);
+      if (hasData(candidates)) failures.push(`${rule.alert}: the series it alerts on exist once per replica: ${JSON.stringify(candidates.data?.result)}`);
       for (const metric of promqlNames(rule.expr).metrics) {
         if (!seriesOf.has(metric)) seriesOf.set(metric, hasData(await server.query(`count(${metric})`)));
         const absent = EXPECTED_ABSENT_METRICS[metric];

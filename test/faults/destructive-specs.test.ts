@@ -25,7 +25,8 @@ let ff: FaultFleet;
 const totals = { cases: 0, filesCompared: 0, unexpected: 0 };
 
 before(async () => {
-  ff = await FaultFleet.start({ name: 'destructive', subnet: '10.213.60.0/24', resyncMs: 8_000, deploy: 'pinodes' });
+  // The operator runs under the Deployment's heap cap (manifests/deployment.yaml), so memory cases measure what a pod would.
+  ff = await FaultFleet.start({ name: 'destructive', subnet: '10.213.60.0/24', resyncMs: 8_000, deploy: 'pinodes', heapCapMiB: 160 });
   // The same Pis as PiNodes of a second namespace, so two resources of one name can meet there.
   await ff.kubectl(['create', 'namespace', otherNamespace]);
   const secret = JSON.parse(await ff.kubectl(['get', 'secret', 'bramble-ssh-key', '-o', 'json'])) as { type: string; data: Record<string, string> };

@@ -15,6 +15,7 @@ import { appliedSteps, repeatedAfter } from '../e2e/applied-steps.ts';
 import { waitFor } from '../e2e/wait.ts';
 import type { EventJson } from '../e2e/environment.ts';
 import { assertNoSecretLeaks, fleetSecrets, type SecretValue } from './secret-leaks.ts';
+import { ProcessListSampler, type ProcessLists } from './secret-leaks-pi.ts';
 import { healthy, leaderName, leads, leaseHolder, operatorLog } from './process-watch.ts';
 import { applyInFlight, isApply, ReadinessWatch } from './fault-watch.ts';
 
@@ -317,6 +318,8 @@ test('the munge key Secret deleted: the Pis keep their key, the partition asks f
 // ---- MinIO credentials ------------------------------------------------------------------------
 
 const ROTATED = 'faults-minio-rotated-password';
+/** The Pis' process lists during the rotation, for the leak scan at the end. */
+let processLists: ProcessLists | undefined;
 
 function minioSecret(password: string): string {
   return stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'minio-root' }, type: 'Opaque', stringData: { rootUser: 'bramble-admin', rootPassword: password } });
@@ -338,6 +341,7 @@ test('the MinIO password changed: rotated node by node, the new one works, the o
   await (await s3(MINIO_PASSWORD)).listBuckets();
   const pids = await minioPids();
   const sampler = new ReadinessWatch(ff, (kind) => kind === 'miniopool');
+  const ps = await ProcessListSampler.start(ff);
   const changedAt = Date.now();
   await ff.kubectl(['apply', '-f', '-'], minioSecret(ROTATED));
   await waitFor('every server restarted', 180_000, async () => {
@@ -346,6 +350,7 @@ test('the MinIO password changed: rotated node by node, the new one works, the o
   }, 1000);
   await ff.waitAllReady(180_000);
   await settled(changedAt);
+  processLists = await ps.stop();
   const { samples, violations: bad } = await sampler.stop();
   assert.deepEqual(bad, [], `the other kinds stayed Ready (${samples} samples)`);
   // One node at a time: each node's rollout apply ended before the next began.
@@ -378,7 +383,9 @@ test('the MinIO credentials Secret deleted: the pool says so, the servers keep r
   assert.deepEqual(await minioPids(), pids, 'the same credentials back: no restart');
 });
 
-test('no secret value leaked through these faults: logs, Events, statuses, metrics, stored objects', async (t) => {
-  const searched = await assertNoSecretLeaks(ff, { earlier: earlierSecrets, extra: [{ label: 'the rotated MinIO root password', value: ROTATED }] });
-  t.diagnostic(`secret leaks: 0 hits for ${searched.secrets} secrets (${searched.needles} forms) in ${searched.sources} sources, ${searched.chars} chars`);
+test('no secret value leaked through these faults: logs, Events, statuses, metrics, stored objects, the Pis\' readable files and process lists', async (t) => {
+  assert.ok(processLists, 'the Pis\' process lists were sampled during the password rotation');
+  const searched = await assertNoSecretLeaks(ff, { earlier: earlierSecrets, extra: [{ label: 'the rotated MinIO root password', value: ROTATED }], processLists });
+  t.diagnostic(`secret leaks: 0 hits for ${searched.secrets} secrets (${searched.needles} forms) in ${searched.sources} sources, ${searched.chars} chars; `
+    + `${searched.piFiles} world-readable files on the Pis (${searched.piFilesSkipped} big or executable skipped), ${searched.psSamples} ps samples during the rotation`);
 });

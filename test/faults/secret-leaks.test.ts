@@ -2,13 +2,14 @@
 // plane's SQLite file are found, in each form a secret takes, and the report never prints them.
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { ObjectStore } from '../../controlplane/store.ts';
 import type { KubeObject } from '../../controlplane/types.ts';
 import { binaryKeySecret, findSecretLeaks, sshKeySecret, storedObjects, textSecret, type Source } from './secret-leaks.ts';
+import { worldReadableFiles } from './secret-leaks-pi.ts';
 
 const PASSWORD = 'planted-minio-password-7f3a';
 const TOKEN = randomBytes(32).toString('hex');
@@ -106,4 +107,34 @@ test('the control plane\'s SQLite file is searched directly, Secrets left out', 
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('on a Pi, a file any local user can read is searched; one kept 0600 or behind a 0700 directory is not', (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'leak-pi-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  chmodSync(root, 0o755);
+  for (const [dir, mode] of [['etc/default', 0o755], ['root', 0o700]] as const) {
+    mkdirSync(join(root, dir), { recursive: true });
+    chmodSync(join(root, 'etc'), 0o755);
+    chmodSync(join(root, dir), mode);
+  }
+  const write = (path: string, text: string, mode: number) => {
+    writeFileSync(join(root, path), text);
+    chmodSync(join(root, path), mode);
+  };
+  write('etc/default/minio', `MINIO_ROOT_PASSWORD="${PASSWORD}"`, 0o644);
+  write('etc/default/private', `MINIO_ROOT_PASSWORD="${PASSWORD}"`, 0o600);
+  write('root/notes', PASSWORD, 0o644);
+  // The node's own writes and its merged view are the same directory here.
+  const { files } = worldReadableFiles(root, root);
+  assert.deepEqual(files.map((f) => f.path).sort(), ['/etc/default/minio']);
+  const leaks = findSecretLeaks(secrets, files.map((f) => ({ where: `pi1:${f.path} (world-readable)`, text: f.text })));
+  assert.deepEqual(leaks.map((l) => `${l.secret} ${l.where}`), ['password pi1:/etc/default/minio (world-readable):1']);
+});
+
+test('a secret file\'s digest in a process list is found (the command line writeFileIfChanged used to run)', () => {
+  const digest = randomBytes(32).toString('hex');
+  const ps: Source[] = [{ where: 'ps on pi1', text: `root sh -c set -eu ... bramble-write /etc/default/minio 600 root root ${digest}\nroot sshd: pi [priv]` }];
+  const found = findSecretLeaks([{ label: 'the sha256 of /etc/default/minio', needles: [{ form: 'hex digest', value: digest }] }], ps);
+  assert.deepEqual(found.map((l) => `${l.secret} ${l.where}`), ['the sha256 of /etc/default/minio ps on pi1:1']);
 });

@@ -3,8 +3,9 @@
 // MinIO root password(s) and the control plane's bearer token (the operators authenticate with
 // that same token through the kubeconfig; there is no separate service token). The places are
 // every log line, every object of every listable kind except Secrets (Events included), the
-// operators' /metrics, and the control plane's SQLite file read directly, so an object the API
-// might hide is searched too. A hit names the secret, the form it took and where it was; the
+// operators' /metrics, the control plane's SQLite file read directly, so an object the API
+// might hide is searched too, every file on the Pis that any local user can read, and (when a
+// test sampled them during an apply) the Pis' process lists (secret-leaks-pi.ts). A hit names the secret, the form it took and where it was; the
 // value itself is never printed.
 //
 // `findSecretLeaks` is the matcher alone (texts in, hits out) so it can be proven to fail
@@ -14,6 +15,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { MINIO_PASSWORD, type FaultFleet } from '../e2e/converged-fleet.ts';
+import { piWorldReadableSources, type ProcessLists } from './secret-leaks-pi.ts';
 
 /** One form a secret can take in text, e.g. "base64, bytes 16–31"; `value` is never printed. */
 export interface Needle {
@@ -185,6 +187,8 @@ export interface LeakCheckOptions {
   extra?: { label: string; value: string }[];
   /** Secrets gathered earlier (`fleetSecrets`), e.g. before a case deleted or replaced them. */
   earlier?: SecretValue[];
+  /** The Pis' process lists sampled during an apply (secret-leaks-pi.ts), searched for the secrets and the secret files' digests. */
+  processLists?: ProcessLists;
 }
 
 async function secretData(ff: FaultFleet, name: string): Promise<Record<string, string> | undefined> {
@@ -262,16 +266,22 @@ export function storedObjects(dbFile: string): Source[] {
  * Fails, naming each secret, form and place (never the value), if any secret is anywhere it must
  * not be. Returns how much it searched, for the test's diagnostics.
  */
-export async function assertNoSecretLeaks(ff: FaultFleet, options: LeakCheckOptions = {}): Promise<{ secrets: number; needles: number; sources: number; chars: number }> {
+export async function assertNoSecretLeaks(ff: FaultFleet, options: LeakCheckOptions = {}): Promise<{ secrets: number; needles: number; sources: number; chars: number; piFiles: number; piFilesSkipped: number; psSamples: number }> {
   const secrets = await fleetSecrets(ff, options);
   assert.ok(secrets.some((s) => s.label === 'the munge key'), 'the munge key (Secret seed-munge-key, now or in options.earlier) is checked');
-  const sources = await fleetSources(ff);
-  const leaks = findSecretLeaks(secrets, sources);
+  const pi = piWorldReadableSources(ff);
+  assert.ok(pi.sources.length > 0, 'the Pis wrote world-readable files (e.g. /etc/hostname): the scan sees them');
+  const sources = [...(await fleetSources(ff)), ...pi.sources];
+  const ps = options.processLists;
+  const leaks = [...findSecretLeaks(secrets, sources), ...(ps ? findSecretLeaks([...secrets, ...ps.digests], ps.sources) : [])];
   if (leaks.length) assert.fail(`secret values outside their Secrets:\n${leaks.map((l) => `  ${l.secret} (${l.form}) in ${l.where}`).join('\n')}`);
   return {
     secrets: secrets.length,
     needles: secrets.reduce((n, s) => n + s.needles.length, 0),
-    sources: sources.length,
-    chars: sources.reduce((n, s) => n + s.text.length, 0),
+    sources: sources.length + (ps?.sources.length ?? 0),
+    chars: [...sources, ...(ps?.sources ?? [])].reduce((n, s) => n + s.text.length, 0),
+    piFiles: pi.sources.length,
+    piFilesSkipped: pi.skipped,
+    psSamples: ps?.samples ?? 0,
   };
 }

@@ -13,9 +13,11 @@ export interface Stage {
   instructions: Instruction[];
 }
 
+/** Parses the stages; `ARG NAME=default` before the first FROM is substituted into FROM lines. */
 export function parseDockerfile(text: string): Stage[] {
   const joined = text.replace(/\\\r?\n/g, ' ');
   const stages: Stage[] = [];
+  const globalArgs = new Map<string, string>();
   for (const raw of joined.split(/\r?\n/)) {
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) continue;
@@ -23,8 +25,19 @@ export function parseDockerfile(text: string): Stage[] {
     if (!m) throw new Error(`cannot read Dockerfile line: ${line}`);
     const keyword = m[1]!.toUpperCase();
     const args = m[2]!.replace(/\s+/g, ' ').trim();
+    if (keyword === 'ARG' && stages.length === 0) {
+      const a = /^([A-Za-z_][A-Za-z0-9_]*)(?:=(.*))?$/.exec(args);
+      if (!a) throw new Error(`cannot read ARG ${args}`);
+      globalArgs.set(a[1]!, (a[2] ?? '').replace(/^"(.*)"$/, '$1'));
+      continue;
+    }
     if (keyword === 'FROM') {
-      const f = /^(?:--platform=\S+\s+)?(\S+)(?:\s+AS\s+(\S+))?$/i.exec(args);
+      const substituted = args.replace(/\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/g, (_, name: string) => {
+        const value = globalArgs.get(name);
+        if (value === undefined) throw new Error(`FROM uses undeclared ARG ${name}`);
+        return value;
+      });
+      const f = /^(?:--platform=\S+\s+)?(\S+)(?:\s+AS\s+(\S+))?$/i.exec(substituted);
       if (!f) throw new Error(`cannot read FROM ${args}`);
       stages.push({ from: f[1]!, ...(f[2] ? { name: f[2] } : {}), instructions: [] });
       continue;
@@ -70,6 +83,15 @@ export function numericUser(stage: Stage): { uid: number; gid: number } | undefi
   const u = stage.instructions.filter((i) => i.keyword === 'USER').at(-1)?.args;
   const m = u ? /^(\d+)(?::(\d+))?$/.exec(u) : null;
   return m ? { uid: Number(m[1]), gid: Number(m[2] ?? m[1]) } : undefined;
+}
+
+/** A stage's LABELs as a map (`LABEL a="x" b=y`, continuation lines joined). */
+export function labels(stage: Stage): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const i of stage.instructions.filter((x) => x.keyword === 'LABEL')) {
+    for (const m of i.args.matchAll(/([\w.-]+)=(?:"((?:[^"\\]|\\.)*)"|(\S+))/g)) out.set(m[1]!, m[2] ?? m[3]!);
+  }
+  return out;
 }
 
 /** The `npm ...` commands a stage's RUN instructions contain, split into argv. */

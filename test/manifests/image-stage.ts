@@ -1,6 +1,7 @@
 // Builds, without Docker, the directory the image's final stage would contain: the deps
-// stage's `npm ci --omit=dev` on the files it copies, then the final stage's COPY sources
-// (minus .dockerignore). The install is cached by the hash of its inputs (package files,
+// stage's npm commands (`npm ci --omit=dev --ignore-scripts`, `npm rebuild better-sqlite3`) on
+// the files it copies, dist/ built by scripts/build.mjs as the build stage's `npm run build`
+// does, then the final stage's COPY sources (minus .dockerignore). The install is cached by the hash of its inputs (package files,
 // Node version, platform), since it compiles better-sqlite3 and takes minutes on this machine;
 // the sources are copied fresh every time.
 import { spawnSync } from 'node:child_process';
@@ -30,12 +31,13 @@ export function stageImage(): ImageStage {
   if (!deps) throw new Error('no stage provides node_modules to the final stage');
   const ignored = dockerignore(readFileSync(repoPath('.dockerignore'), 'utf8'));
   const depFiles = copies(deps).filter((c) => !c.from).flatMap((c) => c.sources);
-  const install = npmCommands(deps).find((c) => c[1] === 'ci');
-  if (!install) throw new Error('the deps stage runs no npm ci');
+  const commands = npmCommands(deps);
+  if (!commands.some((c) => c[1] === 'ci')) throw new Error('the deps stage runs no npm ci');
+  const install = commands.filter((c) => c[1] !== 'cache');
 
   const hash = createHash('sha256');
   for (const f of depFiles) hash.update(f).update(readFileSync(repoPath(f)));
-  hash.update(install.join(' ')).update(process.version).update(process.arch);
+  hash.update(install.map((c) => c.join(' ')).join(' && ')).update(process.version).update(process.arch);
   const dir = join(tmpdir(), `bramble-image-${hash.digest('hex').slice(0, 16)}`);
 
   let installed = false;
@@ -46,14 +48,21 @@ export function stageImage(): ImageStage {
     mkdirSync(dir, { recursive: true });
     for (const f of depFiles) cpSync(repoPath(f), join(dir, f));
     const started = Date.now();
-    const res = spawnSync(install[0]!, install.slice(1), { cwd: dir, encoding: 'utf8', timeout: 15 * 60_000, maxBuffer: 64 * 1024 * 1024 });
+    for (const command of install) {
+      const res = spawnSync(command[0]!, command.slice(1), { cwd: dir, encoding: 'utf8', timeout: 15 * 60_000, maxBuffer: 64 * 1024 * 1024 });
+      if (res.error || res.status !== 0) throw new Error(`${command.join(' ')} failed: ${res.error?.message ?? ''}\n${res.stdout}\n${res.stderr}`);
+    }
     installMs = Date.now() - started;
-    if (res.error || res.status !== 0) throw new Error(`${install.join(' ')} failed: ${res.error?.message ?? ''}\n${res.stdout}\n${res.stderr}`);
-    writeFileSync(join(dir, 'node_modules', installMarker), `${install.join(' ')}\n`);
+    writeFileSync(join(dir, 'node_modules', installMarker), `${install.map((c) => c.join(' ')).join('\n')}\n`);
     installed = true;
   }
   // The final stage has node_modules from the deps stage and nothing else of it.
   for (const name of readdirSync(dir)) if (name !== 'node_modules') rmSync(join(dir, name), { recursive: true, force: true });
+  // The build stage's output: the same bundle `npm run build` makes, from these sources.
+  for (const c of copies(final).filter((x) => x.from && x.sources.includes('/app/dist'))) {
+    const res = spawnSync(process.execPath, [repoPath('scripts/build.mjs'), '--outdir', join(dir, c.dest)], { encoding: 'utf8' });
+    if (res.status !== 0) throw new Error(`scripts/build.mjs failed:\n${res.stdout}\n${res.stderr}`);
+  }
   for (const c of copies(final).filter((x) => !x.from)) {
     for (const src of c.sources) {
       const from = repoPath(src);

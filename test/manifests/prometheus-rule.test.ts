@@ -2,7 +2,7 @@
 // (`promtool test rules` with synthetic series), and use only metrics the operator exposes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -82,4 +82,38 @@ void test('every alert uses known metrics and labels, waits before firing, and s
     assert.ok(['warning', 'critical'].includes(a.labels?.severity ?? ''), `${a.alert} severity`);
     assert.ok(a.annotations?.summary && a.annotations.description, `${a.alert} summary and description`);
   }
+});
+
+/** GitHub's anchor for a Markdown heading: lower case, punctuation dropped, spaces to hyphens. */
+function anchor(heading: string): string {
+  return heading.trim().toLowerCase().replace(/[^\w\- ]/g, '').replace(/ /g, '-');
+}
+
+/** The `## ` sections of a Markdown file by anchor, each with its text. */
+function sections(file: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const part of readFileSync(repoPath(file), 'utf8').split(/^## /m).slice(1)) {
+    const [heading, ...body] = part.split('\n');
+    out.set(anchor(heading!), body.join('\n'));
+  }
+  return out;
+}
+
+void test('every alert has a runbook_url to its own docs/runbooks.md section, which says what it means and what to do', () => {
+  const runbooks = sections('docs/runbooks.md');
+  const troubleshooting = sections('docs/troubleshooting.md');
+  for (const a of alerts()) {
+    const url = a.annotations?.runbook_url ?? '';
+    const m = /^https:\/\/github\.com\/bramble-dev\/bramble\/blob\/main\/docs\/runbooks\.md#(.+)$/.exec(url);
+    assert.ok(m, `${a.alert}: runbook_url ${url}`);
+    assert.equal(m[1], anchor(a.alert), `${a.alert} links its own section`);
+    const body = runbooks.get(m[1]!);
+    assert.ok(body, `docs/runbooks.md has a section ${a.alert}`);
+    assert.match(body, /\*\*Means:\*\*[^]*\*\*Do:\*\*/, `${a.alert}'s runbook says what it means and what to do`);
+  }
+  assert.deepEqual([...runbooks.keys()].sort(), alerts().map((a) => anchor(a.alert)).sort(), 'a runbook section per alert, none stale');
+  for (const m of readFileSync(repoPath('docs/runbooks.md'), 'utf8').matchAll(/\(troubleshooting\.md#([^)]+)\)/g)) {
+    assert.ok(troubleshooting.has(m[1]!), `docs/runbooks.md links troubleshooting.md#${m[1]}, which has no such section`);
+  }
+  for (const topic of ['HostKeyMismatch', 'Under-voltage', 'A brick down', 'Munge key missing']) assert.ok(troubleshooting.has(anchor(topic)), `docs/troubleshooting.md: ${topic}`);
 });

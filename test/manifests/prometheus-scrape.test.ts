@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { labelValuesVariables, panelQueries, resolveVariables } from './dashboard-queries.ts';
 import { freePort } from '../free-port.ts';
-import { hasData, prometheusRuleGroups, start, startPrometheus, stop, until, type PrometheusServer, type Started } from './prometheus-server.ts';
+import { hasData, prometheusRuleGroups, start, startPrometheus, staticScrape, stop, until, type PrometheusServer, type Started } from './prometheus-server.ts';
 import { promqlNames } from './promql-names.ts';
 import { kubectlPath, repoPath, requireTool, run } from './tools.ts';
 
@@ -33,7 +33,10 @@ void test('Prometheus scrapes the operator; every panel and alert query parses, 
 
     const key = join(dir, 'id');
     assert.equal(run(requireTool('ssh-keygen', 'scripts/setup/20-sshd.sh'), ['-q', '-t', 'ed25519', '-N', '', '-f', key]).status, 0);
+    // The Lease's namespace, as the kustomize base creates it: until it exists the operator
+    // cannot lead, and a standby exports no per-object gauges (and reconciles nothing).
     const objects = [
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'bramble-system' } },
       { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'lab' } },
       { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'key', namespace: 'lab' }, type: 'kubernetes.io/ssh-auth', stringData: { 'ssh-privatekey': readFileSync(key, 'utf8') } },
       {
@@ -44,7 +47,7 @@ void test('Prometheus scrapes the operator; every panel and alert query parses, 
     const applied = run(kubectlPath(), ['--kubeconfig', join(dataDir, 'kubeconfig'), 'apply', '-f', '-'], { input: objects.map((o) => stringify(o)).join('---\n') });
     assert.equal(applied.status, 0, applied.stderr);
 
-    prometheus = await startPrometheus(join(dir, 'prometheus'), [`127.0.0.1:${metrics}`], 1);
+    prometheus = await startPrometheus(join(dir, 'prometheus'), staticScrape([`127.0.0.1:${metrics}`]), 1);
     const server = prometheus;
     // Several scrapes after the PiNode was reconciled, so rate() and friends have samples.
     await until('Prometheus has scraped the operator and seen the PiNode', 60_000, async () =>

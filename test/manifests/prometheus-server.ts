@@ -76,6 +76,58 @@ export function prometheusRuleGroups(): { name: string; rules: AlertRule[] }[] {
   return rule.spec.groups;
 }
 
+/** One scrape job of Prometheus's configuration. */
+export type ScrapeConfig = Record<string, unknown>;
+
+/** A plain job scraping `targets` as they are (no target labels beyond job and instance). */
+export function staticScrape(targets: string[]): ScrapeConfig {
+  return { job_name: 'bramble', static_configs: [{ targets }] };
+}
+
+/** An operator pod the ServiceMonitor's Service selects: where its metrics port listens. */
+export interface OperatorPod {
+  pod: string;
+  address: string;
+}
+
+/**
+ * The scrape job the Prometheus Operator generates for the shipped ServiceMonitor (first
+ * endpoint), with the pods' addresses in place of Kubernetes service discovery: the target
+ * labels its relabelling attaches (namespace, service, pod, container, endpoint, job =
+ * the Service's name), and honor_labels as the ServiceMonitor sets it. Scraping through this
+ * is what makes a missing honorLabels or doubled series across replicas visible.
+ */
+export function serviceMonitorScrape(pods: OperatorPod[]): ScrapeConfig {
+  const objects = renderBase().objects;
+  const monitor = findObject(objects, 'ServiceMonitor', 'bramble') as unknown as {
+    metadata: { name: string; namespace: string };
+    spec: { selector: { matchLabels: Record<string, string> }; endpoints: { port: string; path?: string; honorLabels?: boolean; scheme?: string }[] };
+  };
+  const endpoint = monitor.spec.endpoints[0]!;
+  const service = objects.find((o) => o.kind === 'Service'
+    && Object.entries(monitor.spec.selector.matchLabels).every(([k, v]) => o.metadata.labels?.[k] === v));
+  assert.ok(service, 'the ServiceMonitor selects a Service of the base');
+  const deployment = findObject(objects, 'Deployment', 'bramble') as unknown as { spec: { template: { spec: { containers: { name: string }[] } } } };
+  const namespace = monitor.metadata.namespace;
+  return {
+    job_name: `serviceMonitor/${namespace}/${monitor.metadata.name}/0`,
+    honor_labels: endpoint.honorLabels === true,
+    metrics_path: endpoint.path ?? '/metrics',
+    scheme: endpoint.scheme ?? 'http',
+    static_configs: pods.map((p) => ({
+      targets: [p.address],
+      labels: {
+        namespace,
+        service: service.metadata.name,
+        pod: p.pod,
+        container: deployment.spec.template.spec.containers[0]!.name,
+        endpoint: endpoint.port,
+        job: service.metadata.name,
+      },
+    })),
+  };
+}
+
 export interface PrometheusServer {
   base: string;
   output: () => string;
@@ -86,17 +138,17 @@ export interface PrometheusServer {
 }
 
 /**
- * Starts Prometheus in `dir` scraping `targets` every `scrapeSeconds` and evaluating the
+ * Starts Prometheus in `dir` with one scrape job every `scrapeSeconds` and evaluating the
  * PrometheusRule's groups at the same interval (so alerts go pending within the test's time).
  */
-export async function startPrometheus(dir: string, targets: string[], scrapeSeconds: number): Promise<PrometheusServer> {
+export async function startPrometheus(dir: string, scrape: ScrapeConfig, scrapeSeconds: number): Promise<PrometheusServer> {
   const bin = requireTool('prometheus', 'scripts/setup/40-prometheus.sh');
   const port = await freePort();
   writeFileSync(join(dir, 'rules.yaml'), stringify({ groups: prometheusRuleGroups() }));
   writeFileSync(join(dir, 'prometheus.yaml'), stringify({
     global: { scrape_interval: `${scrapeSeconds}s`, evaluation_interval: `${scrapeSeconds}s` },
     rule_files: [join(dir, 'rules.yaml')],
-    scrape_configs: [{ job_name: 'bramble', static_configs: [{ targets }] }],
+    scrape_configs: [scrape],
   }));
   const tsdb = join(dir, 'tsdb');
   mkdirSync(tsdb);

@@ -15,14 +15,17 @@ function onPath(command: string): boolean {
   return spawnSync(command, ['--help'], { stdio: 'ignore' }).error === undefined;
 }
 
-/** kubectl from KUBECTL, then .tools/bin/kubectl, then PATH. */
-export function kubectlPath(): string {
-  if (process.env.KUBECTL) return process.env.KUBECTL;
-  const local = repoPath('.tools', 'bin', 'kubectl');
+/** A tool from its environment variable (KUBECTL, HELM), then .tools/bin/, then PATH. */
+function localTool(name: string, variable: string): string {
+  if (process.env[variable]) return process.env[variable];
+  const local = repoPath('.tools', 'bin', name);
   if (existsSync(local)) return local;
-  if (onPath('kubectl')) return 'kubectl';
-  throw new Error('kubectl not found: set KUBECTL, put it in .tools/bin, or install it on PATH');
+  if (onPath(name)) return name;
+  throw new Error(`${name} not found: set ${variable}, run scripts/setup/10-kubectl.sh (installs into .tools/bin), or install it on PATH`);
 }
+
+export const kubectlPath = (): string => localTool('kubectl', 'KUBECTL');
+export const helmPath = (): string => localTool('helm', 'HELM');
 
 export function requireTool(command: string, installedBy: string): string {
   if (!onPath(command)) throw new Error(`${command} not found; run ${installedBy} (as root)`);

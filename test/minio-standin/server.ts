@@ -11,6 +11,7 @@ import { endpointsOf, type Endpoint } from './ellipses.ts';
 import { parseServerCommandLine, UsageError } from './command-line.ts';
 import { driveOnline, isLocal, localNames } from './local-node.ts';
 import { writeQuorum } from './quorum.ts';
+import { deploymentIdOf, formatDrives } from './format.ts';
 
 const peerTimeoutMs = 1000;
 
@@ -67,6 +68,11 @@ function main(): void {
   const drive = local.find((d) => driveOnline(d.path));
   if (!drive) {
     console.error(`minio (stand-in): no usable drive among ${local.map((d) => d.path).join(' ')}`);
+    process.exit(1);
+  }
+  const foreign = formatDrives(local.filter((d) => driveOnline(d.path)).map((d) => d.path), deploymentIdOf(endpoints));
+  if (foreign.length) {
+    console.error(`minio (stand-in): drives formatted for another deployment: ${foreign.join(', ')}`);
     process.exit(1);
   }
   // Only the root credentials sign requests: the library's built-in key pair goes.

@@ -4,6 +4,7 @@ import { after, before, test } from 'node:test';
 import type { TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -137,6 +138,8 @@ void test('one round trip per write, with the content on stdin', async () => {
   const recorder = new RecordingExecutor().on('bramble-write', { stdout: 'unchanged\n' });
   assert.equal(await writeFileIfChanged(recorder, sshd.target(), { path: '/etc/hostname', content: 'pi7\n' }), false);
   assert.equal(recorder.calls.length, 1);
-  assert.deepEqual(recorder.calls[0]?.options.stdin, Buffer.from('pi7\n'));
+  const digest = createHash('sha256').update('pi7\n').digest('hex');
+  assert.deepEqual(recorder.calls[0]?.options.stdin, Buffer.from(`${digest}\npi7\n`), 'the digest, then the content');
+  assert.ok(!recorder.calls[0]?.command.includes(digest), 'no digest of the content in the command line (the process list)');
   assert.equal(recorder.calls[0]?.options.asRoot, true);
 });

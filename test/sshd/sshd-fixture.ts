@@ -17,6 +17,8 @@ export const sudoUser = 'bramble-test';
 export interface SshdFixture {
   readonly host: string;
   readonly port: number;
+  /** Every port it listens on: `port` first, then the `extraPorts` asked for. */
+  readonly ports: readonly number[];
   /** The server's ed25519 host key as an OpenSSH public key line ("ssh-ed25519 AAAA…"). */
   readonly hostKey: string;
   /** Its other host keys, as a Pi has them: RSA and ECDSA. */
@@ -44,7 +46,12 @@ export interface SshdFixture {
   stop(): Promise<void>;
 }
 
-export async function startSshd(): Promise<SshdFixture> {
+export interface SshdOptions {
+  /** More ports to listen on (sshd takes at most 16 listen sockets), each a separate "host" to a client's connection pool. */
+  extraPorts?: number;
+}
+
+export async function startSshd(options: SshdOptions = {}): Promise<SshdFixture> {
   if (!existsSync(sshdBinary)) {
     throw new Error(`${sshdBinary} is missing: run scripts/setup.sh as root (scripts/setup/20-sshd.sh installs it)`);
   }
@@ -71,11 +78,13 @@ export async function startSshd(): Promise<SshdFixture> {
   chmodSync(authorizedKeys, 0o644);
 
   const port = await freePort();
+  const ports = [port];
+  for (let i = 0; i < (options.extraPorts ?? 0); i++) ports.push(await freePort());
   const configPath = join(dir, 'sshd_config');
   writeFileSync(
     configPath,
     [
-      `Port ${port}`,
+      ...ports.map((p) => `Port ${p}`),
       'ListenAddress 127.0.0.1',
       `HostKey ${hostKeyPath}`,
       `HostKey ${rsaKeyPath}`,
@@ -113,7 +122,7 @@ export async function startSshd(): Promise<SshdFixture> {
     proc.stderr?.on('data', (text: string) => {
       logText += text;
     });
-    await waitFor(() => logText.includes(`Server listening on 127.0.0.1 port ${port}`, logStart), 10_000, () => {
+    await waitFor(() => ports.every((p) => logText.includes(`Server listening on 127.0.0.1 port ${p}`, logStart)), 10_000, () => {
       if (proc.exitCode !== null) throw new Error(`sshd exited with ${proc.exitCode}: ${logText}`);
     });
   };
@@ -138,6 +147,7 @@ export async function startSshd(): Promise<SshdFixture> {
   return {
     host: '127.0.0.1',
     port,
+    ports,
     hostKey: hostKeyLine,
     rsaHostKey: publicLine(rsaKeyPath),
     ecdsaHostKey: publicLine(ecdsaKeyPath),

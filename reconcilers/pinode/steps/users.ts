@@ -87,6 +87,21 @@ function describeKeys(name: string, want: string[], observed: ObservedUser | und
   return `fix ownership and permissions of ~${name}/.ssh and its authorized_keys (0700/0600)`;
 }
 
+/**
+ * Run as the user (`sh -c SCRIPT sh HOME KEY...`): ~/.ssh 0700 and authorized_keys 0600 holding
+ * exactly the keys, written to a temp file in ~/.ssh and renamed over the old one.
+ */
+const writeKeysAsUser = [
+  'set -e; umask 077; d="$1/.ssh"; shift',
+  '[ ! -L "$d" ] || { echo "$d is a symbolic link; refusing to write through it" >&2; exit 1; }',
+  '[ -d "$d" ] || mkdir "$d"',
+  'chmod 700 "$d"',
+  't=$(mktemp "$d/.authorized_keys.XXXXXX")',
+  'if [ "$#" -gt 0 ]; then printf "%s\\n" "$@" > "$t"; else : > "$t"; fi',
+  'chmod 600 "$t"',
+  'mv -f "$t" "$d/authorized_keys"',
+].join('\n');
+
 export function authorizedKeysStep(user: PiNodeUser, observed: ObservedUser | undefined): Step | undefined {
   if (user.authorizedKeys === undefined) return undefined;
   const want = desiredKeyLines(user.authorizedKeys);
@@ -106,18 +121,13 @@ export function authorizedKeysStep(user: PiNodeUser, observed: ObservedUser | un
       `U=${shellQuote(user.name)}`,
       'home=$(getent passwd "$U" | cut -d: -f6)',
       '[ -n "$home" ] && [ -d "$home" ] || fail "user $U has no home directory"',
-      'grp=$(id -gn "$U") || fail "user $U has no primary group"',
       'd="$home/.ssh"; f="$d/authorized_keys"',
-      // The user owns ~: root must not follow a link they planted into someone else's file.
-      '[ ! -L "$d" ] || fail "$d is a symbolic link; refusing to write through it"',
-      '[ ! -L "$f" ] || fail "$f is a symbolic link; refusing to write through it"',
-      '[ -d "$d" ] || mkdir "$d" || fail "cannot create $d"',
-      'chown -h "$U:$grp" "$d" && chmod 700 "$d" || fail "cannot set owner and mode of $d"',
-      `if ! { ${content} | cmp -s - "$f" 2>/dev/null; } || [ "$(stat -c '%a %U' "$f" 2>/dev/null)" != "600 $U" ]; then`,
-      '  t=$(mktemp "$d/.authorized_keys.XXXXXX") || fail "cannot create a file in $d"',
-      `  { ${content} > "$t" && chown -h "$U:$grp" "$t" && chmod 600 "$t" && mv -f "$t" "$f"; } || { rm -f "$t"; fail "cannot write $f"; }`,
-      'fi',
-      `${content} | cmp -s - "$f" && [ "$(stat -c '%a %U' "$f")" = "600 $U" ] && [ "$(stat -c '%a %U' "$d")" = "700 $U" ] || fail "$f is not as declared after writing it"`,
+      'command -v runuser >/dev/null || fail "runuser (util-linux) is missing"',
+      // The user owns ~ and may swap anything in it for a symlink at any moment, so every write
+      // below ~ runs as that user: a planted link can only lead where they may write anyway.
+      // Root only reads afterwards (stat does not follow links) to verify.
+      `runuser -u "$U" -- sh -c ${shellQuote(writeKeysAsUser)} sh "$home" ${want.map(shellQuote).join(' ')} || fail "cannot write $f as $U (is ~$U/.ssh owned by $U?)"`,
+      `${content} | cmp -s - "$f" && [ "$(stat -c '%a %U %F' "$f")" = "600 $U regular file" ] && [ "$(stat -c '%a %U %F' "$d")" = "700 $U directory" ] || fail "$f is not as declared after writing it"`,
     ].join('\n'),
     mutating: true,
     timeoutMs,

@@ -7,19 +7,17 @@
 // delete nothing; a foreign fstab line, mount and brick directory are refused, not replaced.
 import assert from 'node:assert/strict';
 import { parse, stringify } from 'yaml';
-import { waitFor } from '../../e2e/wait.ts';
 import { glusterYaml, type FaultFleet } from '../../e2e/converged-fleet.ts';
 import type { Declared } from '../inventory.ts';
 import type { DestructiveCase } from './case.ts';
+import { apply, conditionOf, deleteObject, eventNote, getObject, onNodes, perNode, waitReason as waitForReason, type Conditioned } from './kubectl-steps.ts';
 
 const brickNodes = ['pi1', 'pi2', 'pi3'];
 const allNodes = ['pi0', ...brickNodes];
 const seed = { matchLabels: { 'bramble.dev/cluster': 'seed' } };
 
-interface Condition { type: string; status: string; reason: string; message: string }
-interface Volume {
-  metadata: { uid: string };
-  status?: { conditions?: Condition[]; owned?: { volumeId: string; bricks: { node?: string; path: string }[] } };
+interface Volume extends Conditioned {
+  status?: Conditioned['status'] & { owned?: { volumeId: string; bricks: { node?: string; path: string }[] } };
 }
 
 /** The fault fleet's volume (replica 3 on pi1–pi3 under /srv/gluster), renamed, unmounted, with Delete and `spec` laid over it. */
@@ -31,40 +29,10 @@ function volumeYaml(name: string, spec: Record<string, unknown> = {}): string {
   return stringify(v);
 }
 
-async function apply(ff: FaultFleet, namespace: string, yaml: string): Promise<void> {
-  await ff.kubectl(['apply', '-n', namespace, '-f', '-'], yaml);
-}
-
-async function volume(ff: FaultFleet, namespace: string, name: string): Promise<Volume> {
-  return JSON.parse(await ff.kubectl(['get', 'glustervolume', name, '-n', namespace, '-o', 'json'])) as Volume;
-}
-
-const conditionOf = (v: Volume, type: string) => v.status?.conditions?.find((c) => c.type === type);
-
-/** Waits until the volume's Ready (or Stalled) condition has `reason`; returns the volume. */
-async function waitReason(ff: FaultFleet, namespace: string, name: string, type: 'Ready' | 'Stalled', reason: string, timeoutMs: number): Promise<Volume> {
-  let last = '';
-  await waitFor(`${namespace}/${name} ${type} ${reason}`, timeoutMs, async () => {
-    const c = conditionOf(await volume(ff, namespace, name), type);
-    last = `${c?.reason}: ${c?.message}`;
-    return c?.reason === reason;
-  }, 1000).catch((err: Error) => {
-    throw new Error(`${err.message}; last: ${last}`);
-  });
-  return volume(ff, namespace, name);
-}
-
-async function deleteVolume(ff: FaultFleet, namespace: string, name: string): Promise<void> {
-  await ff.kubectl(['delete', 'glustervolume', name, '-n', namespace, '--timeout=120s']);
-}
-
-/** The Event of `reason` about `name` in `namespace`, its note. */
-async function eventNote(ff: FaultFleet, namespace: string, name: string, reason: string): Promise<string> {
-  const events = JSON.parse(await ff.kubectl(['get', 'events.events.k8s.io', '-n', namespace, '-o', 'json'])) as { items: { reason: string; note?: string; regarding?: { name?: string } }[] };
-  return events.items.filter((e) => e.reason === reason && e.regarding?.name === name).map((e) => e.note ?? '').join('\n');
-}
-
-const perNode = (nodes: readonly string[], d: Declared): Record<string, Declared> => Object.fromEntries(nodes.map((n) => [n, d]));
+const volume = (ff: FaultFleet, namespace: string, name: string) => getObject<Volume>(ff, 'glustervolume', namespace, name);
+const waitReason = (ff: FaultFleet, namespace: string, name: string, type: 'Ready' | 'Stalled', reason: string, timeoutMs: number) =>
+  waitForReason<Volume>(ff, 'glustervolume', namespace, name, type, reason, timeoutMs);
+const deleteVolume = (ff: FaultFleet, namespace: string, name: string) => deleteObject(ff, 'glustervolume', namespace, name);
 
 /** glusterd's own state (pool, volume definitions): changes whenever a volume is created or deleted. */
 const glusterdState = ['/var/lib/glusterd/**'];
@@ -77,10 +45,6 @@ function deletedVolume(name: string): Record<string, Declared> {
     pi0: { changed: ['/etc/fstab'] },
     ...perNode(brickNodes, { removed: [`/srv/gluster/${name}/**`, ...glusterdState], changed: ['/etc/fstab', ...glusterdState], added: glusterdState }),
   };
-}
-
-async function onNodes(ff: FaultFleet, nodes: readonly string[], command: string): Promise<string[]> {
-  return Promise.all(nodes.map((n) => ff.onNode(n, command)));
 }
 
 /** Deletes a volume that recorded nothing: the delete completes and says nothing was deleted. */
