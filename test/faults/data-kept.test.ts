@@ -114,7 +114,7 @@ test('every kind is deleted with its default reclaimPolicy, Retain', { timeout: 
   const retained = (await ff.events()).find((e) => e.reason === 'VolumeRetained');
   assert.match(retained?.note ?? '', /nothing was unmounted, stopped or deleted/);
   const minioRemoved = (await ff.events()).find((e) => e.reason === 'MinioPoolRemoved');
-  assert.match(minioRemoved?.note ?? '', new RegExp(`data kept in ${drive}`));
+  assert.match(minioRemoved?.note ?? '', new RegExp(`data kept in (\\S+:${drive}(, )?)+`));
 
   const piNodesGoneAt = Date.now();
   await ff.kubectl(['delete', 'pinode', '--all', '--timeout=120s']);

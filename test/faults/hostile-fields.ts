@@ -193,6 +193,7 @@ export const notFed: Record<string, string> = {
   'PiNode spec.paused': numberOrFlag,
   'SlurmPartition spec.default': numberOrFlag,
   'SlurmPartition spec.reservedMemoryMiB': numberOrFlag,
+  'SlurmPartition spec.allowRootPrograms': numberOrFlag,
   'GlusterVolume spec.arbiter': numberOrFlag,
   'GlusterVolume spec.disperse': numberOrFlag,
   'GlusterVolume spec.redundancy': numberOrFlag,
