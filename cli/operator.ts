@@ -138,9 +138,14 @@ function startLiveness(manager: Manager, ssh: Ssh2Executor, registry: Registry):
   });
   ssh.onConnectionLost((lost) => void monitor.connectionLost(lost.host, lost.port));
   const boots = createNodeBootsCounter(registry);
+  // Counted by the leader only, as the per-object gauges are: two replicas must not double a sum.
+  const counted = (previous: PiNode | undefined, current: PiNode): void => {
+    if (manager.isLeader()) boots.statusChanged(current.metadata.namespace ?? '', current.metadata.name, previous?.status, current.status);
+  };
   manager.informer('PiNode')?.addHandlers({
-    onUpdate: (old, current) =>
-      boots.statusChanged(current.metadata.namespace ?? '', current.metadata.name, (old as unknown as PiNode).status, (current as unknown as PiNode).status),
+    onAdd: (current) => counted(undefined, current as unknown as PiNode),
+    onUpdate: (old, current) => counted(old as unknown as PiNode, current as unknown as PiNode),
+    onDelete: (gone) => boots.removed(gone.metadata.namespace ?? '', gone.metadata.name),
   });
   monitor.start();
   return monitor;

@@ -9,6 +9,7 @@ import { Registry } from 'prom-client';
 import { createControllerMetrics } from '../../metrics/controller-metrics.ts';
 import { throttledFlagNames } from '../../reconcilers/pinode/throttled.ts';
 import { piNodeGaugeSamples } from '../../reconcilers/pinode/metrics.ts';
+import { createNodeBootsCounter } from '../../reconcilers/pinode/boots-metric.ts';
 import { createSshMetrics } from '../../ssh/prometheus-observer.ts';
 import { loadCatalog } from './metric-catalog.ts';
 
@@ -45,8 +46,17 @@ void test('PiNode gauges match the catalog, and the throttling flags are the fir
   } as Parameters<typeof piNodeGaugeSamples>[2]);
   const produced = new Map<string, string[]>();
   for (const s of samples) produced.set(s.name, Object.keys(s.labels).sort());
-  const nodeMetrics = Object.keys(catalog.metrics).filter((n) => n.startsWith('bramble_node_'));
+  const nodeMetrics = Object.keys(catalog.metrics).filter((n) => n.startsWith('bramble_node_') && catalog.metrics[n]!.type === 'gauge');
   assert.deepEqual([...produced.keys()].sort(), nodeMetrics.sort());
   for (const name of nodeMetrics) assert.deepEqual(produced.get(name), [...catalog.metrics[name]!.labels].sort(), `${name} labels`);
   assert.deepEqual([...catalog.throttledFlags].sort(), [...throttledFlagNames].sort());
+});
+
+void test('the PiNode boots counter matches the catalog', async () => {
+  const registry = new Registry();
+  createNodeBootsCounter(registry).statusChanged('lab', 'pi1', undefined, { facts: { bootId: '11111111-2222-4333-8444-555555555555' } });
+  const [metric] = await registry.getMetricsAsJSON();
+  const info = catalog.metrics[metric?.name ?? ''];
+  assert.equal(info?.type, 'counter', `${metric?.name} is in the catalog as a counter`);
+  assert.deepEqual(Object.keys(metric?.values[0]?.labels ?? {}).sort(), [...info.labels].sort());
 });
