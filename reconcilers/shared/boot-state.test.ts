@@ -10,6 +10,7 @@ void test('starting and initializing are booting in the first ten minutes; runni
   assert.equal(isBooting('degraded 5.00'), false, 'a failed unit is a running system');
   assert.equal(isBooting('starting 601.00'), false, 'a boot job that never ends does not hold bramble off for ever');
   assert.equal(isBooting('offline 3.0'), false);
+  assert.equal(isBooting('stopping 86400.00'), true, 'a host shutting down gets nothing, however long it was up');
   assert.equal(isBooting(''), false, 'no systemd, no verdict: not booting');
   assert.equal(isBooting(undefined), false);
   assert.equal(isBooting('starting'), false, 'no uptime: not booting');

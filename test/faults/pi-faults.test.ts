@@ -42,7 +42,8 @@ function reachableTrail(node: string): { seen: Set<string>; stop: () => Promise<
 
 function assertNoRepeats(host: string, faultAt: number, allowed?: (command: string) => boolean): void {
   const repeated = repeatedAfter(ff.calls(), host, faultAt, allowed);
-  assert.deepEqual(repeated.map((s) => s.command.split('\n').find((l) => l.trim() && !l.includes('()')) ?? s.command), [], 'no step completed before the fault ran again after it');
+  // Each with when it ran, counted from the fault, so a failure says whether it was during the fault or after.
+  assert.deepEqual(repeated.map((s) => `+${s.at - faultAt} ms: ${s.command.split('\n').find((l) => l.trim() && !l.includes('()')) ?? s.command}`), [], 'no step completed before the fault ran again after it');
 }
 
 function appliesAfter(host: string, from: number): number {
