@@ -55,6 +55,8 @@ export function stageImage(): ImageStage {
   const hash = createHash('sha256');
   for (const f of depFiles) hash.update(f).update(readFileSync(repoPath(f)));
   hash.update(install.map((c) => c.join(' ')).join(' && ')).update(process.version).update(process.arch);
+  // Installs made before npm ran on this Node (with the PATH's Node's binding) are not reused.
+  hash.update('npm-on-running-node');
   const dir = join(tmpdir(), `bramble-image-${hash.digest('hex').slice(0, 16)}`);
 
   let installed = false;
