@@ -4,6 +4,8 @@
 // and serves a real S3 API (SigV4 with the root credentials) from @20minutes/s3rver, storing
 // objects on this node's first drive. It is NOT MinIO: no erasure coding, no replication
 // between nodes, no admin API, no IAM beyond the root user. See README.md.
+import { writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import S3rver from '@20minutes/s3rver';
 import accounts from '@20minutes/s3rver/lib/models/account.js';
@@ -49,7 +51,21 @@ function signed(req: IncomingMessage): boolean {
   return req.headers.authorization !== undefined || query.has('X-Amz-Algorithm') || query.has('Signature');
 }
 
+/**
+ * The process is named after its file, as MinIO's is (`ps -C minio`, `pgrep minio`). A single
+ * executable built from Node 24 names its main thread "MainThread"; process.title would fix that
+ * but also overwrite the command line, which tests read, so only the thread name is set.
+ */
+function nameProcess(): void {
+  try {
+    writeFileSync('/proc/self/comm', basename(process.execPath).slice(0, 15));
+  } catch {
+    // Not Linux, or /proc is not mounted: the name is cosmetic.
+  }
+}
+
 function main(): void {
+  nameProcess();
   let config;
   try {
     config = parseServerCommandLine(process.argv.slice(2), process.env);
