@@ -19,6 +19,7 @@ import { mergePatchContentType } from '../controllers/object-writer.ts';
 import { objectPath, resourceTypes } from '../controllers/resource-type.ts';
 import { startControlPlaneProcess, stopChild } from './lib/bramble-round.ts';
 import { samplePeakRss, treeRssBytes } from './lib/process-tree.ts';
+import type { ProfileSummary } from './lib/cpu-profile.ts';
 import type { RecordedObserve } from './lib/observe-recorder.ts';
 import type { ChildReply, ChildRequest, ScaleOperatorConfig } from './lib/scale-protocol.ts';
 import { percentile } from './lib/stats.ts';
@@ -54,6 +55,23 @@ function statusBytes(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   return Number(kb ?? 0) * 1024;
 }
 
+/** kubectl against a control plane; throws with its stderr when it fails. */
+export function kubectlOn(kubeconfig: string): (args: string[], stdin?: string) => Promise<void> {
+  return async (args, stdin) => {
+    const r = await runKubectl(kubeconfig, args, stdin);
+    if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')}: ${r.stderr}`);
+  };
+}
+
+/** The CRDs and the SSH key Secret `bramble-ssh-key` the PiNodes name. */
+export async function applyCrdsAndKey(kubectl: (args: string[]) => Promise<void>, dir: string): Promise<void> {
+  await kubectl(['apply', '-f', join(repo, 'crds')]);
+  // The operator checks the key before any SSH: a real one, though nothing dials with it.
+  const keygen = spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'key')]);
+  if (keygen.status !== 0) throw new Error(`ssh-keygen: ${keygen.stderr.toString()}`);
+  await kubectl(['create', 'secret', 'generic', 'bramble-ssh-key', '--type', 'kubernetes.io/ssh-auth', `--from-file=ssh-privatekey=${join(dir, 'key')}`]);
+}
+
 export interface ScaleFigures {
   nodes: number;
   replayDelayMs: number;
@@ -68,23 +86,36 @@ export interface ScaleFigures {
   controlPlanePeakRssBytes: number;
   eventP50Ms: number;
   eventP99Ms: number;
+  /** In the resync pass, every key queued at once: queued → its first command, per key. */
+  resyncWaitP50Ms: number;
+  resyncWaitP99Ms: number;
+  resyncWaitMaxMs: number;
+  resyncProfile?: ProfileSummary;
 }
 
-export default async function benchScale(): Promise<ScaleFigures> {
+export interface ScaleOptions {
+  /** node's arguments for the operator process (default: scale-operator.ts bundled at start, as bin/bramble.js does). */
+  operatorArgs?: string[];
+  /** The operator's NODE_OPTIONS (default none: what bin/bramble.js gets outside the image). */
+  nodeOptions?: string;
+  /** Wraps the operator's command line (to start it inside a cgroup). */
+  wrap?: (command: string, args: readonly string[]) => [string, string[]];
+  /** How the operator was started, for the printed header. */
+  startedAs?: string;
+  /** A CPU profile of the resync pass, summarised in the figures. */
+  profileResync?: boolean;
+  /** Write bench/results/scale-….json (default true; a caller that saves its own says false). */
+  save?: boolean;
+}
+
+export default async function benchScale(options: ScaleOptions = {}): Promise<ScaleFigures> {
   const dir = mkdtempSync(join(tmpdir(), 'bramble-scale-'));
   const cp = await startControlPlaneProcess(dir);
   const cpPeak = samplePeakRss(cp.child.pid as number, 250);
   let operator: ChildProcess | undefined;
   try {
-    const kubectl = async (args: string[], stdin?: string): Promise<void> => {
-      const r = await runKubectl(cp.kubeconfig, args, stdin);
-      if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')}: ${r.stderr}`);
-    };
-    await kubectl(['apply', '-f', join(repo, 'crds')]);
-    // The operator checks the key before any SSH: a real one, though nothing dials with it.
-    const keygen = spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'key')]);
-    if (keygen.status !== 0) throw new Error(`ssh-keygen: ${keygen.stderr.toString()}`);
-    await kubectl(['create', 'secret', 'generic', 'bramble-ssh-key', '--type', 'kubernetes.io/ssh-auth', `--from-file=ssh-privatekey=${join(dir, 'key')}`]);
+    const kubectl = kubectlOn(cp.kubeconfig);
+    await applyCrdsAndKey(kubectl, dir);
 
     const nodes = Array.from({ length: count }, (_, i) => ({ name: `pi${i}`, address: addressOf(i), hostKey: fixture.observe.hostKey }));
     const config: ScaleOperatorConfig = {
@@ -93,9 +124,11 @@ export default async function benchScale(): Promise<ScaleFigures> {
       delayMs,
       nodes: nodes.map((n) => ({ name: n.name, address: n.address, hostname: hostnameOf(n.name) })),
     };
-    // No node flags: exactly what the image's `node bin/bramble.js run` gets.
-    const op = spawn(process.execPath, [join(repo, 'bench/lib/bundled-child.js'), join(repo, 'bench/lib/scale-operator.ts')], {
-      env: { ...process.env, BRAMBLE_BENCH_SCALE_CONFIG: JSON.stringify(config), NODE_OPTIONS: '' },
+    // By default no node flags: exactly what `node bin/bramble.js run` gets.
+    const args = options.operatorArgs ?? [join(repo, 'bench/lib/bundled-child.js'), join(repo, 'bench/lib/scale-operator.ts')];
+    const [command, argv] = options.wrap ? options.wrap(process.execPath, args) : [process.execPath, args];
+    const op = spawn(command, argv, {
+      env: { ...process.env, BRAMBLE_BENCH_SCALE_CONFIG: JSON.stringify(config), NODE_OPTIONS: options.nodeOptions ?? '' },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     operator = op;
@@ -117,7 +150,7 @@ export default async function benchScale(): Promise<ScaleFigures> {
     const applyToAllReadyMs = Date.now() - t0;
 
     await new Promise((r) => setTimeout(r, 1000));
-    const resync = await ask(op, { type: 'resync' }, 'resynced');
+    const resync = await ask(op, { type: 'resync', profile: options.profileResync ?? false }, 'resynced');
     // Without SSH this is the reconcile's own cost: parse, plan, status, the API server round
     // trips; measured in the operator's own process.
     const resyncCpuMsPerReconcile = resync.cpuMs / count;
@@ -157,17 +190,23 @@ export default async function benchScale(): Promise<ScaleFigures> {
       controlPlanePeakRssBytes: Math.max(cpPeak.stop(), treeRssBytes(cp.child.pid as number)),
       eventP50Ms: percentile(latencies, 50),
       eventP99Ms: percentile(latencies, 99),
+      resyncWaitP50Ms: percentile(resync.waitsMs, 50),
+      resyncWaitP99Ms: percentile(resync.waitsMs, 99),
+      resyncWaitMaxMs: Math.max(...resync.waitsMs),
+      ...(resync.profile ? { resyncProfile: resync.profile } : {}),
     };
     process.stdout.write([
-      `Scale without SSH: ${count} PiNodes, real operator (own process, started as bin/bramble.js starts it) + embedded control plane, replayed observe of a real fleet node after ${delayMs} ms`,
+      `Scale without SSH: ${count} PiNodes, real operator (own process, ${options.startedAs ?? 'started as bin/bramble.js starts it'}) + embedded control plane, replayed observe of a real fleet node after ${delayMs} ms`,
       `| apply → all Ready | full resync pass | reconciles/s | operator CPU per no-change reconcile | operator RSS idle / after the run / peak (VmHWM) | heap used | control plane peak RSS | spec change → first command p50 / p99 |`,
       `| ${(applyToAllReadyMs / 1000).toFixed(1)} s | ${(resync.ms / 1000).toFixed(1)} s | ${figures.reconcilesPerSecond.toFixed(1)} | ${resyncCpuMsPerReconcile.toFixed(2)} ms | ${mb(idleRss)} / ${mb(rss)} / ${mb(peak)} | ${mb(mem.heapUsed)} | ${mb(figures.controlPlanePeakRssBytes)} | ${figures.eventP50Ms} / ${figures.eventP99Ms} ms |`,
       `targets: 1,000 PiNodes in < 150 MB controller RSS: ${peak < 150 * 1048576 ? 'met' : 'MISSED'} (peak ${mb(peak)}, of which ${mb(idleRss)} before any PiNode: ${(((peak - idleRss) / count) / 1024).toFixed(0)} KB per PiNode); event → first command p99 < 250 ms: ${figures.eventP99Ms < 250 ? 'met' : 'MISSED'}`,
       '',
     ].join('\n'));
-    const results = fileURLToPath(new URL('./results/', import.meta.url));
-    mkdirSync(results, { recursive: true });
-    writeFileSync(join(results, `scale-${new Date().toISOString().replace(/[:.]/g, '-')}.json`), `${JSON.stringify(figures, null, 2)}\n`);
+    if (options.save ?? true) {
+      const results = fileURLToPath(new URL('./results/', import.meta.url));
+      mkdirSync(results, { recursive: true });
+      writeFileSync(join(results, `scale-${new Date().toISOString().replace(/[:.]/g, '-')}.json`), `${JSON.stringify(figures, null, 2)}\n`);
+    }
     return figures;
   } finally {
     if (operator?.connected) await ask(operator, { type: 'stop' }, 'ok').catch(() => undefined);

@@ -88,13 +88,16 @@ export interface Manager {
   stop(): Promise<void>;
 }
 
+/** How often everything is relisted and reconciled again unless `resyncMs` says otherwise. */
+export const defaultResyncMs = 5 * 60_000;
+
 export async function startManager(options: ManagerOptions): Promise<Manager> {
   const log = options.log ?? createLogger();
   const identity = options.identity ?? `${hostname()}_${randomUUID()}`;
   const registry = options.registry ?? new Registry();
   const metrics = createControllerMetrics(registry);
   const api = new ApiClient(options.kubeConfig);
-  const resyncMs = options.resyncMs ?? 5 * 60_000;
+  const resyncMs = options.resyncMs ?? defaultResyncMs;
   const informerBackoff = options.informerBackoff ?? { baseMs: 800, capMs: 30_000 };
 
   const informers = new Map<string, Informer<KubeObject>>();

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { startBrambleOperator } from '../../cli/operator.ts';
 import { CountingExecutor } from '../../test/e2e/counting-executor.ts';
+import { profileWindow, summariseProfile } from './cpu-profile.ts';
 import { ReplayExecutor, type PiLook } from './replay-executor.ts';
 import type { RecordedObserve } from './observe-recorder.ts';
 import { timezone } from './workload.ts';
@@ -34,16 +35,24 @@ function readyCount(): number {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-async function resyncPass(): Promise<ChildReply> {
+async function resyncPass(profile: boolean): Promise<ChildReply> {
   const controller = operator.manager.controller('PiNode');
   if (!controller) throw new Error('no PiNode controller');
+  // Every 10 ms: a quarter of a core has little to spare for the profiler.
+  const profiler = profile ? await profileWindow(10_000) : undefined;
   const mark = counter.calls.length;
   const t = Date.now();
   const cpu = process.cpuUsage();
   for (const n of config.nodes) controller.enqueue(`default/${n.name}`);
   while (counter.since(mark).filter((c) => c.done).length < config.nodes.length) await sleep(50);
   const d = process.cpuUsage(cpu);
-  return { type: 'resynced', ms: Date.now() - t, cpuMs: (d.user + d.system) / 1000 };
+  const ms = Date.now() - t;
+  // All keys are queued at t; a key's first command is when its reconcile reached the Pi.
+  const first = new Map<string, number>();
+  for (const c of counter.since(mark)) if (!first.has(c.host)) first.set(c.host, c.at);
+  const waitsMs = [...first.values()].map((at) => at - t);
+  const summary = profiler ? summariseProfile(await profiler.stop(), ['prepare', 'referencedSecrets']) : undefined;
+  return { type: 'resynced', ms, cpuMs: (d.user + d.system) / 1000, waitsMs, ...(summary ? { profile: summary } : {}) };
 }
 
 async function firstCall(host: string, since: number): Promise<ChildReply> {
@@ -61,7 +70,7 @@ async function answer(req: ChildRequest): Promise<ChildReply> {
     case 'ready':
       return { type: 'ready', count: readyCount() };
     case 'resync':
-      return resyncPass();
+      return resyncPass(req.profile ?? false);
     case 'look':
       looks.set(req.address, req.look);
       return { type: 'ok' };
