@@ -110,6 +110,8 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
         backoff: informerBackoff,
         log: log.child({ informer: type.kind }),
       });
+      // First of its handlers: the Secret index is current before any reconcile is queued.
+      if (type.kind === 'PiNode' && referenced) inf.addHandlers(referenced.piNodeHandlers);
       informers.set(type.kind, inf);
     }
     return inf;
@@ -118,7 +120,6 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
   const referenced = (options.watchSecrets ?? true)
     ? new ReferencedSecrets(api, {
       objects: () => [...informers.values()].flatMap((i) => i.list()),
-      piNodes: (namespace) => informers.get('PiNode')?.list(namespace) ?? [],
       changed: (namespace, name) => {
         for (const [kind, controller] of controllers) {
           for (const key of ownersOfSecret(informers.get(kind)?.list() ?? [], { metadata: { namespace, name } })) controller.enqueue(key);

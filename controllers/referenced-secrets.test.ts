@@ -35,10 +35,11 @@ void test('before a reconcile only the Secrets the object and its namespace\'s P
   const elsewhere = obj('other', 'pi9', { ssh: { privateKeySecretRef: { name: 'other-ssh' } } });
   const cache = new ReferencedSecrets(api, {
     objects: () => [pi, batch, elsewhere],
-    piNodes: (ns) => [pi, elsewhere].filter((n) => n.metadata.namespace === ns),
     changed: () => undefined,
     log: createLogger({ level: 'error' }),
   });
+  cache.piNodeHandlers.onAdd?.(pi);
+  cache.piNodeHandlers.onAdd?.(elsewhere);
   await cache.prepare(batch);
   assert.deepEqual(requests.sort(), ['GET /api/v1/namespaces/lab/secrets/munge', 'GET /api/v1/namespaces/lab/secrets/ssh']);
   assert.equal(cache.get('lab', 'munge')?.data.v?.toString(), 'MUNGE');
@@ -51,7 +52,8 @@ void test('a Secret that was absent is read again before each reconcile, so one 
   const secrets = new Map<string, { rv: string; value: string }>();
   const { api, requests } = fakeApi(secrets);
   const pi = obj('lab', 'pi0', { ssh: { privateKeySecretRef: { name: 'late' } } });
-  const cache = new ReferencedSecrets(api, { objects: () => [pi], piNodes: () => [pi], changed: () => undefined, log: createLogger({ level: 'error' }) });
+  const cache = new ReferencedSecrets(api, { objects: () => [pi], changed: () => undefined, log: createLogger({ level: 'error' }) });
+  cache.piNodeHandlers.onAdd?.(pi);
   await cache.prepare(pi);
   assert.equal(cache.get('lab', 'late'), undefined);
   secrets.set('/api/v1/namespaces/lab/secrets/late', { rv: '5', value: 'NOW' });
@@ -72,11 +74,11 @@ void test('every 30 s the cached Secrets are read again: a change requeues, an u
   const changed: string[] = [];
   const cache = new ReferencedSecrets(api, {
     objects: () => [pi, pool],
-    piNodes: () => [pi],
     changed: (ns, name) => changed.push(`${ns}/${name}`),
     clock,
     log: createLogger({ level: 'error' }),
   });
+  cache.piNodeHandlers.onAdd?.(pi);
   await cache.prepare(pool);
   cache.start();
   await clock.advance(30_000);
@@ -96,4 +98,33 @@ void test('every 30 s the cached Secrets are read again: a change requeues, an u
   assert.equal(cache.get('lab', 'creds'), undefined, 'no longer named: dropped from memory');
   assert.deepEqual(requests.slice(before), ['GET /api/v1/namespaces/lab/secrets/ssh'], 'and not read any more');
   cache.stop();
+});
+
+void test('what the PiNodes name follows the informer: an added PiNode\'s Secret, a changed reference, a deleted PiNode, a Secret two PiNodes share', async () => {
+  // No Secret exists: every name prepare considers is read again each time, so the GETs are the names.
+  const { api, requests } = fakeApi(new Map());
+  const cache = new ReferencedSecrets(api, { objects: () => [], changed: () => undefined, log: createLogger({ level: 'error' }) });
+  const read = async (object: KubeObject): Promise<string[]> => {
+    requests.length = 0;
+    await cache.prepare(object);
+    return requests.map((r) => r.replace('GET /api/v1/namespaces/', '')).sort();
+  };
+  const pool = obj('lab', 'pool', { credentialsSecretRef: { name: 'creds' } });
+  const pi = (name: string, key: string, namespace = 'lab'): KubeObject => obj(namespace, name, { ssh: { privateKeySecretRef: { name: key } } });
+  const h = cache.piNodeHandlers;
+
+  assert.deepEqual(await read(pool), ['lab/secrets/creds']);
+  h.onAdd?.(pi('pi0', 'ssh-a'));
+  h.onAdd?.(pi('pi1', 'ssh-a'));
+  h.onAdd?.(pi('pi9', 'ssh-other', 'other'));
+  assert.deepEqual(await read(pool), ['lab/secrets/creds', 'lab/secrets/ssh-a'], 'another namespace\'s PiNodes do not count');
+  h.onUpdate?.(pi('pi0', 'ssh-a'), pi('pi0', 'ssh-b'), false);
+  assert.deepEqual(await read(pool), ['lab/secrets/creds', 'lab/secrets/ssh-a', 'lab/secrets/ssh-b'], 'pi1 still names ssh-a');
+  h.onDelete?.(pi('pi1', 'ssh-a'));
+  assert.deepEqual(await read(pool), ['lab/secrets/creds', 'lab/secrets/ssh-b'], 'no PiNode names ssh-a any more');
+  h.onUpdate?.(pi('pi0', 'ssh-b'), pi('pi0', 'ssh-b'), true);
+  h.onUpdate?.(pi('pi0', 'ssh-b'), pi('pi0', 'ssh-b'), true);
+  h.onDelete?.(pi('pi0', 'ssh-b'));
+  assert.deepEqual(await read(pool), ['lab/secrets/creds'], 'a resync delivering the same PiNode again does not count it twice');
+  assert.deepEqual(await read(pi('pi9', 'ssh-other', 'other')), ['other/secrets/ssh-other']);
 });

@@ -1,11 +1,14 @@
 // The Secrets bramble's resources name, and only those: each read with a GET by name (RBAC
 // `get`, no list or watch, so no other Secret of the cluster is ever in memory). Before an
 // object is reconciled the Secrets it and the PiNodes of its namespace name are read if they are
-// not cached yet, or were absent (a Secret created a moment ago is seen at once); every
+// not cached yet, or were absent (a Secret created a moment ago is seen at once). What the
+// PiNodes name is kept up to date from the PiNode informer's events rather than walked per
+// reconcile: at 1,000 PiNodes that walk, done for every one of them, was O(N²) per resync. Every
 // `refreshMs` the cached ones are read again, a change requeues the objects naming them, and a
 // Secret no resource names any more is dropped from memory.
 import type { SecretView } from '../reconcilers/contract.ts';
 import { ApiError, type ApiClient } from './api-client.ts';
+import type { InformerHandlers } from './informer.ts';
 import type { KubeObject } from './kube-object.ts';
 import type { JsonLogger } from './logger.ts';
 import { objectKey, objectPath, resourceTypes } from './resource-type.ts';
@@ -28,8 +31,6 @@ interface SecretJson {
 export interface ReferencedSecretsOptions {
   /** Every object of every kind bramble reconciles (from the informer caches). */
   objects(): KubeObject[];
-  /** The PiNodes of a namespace: every kind reaches its Pis with their SSH key Secrets. */
-  piNodes(namespace: string): KubeObject[];
   /** A Secret changed, appeared or went away: requeue the objects naming it. */
   changed(namespace: string, name: string): void;
   refreshMs?: number;
@@ -39,6 +40,10 @@ export interface ReferencedSecretsOptions {
 
 export class ReferencedSecrets {
   private readonly cache = new Map<string, Entry>();
+  /** Per namespace, each Secret its PiNodes name and how many of them name it. */
+  private readonly namedByNodes = new Map<string, Map<string, number>>();
+  /** What each PiNode (by key) named when last seen. */
+  private readonly nodeNames = new Map<string, { namespace: string; names: Set<string> }>();
   private readonly timer: RepeatingTimer;
   /** GETs sent (for tests and the bench). */
   reads = 0;
@@ -55,12 +60,23 @@ export class ReferencedSecrets {
     return this.cache.get(objectKey(namespace, name))?.secret;
   }
 
+  /**
+   * For the PiNode informer: every kind reaches its Pis with their PiNodes' SSH key Secrets.
+   * Registered before any handler that queues a reconcile, so a reconcile sees the PiNodes as
+   * the informer's cache holds them.
+   */
+  readonly piNodeHandlers: InformerHandlers<KubeObject> = {
+    onAdd: (node) => this.nodeSeen(node),
+    onUpdate: (_old, node) => this.nodeSeen(node),
+    onDelete: (node) => this.nodeGone(node),
+  };
+
   /** Reads what `object` needs before it is reconciled: its own Secrets and its namespace's PiNodes' SSH keys. */
   async prepare(object: KubeObject | undefined): Promise<void> {
     if (!object) return;
     const namespace = object.metadata.namespace ?? '';
     const names = referencedSecrets(object.spec);
-    for (const node of this.options.piNodes(namespace)) referencedSecrets(node.spec, names);
+    for (const name of this.namedByNodes.get(namespace)?.keys() ?? []) names.add(name);
     await Promise.all(
       [...names].map(async (name) => {
         const cached = this.cache.get(objectKey(namespace, name));
@@ -94,6 +110,34 @@ export class ReferencedSecrets {
         }
       }),
     );
+  }
+
+  private nodeSeen(node: KubeObject): void {
+    const names = referencedSecrets(node.spec);
+    const key = objectKey(node.metadata.namespace, node.metadata.name);
+    const before = this.nodeNames.get(key);
+    // Most updates are status writes: the same names, nothing to change.
+    if (before && before.names.size === names.size && [...names].every((n) => before.names.has(n))) return;
+    this.nodeGone(node);
+    const namespace = node.metadata.namespace ?? '';
+    this.nodeNames.set(key, { namespace, names });
+    let counts = this.namedByNodes.get(namespace);
+    if (!counts) this.namedByNodes.set(namespace, (counts = new Map()));
+    for (const name of names) counts.set(name, (counts.get(name) ?? 0) + 1);
+  }
+
+  private nodeGone(node: KubeObject): void {
+    const key = objectKey(node.metadata.namespace, node.metadata.name);
+    const gone = this.nodeNames.get(key);
+    if (!gone) return;
+    this.nodeNames.delete(key);
+    const counts = this.namedByNodes.get(gone.namespace);
+    for (const name of gone.names) {
+      const left = (counts?.get(name) ?? 1) - 1;
+      if (left > 0) counts?.set(name, left);
+      else counts?.delete(name);
+    }
+    if (counts?.size === 0) this.namedByNodes.delete(gone.namespace);
   }
 
   private async read(namespace: string, name: string): Promise<Entry | undefined> {
