@@ -67,8 +67,9 @@ function tryV2(name: string, quotaUs: number): CpuLimit | string {
   const mount = mounts().find((m) => m.type === 'cgroup2');
   if (!mount) return 'no cgroup v2 hierarchy mounted';
   const parent = join(mount.dir, ownCgroup(undefined));
-  const controllers = existsSync(join(mount.dir, 'cgroup.controllers')) ? readFileSync(join(mount.dir, 'cgroup.controllers'), 'utf8') : '';
-  if (!controllers.split(/\s+/).includes('cpu')) return `the cgroup v2 hierarchy at ${mount.dir} has no cpu controller (${controllers.trim() || 'none'})`;
+  // The controllers this process's cgroup may hand to a child: the cpu controller must be one.
+  const controllers = existsSync(join(parent, 'cgroup.controllers')) ? readFileSync(join(parent, 'cgroup.controllers'), 'utf8') : '';
+  if (!controllers.split(/\s+/).includes('cpu')) return `the cgroup v2 hierarchy at ${mount.dir} offers no cpu controller to ${parent} (${controllers.trim() || 'none'})`;
   try {
     if (!readFileSync(join(parent, 'cgroup.subtree_control'), 'utf8').split(/\s+/).includes('cpu')) writeFileSync(join(parent, 'cgroup.subtree_control'), '+cpu');
     const path = join(parent, name);
