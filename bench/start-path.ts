@@ -4,29 +4,21 @@
 // CPU of the process and its children (esbuild's service included) and peak RSS of the tree.
 // BRAMBLE_BENCH_START_ROUNDS (default 5) alternating rounds; medians are printed.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../test/free-port.ts';
-import { samplePeakRss, treeHighWaterRssBytes } from './lib/process-tree.ts';
+import { cpuMsOf, samplePeakRss, treeHighWaterRssBytes } from './lib/process-tree.ts';
 import { median } from './lib/stats.ts';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const rounds = Number(process.env.BRAMBLE_BENCH_START_ROUNDS ?? 5);
-const ticks = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim() || 100);
 
 interface Start {
   readyMs: number;
   cpuMs: number;
   peakRssMb: number;
-}
-
-/** utime + stime + cutime + cstime of a live process (children counted once reaped). */
-function cpuMsOf(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
-  // After "(comm) ", field 3 of the man page is index 0: utime is 14 → 11, stime 12, cutime 13, cstime 14.
-  return [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0) * (1000 / ticks);
 }
 
 async function ready(url: string): Promise<boolean> {

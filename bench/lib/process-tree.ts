@@ -1,8 +1,10 @@
 // Resident memory of a process and all its descendants, sampled from /proc while it runs, so a
 // fan-out of forks (Ansible) and a single process (bramble) are compared on the same footing.
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 
 const pageBytes = 4096;
+const ticks = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim() || 100);
 
 /** ppid of every live process, read from /proc/<pid>/stat. */
 function parents(): Map<number, number> {
@@ -72,4 +74,11 @@ export function treeHighWaterRssBytes(root: number): number {
       return sum;
     }
   }, 0);
+}
+
+/** utime + stime + cutime + cstime of a live process (children counted once reaped). */
+export function cpuMsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+  // After "(comm) ", field 3 of the man page is index 0: utime is 14 → 11, stime 12, cutime 13, cstime 14.
+  return [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0) * (1000 / ticks);
 }
