@@ -9,10 +9,11 @@ import { volumeNameOf } from './layout.ts';
 import { ownerOf } from './ownership.ts';
 import { observe } from './observe.ts';
 import { planDelete, type DeletePlan } from './delete-plan.ts';
-import { applyPhases } from './apply.ts';
+import { applyPhases } from '../shared/phased-apply.ts';
 import { appliedEvents } from '../shared/applied-events.ts';
 import { statusWith } from './status.ts';
-import { notReady, type VolumeRun } from './volume-run.ts';
+import { notReady } from '../shared/not-ready.ts';
+import type { VolumeRun } from './volume-run.ts';
 
 type Result = FinalizeResult<GlusterVolumeStatus>;
 

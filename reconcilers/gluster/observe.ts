@@ -4,8 +4,8 @@
 // per host — comes from the spec (reconcile) or from the record in status (delete).
 import type { SshTarget } from '../../ssh/executor.ts';
 import { secretTargetFor } from '../shared/secret-target.ts';
-import { reachabilityFailure } from '../shared/ssh-failure.ts';
-import { execObserve, observeFailureText } from '../shared/observe-exec.ts';
+import { execObserve } from '../shared/observe-exec.ts';
+import { whyUnobserved } from '../shared/observe-hosts.ts';
 import { glusterObserveScript, type ObserveRequest } from './observe-script.ts';
 import { parseHostObservation, type HostObservation } from './parse-observed.ts';
 import type { PiNode } from './types.ts';
@@ -34,14 +34,6 @@ async function observeHost(run: VolumeRun, target: SshTarget, request: ObserveRe
   const nonce = run.nonce();
   const exec = await execObserve(run.ctx.executor, target, glusterObserveScript(request, nonce), observeTimeoutMs);
   return parseHostObservation(exec.stdout, nonce);
-}
-
-function whyUnobserved(error: unknown): string {
-  const observeFailure = observeFailureText(error);
-  if (observeFailure) return observeFailure;
-  const failure = reachabilityFailure(error);
-  if (!failure) throw error;
-  return `${failure.reason}: ${failure.message}`;
 }
 
 export async function observe(run: VolumeRun, scope: ObserveScope): Promise<Observed> {

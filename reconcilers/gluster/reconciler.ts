@@ -12,15 +12,16 @@ import type { GlusterVolume, GlusterVolumeSpec, GlusterVolumeStatus, PiNode } fr
 import { byName, desiredVolume, volumeNameOf, type DesiredVolume, type LayoutOutcome } from './layout.ts';
 import { observe, type Observed } from './observe.ts';
 import { planIsEmpty, planVolume, type GlusterPlan } from './plan.ts';
-import { applyPhases } from './apply.ts';
+import { applyPhases } from '../shared/phased-apply.ts';
 import { appliedEvents } from '../shared/applied-events.ts';
 import { healthOf, statusWith } from './status.ts';
 import { legacyStatusRecords, ownerOf, ownershipOf, type Owner, type Ownership } from './ownership.ts';
 import { editRefusal, ownMountsOf, recordOf } from './record.ts';
 import { deleteVolume, retainVolume } from './finalize.ts';
-import { driftCheckIntervalMs, notReady, type VolumeRun } from './volume-run.ts';
+import type { VolumeRun } from './volume-run.ts';
+import { driftCheckIntervalMs, notReady } from '../shared/not-ready.ts';
 
-export { driftCheckIntervalMs, retryPolicy } from './volume-run.ts';
+export { driftCheckIntervalMs, retryPolicy } from '../shared/not-ready.ts';
 export { observeTimeoutMs } from './observe.ts';
 
 export const glusterFinalizer = 'bramble.dev/gluster-cleanup';

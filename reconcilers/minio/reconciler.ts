@@ -3,10 +3,9 @@
 // through the nodes one at a time (see apply.ts). A converged pool costs exactly one exec per node.
 import type { FinalizeResult, ReconcileContext, ReconcileEvent, ReconcileResult, Reconciler } from '../contract.ts';
 import type { SshTarget } from '../../ssh/executor.ts';
-import type { RetryPolicy } from '../shared/retry-delay.ts';
 import { secretTargetFor } from '../shared/secret-target.ts';
-import { reachabilityFailure } from '../shared/ssh-failure.ts';
-import { execObserve, observeFailureText } from '../shared/observe-exec.ts';
+import { execObserve } from '../shared/observe-exec.ts';
+import { whyUnobserved } from '../shared/observe-hosts.ts';
 import { appliedEvents } from '../shared/applied-events.ts';
 import type { MinioPool, MinioPoolSpec, MinioPoolStatus, PiNode } from './types.ts';
 import { minioObserveScript } from './observe-script.ts';
@@ -22,16 +21,15 @@ import { ownerOf, type Owner } from '../shared/owner.ts';
 import { collisionRefusal, serviceUserProblem } from './ownership.ts';
 import { layoutRefusal, recordOf } from './record.ts';
 import { planDriveDelete } from './delete-plan.ts';
-import { notReadyResult } from '../shared/status-verdict.ts';
+import { driftCheckIntervalMs, notReady, retryPolicy } from '../shared/not-ready.ts';
 import { randomNonce, startRun, type Run as SharedRun } from '../shared/run.ts';
 import { bootingHosts, bootRecheckMs } from '../shared/boot-state.ts';
 
+export { driftCheckIntervalMs, retryPolicy } from '../shared/not-ready.ts';
+
 export const minioFinalizer = 'bramble.dev/minio-cleanup';
-/** A healthy pool is re-observed this often for drift. */
-export const driftCheckIntervalMs = 5 * 60_000;
 /** After a rollout: re-observe soon, so status reports the cluster's health with the change. */
 export const settleDelayMs = 3_000;
-export const retryPolicy: RetryPolicy = { minMs: 10_000, maxMs: driftCheckIntervalMs };
 export const observeTimeoutMs = 60_000;
 
 type Status = MinioPoolStatus;
@@ -47,10 +45,6 @@ interface Members {
   targets: Map<string, SshTarget>;
   observed: Map<string, NodeObservation>;
   failures: string[];
-}
-
-function notReady(run: Run, reason: string, message: string, opts: { stalled?: boolean; rest?: Partial<Status> } = {}): ReconcileResult<Status> {
-  return notReadyResult(run, retryPolicy, reason, message, opts);
 }
 
 const poolOrder = (a: PiNode, b: PiNode) => naturalOrder(a.spec.address, b.spec.address) || naturalOrder(a.metadata.name, b.metadata.name);
@@ -80,13 +74,7 @@ async function observeMembers(run: Run, nodes: readonly PiNode[] = selectedNodes
       const exec = await execObserve(ctx.executor, target, minioObserveScript(params, nonce), observeTimeoutMs);
       observed.set(name, parseNodeObservation(exec.stdout, nonce));
     } catch (error) {
-      const observeFailure = observeFailureText(error);
-      if (observeFailure) failures.push(`${name}: ${observeFailure}`);
-      else {
-        const failure = reachabilityFailure(error);
-        if (!failure) throw error;
-        failures.push(`${name}: ${failure.reason}: ${failure.message}`);
-      }
+      failures.push(`${name}: ${whyUnobserved(error)}`);
     }
   }));
   return { members, targets, observed, failures };

@@ -9,10 +9,9 @@ import { appliedEvents } from '../shared/applied-events.ts';
 import { createHash } from 'node:crypto';
 import type { FinalizeResult, ReconcileContext, ReconcileResult, Reconciler } from '../contract.ts';
 import type { SshTarget } from '../../ssh/executor.ts';
-import type { RetryPolicy } from '../shared/retry-delay.ts';
 import { hostKeyNotRecorded, secretTargetFor } from '../shared/secret-target.ts';
-import { reachabilityFailure } from '../shared/ssh-failure.ts';
-import { execObserve, observeFailureText } from '../shared/observe-exec.ts';
+import { execObserve } from '../shared/observe-exec.ts';
+import { whyUnobserved } from '../shared/observe-hosts.ts';
 import type { PiNode, SlurmPartition, SlurmPartitionSpec, SlurmPartitionStatus } from './types.ts';
 import { buildCluster, clusterProblems, invalidNodeNames, type ClusterModel } from './cluster.ts';
 import { renderSlurmConf, sha256 } from './slurm-conf.ts';
@@ -23,19 +22,18 @@ import { applyClusterPlan, type ClusterApplyOutcome } from './apply.ts';
 import { mungeKeyFor } from './munge-key.ts';
 import { nodeCounts, nodeStatuses, statusWith, unusableNodes } from './status.ts';
 import { withClusterLock } from './cluster-lock.ts';
-import { notReadyResult } from '../shared/status-verdict.ts';
+import { driftCheckIntervalMs, notReady } from '../shared/not-ready.ts';
 import { randomNonce, startRun, type Run as SharedRun } from '../shared/run.ts';
 import { bootingHosts, bootRecheckMs } from '../shared/boot-state.ts';
 import { clusterKey, controllerMoveRefusal, isOurs, markFor, ownershipRefusal, recordOf, stateSaveLocation, type ClusterMark, type StateRecord } from './ownership.ts';
 
+export { driftCheckIntervalMs, retryPolicy } from '../shared/not-ready.ts';
+
 export const slurmFinalizer = 'bramble.dev/slurm-cleanup';
-/** A healthy cluster is re-observed this often for drift. */
-export const driftCheckIntervalMs = 5 * 60_000;
 /** After a change: slurmd needs a few seconds to register before status can say Ready. */
 export const settleDelayMs = 10_000;
 /** While a leaving node or a deleted partition waits for its jobs. */
 export const jobWaitDelayMs = 30_000;
-export const retryPolicy: RetryPolicy = { minMs: 10_000, maxMs: driftCheckIntervalMs };
 export const observeTimeoutMs = 120_000;
 
 export interface SlurmReconcilerOptions {
@@ -45,10 +43,6 @@ export interface SlurmReconcilerOptions {
 type Status = SlurmPartitionStatus;
 
 type Run = SharedRun<SlurmPartition, SlurmPartitionStatus>;
-
-function notReady(run: Run, reason: string, message: string, opts: { stalled?: boolean; rest?: Partial<Status> } = {}): ReconcileResult<Status> {
-  return notReadyResult(run, retryPolicy, reason, message, opts);
-}
 
 async function observeHost(run: Run, target: SshTarget, isController: boolean): Promise<HostObservation> {
   const nonce = run.nonce();
@@ -64,13 +58,7 @@ async function observeHosts(run: Run, targets: Map<string, SshTarget>, controlle
     try {
       into.set(name, await observeHost(run, target, name === controller));
     } catch (error) {
-      const observeFailure = observeFailureText(error);
-      if (observeFailure) failures.push(`${name}: ${observeFailure}`);
-      else {
-        const failure = reachabilityFailure(error);
-        if (!failure) throw error;
-        failures.push(`${name}: ${failure.reason}: ${failure.message}`);
-      }
+      failures.push(`${name}: ${whyUnobserved(error)}`);
     }
   }));
 }
