@@ -5,26 +5,24 @@
 // SSH round trips: one observe per host (controller first: its answer says which nodes are
 // leaving), then, only when the plan is not empty, up to three apply phases per host (see
 // apply.ts). A converged cluster costs exactly one exec per host and changes nothing.
-import { appliedEvents } from '../shared/applied-events.ts';
 import { createHash } from 'node:crypto';
 import type { FinalizeResult, ReconcileContext, ReconcileResult, Reconciler } from '../contract.ts';
 import type { SshTarget } from '../../ssh/executor.ts';
-import { hostKeyNotRecorded, secretTargetFor } from '../shared/secret-target.ts';
-import { execObserve } from '../shared/observe-exec.ts';
-import { whyUnobserved } from '../shared/observe-hosts.ts';
+import { hostKeyNotRecorded, secretTargetsOf } from '../shared/secret-target.ts';
+import { observeHosts, type HostObserve } from '../shared/observe-hosts.ts';
+import { applyPhases, type PhasedApplyOutcome } from '../shared/phased-apply.ts';
 import type { PiNode, SlurmPartition, SlurmPartitionSpec, SlurmPartitionStatus } from './types.ts';
 import { buildCluster, clusterProblems, invalidNodeNames, type ClusterModel } from './cluster.ts';
 import { renderSlurmConf, sha256 } from './slurm-conf.ts';
 import { slurmObserveScript } from './observe-script.ts';
 import { parseHostObservation, type HostObservation } from './parse-observed.ts';
 import { holdPaused, pendingStepsOf, planCluster, planClusterStop, planIsEmpty, type ClusterPlan } from './plan.ts';
-import { applyClusterPlan, type ClusterApplyOutcome } from './apply.ts';
+import { clusterPhases, clusterSecrets } from './apply.ts';
 import { mungeKeyFor } from './munge-key.ts';
 import { nodeCounts, nodeStatuses, statusWith, unusableNodes } from './status.ts';
 import { withClusterLock } from './cluster-lock.ts';
-import { driftCheckIntervalMs, notReady } from '../shared/not-ready.ts';
+import { driftCheckIntervalMs, notReady, waitForBoot } from '../shared/not-ready.ts';
 import { randomNonce, startRun, type Run as SharedRun } from '../shared/run.ts';
-import { bootingHosts, bootRecheckMs } from '../shared/boot-state.ts';
 import { clusterKey, controllerMoveRefusal, isOurs, markFor, ownershipRefusal, recordOf, stateSaveLocation, type ClusterMark, type StateRecord } from './ownership.ts';
 
 export { driftCheckIntervalMs, retryPolicy } from '../shared/not-ready.ts';
@@ -44,23 +42,15 @@ type Status = SlurmPartitionStatus;
 
 type Run = SharedRun<SlurmPartition, SlurmPartitionStatus>;
 
-async function observeHost(run: Run, target: SshTarget, isController: boolean): Promise<HostObservation> {
-  const nonce = run.nonce();
-  const exec = await execObserve(run.ctx.executor, target, slurmObserveScript(isController, nonce), observeTimeoutMs);
-  return parseHostObservation(exec.stdout, nonce, isController);
+function slurmObserve(isController: boolean): HostObserve<HostObservation> {
+  return { script: (nonce) => slurmObserveScript(isController, nonce), parse: (stdout, nonce) => parseHostObservation(stdout, nonce, isController), timeoutMs: observeTimeoutMs };
 }
 
-/** Observes each host once, in parallel; hosts that fail are reported, not thrown. */
-async function observeHosts(run: Run, targets: Map<string, SshTarget>, controller: string, names: Iterable<string>, into: Map<string, HostObservation>, failures: string[]) {
-  await Promise.all([...new Set(names)].filter((n) => !into.has(n)).map(async (name) => {
-    const target = targets.get(name);
-    if (!target) return;
-    try {
-      into.set(name, await observeHost(run, target, name === controller));
-    } catch (error) {
-      failures.push(`${name}: ${whyUnobserved(error)}`);
-    }
-  }));
+/** Observes each host not observed yet once, in parallel; hosts that fail are reported, not thrown. */
+async function observeMore(run: Run, targets: Iterable<readonly [string, SshTarget]>, controller: string, into: Map<string, HostObservation>, failures: string[]) {
+  const o = await observeHosts(run, [...targets].filter(([n]) => !into.has(n)), (name) => slurmObserve(name === controller));
+  for (const [name, observation] of o.observed) into.set(name, observation);
+  failures.push(...o.failures);
 }
 
 function partitionsOfCluster(run: Run): SlurmPartition[] {
@@ -72,20 +62,16 @@ function partitionsOfCluster(run: Run): SlurmPartition[] {
 }
 
 function targetsFor(run: Run, nodes: Iterable<PiNode>, failures: string[]): Map<string, SshTarget> {
-  const targets = new Map<string, SshTarget>();
-  for (const node of nodes) {
-    const t = secretTargetFor(node, run.ctx.view);
-    if (t.ok) targets.set(node.metadata.name, t.target);
-    else failures.push(`${node.metadata.name}: ${t.message}`);
-  }
-  return targets;
+  const found = secretTargetsOf(nodes, run.ctx.view);
+  failures.push(...found.failures);
+  return found.targets;
 }
 
 interface Converged {
   model: ClusterModel;
   confText: string;
   observed: Map<string, HostObservation>;
-  outcome: ClusterApplyOutcome;
+  outcome: PhasedApplyOutcome;
   plan: ClusterPlan;
   failures: string[];
   selectedHere: string[];
@@ -138,7 +124,7 @@ async function converge(run: Run, mode: 'reconcile' | 'finalize'): Promise<Conve
   if (oldController) pinodes.set(record?.node ?? '', oldController);
   const targets = targetsFor(run, pinodes.values(), failures);
   const observed = new Map<string, HostObservation>();
-  await observeHosts(run, targets, controllerName, [controllerName], observed, failures);
+  await observeMore(run, [...targets].filter(([n]) => n === controllerName), controllerName, observed, failures);
   const ctl = observed.get(controllerName);
   if (ctl?.invalidHostname) {
     return notReady(run, 'InvalidControllerHostname', `the controller ${controllerName} reports hostname ${ctl.invalidHostname}, which is not a valid host name; `
@@ -153,7 +139,7 @@ async function converge(run: Run, mode: 'reconcile' | 'finalize'): Promise<Conve
     const node = ctx.view.get<PiNode>('PiNode', namespace, name);
     if (node) for (const [n, t] of targetsFor(run, [node], failures)) targets.set(n, t);
   }
-  await observeHosts(run, targets, controllerName, targets.keys(), observed, failures);
+  await observeMore(run, targets, controllerName, observed, failures);
   const cluster = clusterKey(obj);
   const mark = markFor(obj, ctl, record);
   if (mode === 'reconcile') {
@@ -183,18 +169,11 @@ async function converge(run: Run, mode: 'reconcile' | 'finalize'): Promise<Conve
     : runningJobs > 0 ? { hosts: [], controller: [] } : planClusterStop(observed, controllerName, (o) => isOurs(o, cluster, record));
   const paused = new Set([...pinodes.values()].filter((n) => n.spec.paused === true).map((n) => n.metadata.name));
   const { plan: runnable, held } = holdPaused(plan, paused, controllerName);
-  const booting = bootingHosts(observed);
-  if (!planIsEmpty(runnable) && booting.length) {
-    // Nothing is applied while a host boots: what looks stopped may be systemd's next job.
-    const message = `waiting for ${booting.join(', ')} to finish booting before changing anything`;
-    const status = statusWith(run.sctx, { ready: ['False', 'HostBooting', message], reconciling: ['HostBooting', message] }, { controller: controllerName });
-    return { status, events: run.events, requeueAfterMs: bootRecheckMs };
-  }
-  let outcome: ClusterApplyOutcome = { applied: [] };
   if (!planIsEmpty(runnable)) {
-    outcome = await applyClusterPlan({ executor: ctx.executor, targets, mungeKey: key.key, nonce: run.nonce }, runnable, controllerName);
+    const booting = waitForBoot(run, observed, { controller: controllerName });
+    if (booting) return booting;
   }
-  run.events.push(...appliedEvents(outcome.applied));
+  const outcome = await applyPhases(run, { targets, secrets: clusterSecrets(key.key) }, clusterPhases(runnable, controllerName, key.key));
   const selectedHere = (selected.get(self) ?? []).map((n) => n.metadata.name).sort();
   return { model, confText, observed, outcome, plan, failures, selectedHere, held, mark };
 }
