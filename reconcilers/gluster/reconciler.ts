@@ -3,11 +3,11 @@
 // brick host that answers also reports the volume), refuse a volume of the name that is not this
 // resource's, record what is, plan (pure), apply in phases, report what Gluster says. A converged
 // volume costs one exec per host and changes nothing. Deletion is in finalize.ts.
-import type { ReconcileContext, ReconcileResult, Reconciler } from '../contract.ts';
+import type { ReconcileResult, Reconciler } from '../contract.ts';
 import { findCondition } from '../../crds/conditions.ts';
 import { pendingStepOf, type Step } from '../shared/step.ts';
-import { randomNonce, startRun } from '../shared/run.ts';
-import type { GlusterVolume, GlusterVolumeSpec, GlusterVolumeStatus, PiNode } from './types.ts';
+import { runReconciler, type ReconcilerOptions } from '../shared/run.ts';
+import type { GlusterVolumeSpec, GlusterVolumeStatus, PiNode } from './types.ts';
 import { byName, desiredVolume, volumeNameOf, type DesiredVolume, type LayoutOutcome } from './layout.ts';
 import { observe, type Observed } from './observe.ts';
 import { planIsEmpty, planVolume, type GlusterPlan } from './plan.ts';
@@ -26,10 +26,6 @@ export const glusterFinalizer = 'bramble.dev/gluster-cleanup';
 /** After a change, or while a brick is down or a heal runs: look again soon. */
 export const settleDelayMs = 5_000;
 export const unhealthyRecheckMs = 15_000;
-
-export interface GlusterReconcilerOptions {
-  nonce?: () => string;
-}
 
 type Status = GlusterVolumeStatus;
 
@@ -138,18 +134,13 @@ async function reconcileVolume(run: VolumeRun): Promise<ReconcileResult<Status>>
   return { status, events, requeueAfterMs: driftCheckIntervalMs };
 }
 
-export function createGlusterVolumeReconciler(options: GlusterReconcilerOptions = {}): Reconciler<GlusterVolumeSpec, GlusterVolumeStatus> {
-  const nonce = options.nonce ?? randomNonce;
-  const start = (obj: GlusterVolume, ctx: ReconcileContext): VolumeRun => startRun(obj, ctx, nonce);
-  return {
+export function createGlusterVolumeReconciler(options: ReconcilerOptions = {}): Reconciler<GlusterVolumeSpec, GlusterVolumeStatus> {
+  return runReconciler({
     kind: 'GlusterVolume',
     finalizer: glusterFinalizer,
-    reconcile: (obj, ctx) => reconcileVolume(start(obj, ctx)),
-    async finalize(obj, ctx) {
-      const run = start(obj, ctx);
-      return (obj.spec.reclaimPolicy ?? 'Retain') === 'Delete' ? deleteVolume(run) : retainVolume(run);
-    },
-  };
+    reconcile: reconcileVolume,
+    finalize: async (run) => ((run.obj.spec.reclaimPolicy ?? 'Retain') === 'Delete' ? deleteVolume(run) : retainVolume(run)),
+  }, options);
 }
 
 export const glusterVolumeReconciler = createGlusterVolumeReconciler();

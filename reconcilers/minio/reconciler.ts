@@ -1,7 +1,7 @@
 // The MinioPool reconciler. Every reconcile observes each selected node once (in parallel), plans
 // (pure), and only when the plan is not empty stages the binary everywhere, then rolls the change
 // through the nodes one at a time (see apply.ts). A converged pool costs exactly one exec per node.
-import type { FinalizeResult, ReconcileContext, ReconcileEvent, ReconcileResult, Reconciler } from '../contract.ts';
+import type { FinalizeResult, ReconcileEvent, ReconcileResult, Reconciler } from '../contract.ts';
 import type { SshTarget } from '../../ssh/executor.ts';
 import { secretTargetsOf } from '../shared/secret-target.ts';
 import { observeHosts } from '../shared/observe-hosts.ts';
@@ -21,7 +21,7 @@ import { collisionRefusal, serviceUserProblem } from './ownership.ts';
 import { layoutRefusal, recordOf } from './record.ts';
 import { planDriveDelete } from './delete-plan.ts';
 import { driftCheckIntervalMs, notReady, retryPolicy, waitForBoot } from '../shared/not-ready.ts';
-import { randomNonce, startRun, type Run as SharedRun } from '../shared/run.ts';
+import { runReconciler, type ReconcilerOptions, type Run as SharedRun } from '../shared/run.ts';
 
 export { driftCheckIntervalMs, retryPolicy } from '../shared/not-ready.ts';
 
@@ -31,10 +31,6 @@ export const settleDelayMs = 3_000;
 export const observeTimeoutMs = 60_000;
 
 type Status = MinioPoolStatus;
-
-export interface MinioReconcilerOptions {
-  nonce?: () => string;
-}
 
 type Run = SharedRun<MinioPool, MinioPoolStatus>;
 
@@ -236,15 +232,8 @@ async function finalizePool(run: Run): Promise<FinalizeResult<Status>> {
   return { status, events, done: true };
 }
 
-export function createMinioPoolReconciler(options: MinioReconcilerOptions = {}): Reconciler<MinioPoolSpec, MinioPoolStatus> {
-  const nonce = options.nonce ?? randomNonce;
-  const start = (obj: MinioPool, ctx: ReconcileContext): Run => startRun(obj, ctx, nonce);
-  return {
-    kind: 'MinioPool',
-    finalizer: minioFinalizer,
-    reconcile: (obj, ctx) => reconcilePool(start(obj, ctx)),
-    finalize: (obj, ctx) => finalizePool(start(obj, ctx)),
-  };
+export function createMinioPoolReconciler(options: ReconcilerOptions = {}): Reconciler<MinioPoolSpec, MinioPoolStatus> {
+  return runReconciler({ kind: 'MinioPool', finalizer: minioFinalizer, reconcile: reconcilePool, finalize: finalizePool }, options);
 }
 
 export const minioPoolReconciler = createMinioPoolReconciler();

@@ -22,7 +22,7 @@ import { mungeKeyFor } from './munge-key.ts';
 import { nodeCounts, nodeStatuses, statusWith, unusableNodes } from './status.ts';
 import { withClusterLock } from './cluster-lock.ts';
 import { driftCheckIntervalMs, notReady, waitForBoot } from '../shared/not-ready.ts';
-import { randomNonce, startRun, type Run as SharedRun } from '../shared/run.ts';
+import { runReconciler, type ReconcilerOptions, type Run as SharedRun } from '../shared/run.ts';
 import { clusterKey, controllerMoveRefusal, isOurs, markFor, ownershipRefusal, recordOf, stateSaveLocation, type ClusterMark, type StateRecord } from './ownership.ts';
 
 export { driftCheckIntervalMs, retryPolicy } from '../shared/not-ready.ts';
@@ -33,10 +33,6 @@ export const settleDelayMs = 10_000;
 /** While a leaving node or a deleted partition waits for its jobs. */
 export const jobWaitDelayMs = 30_000;
 export const observeTimeoutMs = 120_000;
-
-export interface SlurmReconcilerOptions {
-  nonce?: () => string;
-}
 
 type Status = SlurmPartitionStatus;
 
@@ -253,19 +249,16 @@ function reportStatus(run: Run, c: Converged): ReconcileResult<Status> {
   return { status, events: run.events, requeueAfterMs: waiting.length ? jobWaitDelayMs : driftCheckIntervalMs };
 }
 
-export function createSlurmPartitionReconciler(options: SlurmReconcilerOptions = {}): Reconciler<SlurmPartitionSpec, SlurmPartitionStatus> {
-  const nonce = options.nonce ?? randomNonce;
-  const start = (obj: SlurmPartition, ctx: ReconcileContext): Run => startRun(obj, ctx, nonce);
-  return {
+export function createSlurmPartitionReconciler(options: ReconcilerOptions = {}): Reconciler<SlurmPartitionSpec, SlurmPartitionStatus> {
+  return runReconciler({
     kind: 'SlurmPartition',
     finalizer: slurmFinalizer,
-    async reconcile(obj, ctx) {
-      const run = start(obj, ctx);
-      const c = await withClusterLock(lockKey(obj), () => converge(run, 'reconcile'));
+    async reconcile(run) {
+      const c = await withClusterLock(lockKey(run.obj), () => converge(run, 'reconcile'));
       return isResult(c) ? c : reportStatus(run, c);
     },
-    async finalize(obj, ctx): Promise<FinalizeResult<Status>> {
-      const run = start(obj, ctx);
+    async finalize(run): Promise<FinalizeResult<Status>> {
+      const { obj, ctx } = run;
       if (!everRolledOut(obj, ctx)) {
         // Refused, never applied: nothing on the Pis is this cluster's, so nothing is touched.
         return { status: obj.status ?? {}, events: [{ type: 'Normal', reason: 'NothingToRemove', message: `Slurm cluster ${clusterKey(obj)} was never rolled out; nothing on the Pis was changed` }], done: true };
@@ -280,7 +273,7 @@ export function createSlurmPartitionReconciler(options: SlurmReconcilerOptions =
       if (!done) return { ...result, done, requeueAfterMs: jobWaitDelayMs };
       return { ...result, events: [...result.events, { type: 'Normal', reason: 'PartitionRemoved', message: `partition ${name} removed from the Slurm configuration` }], done };
     },
-  };
+  }, options);
 }
 
 export const slurmPartitionReconciler = createSlurmPartitionReconciler();
