@@ -9,10 +9,10 @@ import { volumeNameOf } from './layout.ts';
 import { ownerOf } from './ownership.ts';
 import { observe } from './observe.ts';
 import { planDelete, type DeletePlan } from './delete-plan.ts';
-import { applyPhases } from './apply.ts';
-import { appliedEvents } from '../shared/applied-events.ts';
+import { applyPhases } from '../shared/phased-apply.ts';
 import { statusWith } from './status.ts';
-import { notReady, type VolumeRun } from './volume-run.ts';
+import { notReady } from '../shared/not-ready.ts';
+import type { VolumeRun } from './volume-run.ts';
 
 type Result = FinalizeResult<GlusterVolumeStatus>;
 
@@ -65,8 +65,7 @@ export async function deleteVolume(run: VolumeRun): Promise<Result> {
     : [];
   if (!plan.removes) return finished(run, 'DataLeftInPlace', `reclaimPolicy Delete: nothing was deleted: ${plan.left.join('; ')}`, left);
   const phases = [plan.mount, new Map(o.primary ? [[o.primary, plan.primary]] : []), plan.bricks];
-  const outcome = await applyPhases({ executor: run.ctx.executor, targets: o.targets, nonce: run.nonce }, phases);
-  run.events.push(...appliedEvents(outcome.applied));
+  const outcome = await applyPhases(run, { targets: o.targets, secrets: [] }, phases);
   if (outcome.failure) {
     const f = outcome.failure;
     return waiting(run, 'DeleteFailed', `step ${f.step} on ${f.host} failed: ${f.message}`, true);

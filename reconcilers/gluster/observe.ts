@@ -3,9 +3,8 @@
 // brick host is asked (one more exec). What to look at — the brick directories and mount points
 // per host — comes from the spec (reconcile) or from the record in status (delete).
 import type { SshTarget } from '../../ssh/executor.ts';
-import { secretTargetFor } from '../shared/secret-target.ts';
-import { reachabilityFailure } from '../shared/ssh-failure.ts';
-import { execObserve, observeFailureText } from '../shared/observe-exec.ts';
+import { secretTargetsOf } from '../shared/secret-target.ts';
+import { observeHost, observeHosts, whyUnobserved, type HostObserve } from '../shared/observe-hosts.ts';
 import { glusterObserveScript, type ObserveRequest } from './observe-script.ts';
 import { parseHostObservation, type HostObservation } from './parse-observed.ts';
 import type { PiNode } from './types.ts';
@@ -30,49 +29,28 @@ export interface Observed {
   unreachable: string[];
 }
 
-async function observeHost(run: VolumeRun, target: SshTarget, request: ObserveRequest): Promise<HostObservation> {
-  const nonce = run.nonce();
-  const exec = await execObserve(run.ctx.executor, target, glusterObserveScript(request, nonce), observeTimeoutMs);
-  return parseHostObservation(exec.stdout, nonce);
-}
-
-function whyUnobserved(error: unknown): string {
-  const observeFailure = observeFailureText(error);
-  if (observeFailure) return observeFailure;
-  const failure = reachabilityFailure(error);
-  if (!failure) throw error;
-  return `${failure.reason}: ${failure.message}`;
+function glusterObserve(request: ObserveRequest): HostObserve<HostObservation> {
+  return { script: (nonce) => glusterObserveScript(request, nonce), parse: parseHostObservation, timeoutMs: observeTimeoutMs };
 }
 
 export async function observe(run: VolumeRun, scope: ObserveScope): Promise<Observed> {
   const { obj, ctx } = run;
   const ns = obj.metadata.namespace;
-  const unreachable: string[] = [];
-  const targets = new Map<string, SshTarget>();
   const names = [...new Set([...scope.bricks.map((b) => b.node), ...scope.mounts.map((m) => m.node)])];
-  for (const name of names) {
-    const node = ctx.view.get<PiNode>('PiNode', ns, name);
-    const t = node ? secretTargetFor(node, ctx.view) : { ok: false as const, message: 'PiNode not found' };
-    if (t.ok) targets.set(name, t.target);
-    else unreachable.push(`${name}: ${t.message}`);
-  }
+  const nodes = names.map((name) => [name, ctx.view.get<PiNode>('PiNode', ns, name)] as const);
+  const { targets, failures } = secretTargetsOf(nodes.flatMap(([, node]) => (node ? [node] : [])), ctx.view);
+  const unreachable = [...nodes.filter(([, node]) => !node).map(([name]) => `${name}: PiNode not found`), ...failures];
   const requestFor = (name: string, primary: boolean): ObserveRequest => ({
     brickDirs: scope.bricks.filter((b) => b.node === name).map((b) => b.dir),
     ...(primary ? { volume: scope.volume } : {}),
     mountPaths: scope.mounts.filter((m) => m.node === name).map((m) => m.path),
   });
-  const hosts = new Map<string, HostObservation>();
-  const failed = new Set<string>();
   const candidates = [...new Set(scope.bricks.map((b) => b.node))].filter((n) => targets.has(n));
   const firstPrimary = candidates[0];
-  await Promise.all([...targets].map(async ([name, target]) => {
-    try {
-      hosts.set(name, await observeHost(run, target, requestFor(name, name === firstPrimary)));
-    } catch (error) {
-      failed.add(name);
-      unreachable.push(`${name}: ${whyUnobserved(error)}`);
-    }
-  }));
+  const first = await observeHosts(run, targets, (name) => glusterObserve(requestFor(name, name === firstPrimary)));
+  const hosts = first.observed;
+  const failed = new Set([...targets.keys()].filter((name) => !hosts.has(name)));
+  unreachable.push(...first.failures);
   // A host whose glusterd is stopped can still lead: the plan starts glusterd before anything else.
   const answers = (obs: HostObservation | undefined) => obs?.volume !== undefined && (!obs.volume.error || !obs.glusterd.active);
   let primary = firstPrimary !== undefined && answers(hosts.get(firstPrimary)) ? firstPrimary : undefined;
@@ -81,7 +59,7 @@ export async function observe(run: VolumeRun, scope: ObserveScope): Promise<Obse
     const target = targets.get(name);
     if (!target) continue;
     try {
-      const obs = await observeHost(run, target, requestFor(name, true));
+      const obs = await observeHost(run, target, glusterObserve(requestFor(name, true)));
       hosts.set(name, obs);
       if (answers(obs)) primary = name;
     } catch (error) {

@@ -165,13 +165,16 @@ export function allStepsSucceeded(stdin: string): string {
   return [...Array.from({ length: count }, (_, i) => `${mark(`step ${i} begin`)}${mark(`step ${i} end 0`)}`), mark('done')].join('');
 }
 
-export function harness(answer: (target: SshTarget, stdin: string) => string | Error) {
+/** What a Pi answers an exec with: its stdout, both streams, or the error the exec fails with. */
+export type Answer = string | { stdout: string; stderr: string } | Error;
+
+export function harness(answer: (target: SshTarget, stdin: string) => Answer) {
   const view = new NamespacedView();
   for (const ns of ['lab', 'team-b']) for (const n of ['pi0', 'pi1', 'pi2']) view.put(piNode(n, ns));
   const executor = new RecordingExecutor().on(() => true, (_c: string, target: SshTarget, options: ExecOptions) => {
     const stdin = options.stdin?.toString() ?? '';
     const out = answer(target, stdin);
-    return out instanceof Error ? out : { stdout: out };
+    return typeof out === 'string' ? { stdout: out } : out;
   });
   const log = { debug() {}, info() {}, warn() {}, error() {} };
   const ctx: ReconcileContext = { executor, view, clock: { now: () => new Date('2026-11-25T10:00:00Z') }, log };

@@ -3,8 +3,9 @@
 // Issue 15's data-safety cases are in reconciler-data-safety.test.ts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
 import { UnreachableError } from '../../ssh/errors.ts';
-import { fixture, harness, isObserve, observeBlob, vol1, vol1Record, type SectionOverrides } from './reconciler-harness.test-support.ts';
+import { addresses, allStepsSucceeded, fixture, freshCluster, harness, isObserve, nonce, observeBlob, piNode, vol1, vol1Record, type SectionOverrides } from './reconciler-harness.test-support.ts';
 
 const brickDown: SectionOverrides = { '*': { 'volume-status': fixture('status-brick-down.xml'), 'heal-summary': fixture('heal-summary-pending.xml') } };
 
@@ -92,4 +93,26 @@ void test('Delete with a host unreachable waits rather than deleting part of the
   assert.equal(result?.done, false);
   assert.equal(h.executor.calls.filter((c) => c.options.stdin?.toString().includes('run_step')).length, 0);
   assert.match(result?.status.conditions?.find((c) => c.type === 'Ready')?.message ?? '', /waiting to reach every host.*pi2/);
+});
+
+void test('a secret in a failing step\'s output reaches neither status nor Events: every host\'s SSH key is masked in every host\'s messages', async () => {
+  // pi1 logs in with a key of its own; pi0's failing step echoes a line of it.
+  const pi1Key = generateKeyPairSync('ec', { namedCurve: 'prime256v1', privateKeyEncoding: { type: 'sec1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey;
+  const keyLine = pi1Key.split('\n')[1] ?? '';
+  assert.ok(keyLine.length >= 60, 'a line of the key body');
+  const mark = (text: string) => `\n@@bramble:${nonce} ${text}\n`;
+  const h = harness((target, stdin) => {
+    if (isObserve(stdin)) return observeBlob(target.host, stdin, freshCluster);
+    if (target.host !== addresses.pi0) return allStepsSucceeded(stdin);
+    return { stdout: `${mark('step 0 begin')}${mark('step 0 end 1')}`, stderr: `${mark('step 0 begin')}could not parse ${keyLine}${mark('step 0 end 1')}` };
+  });
+  const pi1 = piNode('pi1');
+  pi1.spec.ssh.privateKeySecretRef = { name: 'pi1-ssh' };
+  h.view.put(pi1);
+  h.view.secrets.set('pi1-ssh', { type: 'kubernetes.io/ssh-auth', data: { 'ssh-privatekey': Buffer.from(pi1Key) } });
+  const result = await h.reconciler.reconcile(vol1(), h.ctx);
+  const ready = result.status.conditions?.find((c) => c.type === 'Ready');
+  assert.equal(ready?.reason, 'StepFailed');
+  assert.match(ready?.message ?? '', /on pi0 failed: .*could not parse \*\*\*/);
+  assert.equal(JSON.stringify(result).includes(keyLine), false, 'the key line is nowhere in status or Events');
 });

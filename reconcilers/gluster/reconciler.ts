@@ -3,34 +3,29 @@
 // brick host that answers also reports the volume), refuse a volume of the name that is not this
 // resource's, record what is, plan (pure), apply in phases, report what Gluster says. A converged
 // volume costs one exec per host and changes nothing. Deletion is in finalize.ts.
-import type { ReconcileContext, ReconcileResult, Reconciler } from '../contract.ts';
+import type { ReconcileResult, Reconciler } from '../contract.ts';
 import { findCondition } from '../../crds/conditions.ts';
 import { pendingStepOf, type Step } from '../shared/step.ts';
-import { randomNonce, startRun } from '../shared/run.ts';
-import { bootingHosts, bootRecheckMs } from '../shared/boot-state.ts';
-import type { GlusterVolume, GlusterVolumeSpec, GlusterVolumeStatus, PiNode } from './types.ts';
+import { runReconciler, type ReconcilerOptions } from '../shared/run.ts';
+import type { GlusterVolumeSpec, GlusterVolumeStatus, PiNode } from './types.ts';
 import { byName, desiredVolume, volumeNameOf, type DesiredVolume, type LayoutOutcome } from './layout.ts';
 import { observe, type Observed } from './observe.ts';
 import { planIsEmpty, planVolume, type GlusterPlan } from './plan.ts';
-import { applyPhases } from './apply.ts';
-import { appliedEvents } from '../shared/applied-events.ts';
+import { applyPhases } from '../shared/phased-apply.ts';
 import { healthOf, statusWith } from './status.ts';
 import { legacyStatusRecords, ownerOf, ownershipOf, type Owner, type Ownership } from './ownership.ts';
 import { editRefusal, ownMountsOf, recordOf } from './record.ts';
 import { deleteVolume, retainVolume } from './finalize.ts';
-import { driftCheckIntervalMs, notReady, type VolumeRun } from './volume-run.ts';
+import type { VolumeRun } from './volume-run.ts';
+import { driftCheckIntervalMs, notReady, waitForBoot } from '../shared/not-ready.ts';
 
-export { driftCheckIntervalMs, retryPolicy } from './volume-run.ts';
+export { driftCheckIntervalMs, retryPolicy } from '../shared/not-ready.ts';
 export { observeTimeoutMs } from './observe.ts';
 
 export const glusterFinalizer = 'bramble.dev/gluster-cleanup';
 /** After a change, or while a brick is down or a heal runs: look again soon. */
 export const settleDelayMs = 5_000;
 export const unhealthyRecheckMs = 15_000;
-
-export interface GlusterReconcilerOptions {
-  nonce?: () => string;
-}
 
 type Status = GlusterVolumeStatus;
 
@@ -67,13 +62,6 @@ function pendingOf(plan: GlusterPlan, primary: string): { name: string; descript
     ...tagged(primary, plan.primary),
     ...[...plan.mount].flatMap(([h, s]) => tagged(h, s)),
   ].slice(0, 128);
-}
-
-/** Nothing is applied while a host boots: what looks missing may be systemd's next job. */
-function waitForBoot(run: VolumeRun, booting: string[], fields: Partial<Status>): ReconcileResult<Status> {
-  const message = `waiting for ${booting.join(', ')} to finish booting before changing anything`;
-  const status = statusWith(run.sctx, { ready: ['False', 'HostBooting', message], reconciling: ['HostBooting', message] }, fields);
-  return { status, events: run.events, requeueAfterMs: bootRecheckMs };
 }
 
 /** Whose the volume of the wanted name is, as the primary's `volume info` shows it. */
@@ -118,15 +106,10 @@ async function reconcileVolume(run: VolumeRun): Promise<ReconcileResult<Status>>
   const planned = planVolume({ desired, hosts: o.hosts, primary, owner, adopt: ownership.kind === 'adopt' });
   if (!planned.ok) return notReady(run, planned.refusal.reason, planned.refusal.message, { stalled: planned.refusal.stalled, rest: fields });
   const plan = planned.plan;
-  const booting = bootingHosts(o.hosts);
-  if (!planIsEmpty(plan) && booting.length) return waitForBoot(run, booting, fields);
   if (!planIsEmpty(plan)) {
-    const outcome = await applyPhases({ executor: run.ctx.executor, targets: o.targets, nonce: run.nonce }, [
-      plan.prepare,
-      new Map([[primary, plan.primary]]),
-      plan.mount,
-    ]);
-    run.events.push(...appliedEvents(outcome.applied));
+    const booting = waitForBoot(run, o.hosts, fields);
+    if (booting) return booting;
+    const outcome = await applyPhases(run, { targets: o.targets, secrets: [] }, [plan.prepare, new Map([[primary, plan.primary]]), plan.mount]);
     if (outcome.failure) {
       const f = outcome.failure;
       return notReady(run, 'StepFailed', `step ${f.step} on ${f.host} failed: ${f.message}`, { stalled: true, rest: { ...fields, pendingSteps: pendingOf(plan, primary) } });
@@ -151,18 +134,13 @@ async function reconcileVolume(run: VolumeRun): Promise<ReconcileResult<Status>>
   return { status, events, requeueAfterMs: driftCheckIntervalMs };
 }
 
-export function createGlusterVolumeReconciler(options: GlusterReconcilerOptions = {}): Reconciler<GlusterVolumeSpec, GlusterVolumeStatus> {
-  const nonce = options.nonce ?? randomNonce;
-  const start = (obj: GlusterVolume, ctx: ReconcileContext): VolumeRun => startRun(obj, ctx, nonce);
-  return {
+export function createGlusterVolumeReconciler(options: ReconcilerOptions = {}): Reconciler<GlusterVolumeSpec, GlusterVolumeStatus> {
+  return runReconciler({
     kind: 'GlusterVolume',
     finalizer: glusterFinalizer,
-    reconcile: (obj, ctx) => reconcileVolume(start(obj, ctx)),
-    async finalize(obj, ctx) {
-      const run = start(obj, ctx);
-      return (obj.spec.reclaimPolicy ?? 'Retain') === 'Delete' ? deleteVolume(run) : retainVolume(run);
-    },
-  };
+    reconcile: reconcileVolume,
+    finalize: async (run) => ((run.obj.spec.reclaimPolicy ?? 'Retain') === 'Delete' ? deleteVolume(run) : retainVolume(run)),
+  }, options);
 }
 
 export const glusterVolumeReconciler = createGlusterVolumeReconciler();

@@ -39,6 +39,8 @@ export interface FakeNode {
   clusterHealthy: boolean;
   /** What `systemctl is-system-running` and /proc/uptime say ("running 3600.00" unless set). */
   bootState?: string;
+  /** When set, every step fails and prints this on stderr (a tool echoing what it was given). */
+  failingStepStderr?: string;
 }
 
 export const nonce = 'fixed0nonce';
@@ -145,7 +147,7 @@ export class FakeMinioFleet {
       out.push(`\n${M} step ${i} begin`);
       err.push(`\n${M} step ${i} begin`);
       let rc = 0;
-      const refused = this.driveCheck(n, script);
+      const refused = this.driveCheck(n, script) ?? n.failingStepStderr;
       if (refused) {
         rc = 1;
         err.push(refused);

@@ -115,3 +115,18 @@ void test('deletion stops MinIO on every node and keeps the data under Retain; D
   assert.equal(wiped.done, true);
   assert.ok([...d.fleet.nodes.values()].every((n) => n.drives.size === 0));
 });
+
+void test('a secret in a failing step\'s output reaches neither status nor Events: the root password is masked', async () => {
+  const s = setup();
+  await reconcile(s);
+  await reconcile(s);
+  s.view.secrets.set('minio-root', { data: { rootUser: Buffer.from('admin'), rootPassword: Buffer.from('rotated-secret-7') } });
+  const pi0 = s.fleet.nodes.get('10.0.0.10');
+  assert.ok(pi0);
+  pi0.failingStepStderr = 'minio: credentials rotated-secret-7 were refused';
+  const r = await reconcile(s);
+  const ready = findCondition(r.status.conditions, 'Ready');
+  assert.equal(ready?.reason, 'StepFailed');
+  assert.match(ready?.message ?? '', /on pi0 failed: .*credentials \*\*\* were refused/);
+  assert.equal(JSON.stringify(r).includes('rotated-secret-7'), false, 'the password is nowhere in status or Events');
+});

@@ -1,13 +1,11 @@
 // The MinioPool reconciler. Every reconcile observes each selected node once (in parallel), plans
 // (pure), and only when the plan is not empty stages the binary everywhere, then rolls the change
 // through the nodes one at a time (see apply.ts). A converged pool costs exactly one exec per node.
-import type { FinalizeResult, ReconcileContext, ReconcileEvent, ReconcileResult, Reconciler } from '../contract.ts';
+import type { FinalizeResult, ReconcileEvent, ReconcileResult, Reconciler } from '../contract.ts';
 import type { SshTarget } from '../../ssh/executor.ts';
-import type { RetryPolicy } from '../shared/retry-delay.ts';
-import { secretTargetFor } from '../shared/secret-target.ts';
-import { reachabilityFailure } from '../shared/ssh-failure.ts';
-import { execObserve, observeFailureText } from '../shared/observe-exec.ts';
-import { appliedEvents } from '../shared/applied-events.ts';
+import { secretTargetsOf } from '../shared/secret-target.ts';
+import { observeHosts } from '../shared/observe-hosts.ts';
+import { applyPhases } from '../shared/phased-apply.ts';
 import type { MinioPool, MinioPoolSpec, MinioPoolStatus, PiNode } from './types.ts';
 import { minioObserveScript } from './observe-script.ts';
 import { parseNodeObservation, type NodeObservation } from './parse-observed.ts';
@@ -15,30 +13,24 @@ import { naturalOrder, minioVolumes } from './volumes.ts';
 import { renderEnvFile, renderUnit, sha256 } from './render.ts';
 import { credentialsFrom } from './credentials.ts';
 import { pendingStepsOf, planIsEmpty, planPool, planStop, rootFilesystemDrives, type PoolPlan, type PoolWanted } from './plan.ts';
-import { applyPoolPlan, type PoolApplyOutcome } from './apply.ts';
+import { poolPhases, restartedIn } from './apply.ts';
 import { poolFigures, statusWith, type PoolMember } from './status.ts';
 import { dataPathProblem } from '../../crds/data-path.ts';
 import { ownerOf, type Owner } from '../shared/owner.ts';
 import { collisionRefusal, serviceUserProblem } from './ownership.ts';
 import { layoutRefusal, recordOf } from './record.ts';
 import { planDriveDelete } from './delete-plan.ts';
-import { notReadyResult } from '../shared/status-verdict.ts';
-import { randomNonce, startRun, type Run as SharedRun } from '../shared/run.ts';
-import { bootingHosts, bootRecheckMs } from '../shared/boot-state.ts';
+import { driftCheckIntervalMs, notReady, retryPolicy, waitForBoot } from '../shared/not-ready.ts';
+import { runReconciler, type ReconcilerOptions, type Run as SharedRun } from '../shared/run.ts';
+
+export { driftCheckIntervalMs, retryPolicy } from '../shared/not-ready.ts';
 
 export const minioFinalizer = 'bramble.dev/minio-cleanup';
-/** A healthy pool is re-observed this often for drift. */
-export const driftCheckIntervalMs = 5 * 60_000;
 /** After a rollout: re-observe soon, so status reports the cluster's health with the change. */
 export const settleDelayMs = 3_000;
-export const retryPolicy: RetryPolicy = { minMs: 10_000, maxMs: driftCheckIntervalMs };
 export const observeTimeoutMs = 60_000;
 
 type Status = MinioPoolStatus;
-
-export interface MinioReconcilerOptions {
-  nonce?: () => string;
-}
 
 type Run = SharedRun<MinioPool, MinioPoolStatus>;
 
@@ -47,10 +39,6 @@ interface Members {
   targets: Map<string, SshTarget>;
   observed: Map<string, NodeObservation>;
   failures: string[];
-}
-
-function notReady(run: Run, reason: string, message: string, opts: { stalled?: boolean; rest?: Partial<Status> } = {}): ReconcileResult<Status> {
-  return notReadyResult(run, retryPolicy, reason, message, opts);
 }
 
 const poolOrder = (a: PiNode, b: PiNode) => naturalOrder(a.spec.address, b.spec.address) || naturalOrder(a.metadata.name, b.metadata.name);
@@ -65,31 +53,11 @@ function selectedNodes(run: Run): PiNode[] {
 async function observeMembers(run: Run, nodes: readonly PiNode[] = selectedNodes(run), drivePaths: readonly string[] = run.obj.spec.drivePaths): Promise<Members> {
   const { obj, ctx } = run;
   const members = nodes.map((node) => ({ name: node.metadata.name, address: node.spec.address, node }));
-  const failures: string[] = [];
-  const targets = new Map<string, SshTarget>();
-  for (const m of members) {
-    const t = secretTargetFor(m.node, ctx.view);
-    if (t.ok) targets.set(m.name, t.target);
-    else failures.push(`${m.name}: ${t.message}`);
-  }
-  const observed = new Map<string, NodeObservation>();
+  const { targets, failures } = secretTargetsOf(nodes, ctx.view);
   const params = { apiPort: obj.spec.ports?.api ?? 9000, serviceUser: obj.spec.serviceUser ?? 'minio-user', drivePaths };
-  await Promise.all([...targets].map(async ([name, target]) => {
-    const nonce = run.nonce();
-    try {
-      const exec = await execObserve(ctx.executor, target, minioObserveScript(params, nonce), observeTimeoutMs);
-      observed.set(name, parseNodeObservation(exec.stdout, nonce));
-    } catch (error) {
-      const observeFailure = observeFailureText(error);
-      if (observeFailure) failures.push(`${name}: ${observeFailure}`);
-      else {
-        const failure = reachabilityFailure(error);
-        if (!failure) throw error;
-        failures.push(`${name}: ${failure.reason}: ${failure.message}`);
-      }
-    }
-  }));
-  return { members, targets, observed, failures };
+  const how = { script: (nonce: string) => minioObserveScript(params, nonce), parse: parseNodeObservation, timeoutMs: observeTimeoutMs };
+  const o = await observeHosts(run, targets, () => how);
+  return { members, targets, observed: o.observed, failures: [...failures, ...o.failures] };
 }
 
 function heldByPause(plan: PoolPlan, members: Members['members']): { plan: PoolPlan; held: string[] } {
@@ -160,24 +128,11 @@ async function reconcilePool(run: Run): Promise<ReconcileResult<Status>> {
   const full = planPool(m.members.map((x) => x.name), m.observed, wanted);
   const { plan, held } = heldByPause(full, m.members);
   const pending = pendingStepsOf(full).slice(0, 128);
-  const booting = bootingHosts(m.observed);
-  if (!planIsEmpty(plan) && booting.length) {
-    // Nothing is applied while a node boots: a server not yet started is systemd's next job.
-    const message = `waiting for ${booting.join(', ')} to finish booting before changing anything`;
-    const status = statusWith(run.sctx, { ready: ['False', 'HostBooting', message], reconciling: ['HostBooting', message] }, { ...figures, pendingSteps: pending });
-    return { status, events: run.events, requeueAfterMs: bootRecheckMs };
-  }
-  let outcome: PoolApplyOutcome = { applied: [], restarted: [] };
   if (!planIsEmpty(plan)) {
-    outcome = await applyPoolPlan({
-      executor: ctx.executor,
-      targets: m.targets,
-      envText,
-      secrets: [creds.credentials.password, ...[...m.targets.values()].map((t) => t.privateKey)],
-      nonce: run.nonce,
-    }, plan);
+    const booting = waitForBoot(run, m.observed, { ...figures, pendingSteps: pending });
+    if (booting) return booting;
   }
-  run.events.push(...appliedEvents(outcome.applied, 'as-applied'));
+  const outcome = await applyPhases(run, { targets: m.targets, secrets: [creds.credentials.password], eventHostOrder: 'as-applied' }, poolPhases(plan, envText));
   const rest: Partial<Status> = { ...figures };
   // Drives marked just now are recorded now: a delete before the next observe still finds them.
   const prepared = outcome.applied.filter((a) => a.step.name === 'drives').map((a) => a.host);
@@ -191,7 +146,8 @@ async function reconcilePool(run: Run): Promise<ReconcileResult<Status>> {
     return notReady(run, reason, `step ${f.step} on ${f.host} failed: ${f.message}${mismatch ? ' (nothing was installed)' : ''}`, { stalled: true, rest: { ...rest, pendingSteps: pending } });
   }
   if (outcome.applied.length > 0) {
-    const message = outcome.restarted.length ? `rolled out node by node: ${outcome.restarted.join(', ')}` : `${outcome.applied.length} change(s) applied`;
+    const restarted = restartedIn(outcome);
+    const message = restarted.length ? `rolled out node by node: ${restarted.join(', ')}` : `${outcome.applied.length} change(s) applied`;
     const status = statusWith(run.sctx, { ready: ['False', 'RollingOut', message], reconciling: ['RollingOut', message] }, rest);
     return { status, events: run.events, requeueAfterMs: settleDelayMs };
   }
@@ -252,8 +208,7 @@ async function finalizePool(run: Run): Promise<FinalizeResult<Status>> {
     if (node) node.roll.push(...steps);
     else plan.nodes.push({ host, stage: [], writeEnv: false, roll: steps });
   }
-  const outcome = planIsEmpty(plan) ? { applied: [], restarted: [] } : await applyPoolPlan({ executor: run.ctx.executor, targets: m.targets, envText: '', secrets: [...m.targets.values()].map((t) => t.privateKey), nonce: run.nonce }, plan);
-  run.events.push(...appliedEvents(outcome.applied, 'as-applied'));
+  const outcome = await applyPhases(run, { targets: m.targets, secrets: [], eventHostOrder: 'as-applied' }, poolPhases(plan, ''));
   if (outcome.failure) {
     const f = outcome.failure;
     return { ...notReady(run, 'CleanupFailed', `step ${f.step} on ${f.host} failed: ${f.message}`, { stalled: true }), done: false };
@@ -277,15 +232,8 @@ async function finalizePool(run: Run): Promise<FinalizeResult<Status>> {
   return { status, events, done: true };
 }
 
-export function createMinioPoolReconciler(options: MinioReconcilerOptions = {}): Reconciler<MinioPoolSpec, MinioPoolStatus> {
-  const nonce = options.nonce ?? randomNonce;
-  const start = (obj: MinioPool, ctx: ReconcileContext): Run => startRun(obj, ctx, nonce);
-  return {
-    kind: 'MinioPool',
-    finalizer: minioFinalizer,
-    reconcile: (obj, ctx) => reconcilePool(start(obj, ctx)),
-    finalize: (obj, ctx) => finalizePool(start(obj, ctx)),
-  };
+export function createMinioPoolReconciler(options: ReconcilerOptions = {}): Reconciler<MinioPoolSpec, MinioPoolStatus> {
+  return runReconciler({ kind: 'MinioPool', finalizer: minioFinalizer, reconcile: reconcilePool, finalize: finalizePool }, options);
 }
 
 export const minioPoolReconciler = createMinioPoolReconciler();

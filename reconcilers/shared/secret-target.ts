@@ -6,6 +6,7 @@
 // PiNode as it is then. The connection itself is then held to that key (ssh-target.ts).
 import type { ClusterView } from '../contract.ts';
 import type { PiNode } from '../../crds/pinode.ts';
+import type { SshTarget } from '../../ssh/executor.ts';
 import { sshTargetFor, type TargetOutcome } from './ssh-target.ts';
 
 export type SecretTargetOutcome = TargetOutcome | { ok: false; reason: 'HostKeyNotRecorded'; message: string };
@@ -22,4 +23,16 @@ export function secretTargetFor(node: PiNode, view: ClusterView): SecretTargetOu
   const message = hostKeyNotRecorded(node);
   if (message) return { ok: false, reason: 'HostKeyNotRecorded', message };
   return sshTargetFor(node, view);
+}
+
+/** The targets secrets may go to, by PiNode name, and "name: why" for each node that is not one. */
+export function secretTargetsOf(nodes: Iterable<PiNode>, view: ClusterView): { targets: Map<string, SshTarget>; failures: string[] } {
+  const targets = new Map<string, SshTarget>();
+  const failures: string[] = [];
+  for (const node of nodes) {
+    const t = secretTargetFor(node, view);
+    if (t.ok) targets.set(node.metadata.name, t.target);
+    else failures.push(`${node.metadata.name}: ${t.message}`);
+  }
+  return { targets, failures };
 }

@@ -90,6 +90,8 @@ export class FakeSlurmFleet {
   jobs: string[] = [];
   reconfigures = 0;
   failCommand?: RegExp;
+  /** What a failing command prints on stderr. */
+  failureStderr = 'fake failure';
 
   constructor(hosts: FakeHost[]) {
     for (const h of hosts) this.hosts.set(h.address, h);
@@ -144,7 +146,7 @@ export class FakeSlurmFleet {
       const command = commands[i] ?? '';
       const code = this.failCommand?.test(command) ? 1 : this.run(host, command);
       stdout += `\n${marker} step ${i} begin\n\n${marker} step ${i} end ${code}\n`;
-      stderr += `\n${marker} step ${i} begin\n${code ? 'fake failure\n' : ''}\n${marker} step ${i} end ${code}\n`;
+      stderr += `\n${marker} step ${i} begin\n${code ? `${this.failureStderr}\n` : ''}\n${marker} step ${i} end ${code}\n`;
       if (code) return { stdout, stderr };
     }
     return { stdout: `${stdout}\n${marker} done\n`, stderr };

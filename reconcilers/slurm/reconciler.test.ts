@@ -1,6 +1,7 @@
 // The reconciler against fake Pis behind the recording executor (the SSH edge): fresh install,
 // idempotence, the minimal reaction to each kind of change, drains, deletion.
 import { test } from 'node:test';
+import { generateKeyPairSync } from 'node:crypto';
 import assert from 'node:assert/strict';
 import { converge, reconcile, reconciler } from './reconcile-loop.test-support.ts';
 import { lab, partition, piNode, mungeKey, RecordingSecretCreator, type Lab } from './cluster-fixture.test-support.ts';
@@ -287,4 +288,28 @@ void test('a controller that is also a compute node runs both daemons and conver
   const done = await converge(l, p);
   assert.ok(isConditionTrue(done.status.conditions, 'Ready'), findCondition(done.status.conditions, 'Ready')?.message);
   assert.equal(done.status.nodeCounts?.total, 3);
+});
+
+void test('a secret in a failing step\'s output reaches neither status nor Events: the munge key and every host\'s SSH key are masked', async () => {
+  const l = lab();
+  // pi3 logs in with a key of its own; the other hosts' failing step echoes a line of it.
+  const pi3Key = generateKeyPairSync('ec', { namedCurve: 'prime256v1', privateKeyEncoding: { type: 'sec1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey;
+  const keyLine = pi3Key.split('\n')[1] ?? '';
+  assert.ok(keyLine.length >= 60, 'a line of the key body');
+  const pi3 = piNode('pi3', '10.0.0.13', { slurm: 'compute' });
+  pi3.spec.ssh.privateKeySecretRef = { name: 'pi3-ssh' };
+  l.view.put(pi3);
+  l.view.secrets.set('pi3-ssh', { type: 'kubernetes.io/ssh-auth', data: { 'ssh-privatekey': Buffer.from(pi3Key) } });
+  const p = partition('batch');
+  await converge(l, p);
+  const munge = mungeKey.toString('base64');
+  l.fleet.failCommand = /replace_file '\/etc\/slurm\/slurm.conf'/;
+  l.fleet.failureStderr = `munge key ${munge} rejected; ssh key ${keyLine} rejected`;
+  p.spec.maxTime = '60';
+  const r = await reconcile(l, p);
+  const stalled = findCondition(r.status.conditions, 'Stalled');
+  assert.match(stalled?.message ?? '', /step slurm-conf on pi[0-2] failed: .*munge key \*\*\* rejected; ssh key \*\*\* rejected/);
+  const text = JSON.stringify(r);
+  assert.equal(text.includes(munge), false, 'the munge key is nowhere in status or Events');
+  assert.equal(text.includes(keyLine), false, 'pi3\'s SSH key is nowhere in status or Events');
 });

@@ -5,74 +5,48 @@
 // SSH round trips: one observe per host (controller first: its answer says which nodes are
 // leaving), then, only when the plan is not empty, up to three apply phases per host (see
 // apply.ts). A converged cluster costs exactly one exec per host and changes nothing.
-import { appliedEvents } from '../shared/applied-events.ts';
 import { createHash } from 'node:crypto';
 import type { FinalizeResult, ReconcileContext, ReconcileResult, Reconciler } from '../contract.ts';
 import type { SshTarget } from '../../ssh/executor.ts';
-import type { RetryPolicy } from '../shared/retry-delay.ts';
-import { hostKeyNotRecorded, secretTargetFor } from '../shared/secret-target.ts';
-import { reachabilityFailure } from '../shared/ssh-failure.ts';
-import { execObserve, observeFailureText } from '../shared/observe-exec.ts';
+import { hostKeyNotRecorded, secretTargetsOf } from '../shared/secret-target.ts';
+import { observeHosts, type HostObserve } from '../shared/observe-hosts.ts';
+import { applyPhases, type PhasedApplyOutcome } from '../shared/phased-apply.ts';
 import type { PiNode, SlurmPartition, SlurmPartitionSpec, SlurmPartitionStatus } from './types.ts';
 import { buildCluster, clusterProblems, invalidNodeNames, type ClusterModel } from './cluster.ts';
 import { renderSlurmConf, sha256 } from './slurm-conf.ts';
 import { slurmObserveScript } from './observe-script.ts';
 import { parseHostObservation, type HostObservation } from './parse-observed.ts';
 import { holdPaused, pendingStepsOf, planCluster, planClusterStop, planIsEmpty, type ClusterPlan } from './plan.ts';
-import { applyClusterPlan, type ClusterApplyOutcome } from './apply.ts';
+import { clusterPhases, clusterSecrets } from './apply.ts';
 import { mungeKeyFor } from './munge-key.ts';
 import { nodeCounts, nodeStatuses, statusWith, unusableNodes } from './status.ts';
 import { withClusterLock } from './cluster-lock.ts';
-import { notReadyResult } from '../shared/status-verdict.ts';
-import { randomNonce, startRun, type Run as SharedRun } from '../shared/run.ts';
-import { bootingHosts, bootRecheckMs } from '../shared/boot-state.ts';
+import { driftCheckIntervalMs, notReady, waitForBoot } from '../shared/not-ready.ts';
+import { runReconciler, type ReconcilerOptions, type Run as SharedRun } from '../shared/run.ts';
 import { clusterKey, controllerMoveRefusal, isOurs, markFor, ownershipRefusal, recordOf, stateSaveLocation, type ClusterMark, type StateRecord } from './ownership.ts';
 
+export { driftCheckIntervalMs, retryPolicy } from '../shared/not-ready.ts';
+
 export const slurmFinalizer = 'bramble.dev/slurm-cleanup';
-/** A healthy cluster is re-observed this often for drift. */
-export const driftCheckIntervalMs = 5 * 60_000;
 /** After a change: slurmd needs a few seconds to register before status can say Ready. */
 export const settleDelayMs = 10_000;
 /** While a leaving node or a deleted partition waits for its jobs. */
 export const jobWaitDelayMs = 30_000;
-export const retryPolicy: RetryPolicy = { minMs: 10_000, maxMs: driftCheckIntervalMs };
 export const observeTimeoutMs = 120_000;
-
-export interface SlurmReconcilerOptions {
-  nonce?: () => string;
-}
 
 type Status = SlurmPartitionStatus;
 
 type Run = SharedRun<SlurmPartition, SlurmPartitionStatus>;
 
-function notReady(run: Run, reason: string, message: string, opts: { stalled?: boolean; rest?: Partial<Status> } = {}): ReconcileResult<Status> {
-  return notReadyResult(run, retryPolicy, reason, message, opts);
+function slurmObserve(isController: boolean): HostObserve<HostObservation> {
+  return { script: (nonce) => slurmObserveScript(isController, nonce), parse: (stdout, nonce) => parseHostObservation(stdout, nonce, isController), timeoutMs: observeTimeoutMs };
 }
 
-async function observeHost(run: Run, target: SshTarget, isController: boolean): Promise<HostObservation> {
-  const nonce = run.nonce();
-  const exec = await execObserve(run.ctx.executor, target, slurmObserveScript(isController, nonce), observeTimeoutMs);
-  return parseHostObservation(exec.stdout, nonce, isController);
-}
-
-/** Observes each host once, in parallel; hosts that fail are reported, not thrown. */
-async function observeHosts(run: Run, targets: Map<string, SshTarget>, controller: string, names: Iterable<string>, into: Map<string, HostObservation>, failures: string[]) {
-  await Promise.all([...new Set(names)].filter((n) => !into.has(n)).map(async (name) => {
-    const target = targets.get(name);
-    if (!target) return;
-    try {
-      into.set(name, await observeHost(run, target, name === controller));
-    } catch (error) {
-      const observeFailure = observeFailureText(error);
-      if (observeFailure) failures.push(`${name}: ${observeFailure}`);
-      else {
-        const failure = reachabilityFailure(error);
-        if (!failure) throw error;
-        failures.push(`${name}: ${failure.reason}: ${failure.message}`);
-      }
-    }
-  }));
+/** Observes each host not observed yet once, in parallel; hosts that fail are reported, not thrown. */
+async function observeMore(run: Run, targets: Iterable<readonly [string, SshTarget]>, controller: string, into: Map<string, HostObservation>, failures: string[]) {
+  const o = await observeHosts(run, [...targets].filter(([n]) => !into.has(n)), (name) => slurmObserve(name === controller));
+  for (const [name, observation] of o.observed) into.set(name, observation);
+  failures.push(...o.failures);
 }
 
 function partitionsOfCluster(run: Run): SlurmPartition[] {
@@ -84,20 +58,16 @@ function partitionsOfCluster(run: Run): SlurmPartition[] {
 }
 
 function targetsFor(run: Run, nodes: Iterable<PiNode>, failures: string[]): Map<string, SshTarget> {
-  const targets = new Map<string, SshTarget>();
-  for (const node of nodes) {
-    const t = secretTargetFor(node, run.ctx.view);
-    if (t.ok) targets.set(node.metadata.name, t.target);
-    else failures.push(`${node.metadata.name}: ${t.message}`);
-  }
-  return targets;
+  const found = secretTargetsOf(nodes, run.ctx.view);
+  failures.push(...found.failures);
+  return found.targets;
 }
 
 interface Converged {
   model: ClusterModel;
   confText: string;
   observed: Map<string, HostObservation>;
-  outcome: ClusterApplyOutcome;
+  outcome: PhasedApplyOutcome;
   plan: ClusterPlan;
   failures: string[];
   selectedHere: string[];
@@ -150,7 +120,7 @@ async function converge(run: Run, mode: 'reconcile' | 'finalize'): Promise<Conve
   if (oldController) pinodes.set(record?.node ?? '', oldController);
   const targets = targetsFor(run, pinodes.values(), failures);
   const observed = new Map<string, HostObservation>();
-  await observeHosts(run, targets, controllerName, [controllerName], observed, failures);
+  await observeMore(run, [...targets].filter(([n]) => n === controllerName), controllerName, observed, failures);
   const ctl = observed.get(controllerName);
   if (ctl?.invalidHostname) {
     return notReady(run, 'InvalidControllerHostname', `the controller ${controllerName} reports hostname ${ctl.invalidHostname}, which is not a valid host name; `
@@ -165,7 +135,7 @@ async function converge(run: Run, mode: 'reconcile' | 'finalize'): Promise<Conve
     const node = ctx.view.get<PiNode>('PiNode', namespace, name);
     if (node) for (const [n, t] of targetsFor(run, [node], failures)) targets.set(n, t);
   }
-  await observeHosts(run, targets, controllerName, targets.keys(), observed, failures);
+  await observeMore(run, targets, controllerName, observed, failures);
   const cluster = clusterKey(obj);
   const mark = markFor(obj, ctl, record);
   if (mode === 'reconcile') {
@@ -195,18 +165,11 @@ async function converge(run: Run, mode: 'reconcile' | 'finalize'): Promise<Conve
     : runningJobs > 0 ? { hosts: [], controller: [] } : planClusterStop(observed, controllerName, (o) => isOurs(o, cluster, record));
   const paused = new Set([...pinodes.values()].filter((n) => n.spec.paused === true).map((n) => n.metadata.name));
   const { plan: runnable, held } = holdPaused(plan, paused, controllerName);
-  const booting = bootingHosts(observed);
-  if (!planIsEmpty(runnable) && booting.length) {
-    // Nothing is applied while a host boots: what looks stopped may be systemd's next job.
-    const message = `waiting for ${booting.join(', ')} to finish booting before changing anything`;
-    const status = statusWith(run.sctx, { ready: ['False', 'HostBooting', message], reconciling: ['HostBooting', message] }, { controller: controllerName });
-    return { status, events: run.events, requeueAfterMs: bootRecheckMs };
-  }
-  let outcome: ClusterApplyOutcome = { applied: [] };
   if (!planIsEmpty(runnable)) {
-    outcome = await applyClusterPlan({ executor: ctx.executor, targets, mungeKey: key.key, nonce: run.nonce }, runnable, controllerName);
+    const booting = waitForBoot(run, observed, { controller: controllerName });
+    if (booting) return booting;
   }
-  run.events.push(...appliedEvents(outcome.applied));
+  const outcome = await applyPhases(run, { targets, secrets: clusterSecrets(key.key) }, clusterPhases(runnable, controllerName, key.key));
   const selectedHere = (selected.get(self) ?? []).map((n) => n.metadata.name).sort();
   return { model, confText, observed, outcome, plan, failures, selectedHere, held, mark };
 }
@@ -286,19 +249,16 @@ function reportStatus(run: Run, c: Converged): ReconcileResult<Status> {
   return { status, events: run.events, requeueAfterMs: waiting.length ? jobWaitDelayMs : driftCheckIntervalMs };
 }
 
-export function createSlurmPartitionReconciler(options: SlurmReconcilerOptions = {}): Reconciler<SlurmPartitionSpec, SlurmPartitionStatus> {
-  const nonce = options.nonce ?? randomNonce;
-  const start = (obj: SlurmPartition, ctx: ReconcileContext): Run => startRun(obj, ctx, nonce);
-  return {
+export function createSlurmPartitionReconciler(options: ReconcilerOptions = {}): Reconciler<SlurmPartitionSpec, SlurmPartitionStatus> {
+  return runReconciler({
     kind: 'SlurmPartition',
     finalizer: slurmFinalizer,
-    async reconcile(obj, ctx) {
-      const run = start(obj, ctx);
-      const c = await withClusterLock(lockKey(obj), () => converge(run, 'reconcile'));
+    async reconcile(run) {
+      const c = await withClusterLock(lockKey(run.obj), () => converge(run, 'reconcile'));
       return isResult(c) ? c : reportStatus(run, c);
     },
-    async finalize(obj, ctx): Promise<FinalizeResult<Status>> {
-      const run = start(obj, ctx);
+    async finalize(run): Promise<FinalizeResult<Status>> {
+      const { obj, ctx } = run;
       if (!everRolledOut(obj, ctx)) {
         // Refused, never applied: nothing on the Pis is this cluster's, so nothing is touched.
         return { status: obj.status ?? {}, events: [{ type: 'Normal', reason: 'NothingToRemove', message: `Slurm cluster ${clusterKey(obj)} was never rolled out; nothing on the Pis was changed` }], done: true };
@@ -313,7 +273,7 @@ export function createSlurmPartitionReconciler(options: SlurmReconcilerOptions =
       if (!done) return { ...result, done, requeueAfterMs: jobWaitDelayMs };
       return { ...result, events: [...result.events, { type: 'Normal', reason: 'PartitionRemoved', message: `partition ${name} removed from the Slurm configuration` }], done };
     },
-  };
+  }, options);
 }
 
 export const slurmPartitionReconciler = createSlurmPartitionReconciler();
