@@ -106,3 +106,12 @@ void test('flags: -f and --filename, --kubeconfig; -f is required', () => {
   assert.throws(() => options([]), /needs -f FILE/);
   assert.throws(() => options(['-f', 'x', '--apply']), /unknown flag --apply/);
 });
+
+void test('a spec the operator would refuse for locking bramble out is refused by the plan too, with nothing sent', async () => {
+  // Admission cannot see which key bramble logs in with; only the reconciler's check can.
+  const onlyPiNode = file({ users: [{ name: 'pi', authorizedKeys: [key] }] }).split('---\n').filter((d) => !d.includes('kind: SlurmPartition')).join('---\n');
+  const { result, calls } = await plan(onlyPiNode);
+  assert.match(result.pinodes[0]?.error ?? '', /^WouldLockOut: .*without the key bramble logs in with/);
+  assert.deepEqual(result.pinodes[0]?.steps, []);
+  assert.equal(calls.length, 0, 'refused before any SSH');
+});

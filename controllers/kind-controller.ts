@@ -1,7 +1,6 @@
 // Turns a contract Reconciler into a reconcile-by-key function: read from cache, return quietly
 // when gone, add the finalizer before any side effect, reconcile or finalize, write status only
 // when it changed, emit de-duplicated Events, and ask for the requeue the reconciler wants.
-import type { Condition } from '../crds/conditions.ts';
 import type { ReconcileContext, ReconcileResult, Reconciler, Resource } from '../reconcilers/contract.ts';
 import { isNotFound } from './api-client.ts';
 import type { ReconcileFn } from './controller.ts';
@@ -10,7 +9,6 @@ import type { Informer } from './informer.ts';
 import type { KubeObject } from './kube-object.ts';
 import type { ObjectWriter } from './object-writer.ts';
 import { splitKey } from './resource-type.ts';
-import { asStalled, stalledConditions } from './stalled.ts';
 import { desiredStatus } from './status-conditions.ts';
 
 export interface KindControllerDeps {
@@ -48,7 +46,6 @@ export function kindReconcileFn(deps: KindControllerDeps): ReconcileFn {
     // Reconcilers get a copy: the cache is shared and must not change under them.
     let obj = structuredClone(cached);
     const finalizer = reconciler.finalizer;
-    const log = context.log;
     try {
       if (obj.metadata.deletionTimestamp) {
         if (!finalizer || !(obj.metadata.finalizers ?? []).includes(finalizer)) return {};
@@ -73,16 +70,6 @@ export function kindReconcileFn(deps: KindControllerDeps): ReconcileFn {
     } catch (err) {
       // Gone between the cache read and the write (the cache lags a delete): nothing to do.
       if (isNotFound(err)) return {};
-      const stalled = asStalled(err);
-      if (stalled) {
-        const current = ((obj.status as { conditions?: Condition[] } | undefined)?.conditions ?? []) as Condition[];
-        const status = { ...(obj.status as object | undefined), conditions: stalledConditions(current, stalled, now()) };
-        try {
-          await writer.patchStatus(obj, desiredStatus(status, obj.status, obj.metadata.generation, now()));
-        } catch (writeErr) {
-          log.warn('could not write Stalled status', { key, err: writeErr });
-        }
-      }
       throw err;
     }
   };

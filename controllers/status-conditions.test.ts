@@ -2,7 +2,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Condition } from '../crds/conditions.ts';
 import { createMergePatch } from './merge-patch.ts';
-import { asStalled, stalledConditions } from './stalled.ts';
 import { desiredStatus } from './status-conditions.ts';
 
 const t0 = '2026-01-01T00:00:00.000Z';
@@ -41,19 +40,4 @@ void test('an unchanged condition keeps its transition time, so the status write
   const flipped = desiredStatus({ conditions: [cond('Ready', 'False')] }, current, 3, later);
   assert.equal(flipped.conditions?.[0]?.lastTransitionTime, later.toISOString());
   assert.notEqual(createMergePatch(current, flipped), undefined);
-});
-
-void test('a stalled error marks Stalled=True and Ready=False and drops Reconciling', () => {
-  const err = Object.assign(new Error('bad key'), { stalled: true as const, reason: 'HostKeyMismatch' });
-  const signal = asStalled(err);
-  assert.ok(signal);
-  assert.equal(asStalled(new Error('plain')), undefined);
-  const out = stalledConditions([cond('Ready', 'True'), cond('Reconciling', 'True')], signal, later);
-  assert.deepEqual(
-    out.map((c) => [c.type, c.status, c.reason]),
-    [
-      ['Ready', 'False', 'HostKeyMismatch'],
-      ['Stalled', 'True', 'HostKeyMismatch'],
-    ],
-  );
 });

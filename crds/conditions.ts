@@ -1,5 +1,6 @@
-// Conditions as Kubernetes defines them (metav1.Condition). Pure helpers both the controllers
-// and the reconcilers use live here, beside the resource types.
+// Conditions as Kubernetes defines them (metav1.Condition), and the one rule for changing a list
+// of them. Pure. Reconcilers build their conditions with reconcilers/shared/status-verdict.ts;
+// the runtime fills in kstatus bookkeeping with controllers/status-conditions.ts.
 
 export type ConditionStatus = 'True' | 'False' | 'Unknown';
 
@@ -13,17 +14,8 @@ export interface Condition {
   lastTransitionTime: string;
 }
 
-/** Condition types every bramble kind reports. Reconciling and Stalled follow kstatus. */
-export const ConditionType = {
-  Ready: 'Ready',
-  Reachable: 'Reachable',
-  Configured: 'Configured',
-  Reconciling: 'Reconciling',
-  Stalled: 'Stalled',
-} as const;
-
 /** kstatus: these are present only while True; anything else means "absent". */
-const presentOnlyWhileTrue = new Set<string>([ConditionType.Reconciling, ConditionType.Stalled]);
+const presentOnlyWhileTrue = new Set<string>(['Reconciling', 'Stalled']);
 
 export interface ConditionUpdate {
   type: string;
@@ -65,29 +57,4 @@ export function setCondition(conditions: readonly Condition[] | undefined, updat
   };
   if (!existing) return [...(conditions ?? []), next];
   return (conditions ?? []).map((c) => (c.type === update.type ? next : c));
-}
-
-/**
- * Brings a condition list into kstatus shape: Ready always present (Unknown until someone
- * knows), Reconciling and Stalled only while True.
- */
-export function normalizeConditions(conditions: readonly Condition[] | undefined, now: Date, observedGeneration?: number): Condition[] {
-  let out = (conditions ?? []).filter((c) => !(presentOnlyWhileTrue.has(c.type) && c.status !== 'True'));
-  if (!findCondition(out, ConditionType.Ready)) {
-    out = setCondition(out, {
-      type: ConditionType.Ready,
-      status: 'Unknown',
-      reason: 'NotObserved',
-      message: 'Not observed yet.',
-      ...(observedGeneration !== undefined ? { observedGeneration } : {}),
-    }, now);
-  }
-  return out;
-}
-
-/** Whether two condition lists say the same thing (order ignored), to skip needless status writes. */
-export function sameConditions(a: readonly Condition[] | undefined, b: readonly Condition[] | undefined): boolean {
-  const key = (list: readonly Condition[] | undefined) => JSON.stringify([...(list ?? [])].sort((x, y) => (x.type < y.type ? -1 : 1))
-    .map((c) => [c.type, c.status, c.reason, c.message, c.observedGeneration ?? null, c.lastTransitionTime]));
-  return key(a) === key(b);
 }

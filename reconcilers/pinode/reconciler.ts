@@ -1,4 +1,5 @@
-// The PiNode reconciler: observe → plan → apply (unless paused) → status and Events.
+// The PiNode reconciler: validate → observe → plan (observe-and-plan.ts, the same as `bramble
+// plan`) → apply (unless paused) → status and Events.
 //
 // SSH round trips per reconcile (each is one exec on the host's pooled connection):
 //   spec invalid, Secret missing/invalid, Pinned without key   0  (nothing is sent)
@@ -9,19 +10,14 @@
 //   converge (fresh Pi or drift)                               2  observe + one batched apply
 //   a step fails                                               2  observe + apply up to the failure
 // There is no verify round trip: every step verifies its own postcondition before it reports
-// success (see apply.ts), and the next resync re-observes.
-import { randomBytes } from 'node:crypto';
+// success (see ../shared/apply-plan.ts), and the next resync re-observes.
 import type { Reconciler, ReconcileContext, ReconcileEvent, ReconcileResult } from '../contract.ts';
 import { findCondition } from '../../crds/conditions.ts';
 import { retryDelayMs, type RetryPolicy } from '../shared/retry-delay.ts';
+import { randomNonce } from '../shared/run.ts';
 import type { PiNode, PiNodeSpec, PiNodeStatus } from './pinode-types.ts';
-import { specProblems } from './validate-spec.ts';
-import { lockoutProblems } from './lockout.ts';
-import { sshTargetFor } from '../shared/ssh-target.ts';
-import { observe, ObserveFailedError } from './observe.ts';
-import { planPiNode } from './plan.ts';
+import { failedExec, observeAndPlan, type NotPlanned } from './observe-and-plan.ts';
 import { applyPlan, type ApplyOutcome } from '../shared/apply-plan.ts';
-import { reachabilityFailure } from '../shared/ssh-failure.ts';
 import { rebootedEvents } from './reboot.ts';
 import { appliedEvents, pausedEvents, warningOnChange, wasInSync } from './events.ts';
 import {
@@ -38,12 +34,12 @@ export const driftCheckIntervalMs = 5 * 60_000;
 /** Retries while something is wrong: from 10 s, doubling, up to the drift interval. */
 export const retryPolicy: RetryPolicy = { minMs: 10_000, maxMs: driftCheckIntervalMs };
 
-function key(node: PiNode): string {
-  return `${node.metadata.namespace}/${node.metadata.name}`;
+export interface PiNodeReconcilerOptions {
+  nonce?: () => string;
 }
 
-function nonce(): string {
-  return randomBytes(8).toString('hex');
+function key(node: PiNode): string {
+  return `${node.metadata.namespace}/${node.metadata.name}`;
 }
 
 /** Backoff measured from when the condition last changed (see retry-delay.ts). */
@@ -51,57 +47,31 @@ function retryAfter(ctx: StatusContext, status: PiNodeStatus, conditionType: str
   return retryDelayMs(findCondition(status.conditions, conditionType)?.lastTransitionTime, ctx.now, retryPolicy);
 }
 
-async function reconcilePiNode(node: PiNode, ctx: ReconcileContext): Promise<ReconcileResult<PiNodeStatus>> {
+async function reconcilePiNode(node: PiNode, ctx: ReconcileContext, nonce: () => string): Promise<ReconcileResult<PiNodeStatus>> {
   const sctx: StatusContext = { previous: node.status, now: ctx.clock.now(), generation: node.metadata.generation };
-  const problems = specProblems(node.spec);
-  if (problems.length > 0) {
-    const status = invalidSpecStatus(sctx, problems);
-    return { status, events: warningOnChange(node.status, 'Configured', 'InvalidSpec', problems.join('; ')) };
-  }
+  const look = await observeAndPlan(node, ctx.view, ctx.executor, nonce);
+  if (look.outcome !== 'planned') return notPlannedResult(node, sctx, look);
+  const { target, observed, hostKey, plan } = look;
 
-  const target = sshTargetFor(node, ctx.view);
-  if (!target.ok) {
-    const status = notConnectedStatus(sctx, target.reason, target.message);
-    return {
-      status,
-      events: warningOnChange(node.status, 'Reachable', target.reason, target.message),
-      requeueAfterMs: retryAfter(sctx, status, 'Reachable'),
-    };
-  }
-  const lockout = lockoutProblems(node.spec, target.target.privateKey);
-  if (lockout.length > 0) {
-    const status = invalidSpecStatus(sctx, lockout, 'WouldLockOut');
-    return { status, events: warningOnChange(node.status, 'Configured', 'WouldLockOut', lockout.join('; ')) };
-  }
-
-  let observed: Awaited<ReturnType<typeof observe>>;
-  try {
-    observed = await observe(ctx.executor, target.target, node.spec, nonce());
-  } catch (error) {
-    return sshFailed(node, sctx, error);
-  }
-
-  const events: ReconcileEvent[] = rebootedEvents(node.metadata.name, node.status?.facts, observed.observed.facts);
-  const { hostKey } = observed;
+  const events: ReconcileEvent[] = rebootedEvents(node.metadata.name, node.status?.facts, observed.facts);
   if (node.spec.ssh.hostKeyPolicy === 'TrustOnFirstUse' && !node.status?.hostKey && hostKey) {
     events.push({ type: 'Normal', reason: 'HostKeyRecorded', message: `trusted host key on first use: ${hostKey}` });
   }
-  const plan = planPiNode(node.spec, observed.observed.state);
   const paused = node.spec.paused === true;
   let outcome: ApplyOutcome = { applied: [], pending: plan };
   if (paused) {
     events.push(...pausedEvents(plan, node.status));
   } else if (plan.length > 0) {
     try {
-      outcome = await applyPlan(ctx.executor, target.target, plan, nonce());
+      outcome = await applyPlan(ctx.executor, target, plan, nonce());
     } catch (error) {
-      return sshFailed(node, sctx, error);
+      return notPlannedResult(node, sctx, failedExec(error));
     }
     events.push(...appliedEvents(outcome.applied, wasInSync(node.status)));
   }
 
   const status = observedStatus(sctx, {
-    facts: observed.observed.facts,
+    facts: observed.facts,
     hostKey,
     pending: outcome.pending,
     paused,
@@ -119,27 +89,39 @@ async function reconcilePiNode(node: PiNode, ctx: ReconcileContext): Promise<Rec
   return { status, events, requeueAfterMs: driftCheckIntervalMs };
 }
 
-/** The observe or the apply did not complete: the reason goes to Reachable (or Configured). */
-function sshFailed(node: PiNode, sctx: StatusContext, error: unknown): ReconcileResult<PiNodeStatus> {
-  if (error instanceof ObserveFailedError) {
-    const status = observeFailedStatus(sctx, error.hostKey, error.message, error.reason);
-    return {
-      status,
-      events: warningOnChange(node.status, 'Configured', error.reason, error.message),
-      requeueAfterMs: retryAfter(sctx, status, 'Stalled'),
-    };
+/**
+ * Refused, or the Pi could not be seen (or the apply lost it): a Warning when the reason is new,
+ * on Configured for what is about the spec and Reachable for what is about the connection. A
+ * refused spec waits for a new generation; the rest retry with backoff.
+ */
+function notPlannedResult(node: PiNode, sctx: StatusContext, n: NotPlanned): ReconcileResult<PiNodeStatus> {
+  const previous = node.status;
+  switch (n.outcome) {
+    case 'refused': {
+      const message = n.problems.join('; ');
+      return { status: invalidSpecStatus(sctx, n.problems, n.reason), events: warningOnChange(previous, 'Configured', n.reason, message) };
+    }
+    case 'noTarget': {
+      const status = notConnectedStatus(sctx, n.reason, n.message);
+      return { status, events: warningOnChange(previous, 'Reachable', n.reason, n.message), requeueAfterMs: retryAfter(sctx, status, 'Reachable') };
+    }
+    case 'observeFailed': {
+      const status = observeFailedStatus(sctx, n.hostKey, n.message, n.reason);
+      return { status, events: warningOnChange(previous, 'Configured', n.reason, n.message), requeueAfterMs: retryAfter(sctx, status, 'Stalled') };
+    }
+    case 'unreachable': {
+      const status = unreachableStatus(sctx, n.reason, n.message, n.needsAttention);
+      return { status, events: warningOnChange(previous, 'Reachable', n.reason, n.message), requeueAfterMs: retryAfter(sctx, status, 'Reachable') };
+    }
   }
-  const failure = reachabilityFailure(error);
-  if (!failure) throw error;
-  const status = unreachableStatus(sctx, failure.reason, failure.message, failure.needsAttention);
+}
+
+export function createPiNodeReconciler(options: PiNodeReconcilerOptions = {}): Reconciler<PiNodeSpec, PiNodeStatus> {
+  const nonce = options.nonce ?? randomNonce;
   return {
-    status,
-    events: warningOnChange(node.status, 'Reachable', failure.reason, failure.message),
-    requeueAfterMs: retryAfter(sctx, status, 'Reachable'),
+    kind: 'PiNode',
+    reconcile: (obj, ctx) => reconcilePiNode(obj, ctx, nonce),
   };
 }
 
-export const piNodeReconciler: Reconciler<PiNodeSpec, PiNodeStatus> = {
-  kind: 'PiNode',
-  reconcile: reconcilePiNode,
-};
+export const piNodeReconciler = createPiNodeReconciler();

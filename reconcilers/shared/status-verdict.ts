@@ -1,5 +1,6 @@
-// The kstatus conditions every kind's status carries, from one verdict: Ready always; Reconciling
-// and Stalled only while true. Pure. PiNode adds its own Reachable/Configured on top.
+// The one condition builder every kind's status goes through: the kind's own conditions (PiNode's
+// Reachable and Configured), then the kstatus ones from the same verdict: Ready always;
+// Reconciling and Stalled only while true. Pure.
 import { findCondition, removeCondition, setCondition, type Condition, type ConditionStatus } from '../../crds/conditions.ts';
 import type { ReconcileEvent, ReconcileResult } from '../contract.ts';
 import { retryDelayMs, type RetryPolicy } from './retry-delay.ts';
@@ -10,8 +11,16 @@ export interface StatusContext<S> {
   generation: number | undefined;
 }
 
+/** A condition's status, reason and message. */
+export type ConditionValue = [ConditionStatus, string, string];
+
 export interface Verdict {
-  ready: [ConditionStatus, string, string];
+  /**
+   * The kind's own conditions by type, set in this order before Ready. A type left out keeps
+   * what it said before (an invalid spec says nothing new about whether the Pi answers).
+   */
+  own?: Readonly<Record<string, ConditionValue>>;
+  ready: ConditionValue;
   reconciling?: [string, string];
   stalled?: [string, string];
 }
@@ -25,9 +34,13 @@ interface KindStatus {
 export function conditionsFor<S extends KindStatus>(ctx: StatusContext<S>, verdict: Verdict): Condition[] {
   let conditions: Condition[] = [...(ctx.previous?.conditions ?? [])];
   const gen = ctx.generation !== undefined ? { observedGeneration: ctx.generation } : {};
-  conditions = setCondition(conditions, { type: 'Ready', status: verdict.ready[0], reason: verdict.ready[1], message: verdict.ready[2], ...gen }, ctx.now);
+  const set = (type: string, [status, reason, message]: ConditionValue) => {
+    conditions = setCondition(conditions, { type, status, reason, message, ...gen }, ctx.now);
+  };
+  for (const [type, value] of Object.entries(verdict.own ?? {})) set(type, value);
+  set('Ready', verdict.ready);
   for (const [type, value] of [['Reconciling', verdict.reconciling], ['Stalled', verdict.stalled]] as const) {
-    if (value) conditions = setCondition(conditions, { type, status: 'True', reason: value[0], message: value[1], ...gen }, ctx.now);
+    if (value) set(type, ['True', value[0], value[1]]);
     else conditions = removeCondition(conditions, type);
   }
   return conditions;
