@@ -279,29 +279,6 @@ void test('health probes answer and the ClusterView serves the Secrets the objec
   });
 });
 
-void test('a reconciler that throws a stalled error gets Stalled=True and Ready=False, and is retried', async () => {
-  const ns = await freshNamespace();
-  const r = recordingReconciler();
-  await createWidget(ns, 'w', { value: 1, stallReason: 'HostKeyMismatch' });
-  await withManager(r, ns, {}, async () => {
-    const w = await waitFor('stalled status', async () => {
-      const got = await getWidget(ns, 'w');
-      return got.status?.conditions?.some((c) => c.type === 'Stalled') ? got : undefined;
-    });
-    const byType = Object.fromEntries((w.status?.conditions ?? []).map((c) => [c.type, c]));
-    assert.equal(byType.Stalled?.status, 'True');
-    assert.equal(byType.Stalled?.reason, 'HostKeyMismatch');
-    assert.equal(byType.Ready?.status, 'False');
-    await waitFor('retried with backoff', () => r.records.length >= 3);
-    await patchWidget(ns, 'w', { spec: { stallReason: null, value: 2 } });
-    const healed = await waitFor('healed', async () => {
-      const got = await getWidget(ns, 'w');
-      return got.status?.seen === 2 ? got : undefined;
-    });
-    assert.deepEqual(healed.status?.conditions?.map((c) => [c.type, c.status]), [['Ready', 'True']], 'Stalled is gone once false');
-  });
-});
-
 void test('a watch that silently stops delivering is recovered by the periodic resync', async () => {
   // Plain HTTP here (loopback only) so the proxy can read request lines and freeze exactly the
   // watch connections, as a dead NAT entry would, while other requests keep working.

@@ -104,8 +104,6 @@ export interface WidgetSpec {
   /** Emit this Warning on every reconcile. */
   warn?: string;
   nodeSelector?: unknown;
-  /** Throw an error asking for Stalled with this reason. */
-  stallReason?: string;
   /** Read this Secret through the ClusterView and report its keys (never its values). */
   credentialsSecretRef?: { name: string };
 }
@@ -163,9 +161,6 @@ export function recordingReconciler(options: { finalizer?: boolean } = {}): Reco
         if (failed < (obj.spec.failTimes ?? 0)) {
           failures.set(key, failed + 1);
           throw new Error(`planned failure ${failed + 1}`);
-        }
-        if (obj.spec.stallReason) {
-          throw Object.assign(new Error('cannot go on'), { stalled: true, reason: obj.spec.stallReason });
         }
         const secretName = obj.spec.credentialsSecretRef?.name;
         const secret = secretName ? ctx.view.getSecret(obj.metadata.namespace, secretName) : undefined;
