@@ -41,7 +41,7 @@ console.log(`# running ${files.length} test files on ${node === process.execPath
 const child = spawn(
   node,
   // A test that hangs fails after ten minutes instead of holding CI to its limit.
-  ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1', '--test-timeout=600000', ...files],
+  ['--import', 'tsx', '--import', join(root, 'scripts/test-console-to-stderr.mjs'), '--test', '--test-reporter=spec', '--test-concurrency=1', '--test-timeout=600000', ...files],
   { cwd: root, stdio: 'inherit' },
 );
 child.on('exit', (code, signal) => process.exit(signal ? 1 : (code ?? 1)));

@@ -148,7 +148,7 @@ test('every hostile value in every identifier-like spec field is refused at kube
   });
   assert.deepEqual(problems, [], `${problems.length} hostile values not refused at their field`);
   assert.deepEqual(await storedNames(), env.fleet.nodes.map((n) => `pinode.bramble.dev/${n.name}`).sort(), 'nothing hostile was stored');
-  process.stdout.write(`# figure: ${specs.length} spec fields over ${kinds.length} kinds, ${fed} hostile values fed, all refused naming the field, in ${Date.now() - started} ms\n`);
+  process.stderr.write(`# figure: ${specs.length} spec fields over ${kinds.length} kinds, ${fed} hostile values fed, all refused naming the field, in ${Date.now() - started} ms\n`);
 });
 
 test('every hostile metadata.name is refused at kubectl apply, and by the control plane naming metadata.name', async () => {
@@ -176,7 +176,7 @@ test('every hostile metadata.name is refused at kubectl apply, and by the contro
   }
   assert.deepEqual(problems, [], `${problems.length} problems with hostile names`);
   assert.deepEqual(await storedNames(), env.fleet.nodes.map((n) => `pinode.bramble.dev/${n.name}`).sort(), 'nothing hostile was stored');
-  process.stdout.write(`# figure: ${kinds.length} kinds x ${values.length} hostile metadata.name values, all refused\n`);
+  process.stderr.write(`# figure: ${kinds.length} kinds x ${values.length} hostile metadata.name values, all refused\n`);
 });
 
 test('no Pi shows a new login, a new root command or the marker after the battery', async () => {
@@ -191,7 +191,7 @@ test('no Pi shows a new login, a new root command or the marker after the batter
   assert.deepEqual(readdirSync(tmpdir()).filter((f) => f.includes(marker)), [], 'nor on this machine');
   assert.equal(existsSync(`/tmp/${marker}`), false);
   const perKind = kinds.map((k) => `${k} ${[...fieldsFed].filter((f) => f.startsWith(`${k} `)).length} fields/${fedPerKind[k]} values`).join(', ');
-  process.stdout.write(`# figure: ${fieldsFed.size} fields over ${kinds.length} kinds (${perKind}), ${fed} hostile values, all refused at apply; 0 new logins, 0 new root commands, 0 marker traces on ${env.fleet.nodes.length} Pis\n`);
+  process.stderr.write(`# figure: ${fieldsFed.size} fields over ${kinds.length} kinds (${perKind}), ${fed} hostile values, all refused at apply; 0 new logins, 0 new root commands, 0 marker traces on ${env.fleet.nodes.length} Pis\n`);
 });
 
 test('an object the control plane accepts does reach its Pi, so the checks above can fail', async () => {

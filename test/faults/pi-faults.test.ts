@@ -17,7 +17,8 @@ const resyncMs = 10_000;
 let ff: FaultFleet;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-const figure = (text: string): boolean => process.stdout.write(`# figure: ${text}\n`);
+// To stderr: the runner reads stdout as its own framed messages (scripts/test-console-to-stderr.mjs).
+const figure = (text: string): boolean => process.stderr.write(`# figure: ${text}\n`);
 
 /** Every kind with a member on `node` is affected by a fault of its SSH; the other PiNodes are not. */
 const touchesNode = (node: string) => (kind: string, name: string): boolean => kind !== 'pinode' || name === node;
