@@ -134,9 +134,10 @@ in_image /bin/bash -s < test/fleet/image/customize.sh > "$build/customize.log" 2
 printf '{"hash":"%s","codename":"%s","builtAt":"%s","seconds":%d}\n' "$hash" "$codename" \
   "$(date -u +%FT%TZ)" "$(( $(date +%s) - start ))" > "$build/image.json"
 mv "$build" "$final"
-# Images of earlier inputs are garbage now, unless a running fleet still sits on one.
-for stale in "$cache"/rootfs-*; do
-  [ "$stale" = "$final" ] || grep -qF "lowerdir=$stale/root" /proc/self/mountinfo \
-    || rm -rf --one-file-system "$stale"
+# Images of other inputs: the two built last stay, because another checkout of the project
+# (a branch, a CI clone) on this machine may be about to boot a fleet on one; older ones go,
+# unless a running fleet still sits on one.
+ls -1dt "$cache"/rootfs-* | grep -vxF "$final" | tail -n +3 | while read -r stale; do
+  grep -qF "lowerdir=$stale/root" /proc/self/mountinfo || rm -rf --one-file-system "$stale"
 done
 echo "30-fleet: base image ready in $(( $(date +%s) - start )) s: $final"
