@@ -1,7 +1,7 @@
 // What a reconciler is given and what it returns. Reconcilers never import `controllers/`:
 // they get an executor, a read-only view of related objects and a clock, and RETURN the
 // status and events they want; the controller decides how to write them.
-import type { Executor } from '../ssh/executor.ts';
+import type { Executor, SshTarget } from '../ssh/executor.ts';
 
 export interface Clock {
   now(): Date;
@@ -80,4 +80,51 @@ export interface Reconciler<Spec, Status> {
   reconcile(obj: Resource<Spec, Status>, ctx: ReconcileContext): Promise<ReconcileResult<Status>>;
   /** Called instead of reconcile once the object has a deletionTimestamp. */
   finalize?(obj: Resource<Spec, Status>, ctx: ReconcileContext): Promise<FinalizeResult<Status>>;
+}
+
+/** What a stage returns to end the run early (a refusal, a wait, a delete with nothing to do). */
+export interface Stop<R> {
+  stop: R;
+}
+
+/**
+ * A kind is four functions, run by the one engine (reconcilers/shared/engine.ts) for a reconcile
+ * and, with a second set, for a delete. Only observe talks to the Pis (read-only); plan is pure;
+ * the engine applies what plan returns and hands the outcome to report. Any stage but report may
+ * stop the run with the result to return (Ready=False with a reason, an early finished delete).
+ */
+export interface KindStages<Run, R, Validated, Observation, Planned, Outcome> {
+  /** Spec + cluster view → a refusal, or what observe needs. No SSH. */
+  validate(run: Run): Stop<R> | Validated | Promise<Stop<R> | Validated>;
+  /** Hosts → a typed observation (one parallel observe; read-only commands only). */
+  observe(run: Run, validated: Validated): Promise<Stop<R> | Observation>;
+  /** Pure: observation → ordered, phased steps (or a refusal). */
+  plan(run: Run, observed: Observation): Stop<R> | Planned;
+  /** Observation + what was applied → status conditions, events, requeue. Pure. */
+  report(run: Run, observed: Observation, planned: Planned, outcome: Outcome): R;
+}
+
+/** What plan hands the engine: phases of per-host work, in order, and how to apply them. */
+export interface PhasedPlan<Work, Status> {
+  /** SSH targets by PiNode name, for every host the phases name. */
+  targets: ReadonlyMap<string, SshTarget>;
+  /** Phases in order; in a phase, each host's work (by PiNode name) in order. */
+  phases: readonly ReadonlyMap<string, readonly Work[]>[];
+  /** Values masked out of every failure message (a password, a key). */
+  secrets: readonly string[];
+  /** The hosts of an applied Event sorted, or as applied (a rollout's order is its story). */
+  eventHostOrder?: 'sorted' | 'as-applied';
+  /** Nothing is applied while one of these hosts boots; status then carries `rest`. */
+  bootGate?: { hosts: ReadonlyMap<string, { booting?: boolean }>; rest: Partial<Status> };
+  /** Hosts that could not be observed, "host: why"; a preview names them. */
+  unobserved?: readonly string[];
+  /** By host, the files steps write inside their script, with the content they write: a preview diffs them. */
+  files?: ReadonlyMap<string, readonly PlannedFile[]>;
+}
+
+/** A file a step writes, as a preview shows it. */
+export interface PlannedFile {
+  step: string;
+  path: string;
+  content: string;
 }

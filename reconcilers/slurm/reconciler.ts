@@ -4,25 +4,26 @@
 //
 // SSH round trips: one observe per host (controller first: its answer says which nodes are
 // leaving), then, only when the plan is not empty, up to three apply phases per host (see
-// apply.ts). A converged cluster costs exactly one exec per host and changes nothing.
+// apply.ts), run by the engine (../shared/engine.ts) under a per-cluster lock. A converged cluster costs exactly one exec per host and changes nothing.
 import { createHash } from 'node:crypto';
-import type { FinalizeResult, ReconcileContext, ReconcileResult, Reconciler } from '../contract.ts';
+import type { ReconcileContext, ReconcileResult, Reconciler, Stop } from '../contract.ts';
 import type { SshTarget } from '../../ssh/executor.ts';
 import { hostKeyNotRecorded, secretTargetsOf } from '../shared/secret-target.ts';
 import { observeHosts, type HostObserve } from '../shared/observe-hosts.ts';
-import { applyPhases, type PhasedApplyOutcome } from '../shared/phased-apply.ts';
+import type { PhasedApplyOutcome } from '../shared/phased-apply.ts';
 import type { PiNode, SlurmPartition, SlurmPartitionSpec, SlurmPartitionStatus } from './types.ts';
 import { buildCluster, clusterProblems, invalidNodeNames, type ClusterModel } from './cluster.ts';
 import { renderSlurmConf, sha256 } from './slurm-conf.ts';
 import { slurmObserveScript } from './observe-script.ts';
 import { parseHostObservation, type HostObservation } from './parse-observed.ts';
-import { holdPaused, pendingStepsOf, planCluster, planClusterStop, planIsEmpty, type ClusterPlan } from './plan.ts';
+import { holdPaused, pendingStepsOf, planCluster, planClusterStop, type ClusterPlan } from './plan.ts';
 import { clusterPhases, clusterSecrets } from './apply.ts';
+import { slurmFilesOf } from './planned-files.ts';
 import { mungeKeyFor } from './munge-key.ts';
 import { nodeCounts, nodeStatuses, statusWith, unusableNodes } from './status.ts';
-import { withClusterLock } from './cluster-lock.ts';
-import { driftCheckIntervalMs, notReady, waitForBoot } from '../shared/not-ready.ts';
-import { runReconciler, type ReconcilerOptions, type Run as SharedRun } from '../shared/run.ts';
+import { driftCheckIntervalMs, notReady } from '../shared/not-ready.ts';
+import type { Run as SharedRun } from '../shared/run.ts';
+import { createKindReconciler, stop, type DeleteResult, type EngineOptions, type Kind, type KindPlan, type Stages } from '../shared/engine.ts';
 import { clusterKey, controllerMoveRefusal, isOurs, markFor, ownershipRefusal, recordOf, stateSaveLocation, type ClusterMark, type StateRecord } from './ownership.ts';
 
 export { driftCheckIntervalMs, retryPolicy } from '../shared/not-ready.ts';
@@ -63,21 +64,40 @@ function targetsFor(run: Run, nodes: Iterable<PiNode>, failures: string[]): Map<
   return found.targets;
 }
 
-interface Converged {
-  model: ClusterModel;
-  confText: string;
+interface Validated {
+  all: SlurmPartition[];
+  live: SlurmPartition[];
+  deleting: SlurmPartition[];
+  reference: SlurmPartition;
+  controllerName: string;
+  controllerNode: PiNode;
+  selected: Map<string, PiNode[]>;
+}
+
+interface Looked extends Validated {
+  key: Buffer;
+  targets: Map<string, SshTarget>;
   observed: Map<string, HostObservation>;
-  outcome: PhasedApplyOutcome;
-  plan: ClusterPlan;
   failures: string[];
-  selectedHere: string[];
-  /** Paused PiNodes that have changes waiting (see holdPaused). */
-  held: string[];
+  ctl: HostObservation & { hostname: string; controller: NonNullable<HostObservation['controller']> };
+  record: StateRecord | undefined;
+  pinodes: Map<string, PiNode>;
   mark: ClusterMark;
 }
 
-/** Observe, plan and apply the cluster; or, when it cannot get that far, the result to return. */
-async function converge(run: Run, mode: 'reconcile' | 'finalize'): Promise<Converged | ReconcileResult<Status>> {
+interface Converged extends KindPlan<Status> {
+  model: ClusterModel;
+  confText: string;
+  plan: ClusterPlan;
+  selectedHere: string[];
+  /** Paused PiNodes that have changes waiting (see holdPaused). */
+  held: string[];
+}
+
+type Mode = 'reconcile' | 'finalize';
+
+/** The partitions of the cluster, the controller and the selected nodes; refused when they cannot make one cluster. */
+function validateCluster(run: Run, mode: Mode): Stop<ReconcileResult<Status>> | Validated {
   const { obj, ctx } = run;
   const { namespace } = obj.metadata;
   const all = partitionsOfCluster(run);
@@ -92,25 +112,33 @@ async function converge(run: Run, mode: 'reconcile' | 'finalize'): Promise<Conve
   const problems = clusterProblems(live.length ? live : [obj]);
   const secretNames = new Set((live.length ? live : [obj]).map((p) => p.spec.mungeKeySecretRef.name));
   if (secretNames.size > 1) problems.push(`partitions name different munge key Secrets: ${[...secretNames].sort().join(', ')}`);
-  if (problems.length) return notReady(run, 'InvalidCluster', problems.join('; '), { stalled: true });
+  if (problems.length) return stop(notReady(run, 'InvalidCluster', problems.join('; '), { stalled: true }));
 
   const reference = live[0] ?? obj;
   const controllerName = reference.spec.controller;
   const controllerNode = ctx.view.get<PiNode>('PiNode', namespace, controllerName);
-  if (!controllerNode) return notReady(run, 'ControllerNotFound', `PiNode ${namespace}/${controllerName} (the controller) not found`, { rest: { controller: controllerName } });
+  if (!controllerNode) return stop(notReady(run, 'ControllerNotFound', `PiNode ${namespace}/${controllerName} (the controller) not found`, { rest: { controller: controllerName } }));
 
   const selected = new Map<string, PiNode[]>();
   for (const p of [...live, ...deleting]) selected.set(p.metadata.name, ctx.view.list<PiNode>('PiNode', namespace, p.spec.nodeSelector));
   const bad = invalidNodeNames([...selected.values()].flat());
-  if (bad.length) return notReady(run, 'InvalidNodeName', `PiNode names must be DNS labels to be Slurm NodeNames: ${bad.join(', ')}`, { stalled: true });
+  if (bad.length) return stop(notReady(run, 'InvalidNodeName', `PiNode names must be DNS labels to be Slurm NodeNames: ${bad.join(', ')}`, { stalled: true }));
+  return { all, live, deleting, reference, controllerName, controllerNode, selected };
+}
 
+/** The munge key (created when the cluster has none yet), then the controller, then every other host. */
+async function observeCluster(run: Run, v: Validated): Promise<Stop<ReconcileResult<Status>> | Looked> {
+  const { obj, ctx } = run;
+  const { namespace } = obj.metadata;
+  const self = obj.metadata.name;
+  const { all, live, reference, controllerName, controllerNode, selected } = v;
   const converged = [...live, obj].some((p) => p.status?.configHash !== undefined);
   const key = await mungeKeyFor(ctx.view, run.ctx.secrets, namespace, reference.spec.mungeKeySecretRef.name, converged);
-  if (!key.ok) return notReady(run, key.reason, key.message, { rest: { controller: controllerName }, ...(key.stalled ? { stalled: true } : {}) });
+  if (!key.ok) return stop(notReady(run, key.reason, key.message, { rest: { controller: controllerName }, ...(key.stalled ? { stalled: true } : {}) }));
   if (key.created) run.events.push({ type: 'Normal', reason: 'MungeKeyCreated', message: `created Secret ${namespace}/${reference.spec.mungeKeySecretRef.name} with a random munge key` });
 
   const unvouched = hostKeyNotRecorded(controllerNode);
-  if (unvouched) return notReady(run, 'HostKeyNotRecorded', `the controller ${controllerName}: ${unvouched}`, { rest: { controller: controllerName } });
+  if (unvouched) return stop(notReady(run, 'HostKeyNotRecorded', `the controller ${controllerName}: ${unvouched}`, { rest: { controller: controllerName } }));
   const failures: string[] = [];
   const pinodes = new Map<string, PiNode>([[controllerName, controllerNode]]);
   for (const list of selected.values()) for (const n of list) pinodes.set(n.metadata.name, n);
@@ -123,11 +151,11 @@ async function converge(run: Run, mode: 'reconcile' | 'finalize'): Promise<Conve
   await observeMore(run, [...targets].filter(([n]) => n === controllerName), controllerName, observed, failures);
   const ctl = observed.get(controllerName);
   if (ctl?.invalidHostname) {
-    return notReady(run, 'InvalidControllerHostname', `the controller ${controllerName} reports hostname ${ctl.invalidHostname}, which is not a valid host name; `
-      + 'it would go into SlurmctldHost= on every node, so nothing was changed. Set a plain hostname on the Pi (the PiNode spec.hostname)', { stalled: true, rest: { controller: controllerName } });
+    return stop(notReady(run, 'InvalidControllerHostname', `the controller ${controllerName} reports hostname ${ctl.invalidHostname}, which is not a valid host name; `
+      + 'it would go into SlurmctldHost= on every node, so nothing was changed. Set a plain hostname on the Pi (the PiNode spec.hostname)', { stalled: true, rest: { controller: controllerName } }));
   }
   if (!ctl?.hostname || !ctl.controller) {
-    return notReady(run, 'ControllerUnreachable', `cannot observe the controller ${controllerName}: ${failures.join('; ') || 'no hostname reported'}`, { rest: { controller: controllerName } });
+    return stop(notReady(run, 'ControllerUnreachable', `cannot observe the controller ${controllerName}: ${failures.join('; ') || 'no hostname reported'}`, { rest: { controller: controllerName } }));
   }
   // Nodes Slurm knows that no partition selects any more must be observed too (to stop slurmd).
   for (const name of [...ctl.controller.nodes.map((n) => n.name), ...ctl.controller.deployedNodes.map((n) => n.name)]) {
@@ -136,13 +164,20 @@ async function converge(run: Run, mode: 'reconcile' | 'finalize'): Promise<Conve
     if (node) for (const [n, t] of targetsFor(run, [node], failures)) targets.set(n, t);
   }
   await observeMore(run, targets, controllerName, observed, failures);
-  const cluster = clusterKey(obj);
   const mark = markFor(obj, ctl, record);
+  return { ...v, key: key.key, targets, observed, failures, ctl: { ...ctl, hostname: ctl.hostname, controller: ctl.controller }, record, pinodes, mark };
+}
+
+/** Pure: refuse a cluster that is not ours, then model it, render slurm.conf and plan. */
+function planClusterRun(run: Run, mode: Mode, o: Looked): Stop<ReconcileResult<Status>> | Converged {
+  const { obj } = run;
+  const { live, deleting, reference, controllerName, controllerNode, selected, observed, ctl, record, pinodes, key, mark } = o;
+  const cluster = clusterKey(obj);
   if (mode === 'reconcile') {
     const members = new Map([...observed].filter(([n]) => n === controllerName || [...selected.values()].some((l) => l.some((p) => p.metadata.name === n))));
     const refusal = controllerMoveRefusal({ cluster, record, controller: controllerName, newController: ctl, oldController: record ? observed.get(record.node) : undefined })
       ?? ownershipRefusal(cluster, members, record);
-    if (refusal) return notReady(run, refusal.reason, refusal.message, { stalled: true, rest: { controller: controllerName } });
+    if (refusal) return stop(notReady(run, refusal.reason, refusal.message, { stalled: true, rest: { controller: controllerName } }));
   }
 
   const jobs = ctl.controller.jobs;
@@ -161,33 +196,40 @@ async function converge(run: Run, mode: 'reconcile' | 'finalize'): Promise<Conve
   const runningJobs = [...jobs.values()].reduce((sum, c) => sum + c.running, 0);
   // The last partition is gone: stop the daemons once no job runs (never kill running jobs).
   const plan = live.length > 0
-    ? planCluster({ model, confText, mungeKeySha256: sha256Buffer(key.key), observed, mark })
-    : runningJobs > 0 ? { hosts: [], controller: [] } : planClusterStop(observed, controllerName, (o) => isOurs(o, cluster, record));
+    ? planCluster({ model, confText, mungeKeySha256: sha256Buffer(key), observed, mark })
+    : runningJobs > 0 ? { hosts: [], controller: [] } : planClusterStop(observed, controllerName, (h) => isOurs(h, cluster, record));
   const paused = new Set([...pinodes.values()].filter((n) => n.spec.paused === true).map((n) => n.metadata.name));
   const { plan: runnable, held } = holdPaused(plan, paused, controllerName);
-  if (!planIsEmpty(runnable)) {
-    const booting = waitForBoot(run, observed, { controller: controllerName });
-    if (booting) return booting;
-  }
-  const outcome = await applyPhases(run, { targets, secrets: clusterSecrets(key.key) }, clusterPhases(runnable, controllerName, key.key));
-  const selectedHere = (selected.get(self) ?? []).map((n) => n.metadata.name).sort();
-  return { model, confText, observed, outcome, plan, failures, selectedHere, held, mark };
+  const selectedHere = (selected.get(obj.metadata.name) ?? []).map((n) => n.metadata.name).sort();
+  const phases = clusterPhases(runnable, controllerName, key);
+  return {
+    targets: o.targets,
+    secrets: clusterSecrets(key),
+    phases,
+    bootGate: { hosts: observed, rest: { controller: controllerName } },
+    unobserved: o.failures,
+    files: slurmFilesOf(phases, confText, observed),
+    model,
+    confText,
+    plan,
+    selectedHere,
+    held,
+  };
 }
 
 /** The StateSaveLocation once the controller carries this cluster's marker (observed, or written just now). */
-function stateSaveOf(c: Converged): Status['stateSave'] {
+function stateSaveOf(looked: Looked, c: Converged, outcome: PhasedApplyOutcome): Status['stateSave'] {
   const node = c.model.config.controller.name;
-  const o = c.observed.get(node);
-  const marked = o?.stateOwner?.split(' ')[0] === c.mark.cluster
-    || c.outcome.applied.some((a) => a.host === node && a.step.name === 'mark-state');
-  return marked ? { node, path: stateSaveLocation, clusterUid: c.mark.uid } : undefined;
+  const o = looked.observed.get(node);
+  const marked = o?.stateOwner?.split(' ')[0] === looked.mark.cluster
+    || outcome.applied.some((a) => a.host === node && a.step.name === 'mark-state');
+  return marked ? { node, path: stateSaveLocation, clusterUid: looked.mark.uid } : undefined;
 }
 
 function sha256Buffer(b: Buffer): string {
   return createHash('sha256').update(b).digest('hex');
 }
 
-/** One Event per kind of change, naming the hosts (a fresh cluster is not 20 Events). */
 /** Whether any partition of the cluster (this one included) records a rollout (ownership.ts recordOf). */
 function everRolledOut(obj: SlurmPartition, ctx: ReconcileContext): boolean {
   const key = clusterKey(obj);
@@ -200,18 +242,14 @@ function lockKey(obj: SlurmPartition): string {
   return `${obj.metadata.namespace}/${obj.spec.clusterName ?? 'bramble'}`;
 }
 
-function isResult(x: Converged | ReconcileResult<Status>): x is ReconcileResult<Status> {
-  return (x as ReconcileResult<Status>).status !== undefined;
-}
-
-function reportStatus(run: Run, c: Converged): ReconcileResult<Status> {
+function reportStatus(run: Run, o: Looked, c: Converged, outcome: PhasedApplyOutcome): ReconcileResult<Status> {
   const name = run.obj.metadata.name;
-  const ctl = c.observed.get(c.model.config.controller.name)?.controller;
+  const ctl = o.observed.get(c.model.config.controller.name)?.controller;
   const running = ctl?.answers ? ctl.nodes : [];
   const inPartition = new Set(c.selectedHere);
   for (const n of running) if (n.partitions.includes(name)) inPartition.add(n.name);
   const partitionState = ctl?.partitions.find((p) => p.name === name)?.state;
-  const stateSave = stateSaveOf(c);
+  const stateSave = stateSaveOf(o, c, outcome);
   const rest: Partial<Status> = {
     ...(stateSave ? { stateSave } : {}),
     controller: c.model.config.controller.name,
@@ -222,8 +260,8 @@ function reportStatus(run: Run, c: Converged): ReconcileResult<Status> {
     ...(ctl?.answers ? { jobs: ctl.jobs.get(name) ?? { pending: 0, running: 0 } } : {}),
   };
   const pending = pendingStepsOf(c.plan, c.model.config.controller.name);
-  if (c.outcome.failure) {
-    const f = c.outcome.failure;
+  if (outcome.failure) {
+    const f = outcome.failure;
     const message = `step ${f.step} on ${f.host} failed: ${f.message}`;
     return notReady(run, 'StepFailed', message, { stalled: true, rest: { ...rest, pendingSteps: pending.slice(0, 128) } });
   }
@@ -231,11 +269,11 @@ function reportStatus(run: Run, c: Converged): ReconcileResult<Status> {
     const message = `paused PiNodes have changes waiting: ${c.held.join(', ')}`;
     return notReady(run, 'NodesPaused', message, { rest: { ...rest, pendingSteps: pending.slice(0, 128) } });
   }
-  if (c.outcome.applied.length > 0) {
-    const status = statusWith(run.sctx, { ready: ['False', 'Converging', 'changes applied; waiting for Slurm to settle'], reconciling: ['Converging', `${c.outcome.applied.length} change(s) applied`] }, rest);
+  if (outcome.applied.length > 0) {
+    const status = statusWith(run.sctx, { ready: ['False', 'Converging', 'changes applied; waiting for Slurm to settle'], reconciling: ['Converging', `${outcome.applied.length} change(s) applied`] }, rest);
     return { status, events: run.events, requeueAfterMs: settleDelayMs };
   }
-  const unreachable = c.failures.length ? [`unreachable: ${c.failures.join('; ')}`] : [];
+  const unreachable = o.failures.length ? [`unreachable: ${o.failures.join('; ')}`] : [];
   if (!ctl?.answers) return notReady(run, 'ControllerNotAnswering', `slurmctld on ${c.model.config.controller.name} does not answer`, { rest });
   const wantState = run.obj.spec.state ?? 'UP';
   const problems = [
@@ -249,31 +287,46 @@ function reportStatus(run: Run, c: Converged): ReconcileResult<Status> {
   return { status, events: run.events, requeueAfterMs: waiting.length ? jobWaitDelayMs : driftCheckIntervalMs };
 }
 
-export function createSlurmPartitionReconciler(options: ReconcilerOptions = {}): Reconciler<SlurmPartitionSpec, SlurmPartitionStatus> {
-  return runReconciler({
-    kind: 'SlurmPartition',
-    finalizer: slurmFinalizer,
-    async reconcile(run) {
-      const c = await withClusterLock(lockKey(run.obj), () => converge(run, 'reconcile'));
-      return isResult(c) ? c : reportStatus(run, c);
-    },
-    async finalize(run): Promise<FinalizeResult<Status>> {
-      const { obj, ctx } = run;
-      if (!everRolledOut(obj, ctx)) {
-        // Refused, never applied: nothing on the Pis is this cluster's, so nothing is touched.
-        return { status: obj.status ?? {}, events: [{ type: 'Normal', reason: 'NothingToRemove', message: `Slurm cluster ${clusterKey(obj)} was never rolled out; nothing on the Pis was changed` }], done: true };
-      }
-      const c = await withClusterLock(lockKey(obj), () => converge(run, 'finalize'));
-      if (isResult(c)) return { ...c, done: false };
-      const result = reportStatus(run, c);
-      const name = obj.metadata.name;
-      const stillListed = c.model.config.partitions.some((p) => p.name === name);
-      // An unreachable host keeps its old file until it is back; that must not block deletion.
-      const done = !c.outcome.failure && !stillListed;
-      if (!done) return { ...result, done, requeueAfterMs: jobWaitDelayMs };
-      return { ...result, events: [...result.events, { type: 'Normal', reason: 'PartitionRemoved', message: `partition ${name} removed from the Slurm configuration` }], done };
-    },
-  }, options);
+const reconcileStages: Stages<SlurmPartition, Status, ReconcileResult<Status>, Validated, Looked, Converged> = {
+  validate: (run) => validateCluster(run, 'reconcile'),
+  observe: observeCluster,
+  plan: (run, o) => planClusterRun(run, 'reconcile', o),
+  report: reportStatus,
+};
+
+/** Delete: the partition leaves slurm.conf once no job of it runs; the last one stops the daemons. */
+const finalizeStages: Stages<SlurmPartition, Status, DeleteResult<Status>, Validated, Looked, Converged> = {
+  validate(run) {
+    const { obj, ctx } = run;
+    if (!everRolledOut(obj, ctx)) {
+      // Refused, never applied: nothing on the Pis is this cluster's, so nothing is touched.
+      return stop({ status: obj.status ?? {}, events: [{ type: 'Normal', reason: 'NothingToRemove', message: `Slurm cluster ${clusterKey(obj)} was never rolled out; nothing on the Pis was changed` }], done: true });
+    }
+    return validateCluster(run, 'finalize');
+  },
+  observe: observeCluster,
+  plan: (run, o) => planClusterRun(run, 'finalize', o),
+  report(run, o, c, outcome) {
+    const result = reportStatus(run, o, c, outcome);
+    const name = run.obj.metadata.name;
+    const stillListed = c.model.config.partitions.some((p) => p.name === name);
+    // An unreachable host keeps its old file until it is back; that must not block deletion.
+    const done = !outcome.failure && !stillListed;
+    if (!done) return { ...result, done, requeueAfterMs: jobWaitDelayMs };
+    return { ...result, events: [...result.events, { type: 'Normal', reason: 'PartitionRemoved', message: `partition ${name} removed from the Slurm configuration` }], done };
+  },
+};
+
+export const slurmPartitionKind: Kind<SlurmPartitionSpec, SlurmPartitionStatus> = {
+  kind: 'SlurmPartition',
+  finalizer: slurmFinalizer,
+  lockKey,
+  reconcile: reconcileStages,
+  finalize: finalizeStages,
+};
+
+export function createSlurmPartitionReconciler(options: EngineOptions = {}): Reconciler<SlurmPartitionSpec, SlurmPartitionStatus> {
+  return createKindReconciler(slurmPartitionKind, options);
 }
 
 export const slurmPartitionReconciler = createSlurmPartitionReconciler();

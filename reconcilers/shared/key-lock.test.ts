@@ -1,20 +1,20 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { withClusterLock } from './cluster-lock.ts';
+import { withKeyLock } from './key-lock.ts';
 
 void test('converges of one cluster run one after the other; other clusters do not wait', async () => {
   const order: string[] = [];
   let release!: () => void;
   const gate = new Promise<void>((r) => (release = r));
-  const first = withClusterLock('lab/a', async () => {
+  const first = withKeyLock('lab/a', async () => {
     order.push('a1 start');
     await gate;
     order.push('a1 end');
   });
-  const second = withClusterLock('lab/a', async () => {
+  const second = withKeyLock('lab/a', async () => {
     order.push('a2');
   });
-  await withClusterLock('lab/b', async () => {
+  await withKeyLock('lab/b', async () => {
     order.push('b');
   });
   release();
@@ -23,8 +23,8 @@ void test('converges of one cluster run one after the other; other clusters do n
 });
 
 void test('a failure releases the lock for the next one', async () => {
-  await assert.rejects(withClusterLock('lab/c', async () => {
+  await assert.rejects(withKeyLock('lab/c', async () => {
     throw new Error('boom');
   }));
-  assert.equal(await withClusterLock('lab/c', async () => 42), 42);
+  assert.equal(await withKeyLock('lab/c', async () => 42), 42);
 });
