@@ -59,7 +59,7 @@ void test('plans a PiNode and its Slurm cluster against this machine, with diffs
   assert.equal(keys?.diff, `--- /dev/null\n+++ b/home/bramble-plan-nobody/.ssh/authorized_keys\n@@ -0,0 +1 @@\n+${key}\n`);
   assert.ok(node.steps.some((s) => s.name === 'user:bramble-plan-nobody'));
 
-  const [cluster] = result.slurm;
+  const [cluster] = result.kinds;
   assert.ok(cluster && !cluster.error, cluster?.error);
   assert.match(cluster.notes.join('\n'), /Secret default\/munge has no munge.key: bramble would create it/);
   const host = cluster.hosts[0]!;
@@ -87,8 +87,8 @@ void test('plans a PiNode and its Slurm cluster against this machine, with diffs
 void test('a host already as declared shows no steps', async () => {
   const { result } = await plan(file({ hostname: undefined, users: [] }));
   assert.equal(result.pinodes[0]?.error, undefined);
-  assert.equal(summaryOf({ ...result, slurm: [] }).changes, 0);
-  assert.match(renderPlan({ ...result, slurm: [] }), /= in sync, nothing to do/);
+  assert.equal(summaryOf({ ...result, kinds: [] }).changes, 0);
+  assert.match(renderPlan({ ...result, kinds: [] }), /= in sync, nothing to do/);
 });
 
 void test('invalid resources are refused before anything is sent, as the API server would', async () => {

@@ -12,10 +12,10 @@ import { runPlan } from './plan/plan-run.ts';
 import { renderPlan, summaryOf, type PlanResult } from './plan/render.ts';
 
 export const PLAN_USAGE = `Usage: bramble plan -f FILE [--kubeconfig PATH]
-  Shows, per Pi, the steps bramble would run for the PiNodes and SlurmPartitions in FILE
-  (multi-document YAML, - for stdin) against each Pi's current state, with a diff for every file
-  a step writes. Only read-only commands reach the Pis; nothing is applied and nothing is written
-  to the cluster. SSH keys and munge keys come from Secrets in FILE, else from the cluster named
+  Shows, per Pi, the steps bramble would run for the PiNodes, SlurmPartitions, GlusterVolumes and
+  MinioPools in FILE (multi-document YAML, - for stdin) against each Pi's current state, with a
+  diff for every file a step writes. Only read-only commands reach the Pis; nothing is applied and
+  nothing is written to the cluster. SSH keys, munge keys and MinIO credentials come from Secrets in FILE, else from the cluster named
   by --kubeconfig or KUBECONFIG (which also supplies PiNodes a partition selects and their
   status). Progress goes to stderr, the plan to stdout. Exit 0 when every host was planned, 1
   when one could not be (unreachable, host key mismatch, missing Secret), 2 on bad usage.

@@ -15,6 +15,8 @@ export interface PiNodePlan {
   report: HostReport;
   /** What the Pi reported (a SlurmPartition's plan needs CPUs and memory). */
   facts?: PiNodeFacts;
+  /** The host key the Pi showed (the PiNode reconciler records it). */
+  hostKey?: string;
 }
 
 export async function planPiNodeNow(node: PiNode, view: ClusterView, executor: Executor): Promise<PiNodePlan> {
@@ -29,7 +31,7 @@ export async function planPiNodeNow(node: PiNode, view: ClusterView, executor: E
     if (node.spec.paused) report.notes.push('paused: bramble would observe this Pi and change nothing');
     report.steps = plan.map((s) => ({ name: s.name, description: s.description }));
     await attachDiffs(executor, target, report.steps, plannedPiNodeFiles(node.spec, observed.state, plan), randomNonce());
-    return { report, facts: observed.facts };
+    return { report, facts: observed.facts, hostKey };
   } catch (error) {
     const failure = reachabilityFailure(error);
     return { report: { ...report, error: failure ? `${failure.reason}: ${failure.message}` : errorLine(error) } };

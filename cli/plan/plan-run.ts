@@ -1,15 +1,21 @@
 // `bramble plan` from resources to result: gather the Secrets and related objects, plan every
 // PiNode of the file against its Pi (in parallel, a progress line per host as it answers), then
-// every Slurm cluster the file's partitions belong to. Only read-only commands are sent.
+// every other resource through its kind's own validate, observe and plan (kind-plan.ts), one
+// preview per converge (the partitions of one Slurm cluster converge together). Only read-only
+// commands are sent.
 import type { Executor } from '../../ssh/executor.ts';
 import type { SecretView } from '../../reconcilers/contract.ts';
 import type { PiNode } from '../../reconcilers/pinode/pinode-types.ts';
-import type { SlurmPartition } from '../../reconcilers/slurm/types.ts';
+import type { Kind } from '../../reconcilers/shared/engine.ts';
+import type { ConditionedStatus } from '../../reconcilers/shared/not-ready.ts';
+import { slurmPartitionKind } from '../../reconcilers/slurm/reconciler.ts';
+import { glusterVolumeKind } from '../../reconcilers/gluster/reconciler.ts';
+import { minioPoolKind } from '../../reconcilers/minio/reconciler.ts';
 import type { PlanManifest, AnyResource } from './manifest.ts';
 import type { ClusterSource } from './cluster-source.ts';
 import { PlanView } from './plan-view.ts';
 import { planPiNodeNow } from './pinode-plan.ts';
-import { clustersOf, planSlurmClusterNow } from './slurm-plan.ts';
+import { planKindNow, type KindPlanReport } from './kind-plan.ts';
 import type { PlanResult } from './render.ts';
 
 export interface PlanRunInput {
@@ -21,17 +27,34 @@ export interface PlanRunInput {
   progress: (line: string) => void;
 }
 
-const previewable = new Set(['PiNode', 'SlurmPartition']);
+/** The kinds previewed through the engine, by name (PiNode has its own plan, pinode-plan.ts). */
+const engineKinds = new Map<string, Kind<unknown, ConditionedStatus>>(
+  [slurmPartitionKind, glusterVolumeKind, minioPoolKind].map((k) => [k.kind, k as unknown as Kind<unknown, ConditionedStatus>]),
+);
 
-/** Pure: "namespace/name" of every Secret the objects name. */
+/** Pure: "namespace/name" of every Secret the objects name (spec.ssh.privateKeySecretRef, any spec.…SecretRef). */
 export function secretsNamed(objects: readonly AnyResource[]): string[] {
   const names = new Set<string>();
   for (const o of objects) {
-    const spec = o.spec as { ssh?: { privateKeySecretRef?: { name?: string } }; mungeKeySecretRef?: { name?: string } };
-    const name = o.kind === 'PiNode' ? spec.ssh?.privateKeySecretRef?.name : o.kind === 'SlurmPartition' ? spec.mungeKeySecretRef?.name : undefined;
-    if (name) names.add(`${o.metadata.namespace}/${name}`);
+    const spec = (o.spec ?? {}) as Record<string, unknown> & { ssh?: { privateKeySecretRef?: { name?: string } } };
+    const refs = [spec.ssh?.privateKeySecretRef, ...Object.entries(spec).filter(([k]) => k.endsWith('SecretRef')).map(([, v]) => v as { name?: string } | undefined)];
+    for (const ref of refs) if (ref?.name) names.add(`${o.metadata.namespace}/${ref.name}`);
   }
   return [...names].sort();
+}
+
+/** Pure: the file's objects of engine kinds, one group per converge (a kind's lock key), in file order. */
+export function convergeGroups(objects: readonly AnyResource[]): { kind: Kind<unknown, ConditionedStatus>; objects: AnyResource[] }[] {
+  const groups = new Map<string, { kind: Kind<unknown, ConditionedStatus>; objects: AnyResource[] }>();
+  for (const o of objects) {
+    const kind = engineKinds.get(o.kind);
+    if (!kind) continue;
+    const key = `${o.kind}/${kind.lockKey?.(o as never) ?? `${o.metadata.namespace}/${o.metadata.name}`}`;
+    const group = groups.get(key) ?? { kind, objects: [] };
+    group.objects.push(o);
+    groups.set(key, group);
+  }
+  return [...groups.values()];
 }
 
 async function gather(input: PlanRunInput): Promise<PlanView> {
@@ -59,20 +82,26 @@ export async function runPlan(input: PlanRunInput): Promise<PlanResult> {
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     const r = plan.report;
     progress(`  ${node.metadata.name} (${r.address}) ${r.error ? `failed: ${r.error}` : `answered after ${seconds} s: ${r.steps.length} change${r.steps.length === 1 ? '' : 's'}`}`);
-    if (plan.facts) view.put({ ...node, status: { ...node.status, facts: plan.facts } } as AnyResource);
+    // As if the PiNode were applied first: the operator records its facts and host key before a
+    // SlurmPartition or a pool uses them (a key trusted on first use included).
+    if (plan.facts) view.put({ ...node, status: { ...node.status, facts: plan.facts, ...(plan.hostKey ? { hostKey: plan.hostKey } : {}) } } as AnyResource);
     return plan.report;
   }));
 
-  const partitions = manifest.objects.filter((o) => o.kind === 'SlurmPartition') as SlurmPartition[];
-  const slurm = [];
-  for (const cluster of clustersOf(partitions)) {
-    progress(`observing Slurm cluster ${cluster.clusterName}…`);
-    slurm.push(await planSlurmClusterNow(cluster, view, executor, (host, address, error) =>
-      progress(`  ${host} (${address}) ${error ? `failed: ${error}` : 'answered'}`)));
+  const kinds: KindPlanReport[] = [];
+  for (const group of convergeGroups(manifest.objects)) {
+    const [first] = group.objects;
+    const obj = first && view.get<AnyResource>(first.kind, first.metadata.namespace, first.metadata.name);
+    if (!obj) continue;
+    const subject = `${group.kind.kind} ${group.objects.map((o) => `${o.metadata.namespace}/${o.metadata.name}`).join(', ')}`;
+    progress(`observing the hosts of ${subject}…`);
+    const report = await planKindNow(group.kind, obj as never, subject, view, executor);
+    for (const h of report.hosts) progress(`  ${h.subject} (${h.address}) ${h.error ? `failed: ${h.error}` : 'answered'}`);
+    kinds.push(report);
   }
   const skipped = [
-    ...manifest.objects.filter((o) => !previewable.has(o.kind)).map((o) => `${o.kind} ${o.metadata.namespace}/${o.metadata.name} (no preview for this kind yet)`),
+    ...manifest.objects.filter((o) => o.kind !== 'PiNode' && !engineKinds.has(o.kind)).map((o) => `${o.kind} ${o.metadata.namespace}/${o.metadata.name} (no preview for this kind yet)`),
     ...manifest.ignored.map((d) => `${d} (not a bramble resource)`),
   ];
-  return { pinodes: planned, slurm, skipped };
+  return { pinodes: planned, kinds, skipped };
 }

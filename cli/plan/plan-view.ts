@@ -1,11 +1,18 @@
 // The ClusterView a plan runs against: the cluster's objects (when a cluster is configured) with
 // the file's objects over them, as if the file had been applied. A file object keeps the
-// status its namesake has in the cluster (facts, a host key trusted on first use).
+// status its namesake has in the cluster (facts, a host key trusted on first use), and its UID.
+import { randomBytes } from 'node:crypto';
 import type { ClusterView, LabelSelector, SecretView } from '../../reconcilers/contract.ts';
 import { matchesSelector } from '../../controllers/label-selector.ts';
 import type { AnyResource } from './manifest.ts';
 
 const keyOf = (kind: string, namespace: string, name: string) => `${kind}/${namespace}/${name}`;
+
+/**
+ * A stand-in UID for a file object the cluster does not hold yet: the API server assigns the real
+ * one on create. A fresh one per plan, so what another object marked on the Pis stays another's.
+ */
+const notYetCreatedUid = (): string => `not-yet-created-${randomBytes(6).toString('hex')}`;
 
 export class PlanView implements ClusterView {
   private readonly objects = new Map<string, AnyResource>();
@@ -18,8 +25,9 @@ export class PlanView implements ClusterView {
     for (const o of clusterObjects) this.objects.set(keyOf(o.kind, o.metadata.namespace, o.metadata.name), o);
     for (const o of fileObjects) {
       const key = keyOf(o.kind, o.metadata.namespace, o.metadata.name);
-      const status = this.objects.get(key)?.status;
-      this.objects.set(key, status === undefined ? o : { ...o, status });
+      const namesake = this.objects.get(key);
+      const metadata = { ...o.metadata, uid: o.metadata.uid ?? namesake?.metadata.uid ?? notYetCreatedUid() };
+      this.objects.set(key, namesake?.status === undefined ? { ...o, metadata } : { ...o, metadata, status: namesake.status });
     }
   }
 

@@ -1,11 +1,12 @@
 // The text `bramble plan` prints: per subject, each step with its description and file diff,
 // then a summary line. Pure.
 import type { HostReport } from './report.ts';
-import type { SlurmClusterPlan } from './slurm-plan.ts';
+import type { KindPlanReport } from './kind-plan.ts';
 
 export interface PlanResult {
   pinodes: HostReport[];
-  slurm: SlurmClusterPlan[];
+  /** SlurmPartitions, GlusterVolumes and MinioPools, one report per converge. */
+  kinds: KindPlanReport[];
   /** Documents in the file bramble cannot preview (kinds without a previewable reconciler). */
   skipped: string[];
 }
@@ -27,19 +28,19 @@ function renderHost(host: HostReport, title: string, pad: string): string[] {
 }
 
 export function summaryOf(result: PlanResult): { changes: number; hostsChanging: number; hostsInSync: number; failed: number } {
-  const hosts = [...result.pinodes, ...result.slurm.flatMap((c) => c.hosts)];
+  const hosts = [...result.pinodes, ...result.kinds.flatMap((c) => c.hosts)];
   return {
     changes: hosts.reduce((n, h) => n + h.steps.length, 0),
     hostsChanging: new Set(hosts.filter((h) => h.steps.length > 0).map((h) => h.address)).size,
     hostsInSync: result.pinodes.filter((h) => !h.error && h.steps.length === 0).length,
-    failed: hosts.filter((h) => h.error).length + result.slurm.filter((c) => c.error).length,
+    failed: hosts.filter((h) => h.error).length + result.kinds.filter((c) => c.error).length,
   };
 }
 
 export function renderPlan(result: PlanResult): string {
   const out: string[] = [];
   for (const host of result.pinodes) out.push(...renderHost(host, `${host.subject} (${host.address})`, ''), '');
-  for (const cluster of result.slurm) {
+  for (const cluster of result.kinds) {
     out.push(cluster.subject);
     for (const note of cluster.notes) out.push(`  # ${note}`);
     if (cluster.error) out.push(`  ! cannot plan: ${cluster.error}`);

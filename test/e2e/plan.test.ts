@@ -94,7 +94,7 @@ test('plan shows each Pi its steps and file diffs, with the SSH key Secret read 
     assert.equal(report.steps[5]!.diff, `--- /dev/null\n+++ b/home/alice/.ssh/authorized_keys\n@@ -0,0 +1 @@\n+${aliceKey}\n`);
     assert.ok(progress.some((l) => l.includes(`${node.name} (${node.address}) answered after`)), progress.join('\n'));
   }
-  const [cluster] = result.slurm;
+  const [cluster] = result.kinds;
   assert.ok(cluster && !cluster.error, cluster?.error);
   assert.deepEqual(cluster.hosts.map((h) => h.subject), ['pi0', 'pi1', 'pi2']);
   const conf = cluster.hosts.find((h) => h.subject === 'pi1')?.steps.find((s) => s.name === 'slurm-conf')?.diff ?? '';
