@@ -63,7 +63,7 @@ const piNodeCrd = {
   },
 };
 
-async function ensureCrd(api: ApiClient, crd: typeof widgetCrd | typeof piNodeCrd, probePath: string): Promise<void> {
+export async function ensureCrd(api: ApiClient, crd: { metadata: { name: string } }, probePath: string): Promise<void> {
   try {
     await api.request('GET', probePath);
     return;
