@@ -169,12 +169,7 @@ const reconcileStages: Stages<GlusterVolume, Status, ReconcileResult<Status>, Va
   },
 };
 
-export const glusterVolumeKind: Kind<GlusterVolumeSpec, GlusterVolumeStatus> = {
-  kind: 'GlusterVolume',
-  finalizer: glusterFinalizer,
-  reconcile: reconcileStages,
-  finalize: deleteStages,
-};
+export const glusterVolumeKind: Kind<GlusterVolumeSpec, GlusterVolumeStatus> = { kind: 'GlusterVolume', finalizer: glusterFinalizer, reconcile: reconcileStages, finalize: deleteStages };
 
 export function createGlusterVolumeReconciler(options: EngineOptions = {}): Reconciler<GlusterVolumeSpec, GlusterVolumeStatus> {
   return createKindReconciler(glusterVolumeKind, options);

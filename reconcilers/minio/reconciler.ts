@@ -170,12 +170,7 @@ const reconcileStages: Stages<MinioPool, Status, ReconcileResult<Status>, Valida
   },
 };
 
-export const minioPoolKind: Kind<MinioPoolSpec, MinioPoolStatus> = {
-  kind: 'MinioPool',
-  finalizer: minioFinalizer,
-  reconcile: reconcileStages,
-  finalize: deleteStages,
-};
+export const minioPoolKind: Kind<MinioPoolSpec, MinioPoolStatus> = { kind: 'MinioPool', finalizer: minioFinalizer, reconcile: reconcileStages, finalize: deleteStages };
 
 export function createMinioPoolReconciler(options: EngineOptions = {}): Reconciler<MinioPoolSpec, MinioPoolStatus> {
   return createKindReconciler(minioPoolKind, options);

@@ -17,27 +17,14 @@ import type { Reconciler } from '../../reconcilers/contract.ts';
 import { createKindReconciler } from '../../reconcilers/shared/engine.ts';
 import { LocalShellExecutor } from '../../reconcilers/shared/local-shell-executor.ts';
 import { startControlPlane, type ControlPlane } from '../controllers/control-plane.ts';
-import { ensureCrd, waitFor } from '../controllers/widget.ts';
+import { ensureCrd, looseCrd, waitFor } from '../controllers/widget.ts';
 import { greetingKind, greetingType, type Greeting } from './greeting-kind.ts';
 
 let cp: ControlPlane;
 let api: ApiClient;
 let dir: string;
 
-const greetingCrd = {
-  apiVersion: 'apiextensions.k8s.io/v1',
-  kind: 'CustomResourceDefinition',
-  metadata: { name: 'greetings.test.bramble.dev' },
-  spec: {
-    group: 'test.bramble.dev',
-    scope: 'Namespaced',
-    names: { plural: 'greetings', singular: 'greeting', kind: 'Greeting', listKind: 'GreetingList' },
-    versions: [{
-      name: 'v1', served: true, storage: true, subresources: { status: {} },
-      schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true }, status: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } } },
-    }],
-  },
-};
+const greetingCrd = looseCrd(greetingType.group, greetingType.version, 'Greeting', greetingType.plural);
 
 before(async () => {
   cp = await startControlPlane({ inMemory: true, listen: '127.0.0.1:0' });
