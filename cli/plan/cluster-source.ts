@@ -1,6 +1,6 @@
-// What `bramble plan` reads from the cluster when one is configured: the PiNodes and
-// SlurmPartitions already there (a file's partition may select PiNodes the file does not hold)
-// and the Secrets the resources name. Read-only: get and list, nothing else. Through the
+// What `bramble plan` reads from the cluster when one is configured: the bramble objects already
+// there (a file's partition may select PiNodes the file does not hold; a file's volume or pool
+// keeps its UID and its record in status) and the Secrets the resources name. Read-only: get and list, nothing else. Through the
 // operator's own API client, so plan and run reach a cluster the same way.
 import { ApiClient, isNotFound } from '../../controllers/api-client.ts';
 import type { KubeConfig } from '../../controllers/kubeconfig.ts';
@@ -8,7 +8,7 @@ import { collectionPath, objectPath, resourceTypes } from '../../controllers/res
 import type { SecretView } from '../../reconcilers/contract.ts';
 import type { AnyResource } from './manifest.ts';
 
-const kinds = [resourceTypes.PiNode, resourceTypes.SlurmPartition];
+const kinds = [resourceTypes.PiNode, resourceTypes.SlurmPartition, resourceTypes.GlusterVolume, resourceTypes.MinioPool];
 const requestTimeoutMs = 30_000;
 
 export interface ClusterSource {
