@@ -37,7 +37,7 @@ void test('the firmware temperature is used only where the thermal zone is not e
 
 void test('built, not recorded: a read-only root, ext4 errors and a worn eMMC', () => {
   const sections = new Map([
-    ['health-mounts', '/dev/root / ext4 ro,noatime 0 0\n/dev/sda1 /mnt/my\\040data ext4 ro,relatime 0 0\n/dev/mmcblk0p1 /boot/firmware vfat rw 0 0'],
+    ['health-mounts', '# /proc/mounts\n/dev/root / ext4 ro,noatime 0 0\n/dev/sda1 /mnt/my\\040data ext4 ro,relatime 0 0\n/dev/mmcblk0p1 /boot/firmware vfat rw 0 0'],
     ['health-read-only-log', '2'],
     ['health-ext4-errors', 'mmcblk0p2 4\nsda1 1'],
     ['health-block-stat', 'loop0 1 2 3 4 5 6 7 8 9 10 11\nmmcblk0 1 0 8 1 2 0 16 1 0 1 2\nsda 1 0 8 1 2 0 32 1 0 1 2'],
@@ -54,6 +54,9 @@ void test('built, not recorded: a read-only root, ext4 errors and a worn eMMC', 
     emmcPreEolLevel: 2,
   });
   assert.deepEqual(parseHealthFacts(new Map()), {}, 'nothing reported, nothing claimed');
+  // A simulated Pi: overlay root (no disk filesystem listed), the host's virtio disk.
+  assert.deepEqual(parseHealthFacts(new Map([['health-mounts', '# /proc/mounts'], ['health-block-stat', 'loop0 1 2 3 4 5 6 7\nvda 1 0 8 1 2 0 64 1']])),
+    { readOnlyMounts: [], rootDisk: 'vda', bytesWrittenSinceBoot: 64 * 512 });
 });
 
 void test('partitions map to their disk', () => {

@@ -17,7 +17,7 @@ function count(text: string | undefined): number | undefined {
 interface Mount { device: string; mountPoint: string; options: string[] }
 
 function mountsOf(text: string | undefined): Mount[] {
-  return (text ?? '').split('\n').flatMap((line) => {
+  return (text ?? '').split('\n').filter((line) => !line.startsWith('#')).flatMap((line) => {
     const [device, mountPoint, , options] = line.trim().split(/\s+/);
     return device && mountPoint && options ? [{ device, mountPoint: mountPoint.replaceAll('\\040', ' '), options: options.split(',') }] : [];
   });
@@ -50,7 +50,7 @@ function rootDiskOf(mounts: Mount[], disks: Map<string, number>): string | undef
   const root = mounts.find((m) => m.mountPoint === '/')?.device.replace(/^\/dev\//, '');
   const fromMounts = root ? diskOfPartition(root) : undefined;
   if (fromMounts && disks.has(fromMounts)) return fromMounts;
-  return [...disks.keys()].find((d) => /^(mmcblk\d+|nvme\d+n\d+|sd[a-z]+)$/.test(d));
+  return [...disks.keys()].find((d) => /^(mmcblk\d+|nvme\d+n\d+|(?:sd|vd|xvd)[a-z]+)$/.test(d));
 }
 
 /** The largest level in "0x01 0x02" style values (life_time holds two, pre_eol_info one). */
@@ -78,8 +78,9 @@ export function parseHealthFacts(sections: Sections): PiNodeHealthFacts {
   const readOnlyLog = count(sectionText(sections, 'health-read-only-log'));
   if (readOnlyLog !== undefined) health.readOnlyRemountMessages = readOnlyLog;
 
-  const mounts = mountsOf(sectionText(sections, 'health-mounts'));
-  if (mounts.length > 0) {
+  const mountsText = sectionText(sections, 'health-mounts');
+  const mounts = mountsOf(mountsText);
+  if (mountsText?.startsWith('# /proc/mounts')) {
     health.readOnlyMounts = [...new Set(mounts.filter((m) => m.options.includes('ro')).map((m) => m.mountPoint))].slice(0, 32);
   }
   const ext4 = sectionText(sections, 'health-ext4-errors');

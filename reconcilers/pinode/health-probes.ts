@@ -12,7 +12,8 @@ export const healthProbes: Probe[] = [
   // Counted on the Pi: a flapping supply logs thousands of lines, the count is one.
   ['health-under-voltage-log', `${kernelLog} | grep -c -i -E 'under-?voltage detected'`],
   ['health-read-only-log', `${kernelLog} | grep -c -i 'remounting filesystem read-only'`],
-  ['health-mounts', "grep -E '^[^ ]+ [^ ]+ (ext[234]|f2fs|btrfs|xfs|vfat|exfat) ' /proc/mounts"],
+  // The first line says /proc/mounts was read, so "no disk filesystem listed" is not "unknown".
+  ['health-mounts', "[ -r /proc/mounts ] && echo '# /proc/mounts' && grep -E '^[^ ]+ [^ ]+ (ext[234]|f2fs|btrfs|xfs|vfat|exfat) ' /proc/mounts"],
   ['health-ext4-errors', 'for f in /sys/fs/ext4/*/errors_count; do [ -r "$f" ] && d=${f%/errors_count} && echo "${d##*/} $(cat "$f")"; done'],
   ['health-block-stat', 'for f in /sys/block/*/stat; do d=${f%/stat}; d=${d##*/}; case $d in loop*|ram*|zram*) continue;; esac; echo "$d $(cat "$f")"; done'],
   ['health-emmc', 'for d in /sys/block/mmcblk*/device; do [ -r "$d/life_time" ] || continue; n=${d%/device}; echo "${n##*/} $(cat "$d/life_time") $(cat "$d/pre_eol_info")"; done'],
