@@ -4,7 +4,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { parseObserved } from './observe.ts';
+import { spawnSync } from 'node:child_process';
 import { diskOfPartition, parseHealthFacts, parseMeasureTemp } from './health-parse.ts';
+import { kernelLogCounts } from './health-probes.ts';
 
 const scope = { users: [], groups: [], packages: [] };
 
@@ -38,12 +40,13 @@ void test('the firmware temperature is used only where the thermal zone is not e
 void test('built, not recorded: a read-only root, ext4 errors and a worn eMMC', () => {
   const sections = new Map([
     ['health-mounts', '# /proc/mounts\n/dev/root / ext4 ro,noatime 0 0\n/dev/sda1 /mnt/my\\040data ext4 ro,relatime 0 0\n/dev/mmcblk0p1 /boot/firmware vfat rw 0 0'],
-    ['health-read-only-log', '2'],
+    ['health-kernel-log', 'under-voltage 0\nread-only-remount 2'],
     ['health-ext4-errors', 'mmcblk0p2 4\nsda1 1'],
     ['health-block-stat', 'loop0 1 2 3 4 5 6 7 8 9 10 11\nmmcblk0 1 0 8 1 2 0 16 1 0 1 2\nsda 1 0 8 1 2 0 32 1 0 1 2'],
     ['health-emmc', 'mmcblk0 0x0a 0x03 0x02\nmmcblk0boot0 0x0a 0x03 0x02'],
   ]);
   assert.deepEqual(parseHealthFacts(sections), {
+    underVoltageMessages: 0,
     readOnlyRemountMessages: 2,
     readOnlyMounts: ['/', '/mnt/my data'],
     ext4Errors: 5,
@@ -61,4 +64,18 @@ void test('built, not recorded: a read-only root, ext4 errors and a worn eMMC', 
 
 void test('partitions map to their disk', () => {
   assert.deepEqual(['mmcblk0p2', 'nvme0n1p1', 'sda2', 'vdb1', 'sda'].map(diskOfPartition), ['mmcblk0', 'nvme0n1', 'sda', 'vdb', 'sda']);
+});
+
+void test('the kernel-log counter, run with sh on this host, counts both kernels\' wordings', () => {
+  const log = [
+    '[    3.1] raspberrypi-hwmon raspberrypi-hwmon: Under-voltage detected! (0x00050005)',
+    '[   33.0] hwmon hwmon1: Undervoltage detected!',
+    '[   35.0] hwmon hwmon1: Voltage normalised',
+    '[  101.7] EXT4-fs (mmcblk0p2): Remounting filesystem read-only',
+  ].join('\n');
+  const r = spawnSync('sh', ['-c', kernelLogCounts], { input: log, encoding: 'utf8' });
+  assert.equal(r.stdout, 'under-voltage 2\nread-only-remount 1\n');
+  const empty = spawnSync('sh', ['-c', kernelLogCounts], { input: '', encoding: 'utf8' });
+  const counted = parseHealthFacts(new Map([['health-kernel-log', empty.stdout]]));
+  assert.deepEqual(counted, { underVoltageMessages: 0, readOnlyRemountMessages: 0 });
 });

@@ -9,6 +9,12 @@ const sectorBytes = 512;
 /** Field 7 of /sys/block/DISK/stat (Documentation/block/stat.rst): sectors written. */
 const sectorsWrittenField = 6;
 
+/** The count after `label ` in the kernel-log section ("under-voltage 3"). */
+function labelled(text: string | undefined, label: string): number | undefined {
+  const line = text?.split('\n').find((l) => l.startsWith(`${label} `));
+  return line === undefined ? undefined : count(line.slice(label.length + 1));
+}
+
 function count(text: string | undefined): number | undefined {
   const n = Number(text?.split('\n')[0]?.trim());
   return text !== undefined && Number.isInteger(n) && n >= 0 ? n : undefined;
@@ -73,9 +79,10 @@ export function parseMeasureTemp(text: string | undefined): number | undefined {
 
 export function parseHealthFacts(sections: Sections): PiNodeHealthFacts {
   const health: PiNodeHealthFacts = {};
-  const underVoltage = count(sectionText(sections, 'health-under-voltage-log'));
+  const kernelLog = sectionText(sections, 'health-kernel-log');
+  const underVoltage = labelled(kernelLog, 'under-voltage');
   if (underVoltage !== undefined) health.underVoltageMessages = underVoltage;
-  const readOnlyLog = count(sectionText(sections, 'health-read-only-log'));
+  const readOnlyLog = labelled(kernelLog, 'read-only-remount');
   if (readOnlyLog !== undefined) health.readOnlyRemountMessages = readOnlyLog;
 
   const mountsText = sectionText(sections, 'health-mounts');
