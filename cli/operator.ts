@@ -9,6 +9,7 @@ import { registerSampleGauges, type GaugeSample, type SampleGaugeFamily } from '
 import type { PiNode } from '../crds/pinode.ts';
 import { piNodeReconciler } from '../reconcilers/pinode/reconciler.ts';
 import { piNodeGaugeHelp, piNodeGaugeSamples } from '../reconcilers/pinode/metrics.ts';
+import { problemLabelledFamilies } from '../reconcilers/pinode/health-metrics.ts';
 import type { SlurmPartition } from '../crds/slurmpartition.ts';
 import { slurmPartitionReconciler } from '../reconcilers/slurm/reconciler.ts';
 import { slurmGaugeHelp, slurmPartitionGaugeSamples } from '../reconcilers/slurm/metrics.ts';
@@ -40,7 +41,8 @@ const kinds: KindWiring[] = [
     // Hosts observed and configured at once; each host still gets one connection.
     registration: { reconciler: piNodeReconciler as Reconciler<unknown, unknown>, concurrency: 16 },
     gaugeHelp: piNodeGaugeHelp,
-    gaugeLabels: (f) => (f === 'bramble_node_throttled' ? ['namespace', 'pinode', 'flag'] : ['namespace', 'pinode']),
+    gaugeLabels: (f) => (f === 'bramble_node_throttled' ? ['namespace', 'pinode', 'flag']
+      : problemLabelledFamilies.has(f) ? ['namespace', 'pinode', 'problem'] : ['namespace', 'pinode']),
     gaugeSamples: (o) => piNodeGaugeSamples(o.metadata.namespace, o.metadata.name, (o as PiNode).status),
   },
   {

@@ -6,6 +6,7 @@ import * as pattern from './patterns.ts';
 import { AbsolutePath, Conditions, ObservedGeneration, PendingSteps, Port, SecretReference } from './common.ts';
 import { BoundedString, MapList, PatternString, SetOf, StringEnum } from './schema-kit.ts';
 import { customResourceDefinitionOf } from './definition.ts';
+import { PiNodeHealthFactsSchema, PiNodeHealthStatusSchema } from './pinode-health.ts';
 import type { KindDefinition } from './definition.ts';
 import type { Resource } from './resource.ts';
 
@@ -87,6 +88,7 @@ export const PiNodeFactsSchema = Type.Object({
   bootTime: Type.Optional(Type.String({ description: 'When the Pi booted: the observe time minus uptimeSeconds.', format: 'date-time' })),
   bootId: Type.Optional(PatternString('The kernel boot id (/proc/sys/kernel/random/boot_id); a new one means the Pi rebooted.', pattern.bootId, 36)),
   load1: Type.Optional(Type.Number({ description: 'One-minute load average.', minimum: 0 })),
+  health: Type.Optional(PiNodeHealthFactsSchema),
 }, { description: 'What the Pi reported the last time it was observed.' });
 
 export const PiNodeStatusSchema = Type.Object({
@@ -96,7 +98,8 @@ export const PiNodeStatusSchema = Type.Object({
   hostKey: Type.Optional(PublicKey('The host key the Pi presented (OpenSSH line).')),
   lastSeen: Type.Optional(Type.String({ description: 'When the Pi last answered.', format: 'date-time' })),
   pendingSteps: Type.Optional(PendingSteps),
-}, { description: 'What bramble found. Conditions: Ready, Reachable, Configured; Reconciling and Stalled while true.' });
+  health: Type.Optional(PiNodeHealthStatusSchema),
+}, { description: 'What bramble found. Conditions: Ready, Reachable, Configured, PowerHealthy, StorageHealthy (these two never make Ready False); Reconciling and Stalled while true.' });
 
 export type HostKeyPolicy = Static<typeof HostKeyPolicySchema>;
 export type PiNodeSsh = Static<typeof PiNodeSshSchema>;

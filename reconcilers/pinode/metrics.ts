@@ -1,9 +1,11 @@
 // Gauge samples for one PiNode, from its status. Pure; the caller feeds them to prom-client.
-// Labels are bounded: namespace and name of the PiNode, plus `flag` from a fixed set of eight.
+// Labels are bounded: namespace and name of the PiNode, plus `flag` from a fixed set of eight
+// (and `problem` on the health history, health-metrics.ts).
 import { isConditionTrue } from '../../crds/conditions.ts';
 import type { PiNodeStatus } from './pinode-types.ts';
 import { throttledFlagNames } from './throttled.ts';
 import type { GaugeSample } from '../../metrics/sample-gauges.ts';
+import { piNodeHealthGaugeHelp, piNodeHealthGaugeSamples } from './health-metrics.ts';
 
 export type { GaugeSample };
 
@@ -15,6 +17,7 @@ export const piNodeGaugeHelp: Record<string, string> = {
   bramble_node_disk_bytes: 'Size of the root filesystem',
   bramble_node_disk_free_bytes: 'Space available on the root filesystem',
   bramble_node_load1: 'One-minute load average',
+  ...piNodeHealthGaugeHelp,
 };
 
 export function piNodeGaugeSamples(namespace: string, pinode: string, status: PiNodeStatus | undefined): GaugeSample[] {
@@ -36,5 +39,5 @@ export function piNodeGaugeSamples(namespace: string, pinode: string, status: Pi
   if (facts?.diskBytes !== undefined) out.push(sample('bramble_node_disk_bytes', facts.diskBytes));
   if (facts?.diskFreeBytes !== undefined) out.push(sample('bramble_node_disk_free_bytes', facts.diskFreeBytes));
   if (facts?.load1 !== undefined) out.push(sample('bramble_node_load1', facts.load1));
-  return out;
+  return [...out, ...piNodeHealthGaugeSamples(namespace, pinode, status)];
 }

@@ -34,6 +34,14 @@ void test('Raspberry Pi 3B+ (Raspbian bookworm, armv7l, under-voltage)', () => {
     uptimeSeconds: 86400,
     bootId: '6f1c2a5e-3b7d-4e21-9a0c-5d8e7f6a1b2c',
     load1: 0.31,
+    health: {
+      underVoltageMessages: 3,
+      readOnlyRemountMessages: 0,
+      readOnlyMounts: [],
+      ext4Errors: 0,
+      rootDisk: 'mmcblk0',
+      bytesWrittenSinceBoot: 2406728 * 512,
+    },
   });
   assert.equal(state.hostname, 'raspberrypi');
   assert.equal(state.etcHostname, 'raspberrypi');

@@ -4,6 +4,7 @@ import type { PiNodeFacts } from './pinode-types.ts';
 import { sectionText, type Sections } from '../shared/parse-sections.ts';
 import { decodeThrottled, parseThrottledLine } from './throttled.ts';
 import { bootId as bootIdPattern } from '../../crds/patterns.ts';
+import { parseHealthFacts, parseMeasureTemp } from './health-parse.ts';
 
 function keyValues(text: string | undefined, separator: RegExp): Map<string, string> {
   const out = new Map<string, string>();
@@ -100,5 +101,10 @@ export function parseFacts(sections: Sections): PiNodeFacts {
   if (bootId && new RegExp(bootIdPattern).test(bootId)) facts.bootId = bootId;
   const load1 = firstNumber(sectionText(sections, 'loadavg'));
   if (load1 !== undefined) facts.load1 = load1;
+  // Power and storage health (issue 21): the firmware's temperature where no thermal zone is exposed.
+  const firmwareCelsius = parseMeasureTemp(sectionText(sections, 'health-measure-temp'));
+  if (facts.temperatureCelsius === undefined && firmwareCelsius !== undefined) facts.temperatureCelsius = firmwareCelsius;
+  const health = parseHealthFacts(sections);
+  if (Object.keys(health).length > 0) facts.health = health;
   return facts;
 }

@@ -21,6 +21,8 @@ void test('a fresh Pi converges in two round trips: one observe, one batched app
       ['Normal', 'PackagesInstalled', 'install missing packages: htop'],
       ['Normal', 'UserConfigured', 'create user alice (groups video)'],
       ['Normal', 'AuthorizedKeysWritten', 'write authorized keys of alice (1 key)'],
+      // The fake Pi's firmware reports 0x50005 (health-conditions.ts).
+      ['Warning', 'UnderVoltage', 'the firmware reports under-voltage now (get_throttled 0x50005); replace the power supply or cable'],
     ],
   );
   const s = result.status;
@@ -38,6 +40,7 @@ void test('a fresh Pi converges in two round trips: one observe, one batched app
       ['Ready', 'True', 'Ready'],
     ],
   );
+  assert.equal(condition(s, 'PowerHealthy')?.status, 'False', 'an under-volted Pi is unhealthy and still Ready');
   assert.equal(condition(s, 'Stalled'), undefined);
   assert.equal(condition(s, 'Reconciling'), undefined);
   assert.equal(result.requeueAfterMs, 5 * 60_000);
@@ -108,7 +111,7 @@ void test('a failed step stops the plan with a condition naming it and its maske
   assert.deepEqual(result.status.pendingSteps?.map((p) => p.name), ['user:alice', 'authorized-keys:alice']);
   assert.deepEqual(
     result.events.filter((e) => e.type === 'Warning').map((e) => e.reason),
-    ['StepFailed'],
+    ['UnderVoltage', 'StepFailed'],
   );
   assert.equal(result.events.filter((e) => e.type === 'Normal' && e.reason !== 'HostKeyRecorded').length, 4, 'the four steps before it were applied');
   assert.equal(result.requeueAfterMs, 10_000);

@@ -19,6 +19,7 @@ import type { PiNode, PiNodeSpec, PiNodeStatus } from './pinode-types.ts';
 import { failedExec, observeAndPlan, type NotPlanned } from './observe-and-plan.ts';
 import { applyPlan, type ApplyOutcome } from '../shared/apply-plan.ts';
 import { rebootedEvents } from './reboot.ts';
+import { healthEvents } from './health-conditions.ts';
 import { appliedEvents, pausedEvents, warningOnChange, wasInSync } from './events.ts';
 import {
   invalidSpecStatus,
@@ -78,6 +79,7 @@ async function reconcilePiNode(node: PiNode, ctx: ReconcileContext, nonce: () =>
     applied: outcome.applied,
     ...(outcome.failure ? { failure: outcome.failure } : {}),
   });
+  events.push(...healthEvents(node.status, status));
   if (outcome.failure) {
     ctx.log.warn('PiNode step failed', { pinode: key(node), step: outcome.failure.step.name, applied: outcome.applied.map((s) => s.name) });
     events.push(...warningOnChange(node.status, 'Configured', 'StepFailed', outcome.failure.message));

@@ -8,6 +8,8 @@ import type { ConditionValue, StatusContext as SharedStatusContext, Verdict } fr
 import { statusWith } from '../shared/status-verdict.ts';
 import { pendingStepOf, type Step } from '../shared/step.ts';
 import type { PiNodeFacts, PiNodeStatus } from './pinode-types.ts';
+import { healthConditions } from './health-conditions.ts';
+import { nextHealth } from './health-history.ts';
 
 export type StatusContext = SharedStatusContext<PiNodeStatus>;
 
@@ -86,8 +88,13 @@ function observedVerdict(o: ObservedOutcome): Verdict {
 }
 
 export function observedStatus(ctx: StatusContext, o: ObservedOutcome): PiNodeStatus {
-  return statusWith(ctx, observedVerdict(o), {
-    facts: withBootTime(o.facts, ctx.now),
+  const facts = withBootTime(o.facts, ctx.now);
+  // PowerHealthy and StorageHealthy sit beside Reachable and Configured; Ready does not read them.
+  const health = nextHealth(ctx.previous?.health, facts, ctx.now);
+  const verdict = observedVerdict(o);
+  return statusWith(ctx, { ...verdict, own: { ...verdict.own, ...healthConditions(facts, health) } }, {
+    facts,
+    ...(health ? { health } : {}),
     hostKey: o.hostKey,
     lastSeen: ctx.now.toISOString(),
     pendingSteps: o.pending.map(pendingStepOf),

@@ -51,6 +51,12 @@ const EXPECTED_EMPTY_PANELS: Record<string, string> = {
   'bramble_node_temperature_celsius{namespace=~"$namespace"}': PI_ONLY,
   'bramble_node_throttled{namespace=~"$namespace",flag=~".*-now"}': PI_ONLY,
   'sum by (pinode) (bramble_node_throttled{namespace=~"$namespace",flag=~".*-occurred"})': PI_ONLY,
+  // Health (issue 21): SD cards and the simulated Pis report no eMMC wear; a healthy fleet has
+  // nothing in its history; the writes-per-day estimate waits for an hour of uptime.
+  'bramble_node_emmc_life_time_level{namespace=~"$namespace"}': 'eMMC-only fact (life_time), absent on SD cards and the simulated Pis',
+  'bramble_node_emmc_pre_eol_level{namespace=~"$namespace"}': 'eMMC-only fact (pre_eol_info), absent on SD cards and the simulated Pis',
+  'bramble_node_health_problem_boots{namespace=~"$namespace"}': 'a healthy fleet has no power or storage problem in its history',
+  'bramble_node_disk_written_bytes_per_day{namespace=~"$namespace"}': 'estimated once a Pi has been up an hour; the test fleet is younger',
 };
 // Metrics an alert may name that have no series here, for the reasons above.
 const EXPECTED_ABSENT_METRICS: Record<string, string> = {

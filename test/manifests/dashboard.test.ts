@@ -86,9 +86,9 @@ void test('every query parses as PromQL (promtool check rules on them as recordi
   }
 });
 
-void test('the dashboard covers the fleet, Slurm, Gluster, MinIO and the operator', () => {
+void test('the dashboard covers the fleet, Pi health, Slurm, Gluster, MinIO and the operator', () => {
   const rows = dashboard.panels.filter((p) => p.type === 'row').map((p) => p.title);
-  assert.deepEqual(rows, ['Fleet', 'Slurm', 'Gluster', 'MinIO', 'Operator']);
+  assert.deepEqual(rows, ['Fleet', 'Pi health', 'Slurm', 'Gluster', 'MinIO', 'Operator']);
   const catalog = loadCatalog();
   const shown = new Set(queryPanels.flatMap((p) => (p.targets ?? []).flatMap((t) => checkExpr(catalog, t.expr).metrics)));
   const missing = Object.keys(catalog.metrics).filter((m) => !shown.has(m));

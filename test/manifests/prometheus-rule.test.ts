@@ -67,6 +67,8 @@ void test('each concern that matters on Pis has an alert', () => {
     ['Slurm nodes down', /bramble_slurm_nodes\{state=~"[^"]*down/],
     ['MinIO unhealthy', /bramble_minio_healthy == 0/],
     ['reconcile errors', /controller_runtime_reconcile_errors_total/],
+    ['power trouble since boot', /bramble_node_power_healthy == 0/],
+    ['failing SD card or disk', /bramble_node_storage_healthy == 0/],
   ];
   for (const [concern, pattern] of required) assert.match(exprs, pattern, `no alert for ${concern}`);
 });

@@ -68,6 +68,7 @@ export function hasData(r: QueryResult): boolean {
 export interface AlertRule {
   alert: string;
   expr: string;
+  for?: string;
 }
 
 /** The PrometheusRule's groups exactly as `kubectl apply -k manifests/` would ship them. */
@@ -141,10 +142,16 @@ export interface PrometheusServer {
  * Starts Prometheus in `dir` with one scrape job every `scrapeSeconds` and evaluating the
  * PrometheusRule's groups at the same interval (so alerts go pending within the test's time).
  */
-export async function startPrometheus(dir: string, scrape: ScrapeConfig, scrapeSeconds: number): Promise<PrometheusServer> {
+export async function startPrometheus(
+  dir: string,
+  scrape: ScrapeConfig,
+  scrapeSeconds: number,
+  /** The shipped groups unless a test must change them (a shorter `for:` to see an alert fire in time). */
+  groups: { name: string; rules: AlertRule[] }[] = prometheusRuleGroups(),
+): Promise<PrometheusServer> {
   const bin = requireTool('prometheus', 'scripts/setup/40-prometheus.sh');
   const port = await freePort();
-  writeFileSync(join(dir, 'rules.yaml'), stringify({ groups: prometheusRuleGroups() }));
+  writeFileSync(join(dir, 'rules.yaml'), stringify({ groups }));
   writeFileSync(join(dir, 'prometheus.yaml'), stringify({
     global: { scrape_interval: `${scrapeSeconds}s`, evaluation_interval: `${scrapeSeconds}s` },
     rule_files: [join(dir, 'rules.yaml')],
