@@ -8,6 +8,7 @@ import { BoundedString, MapList, PatternString, SetOf, StringEnum } from './sche
 import { customResourceDefinitionOf } from './definition.ts';
 import type { KindDefinition } from './definition.ts';
 import type { Resource } from './resource.ts';
+import { NetworkManagedBySchema, PiNodeNetworkSchema, PiNodeNetworkStatusSchema } from './pinode-network.ts';
 
 const PublicKey = (description: string) => PatternString(description, pattern.sshPublicKey, 8192);
 
@@ -52,6 +53,7 @@ export const PiNodeSpecSchema = Type.Object({
   users: Type.Optional(MapList(PiNodeUserSchema, ['name'], 32, 'Local users to create and keep in shape.')),
   packages: Type.Optional(SetOf(PatternString('A Debian package name.', pattern.debianPackage, 128), 256,
     'Debian packages to install with apt.')),
+  network: Type.Optional(PiNodeNetworkSchema),
   paused: Type.Optional(Type.Boolean({ description: 'When true, bramble observes and plans but changes nothing; the plan is in status.pendingSteps.' })),
 }, {
   description: 'The Pi and what it should look like. The SSH login user (ssh.user) may be listed in users only in ways that keep bramble able to log in: '
@@ -87,6 +89,7 @@ export const PiNodeFactsSchema = Type.Object({
   bootTime: Type.Optional(Type.String({ description: 'When the Pi booted: the observe time minus uptimeSeconds.', format: 'date-time' })),
   bootId: Type.Optional(PatternString('The kernel boot id (/proc/sys/kernel/random/boot_id); a new one means the Pi rebooted.', pattern.bootId, 36)),
   load1: Type.Optional(Type.Number({ description: 'One-minute load average.', minimum: 0 })),
+  networkManagedBy: Type.Optional(NetworkManagedBySchema),
 }, { description: 'What the Pi reported the last time it was observed.' });
 
 export const PiNodeStatusSchema = Type.Object({
@@ -96,7 +99,8 @@ export const PiNodeStatusSchema = Type.Object({
   hostKey: Type.Optional(PublicKey('The host key the Pi presented (OpenSSH line).')),
   lastSeen: Type.Optional(Type.String({ description: 'When the Pi last answered.', format: 'date-time' })),
   pendingSteps: Type.Optional(PendingSteps),
-}, { description: 'What bramble found. Conditions: Ready, Reachable, Configured; Reconciling and Stalled while true.' });
+  network: Type.Optional(PiNodeNetworkStatusSchema),
+}, { description: 'What bramble found. Conditions: Ready, Reachable, Configured, NetworkRolledBack (while the last network change was rolled back); Reconciling and Stalled while true.' });
 
 export type HostKeyPolicy = Static<typeof HostKeyPolicySchema>;
 export type PiNodeSsh = Static<typeof PiNodeSshSchema>;
