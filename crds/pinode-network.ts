@@ -45,6 +45,7 @@ export const PiNodeNetworkStatusSchema = Type.Object({
   appliedHash: Type.Optional(PatternString('Digest of the network settings last confirmed on the Pi.', '^[0-9a-f]{16}$', 16)),
   lastChange: Type.Optional(Type.Object({
     outcome: StringEnum(['Confirmed', 'RolledBack'] as const, 'How the last network change ended.'),
+    token: PatternString('The change\'s name in the Pi\'s state file (/var/lib/bramble/network/IFACE.state), so its end is reported once.', '^[0-9a-f]{16}-[0-9a-z]{1,32}$', 49),
     at: Type.String({ description: 'When bramble saw it end.', format: 'date-time' }),
     message: BoundedString('What bramble saw.', 1024),
   }, { description: 'The last network change that ended.' })),

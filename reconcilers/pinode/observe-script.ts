@@ -4,6 +4,7 @@
 // vcgencmd, no thermal zone): a missing section body simply means "unknown".
 import { shellQuote } from '../../ssh/quote.ts';
 import { bounded, observeFrame, probeLines, type Probe } from '../shared/observe-frame.ts';
+import { managedByProbe, networkProbes } from './network-observe.ts';
 
 export interface ObserveScope {
   /** Users whose account, groups and authorized keys the spec declares. */
@@ -12,6 +13,8 @@ export interface ObserveScope {
   groups: readonly string[];
   /** Packages whose install state the spec declares. */
   packages: readonly string[];
+  /** The interface spec.network declares, when it does. */
+  networkInterface?: string;
 }
 
 const factProbes: Probe[] = [
@@ -57,6 +60,7 @@ export function observeScript(scope: ObserveScope, nonce: string): string {
   const packages = scope.packages.map(shellQuote).join(' ');
   const body = [
     ...probeLines(factProbes),
+    ...probeLines([managedByProbe, ...networkProbes(scope.networkInterface)]),
     ...scope.users.flatMap(userProbes),
     `sec groups${scope.groups.length ? `; ${bounded(`getent group ${scope.groups.map(shellQuote).join(' ')}`)}` : ''}`,
     `sec packages${packages ? `; ${bounded(`dpkg-query -W -f='\${Package}\\t\${db:Status-Abbrev}\\n' ${packages}`)}` : ''}`,
