@@ -47,6 +47,7 @@ export const PiNodeNetworkStatusSchema = Type.Object({
     outcome: StringEnum(['Confirmed', 'RolledBack'] as const, 'How the last network change ended.'),
     token: PatternString('The change\'s name in the Pi\'s state file (/var/lib/bramble/network/IFACE.state), so its end is reported once.', '^[0-9a-f]{16}-[0-9a-z]{1,32}$', 49),
     at: Type.String({ description: 'When bramble saw it end.', format: 'date-time' }),
+    generation: Type.Optional(Type.Integer({ description: 'The metadata.generation it was seen at: a rolled-back setting is tried again only after the spec changes.', minimum: 0, format: 'int64' })),
     message: BoundedString('What bramble saw.', 1024),
   }, { description: 'The last network change that ended.' })),
 }, { description: 'The network as bramble last confirmed it.' });

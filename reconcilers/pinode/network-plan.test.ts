@@ -37,13 +37,14 @@ void test('an armed change is confirmed only at its address with its profile in 
   assert.equal(planNetwork({ ...base, observed: { ...armed, lastChange: { phase: 'armed', token: '0000000000000000-x' } }, connectedAt: '10.0.1.20' }).kind, 'waitArmed');
 });
 
-void test('a rollback the Pi reports is reported once, then the same setting is held back until the spec changes', () => {
+void test('a rollback the Pi reports is reported once, then the same setting is held back until the spec changes (a new generation)', () => {
   const rolledBack = { marker: false, lastChange: { phase: 'rolled-back' as const, token: `${digest}-x` } };
   const first = planNetwork({ ...base, observed: rolledBack });
   assert.equal(first.kind, 'reportRolledBack');
   assert.match(first.kind === 'reportRolledBack' ? first.message : '', /not confirmed at 10\.0\.1\.20 within 20s/);
-  const status = { lastChange: { outcome: 'RolledBack' as const, token: `${digest}-x`, at: '2026-12-05T21:00:00Z', message: 'm' } };
-  assert.equal(planNetwork({ ...base, observed: rolledBack, status }).kind, 'heldBack');
+  const status = { lastChange: { outcome: 'RolledBack' as const, token: `${digest}-x`, at: '2026-12-05T21:00:00Z', message: 'm', generation: 4 } };
+  assert.equal(planNetwork({ ...base, observed: rolledBack, status, generation: 4 }).kind, 'heldBack');
+  assert.equal(planNetwork({ ...base, observed: rolledBack, status, generation: 5 }).kind, 'try', 'any edit of the spec tries again');
   const edited = planNetwork({ ...base, network: { ...network, address: '10.0.0.21/24', reachAt: '10.0.0.21' }, observed: rolledBack, status });
   assert.equal(edited.kind, 'try');
 });

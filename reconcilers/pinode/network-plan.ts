@@ -14,7 +14,7 @@ export type NetworkAction =
   | { kind: 'unmanaged'; message: string }
   /** The last change rolled back and status has not said so yet. */
   | { kind: 'reportRolledBack'; token: string; message: string }
-  /** The declared settings already rolled back once: not tried again until the spec changes. */
+  /** The declared settings rolled back at this generation: not tried again until the spec changes. */
   | { kind: 'heldBack'; message: string }
   /** A change is armed and bramble is not at its address: the Pi's timer decides. */
   | { kind: 'waitArmed'; message: string }
@@ -31,6 +31,8 @@ export interface NetworkPlanInput {
   connectedAt: string;
   /** A fresh suffix for a new change's token. */
   nonce: string;
+  /** metadata.generation of the PiNode. */
+  generation?: number | undefined;
 }
 
 /** A change's token starts with the digest of what it wrote, so a rolled-back setting is known again. */
@@ -63,7 +65,8 @@ export function planNetwork(input: NetworkPlanInput): NetworkAction {
     return { kind: 'reportRolledBack', token: last.token, message: `the Pi restored its previous network: the change to ${describe(network)} was not confirmed at ${reachAt} within ${network.rollbackAfterSeconds}s` };
   }
   if (onPi === digest) return { kind: 'none' };
-  if (last?.phase === 'rolled-back' && digestOfToken(last.token) === digest) {
+  const rolledBackHere = status?.lastChange?.outcome === 'RolledBack' && status.lastChange.token === last?.token && status.lastChange.generation === input.generation;
+  if (last?.phase === 'rolled-back' && digestOfToken(last.token) === digest && rolledBackHere) {
     return { kind: 'heldBack', message: `${describe(network)} rolled back before; not tried again until spec.network changes` };
   }
   return {

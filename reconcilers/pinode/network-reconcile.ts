@@ -42,6 +42,7 @@ export async function reconcileNetwork(node: PiNode, observed: Observed, ctx: Ne
     status: previous,
     connectedAt: ctx.target.host,
     nonce: ctx.nonce,
+    generation: node.metadata.generation,
   });
   const at = ctx.now.toISOString();
   const confirmedStatus = (address: string, token: string, message: string): PiNodeNetworkStatus => ({
@@ -51,7 +52,7 @@ export async function reconcileNetwork(node: PiNode, observed: Observed, ctx: Ne
   });
   switch (action.kind) {
     case 'none':
-      return nothing;
+      return network ? { events: [], rolledBack: { status: 'False', reason: 'InSync', message: `the Pi has ${describe(network)} as declared` } } : nothing;
     case 'unmanaged':
       return { events: [], notReady: { reason: 'NetworkUnmanaged', message: action.message, stalled: true } };
     case 'heldBack':
@@ -59,7 +60,7 @@ export async function reconcileNetwork(node: PiNode, observed: Observed, ctx: Ne
     case 'waitArmed':
       return { events: [], notReady: { reason: 'NetworkChangePending', message: action.message, stalled: false }, requeueAfterMs: 5_000 };
     case 'reportRolledBack':
-      return rolledBack(previous, action.token, action.message, at);
+      return rolledBack(previous, action.token, action.message, at, node.metadata.generation);
     case 'confirm': {
       // A change an earlier reconcile (or leader) armed, and bramble is at its address now.
       const iface = network?.interface ?? 'eth0';
@@ -83,7 +84,7 @@ export async function reconcileNetwork(node: PiNode, observed: Observed, ctx: Ne
           };
         }
         case 'rolledBack':
-          return rolledBack(previous, action.change.token, outcome.message, at);
+          return rolledBack(previous, action.change.token, outcome.message, at, node.metadata.generation);
         case 'failed':
           return { events: [{ type: 'Warning', reason: 'NetworkChangeFailed', message: outcome.message }], notReady: { reason: 'NetworkChangeFailed', message: outcome.message, stalled: true } };
         case 'lost':
@@ -93,10 +94,10 @@ export async function reconcileNetwork(node: PiNode, observed: Observed, ctx: Ne
   }
 }
 
-function rolledBack(previous: PiNodeNetworkStatus | undefined, token: string, message: string, at: string): NetworkResult {
+function rolledBack(previous: PiNodeNetworkStatus | undefined, token: string, message: string, at: string, generation: number | undefined): NetworkResult {
   return {
     events: [{ type: 'Warning', reason: 'NetworkRolledBack', message }],
-    network: { ...previous, lastChange: { outcome: 'RolledBack', token, at, message } },
+    network: { ...previous, lastChange: { outcome: 'RolledBack', token, at, message, ...(generation !== undefined ? { generation } : {}) } },
     rolledBack: { status: 'True', reason: 'NetworkRolledBack', message },
     notReady: { reason: 'NetworkRolledBack', message, stalled: true },
   };
