@@ -100,8 +100,8 @@ function switchCommand(change: NetworkChange): string {
 export function tryScript(change: NetworkChange): string {
   const iface = change.network.interface;
   const rollback = ['#!/bin/sh', '# Written by bramble: restores the network before its last change unless that change was confirmed.', ...rollbackBody(change.managedBy, iface)].join('\n');
+  // No `set -u`: replace_file reads an optional third argument.
   return [
-    'set -u',
     failFunction,
     replaceFileFunction,
     ...paths(iface),
