@@ -78,7 +78,8 @@ export async function startFleet(options: StartFleetOptions): Promise<Fleet> {
       await createNodeNetwork(layout, node, state);
       const disk = await mountNodeDisk(state, node, image.rootDir);
       writeNodeIdentity(disk, node.name, fleet.clientKey.publicKey);
-      const machine = new NodeMachine(state, node, disk.root, join(disk.dir, 'console.log'), `${state.cgroups[0]}/${node.name}`);
+      const netAdmin = options.networkManager?.includes(node.name) ?? false;
+      const machine = new NodeMachine(state, node, disk.root, join(disk.dir, 'console.log'), `${state.cgroups[0]}/${node.name}`, netAdmin);
       fleet.add({ layout: node, disk, machine, info: { name: node.name, address: node.address, port: 22, hostKey: '' } });
     }
     await mapLimit(fleet.nodes, options.bootConcurrency ?? 3, (n) => fleet.start(n.name, options.bootTimeoutMs));

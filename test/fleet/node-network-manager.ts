@@ -21,6 +21,22 @@ const profile = (address: string, prefixLength: number) => [
   '',
 ].join('\n');
 
+const procSysNetUnit = [
+  '[Unit]',
+  'Description=Writable /proc/sys/net for NetworkManager (simulated Pi)',
+  'Before=NetworkManager.service',
+  '',
+  '[Service]',
+  'Type=oneshot',
+  'RemainAfterExit=yes',
+  'ExecStart=/bin/mount --bind /proc/sys/net /proc/sys/net',
+  'ExecStart=/bin/mount -o remount,bind,rw /proc/sys/net',
+  '',
+  '[Install]',
+  'WantedBy=multi-user.target',
+  '',
+].join('\n');
+
 export async function handToNetworkManager(
   exec: (command: string, timeoutMs?: number) => Promise<CommandResult>,
   node: string,
@@ -33,11 +49,16 @@ export async function handToNetworkManager(
     'rm -f /etc/NetworkManager/conf.d/90-bramble-sim.conf',
     `printf '%s' ${shellQuote(profile(address, prefixLength))} > ${file}`,
     `chmod 600 ${file}`,
+    // nspawn mounts /proc/sys read-only; the node's own network sysctls are NetworkManager's to set
+    // (its network namespace is its own), at every boot, before NetworkManager starts.
+    `printf '%s' ${shellQuote(procSysNetUnit)} > /etc/systemd/system/bramble-sim-proc-sys-net.service`,
+    'systemctl enable --quiet bramble-sim-proc-sys-net.service',
+    'systemctl start bramble-sim-proc-sys-net.service',
     'systemctl enable --quiet NetworkManager.service',
     'systemctl start NetworkManager.service',
-    // Connected (state 100) on the harness's address, or fail with what NetworkManager says.
+    // Connected (state 100) with the profile itself (not an address it merely found), or fail saying why.
     'for i in $(seq 60); do',
-    '  nmcli -g GENERAL.STATE device show eth0 2>/dev/null | grep -q "^100" && exit 0',
+    '  [ "$(nmcli -g GENERAL.CONNECTION device show eth0 2>/dev/null)" = preconfigured ] && nmcli -g GENERAL.STATE device show eth0 | grep -q "^100" && exit 0',
     '  sleep 0.5',
     'done',
     'nmcli device status >&2; nmcli -f GENERAL,IP4 device show eth0 >&2; exit 1',
