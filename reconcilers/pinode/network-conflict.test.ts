@@ -1,9 +1,12 @@
-// AddressConflict: a static address another PiNode declares, or reaches its Pi at, is refused.
+// AddressConflict: a static address another PiNode declares, or reaches its Pi at, is refused
+// before anything is sent.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ClusterView } from '../contract.ts';
 import type { PiNode } from './pinode-types.ts';
 import { addressConflicts } from './network-conflict.ts';
+import { piNodeReconciler } from './reconciler.ts';
+import { condition, context, FakePi, freshPi, node, t0 } from './fake-pi.test-support.ts';
 
 const pi = (name: string, address: string, staticAddress?: string): PiNode => ({
   apiVersion: 'bramble.dev/v1alpha1', kind: 'PiNode', metadata: { name, namespace: 'farm' },
@@ -31,4 +34,17 @@ void test('a static address another Pi is reached at is refused; distinct addres
   const c = pi('c', '10.0.0.22', '10.0.1.22/24');
   assert.deepEqual(addressConflicts(c, viewOf([a, b, c])), []);
   assert.deepEqual(addressConflicts(b, viewOf([a, b, c])), [], 'no static address: nothing to conflict');
+});
+
+void test('the reconciler refuses an AddressConflict with a condition and a Warning, and sends nothing', async () => {
+  const network = { interface: 'eth0', mode: 'Static' as const, address: '10.0.1.20/24', rollbackAfterSeconds: 120 };
+  const mine = node({ network });
+  const theirs = pi('other', '10.0.0.30', '10.0.1.20/24');
+  const pi1 = new FakePi(freshPi());
+  const ctx = context(pi1.executor, t0);
+  const result = await piNodeReconciler.reconcile(mine, { ...ctx, view: { ...ctx.view, list: <T,>() => [mine, { ...theirs, metadata: { ...theirs.metadata, namespace: 'default' } }] as unknown as T[] } });
+  assert.equal(pi1.calls.length, 0, 'nothing sent');
+  assert.equal(condition(result.status, 'Configured')?.reason, 'AddressConflict');
+  assert.equal(condition(result.status, 'Stalled')?.status, 'True');
+  assert.deepEqual(result.events.map((e) => [e.type, e.reason, e.message]), [['Warning', 'AddressConflict', 'static address 10.0.1.20 is also declared by PiNode other']]);
 });
