@@ -126,3 +126,14 @@ void test('100 Pis that drop together are probed spread over the jitter window, 
   assert.ok(Math.max(...perSecond.values()) <= 15, `at most 15 probes in one second, got ${Math.max(...perSecond.values())}`);
   h.monitor.stop();
 });
+
+void test('a PiNode a confirmed network change moved is probed and requeued at its new address, not spec.address', async () => {
+  const moved = { ...piNode('moved', '10.0.0.5', down), status: { network: { address: '10.0.1.5', replacedAddress: '10.0.0.5' } } } as KubeObject;
+  const h = harness([moved]);
+  await h.monitor.connectionLost('10.0.1.5', 22);
+  assert.deepEqual(h.probed.map((p) => p.host), ['10.0.1.5']);
+  assert.deepEqual(h.requeued, ['default/moved']);
+  h.requeued.length = 0;
+  await h.monitor.connectionLost('10.0.0.5', 22);
+  assert.deepEqual(h.requeued, [], 'the old address is no longer this PiNode\'s');
+});

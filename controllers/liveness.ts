@@ -8,6 +8,7 @@
 //    the jitter, so 100 Pis that drop and return together are neither probed nor re-observed in
 //    one burst (the PiNode controller's worker count bounds the observes).
 import type { KubeObject } from './kube-object.ts';
+import { connectAddressOf, type PiNodeNetworkStatus } from '../crds/pinode-network.ts';
 import { RepeatingTimer } from './repeating-timer.ts';
 import { realClock, type TimerClock } from './timer-clock.ts';
 
@@ -51,7 +52,9 @@ interface Address {
 function addressOf(node: KubeObject): Address | undefined {
   const spec = node.spec as { address?: unknown; port?: unknown } | undefined;
   if (typeof spec?.address !== 'string') return undefined;
-  return { host: spec.address, port: typeof spec.port === 'number' ? spec.port : 22 };
+  // Where bramble connects: a confirmed network change may have moved the Pi off spec.address.
+  const host = connectAddressOf({ address: spec.address }, node.status as { network?: PiNodeNetworkStatus } | undefined);
+  return { host, port: typeof spec.port === 'number' ? spec.port : 22 };
 }
 
 function isNotAnswering(node: KubeObject): boolean {

@@ -3,6 +3,7 @@ export * from './common.ts';
 export * from './conditions.ts';
 export * from './resource.ts';
 export * from './pinode.ts';
+export * from './pinode-network.ts';
 export * from './slurmpartition.ts';
 export * from './glustervolume.ts';
 export * from './miniopool.ts';

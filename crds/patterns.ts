@@ -83,3 +83,11 @@ export const downloadUrl = `^https?://[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[
 
 /** A SHA-256 digest as sha256sum prints it. */
 export const sha256Hex = '^[a-f0-9]{64}$';
+
+const octet = '(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
+/** A dotted-quad IPv4 address. */
+export const ipv4 = `^(${octet}\\.){3}${octet}$`;
+/** An IPv4 address with its prefix length: "192.168.1.20/24". */
+export const ipv4Cidr = `^(${octet}\\.){3}${octet}/([0-9]|[12][0-9]|3[0-2])$`;
+/** A network interface name (IFNAMSIZ is 16 with the NUL): "eth0", "end0", "enx0123456789ab". */
+export const interfaceName = '^[a-z][a-z0-9_]{0,14}$';

@@ -9,6 +9,7 @@ import { customResourceDefinitionOf } from './definition.ts';
 import { PiNodeHealthFactsSchema, PiNodeHealthStatusSchema } from './pinode-health.ts';
 import type { KindDefinition } from './definition.ts';
 import type { Resource } from './resource.ts';
+import { NetworkManagedBySchema, PiNodeNetworkSchema, PiNodeNetworkStatusSchema } from './pinode-network.ts';
 
 const PublicKey = (description: string) => PatternString(description, pattern.sshPublicKey, 8192);
 
@@ -53,6 +54,7 @@ export const PiNodeSpecSchema = Type.Object({
   users: Type.Optional(MapList(PiNodeUserSchema, ['name'], 32, 'Local users to create and keep in shape.')),
   packages: Type.Optional(SetOf(PatternString('A Debian package name.', pattern.debianPackage, 128), 256,
     'Debian packages to install with apt.')),
+  network: Type.Optional(PiNodeNetworkSchema),
   paused: Type.Optional(Type.Boolean({ description: 'When true, bramble observes and plans but changes nothing; the plan is in status.pendingSteps.' })),
 }, {
   description: 'The Pi and what it should look like. The SSH login user (ssh.user) may be listed in users only in ways that keep bramble able to log in: '
@@ -89,6 +91,7 @@ export const PiNodeFactsSchema = Type.Object({
   bootId: Type.Optional(PatternString('The kernel boot id (/proc/sys/kernel/random/boot_id); a new one means the Pi rebooted.', pattern.bootId, 36)),
   load1: Type.Optional(Type.Number({ description: 'One-minute load average.', minimum: 0 })),
   health: Type.Optional(PiNodeHealthFactsSchema),
+  networkManagedBy: Type.Optional(NetworkManagedBySchema),
 }, { description: 'What the Pi reported the last time it was observed.' });
 
 export const PiNodeStatusSchema = Type.Object({
@@ -99,7 +102,8 @@ export const PiNodeStatusSchema = Type.Object({
   lastSeen: Type.Optional(Type.String({ description: 'When the Pi last answered.', format: 'date-time' })),
   pendingSteps: Type.Optional(PendingSteps),
   health: Type.Optional(PiNodeHealthStatusSchema),
-}, { description: 'What bramble found. Conditions: Ready, Reachable, Configured, PowerHealthy, StorageHealthy (these two never make Ready False); Reconciling and Stalled while true.' });
+  network: Type.Optional(PiNodeNetworkStatusSchema),
+}, { description: 'What bramble found. Conditions: Ready, Reachable, Configured, PowerHealthy, StorageHealthy (these two never make Ready False), NetworkRolledBack (while the last network change was rolled back); Reconciling and Stalled while true.' });
 
 export type HostKeyPolicy = Static<typeof HostKeyPolicySchema>;
 export type PiNodeSsh = Static<typeof PiNodeSshSchema>;

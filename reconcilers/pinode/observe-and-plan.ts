@@ -11,11 +11,12 @@ import { observe, ObserveFailedError, type Observed } from './observe.ts';
 import type { PiNode } from './pinode-types.ts';
 import { planPiNode } from './plan.ts';
 import { specProblems } from './validate-spec.ts';
+import { addressConflicts } from './network-conflict.ts';
 
-/** Refused before anything is sent: the spec is unusable, or would lock bramble out (lockout.ts). */
+/** Refused before anything is sent: the spec is unusable, would lock bramble out (lockout.ts), or claims another PiNode's address. */
 export interface SpecRefused {
   outcome: 'refused';
-  reason: 'InvalidSpec' | 'WouldLockOut';
+  reason: 'InvalidSpec' | 'WouldLockOut' | 'AddressConflict';
   problems: string[];
 }
 
@@ -60,6 +61,8 @@ export function failedExec(error: unknown): ObserveFailed | Unreachable {
 export async function observeAndPlan(node: PiNode, view: ClusterView, executor: Executor, nonce: () => string): Promise<Planned | NotPlanned> {
   const problems = specProblems(node.spec);
   if (problems.length > 0) return { outcome: 'refused', reason: 'InvalidSpec', problems };
+  const conflicts = addressConflicts(node, view);
+  if (conflicts.length > 0) return { outcome: 'refused', reason: 'AddressConflict', problems: conflicts };
   const target = sshTargetFor(node, view);
   if (!target.ok) return { outcome: 'noTarget', ...target };
   const lockout = lockoutProblems(node.spec, target.target.privateKey);

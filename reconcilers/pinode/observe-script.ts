@@ -5,6 +5,7 @@
 import { shellQuote } from '../../ssh/quote.ts';
 import { bounded, observeFrame, probeLines, type Probe } from '../shared/observe-frame.ts';
 import { healthProbes } from './health-probes.ts';
+import { managedByProbe, networkProbes } from './network-observe.ts';
 
 export interface ObserveScope {
   /** Users whose account, groups and authorized keys the spec declares. */
@@ -13,6 +14,8 @@ export interface ObserveScope {
   groups: readonly string[];
   /** Packages whose install state the spec declares. */
   packages: readonly string[];
+  /** The interface spec.network declares, when it does. */
+  networkInterface?: string;
 }
 
 const factProbes: Probe[] = [
@@ -59,6 +62,7 @@ export function observeScript(scope: ObserveScope, nonce: string): string {
   const body = [
     ...probeLines(factProbes),
     ...probeLines(healthProbes),
+    ...probeLines([managedByProbe, ...networkProbes(scope.networkInterface)]),
     ...scope.users.flatMap(userProbes),
     `sec groups${scope.groups.length ? `; ${bounded(`getent group ${scope.groups.map(shellQuote).join(' ')}`)}` : ''}`,
     `sec packages${packages ? `; ${bounded(`dpkg-query -W -f='\${Package}\\t\${db:Status-Abbrev}\\n' ${packages}`)}` : ''}`,

@@ -7,10 +7,13 @@ import { IncompleteObserveError, ObserveOutputTooLargeError, parseSections } fro
 import { observeOutputLimitBytes } from '../shared/observe-frame.ts';
 import { parseFacts } from './parse-facts.ts';
 import { parseState, type ObservedState } from './parse-state.ts';
+import { parseManagedBy, parseNetwork, type ObservedNetwork } from './network-observe.ts';
 
 export interface Observed {
   facts: PiNodeFacts;
   state: ObservedState;
+  /** Present when spec.network is declared. */
+  network?: ObservedNetwork;
 }
 
 export const observeTimeoutMs = 60_000;
@@ -42,13 +45,19 @@ export function scopeOf(spec: PiNodeSpec): ObserveScope {
     users: users.map((u) => u.name),
     groups: [...new Set(users.flatMap((u) => u.groups ?? []))],
     packages: spec.packages ?? [],
+    ...(spec.network ? { networkInterface: spec.network.interface } : {}),
   };
 }
 
 /** Parses a blob the observe script printed (throws IncompleteObserveError when cut short). */
 export function parseObserved(blob: string, nonce: string, scope: ObserveScope): Observed {
   const sections = parseSections(blob, nonce);
-  return { facts: parseFacts(sections), state: parseState(sections, scope.users) };
+  const managedBy = parseManagedBy(sections);
+  return {
+    facts: { ...parseFacts(sections), ...(managedBy ? { networkManagedBy: managedBy } : {}) },
+    state: parseState(sections, scope.users),
+    ...(scope.networkInterface !== undefined ? { network: parseNetwork(sections) } : {}),
+  };
 }
 
 export async function observe(

@@ -20,6 +20,8 @@ import { failedExec, observeAndPlan, type NotPlanned } from './observe-and-plan.
 import { applyPlan, type ApplyOutcome } from '../shared/apply-plan.ts';
 import { rebootedEvents } from './reboot.ts';
 import { healthEvents } from './health-conditions.ts';
+import { reconcileNetwork, withNetworkResult, type NetworkResult } from './network-reconcile.ts';
+import type { NetworkTiming } from './network-apply.ts';
 import { appliedEvents, pausedEvents, warningOnChange, wasInSync } from './events.ts';
 import {
   invalidSpecStatus,
@@ -37,6 +39,8 @@ export const retryPolicy: RetryPolicy = { minMs: 10_000, maxMs: driftCheckInterv
 
 export interface PiNodeReconcilerOptions {
   nonce?: () => string;
+  /** The clock and sleep of a network change's confirm loop (a fake one in unit tests). */
+  networkTiming?: NetworkTiming;
 }
 
 function key(node: PiNode): string {
@@ -48,7 +52,7 @@ function retryAfter(ctx: StatusContext, status: PiNodeStatus, conditionType: str
   return retryDelayMs(findCondition(status.conditions, conditionType)?.lastTransitionTime, ctx.now, retryPolicy);
 }
 
-async function reconcilePiNode(node: PiNode, ctx: ReconcileContext, nonce: () => string): Promise<ReconcileResult<PiNodeStatus>> {
+async function reconcilePiNode(node: PiNode, ctx: ReconcileContext, nonce: () => string, networkTiming?: NetworkTiming): Promise<ReconcileResult<PiNodeStatus>> {
   const sctx: StatusContext = { previous: node.status, now: ctx.clock.now(), generation: node.metadata.generation };
   const look = await observeAndPlan(node, ctx.view, ctx.executor, nonce);
   if (look.outcome !== 'planned') return notPlannedResult(node, sctx, look);
@@ -71,14 +75,25 @@ async function reconcilePiNode(node: PiNode, ctx: ReconcileContext, nonce: () =>
     events.push(...appliedEvents(outcome.applied, wasInSync(node.status)));
   }
 
-  const status = observedStatus(sctx, {
+  // The network last: it may move the Pi to another address (network-reconcile.ts).
+  let network: NetworkResult = { events: [] };
+  if (!paused && !outcome.failure) {
+    try {
+      network = await reconcileNetwork(node, observed, { executor: ctx.executor, target, now: sctx.now, nonce: nonce(), ...(networkTiming ? { timing: networkTiming } : {}) });
+    } catch (error) {
+      return notPlannedResult(node, sctx, failedExec(error));
+    }
+    events.push(...network.events);
+  }
+
+  const status = withNetworkResult(observedStatus(sctx, {
     facts: observed.facts,
     hostKey,
     pending: outcome.pending,
     paused,
     applied: outcome.applied,
     ...(outcome.failure ? { failure: outcome.failure } : {}),
-  });
+  }), network, sctx.now, sctx.generation);
   events.push(...healthEvents(node.status, status));
   if (outcome.failure) {
     ctx.log.warn('PiNode step failed', { pinode: key(node), step: outcome.failure.step.name, applied: outcome.applied.map((s) => s.name) });
@@ -88,7 +103,8 @@ async function reconcilePiNode(node: PiNode, ctx: ReconcileContext, nonce: () =>
   if (outcome.applied.length > 0) {
     ctx.log.info('PiNode steps applied', { pinode: key(node), steps: outcome.applied.map((s) => s.name) });
   }
-  return { status, events, requeueAfterMs: driftCheckIntervalMs };
+  if (network.notReady?.stalled) return { status, events, requeueAfterMs: retryAfter(sctx, status, 'Stalled') };
+  return { status, events, requeueAfterMs: network.requeueAfterMs ?? driftCheckIntervalMs };
 }
 
 /**
@@ -122,7 +138,7 @@ export function createPiNodeReconciler(options: PiNodeReconcilerOptions = {}): R
   const nonce = options.nonce ?? randomNonce;
   return {
     kind: 'PiNode',
-    reconcile: (obj, ctx) => reconcilePiNode(obj, ctx, nonce),
+    reconcile: (obj, ctx) => reconcilePiNode(obj, ctx, nonce, options.networkTiming),
   };
 }
 

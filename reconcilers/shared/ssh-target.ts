@@ -1,9 +1,11 @@
-// Where and how to reach a Pi: address and user from the spec, the private key from its Secret,
+// Where and how to reach a Pi: the address (spec.address, or where a confirmed network change
+// moved it: crds/pinode-network.ts) and user from the spec, the private key from its Secret,
 // and the host-key rule. Any failure here means no SSH at all.
 import type { SshTarget } from '../../ssh/executor.ts';
 import { describePrivateKeyProblem, privateKeyProblem } from '../../ssh/private-key.ts';
 import type { ClusterView } from '../contract.ts';
 import type { PiNode } from '../../crds/pinode.ts';
+import { connectAddressOf } from '../../crds/pinode-network.ts';
 
 export const privateKeyField = 'ssh-privatekey';
 
@@ -48,6 +50,6 @@ export function sshTargetFor(node: PiNode, view: ClusterView): TargetOutcome {
   }
   return {
     ok: true,
-    target: { host: node.spec.address, port: node.spec.port ?? 22, user: ssh.user ?? 'pi', privateKey, hostKey },
+    target: { host: connectAddressOf(node.spec, node.status), port: node.spec.port ?? 22, user: ssh.user ?? 'pi', privateKey, hostKey },
   };
 }

@@ -26,6 +26,8 @@ export interface E2eOptions {
   /** A /24 no other test file uses. */
   subnet: string;
   resyncMs: number;
+  /** Nodes whose eth0 NetworkManager manages (startFleet's option of that name). */
+  networkManager?: string[];
 }
 
 export class E2eEnvironment {
@@ -37,7 +39,7 @@ export class E2eEnvironment {
   static async start(options: E2eOptions): Promise<E2eEnvironment> {
     const env = new E2eEnvironment();
     try {
-      env.fleet = await startFleet({ name: options.name, nodes: options.nodes, subnet: options.subnet });
+      env.fleet = await startFleet({ name: options.name, nodes: options.nodes, subnet: options.subnet, ...(options.networkManager ? { networkManager: options.networkManager } : {}) });
       // What every real Pi has: an apt source. Here it is the fleet's local repository.
       await Promise.all(env.fleet.nodes.map((n) =>
         env.onNode(n.name, `echo 'deb [trusted=yes] ${env.fleet.aptRepoUrl} ./' > /etc/apt/sources.list.d/local.list && apt-get update -qq`)));

@@ -32,6 +32,25 @@ export async function createNodeNetwork(layout: FleetLayout, node: NodeLayout, s
   await inNs('link', 'set', 'eth0', 'up');
 }
 
+const hostSubnet = /^10\.(\d{1,3})\.(\d{1,3})\.0\/24$/;
+
+function checkSubnet(subnet: string): string {
+  const m = hostSubnet.exec(subnet);
+  if (!m || Number(m[1]) > 255 || Number(m[2]) > 255) throw new Error(`subnet ${JSON.stringify(subnet)} must be a /24 inside 10.0.0.0/8`);
+  return `10.${m[1]}.${m[2]}`;
+}
+
+/** The host at .1 of another /24 on the bridge (removed with it). */
+export async function addBridgeSubnet(bridge: string, subnet: string): Promise<void> {
+  await mustRun('ip', ['addr', 'add', `${checkSubnet(subnet)}.1/24`, 'dev', bridge]);
+}
+
+/** A /24 routed into the bridge without a host address in it (the route goes with the bridge). */
+export async function routeToBridge(bridge: string, subnet: string): Promise<void> {
+  checkSubnet(subnet);
+  await mustRun('ip', ['route', 'add', subnet, 'dev', bridge]);
+}
+
 /** Link down on the host end: the node keeps its address but nothing reaches it, like a pulled cable. */
 export async function setLink(node: NodeLayout, up: boolean): Promise<void> {
   await mustRun('ip', ['link', 'set', node.hostVeth, up ? 'up' : 'down']);

@@ -6,7 +6,8 @@ import { findBaseImage } from './base-image.ts';
 import { fleetLayout, type NodeLayout } from './layout.ts';
 import { emptyState, loadState, saveState, type FleetState } from './fleet-state.ts';
 import { cleanupFleet } from './fleet-cleanup.ts';
-import { createBridge, createNodeNetwork, setLink } from './fleet-network.ts';
+import { addBridgeSubnet, createBridge, createNodeNetwork, routeToBridge, setLink } from './fleet-network.ts';
+import { handToNetworkManager } from './node-network-manager.ts';
 import { mountNodeDisk, readHostKey, writeNodeIdentity, type NodeDisk } from './node-disk.ts';
 import { NodeMachine } from './node-machine.ts';
 import { waitForSshd } from './sshd-probe.ts';
@@ -27,6 +28,8 @@ export interface StartFleetOptions {
   bootConcurrency?: number;
   /** Per node, from power on to sshd presenting the key found on its disk. */
   bootTimeoutMs?: number;
+  /** Nodes whose eth0 NetworkManager manages, as on a Bookworm Pi (node-network-manager.ts). */
+  networkManager?: string[];
 }
 
 export interface FleetNode {
@@ -75,10 +78,16 @@ export async function startFleet(options: StartFleetOptions): Promise<Fleet> {
       await createNodeNetwork(layout, node, state);
       const disk = await mountNodeDisk(state, node, image.rootDir);
       writeNodeIdentity(disk, node.name, fleet.clientKey.publicKey);
-      const machine = new NodeMachine(state, node, disk.root, join(disk.dir, 'console.log'), `${state.cgroups[0]}/${node.name}`);
+      const netAdmin = options.networkManager?.includes(node.name) ?? false;
+      const machine = new NodeMachine(state, node, disk.root, join(disk.dir, 'console.log'), `${state.cgroups[0]}/${node.name}`, netAdmin);
       fleet.add({ layout: node, disk, machine, info: { name: node.name, address: node.address, port: 22, hostKey: '' } });
     }
     await mapLimit(fleet.nodes, options.bootConcurrency ?? 3, (n) => fleet.start(n.name, options.bootTimeoutMs));
+    for (const name of options.networkManager ?? []) {
+      const node = fleet.nodes.find((n) => n.name === name);
+      if (!node) throw new Error(`networkManager names ${name}, which fleet ${layout.name} does not have`);
+      await handToNetworkManager((command, timeoutMs) => fleet.exec(name, command, timeoutMs ? { timeoutMs } : {}), name, node.address, layout.prefixLength);
+    }
   } catch (err) {
     await fleet.teardown().catch((cleanupErr: Error) => process.emitWarning(cleanupErr.message));
     throw err;
@@ -158,6 +167,27 @@ export class Fleet {
 
   async restoreLink(node: string): Promise<void> {
     await setLink(this.member(node).layout, true);
+  }
+
+  /**
+   * A second subnet on the fleet's bridge, the host at its .1: a node that moves its address into
+   * it stays reachable. Removed with the bridge.
+   */
+  async addSubnet(subnet: string): Promise<void> {
+    await addBridgeSubnet(this.bridge(), subnet);
+  }
+
+  /**
+   * A subnet routed into the bridge with no host address in it: a node that moves there is not
+   * reachable (its answers have no way back), and no packet for it leaves this machine.
+   */
+  async addUnreachableSubnet(subnet: string): Promise<void> {
+    await routeToBridge(this.bridge(), subnet);
+  }
+
+  private bridge(): string {
+    if (!this.state.bridge) throw new Error(`fleet ${this.name} has no bridge`);
+    return this.state.bridge;
   }
 
   /**

@@ -28,6 +28,12 @@ export class NodeMachine {
     private readonly rootDir: string,
     private readonly consoleLog: string,
     readonly cgroup: string,
+    /**
+     * The node may configure its own network (CAP_NET_ADMIN, which nspawn keeps only with a
+     * network it made itself): what NetworkManager needs on a node handed to it. Its namespace is
+     * its own, so nothing outside it changes.
+     */
+    private readonly netAdmin = false,
   ) {}
 
   get running(): boolean {
@@ -74,6 +80,7 @@ export class NodeMachine {
         '--link-journal=no',
         '--resolv-conf=off',
         '--timezone=off',
+        ...(this.netAdmin ? ['--capability=CAP_NET_ADMIN'] : []),
       ],
       { detached: true, stdio: ['ignore', log, log] },
     );

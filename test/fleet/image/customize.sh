@@ -59,6 +59,18 @@ WantedBy=munge.service
 UNIT
 systemctl enable bramble-sim-host-keys.service bramble-sim-munge-key.service
 
+# NetworkManager is installed (bramble writes its profiles on Bookworm Pis) but off, and would
+# leave every device alone: the harness gives each node its address from outside. A fleet started
+# with `networkManager: [nodes]` hands those nodes' eth0 to it (test/fleet/node-network-manager.ts).
+cat > /etc/NetworkManager/conf.d/90-bramble-sim.conf <<'CONF'
+[main]
+no-auto-default=*
+
+[keyfile]
+unmanaged-devices=*
+CONF
+systemctl disable NetworkManager.service NetworkManager-wait-online.service NetworkManager-dispatcher.service 2>/dev/null || true
+
 # The host's inotify instance limit runs out at ~20 nodes if every login starts a user manager.
 systemctl mask user@.service
 # Timers that reach for a network the nodes do not have, or do housekeeping a test never needs.
