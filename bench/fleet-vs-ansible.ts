@@ -111,7 +111,7 @@ async function profileMisses(fleet: Fleet, out: SizeRounds, log: (s: string) => 
   if (phases.length === 0) return;
   await resetFleet(fleet);
   log(`  ${out.nodes} nodes: a profiled bramble round for the missed targets (${phases.join(', ')})`);
-  const profiled = await brambleRound(fleet, Math.ceil(minEventSamples / out.nodes), true);
+  const profiled = await brambleRound(fleet, phases.includes('event') ? Math.ceil(minEventSamples / out.nodes) : 0, true);
   const wanted = Object.fromEntries(phases.map((p) => [p, profiled.profiles?.[p]]).filter(([, v]) => v));
   out.profileReport = reportProfiles(resultsDir, `profile-${out.nodes}pis-${runStamp}`, wanted, targets);
 }
