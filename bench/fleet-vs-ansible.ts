@@ -42,6 +42,9 @@ export interface SizeRounds {
 
 // BRAMBLE_BENCH_BRAMBLE_ONLY=1 leaves the others out (for profiling bramble's side alone).
 const brambleOnly = process.env.BRAMBLE_BENCH_BRAMBLE_ONLY === '1';
+// BRAMBLE_BENCH_FORKS5=0 leaves out Ansible forks=5 (no target is measured against it; at 50 Pis
+// and more it is most of a round's time).
+const forks5 = process.env.BRAMBLE_BENCH_FORKS5 !== '0';
 const have = (tool: string): boolean => !brambleOnly && spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
 
 async function ansiblePair(target: AnsibleTarget, forks: number): Promise<AnsiblePair> {
@@ -75,7 +78,7 @@ async function measureSize(nodes: number, log: (s: string) => void): Promise<Siz
         await resetFleet(fleet);
         log(`  ${nodes} nodes, round ${round}: ansible forks=${nodes}`);
         out.ansibleForksN.push(await ansiblePair(target, nodes));
-        if (nodes !== 5) {
+        if (nodes !== 5 && forks5) {
           await resetFleet(fleet);
           log(`  ${nodes} nodes, round ${round}: ansible forks=5`);
           out.ansibleForks5.push(await ansiblePair(target, 5));
