@@ -50,6 +50,18 @@ export async function startControlPlaneProcess(dir: string): Promise<{ child: Ch
   return { child, kubeconfig };
 }
 
+/** The CRDs and the fleet's client key as Secret `bramble-ssh-key`; returns a kubectl that throws on failure. */
+export async function applyCrdsAndFleetKey(kubeconfig: string, dir: string, fleet: Fleet): Promise<(args: string[], stdin?: string) => Promise<void>> {
+  const kubectl = async (args: string[], stdin?: string): Promise<void> => {
+    const r = await runKubectl(kubeconfig, args, stdin);
+    if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')}: ${r.stderr}`);
+  };
+  await kubectl(['apply', '-f', join(repo, 'crds')]);
+  writeFileSync(join(dir, 'key'), fleet.clientKey.privateKey, { mode: 0o600 });
+  await kubectl(['create', 'secret', 'generic', 'bramble-ssh-key', '--type', 'kubernetes.io/ssh-auth', `--from-file=ssh-privatekey=${join(dir, 'key')}`]);
+  return kubectl;
+}
+
 export async function stopChild(child: ChildProcess | undefined): Promise<void> {
   if (!child?.pid || child.exitCode !== null) return;
   const exited = new Promise((r) => child.once('exit', r));
@@ -97,13 +109,7 @@ export async function brambleRound(fleet: Fleet, latencyRounds: number, profiled
   try {
     const started = await startControlPlaneProcess(dir);
     cp = started.child;
-    const kubectl = async (args: string[], stdin?: string): Promise<void> => {
-      const r = await runKubectl(started.kubeconfig, args, stdin);
-      if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')}: ${r.stderr}`);
-    };
-    await kubectl(['apply', '-f', join(repo, 'crds')]);
-    writeFileSync(join(dir, 'key'), fleet.clientKey.privateKey, { mode: 0o600 });
-    await kubectl(['create', 'secret', 'generic', 'bramble-ssh-key', '--type', 'kubernetes.io/ssh-auth', `--from-file=ssh-privatekey=${join(dir, 'key')}`]);
+    const kubectl = await applyCrdsAndFleetKey(started.kubeconfig, dir, fleet);
 
     const kubeConfig = kubeConfigFromString(readFileSync(started.kubeconfig, 'utf8'));
     const counter = new CountingExecutor();

@@ -4,7 +4,7 @@
 // a fresh control plane process. A run: the operator is started and ready (/readyz), then the
 // PiNodes are applied; converge is apply → every PiNode Ready for its generation.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +12,8 @@ import { startFleet, type Fleet } from '../../test/fleet/fleet.ts';
 import { hostLeaks } from '../../test/fleet/host-leaks.ts';
 import { freePort } from '../../test/free-port.ts';
 import { runKubectl } from '../../test/controlplane/harness.ts';
-import { startControlPlaneProcess, stopChild } from './bramble-round.ts';
+import { applyCrdsAndFleetKey, startControlPlaneProcess, stopChild } from './bramble-round.ts';
+import { isReady } from './http-ready.ts';
 import { prepareFleet, resetFleet } from './fleet-prep.ts';
 import { cpuMsOf } from './process-tree.ts';
 import { piNodeDocs } from './workload.ts';
@@ -53,28 +54,12 @@ async function until(what: string, ms: number, check: () => Promise<boolean>, ev
   }
 }
 
-async function readyz(port: number): Promise<boolean> {
-  try {
-    const res = await fetch(`http://127.0.0.1:${port}/readyz`, { signal: AbortSignal.timeout(1_000) });
-    await res.arrayBuffer();
-    return res.status === 200;
-  } catch {
-    return false;
-  }
-}
-
 async function convergeOnce(fleet: Fleet, image: string, heapFlag: string, limit: CpuLimit | undefined): Promise<ConvergeRun> {
   const dir = mkdtempSync(join(tmpdir(), 'bramble-bench-budget-converge-'));
   const cp = await startControlPlaneProcess(dir);
   let operator: ReturnType<typeof spawn> | undefined;
   try {
-    const kubectl = async (args: string[], stdin?: string): Promise<void> => {
-      const r = await runKubectl(cp.kubeconfig, args, stdin);
-      if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')}: ${r.stderr}`);
-    };
-    await kubectl(['apply', '-f', join(repo, 'crds')]);
-    writeFileSync(join(dir, 'key'), fleet.clientKey.privateKey, { mode: 0o600 });
-    await kubectl(['create', 'secret', 'generic', 'bramble-ssh-key', '--type', 'kubernetes.io/ssh-auth', `--from-file=ssh-privatekey=${join(dir, 'key')}`]);
+    const kubectl = await applyCrdsAndFleetKey(cp.kubeconfig, dir, fleet);
     const health = await freePort();
     const args = [image, 'run', '--kubeconfig', cp.kubeconfig, '--metrics-bind-address', '0', '--health-probe-bind-address', `127.0.0.1:${health}`, '--log-level', 'error'];
     const [command, argv] = limit ? limit.wrap(process.execPath, args) : [process.execPath, args];
@@ -82,7 +67,7 @@ async function convergeOnce(fleet: Fleet, image: string, heapFlag: string, limit
     const child = operator;
     await until('operator /readyz', 120_000, async () => {
       if (child.exitCode !== null) throw new Error(`the operator exited (${child.exitCode}) before it was ready`);
-      return readyz(health);
+      return isReady(`http://127.0.0.1:${health}/readyz`);
     }, 50);
     const t0 = performance.now();
     await kubectl(['apply', '-f', '-'], piNodeDocs(fleet.nodes, 'bramble-ssh-key'));
