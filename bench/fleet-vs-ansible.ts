@@ -47,6 +47,12 @@ const brambleOnly = process.env.BRAMBLE_BENCH_BRAMBLE_ONLY === '1';
 const forks5 = process.env.BRAMBLE_BENCH_FORKS5 !== '0';
 const have = (tool: string): boolean => !brambleOnly && spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
 
+// Each run's figures go to the log as they are measured, so a run stopped early still tells them.
+function logPair(pair: AnsiblePair, log: (s: string) => void): AnsiblePair {
+  log(`    ansible: first run ${Math.round(pair.first.wallMs)} ms, no-change ${Math.round(pair.noChange.wallMs)} ms`);
+  return pair;
+}
+
 async function ansiblePair(target: AnsibleTarget, forks: number): Promise<AnsiblePair> {
   const first = await runPlaybook(target, forks);
   const noChange = await runPlaybook(target, forks);
@@ -73,15 +79,17 @@ async function measureSize(nodes: number, log: (s: string) => void): Promise<Siz
     for (let round = 1; round <= rounds; round++) {
       await resetFleet(fleet);
       log(`  ${nodes} nodes, round ${round}: bramble`);
-      out.bramble.push(await brambleRound(fleet, latencyRounds));
+      const b = await brambleRound(fleet, latencyRounds);
+      out.bramble.push(b);
+      log(`    bramble: converge ${b.convergeMs} ms (${b.convergeCpuMs.toFixed(0)} ms CPU), no-change ${b.resyncMs} ms (${b.resyncCpuMs.toFixed(0)} ms CPU), ${b.eventLatenciesMs.length} event samples`);
       if (ansible) {
         await resetFleet(fleet);
         log(`  ${nodes} nodes, round ${round}: ansible forks=${nodes}`);
-        out.ansibleForksN.push(await ansiblePair(target, nodes));
+        out.ansibleForksN.push(logPair(await ansiblePair(target, nodes), log));
         if (nodes !== 5 && forks5) {
           await resetFleet(fleet);
           log(`  ${nodes} nodes, round ${round}: ansible forks=5`);
-          out.ansibleForks5.push(await ansiblePair(target, 5));
+          out.ansibleForks5.push(logPair(await ansiblePair(target, 5), log));
         }
       }
       if (pdsh) {
@@ -89,6 +97,7 @@ async function measureSize(nodes: number, log: (s: string) => void): Promise<Siz
         log(`  ${nodes} nodes, round ${round}: pdsh`);
         out.pdshConverge.push(await runPdsh(pdshTarget, pdshConvergeCommands()));
         out.pdshResync.push(await runPdsh(pdshTarget, [pdshReadCommand()]));
+        log(`    pdsh: converge ${Math.round(out.pdshConverge.at(-1)?.wallMs ?? NaN)} ms, no-change ${Math.round(out.pdshResync.at(-1)?.wallMs ?? NaN)} ms`);
       }
     }
     // forks=5 is forks=N at five nodes: one set of runs serves both columns.
