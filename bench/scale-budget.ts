@@ -5,6 +5,9 @@
 // - operator start, spawn → first reconcile (the first TCP connection to its one PiNode's SSH
 //   port), on the budget and unlimited, BRAMBLE_BENCH_BUDGET_START_ROUNDS (3) alternating rounds,
 //   medians; the real `node dist/bramble.mjs run`;
+// - BRAMBLE_BENCH_BUDGET_PIS (100) simulated Pis (the nspawn fleet) converged on the budget and
+//   unlimited, alternately on one fleet reset before each run (lib/budget-converge.ts): target
+//   within 1.5× of unlimited;
 // - 1,000 PiNodes with a replayed Pi (scale-1000.ts, its operator prebuilt the same way) on the
 //   budget: a full resync pass against the resync period, peak RSS, queued → first command of
 //   each key in the pass (p99: no reconcile starved), and where the pass's CPU went (a profile).
@@ -21,11 +24,15 @@ import { startControlPlaneProcess, stopChild } from './lib/bramble-round.ts';
 import { createCpuLimit, type CpuLimit } from './lib/cpu-limit.ts';
 import { cpuMsOf } from './lib/process-tree.ts';
 import { median } from './lib/stats.ts';
+import { budgetConverge, type BudgetConverge, type ConvergeRun } from './lib/budget-converge.ts';
 import benchScale, { applyCrdsAndKey, kubectlOn, type ScaleFigures } from './scale-1000.ts';
 
 const repo = fileURLToPath(new URL('../', import.meta.url));
 const cores = 0.25;
 const startRounds = Number(process.env.BRAMBLE_BENCH_BUDGET_START_ROUNDS ?? 3);
+// The converge on simulated Pis needs root and the fleet image; 0 leaves it out.
+const budgetPis = Number(process.env.BRAMBLE_BENCH_BUDGET_PIS ?? 100);
+const convergeRounds = Math.max(1, Number(process.env.BRAMBLE_BENCH_BUDGET_CONVERGE_ROUNDS ?? 1));
 const deployment = readFileSync(join(repo, 'charts/bramble/templates/deployment-bramble.yaml'), 'utf8');
 const heapFlag = /--max-old-space-size=\d+/.exec(deployment)?.[0];
 if (!heapFlag) throw new Error('the chart\'s Deployment sets no --max-old-space-size');
@@ -106,6 +113,19 @@ async function benchStart(image: string, limit: CpuLimit): Promise<{ budget: Sta
   }
 }
 
+function convergeLines(c: BudgetConverge): string[] {
+  const budget = median(c.budget.map((r) => r.ms));
+  const unlimited = median(c.unlimited.map((r) => r.ms));
+  const cpuOf = (runs: ConvergeRun[]): string => `${median(runs.map((r) => r.cpuMs)).toFixed(0)} ms`;
+  const ratio = budget / unlimited;
+  return [
+    `| ${c.nodes} simulated Pis converge (apply → all Ready, median of ${c.budget.length}) | on the budget (operator CPU from spawn) | unlimited (its CPU) | ratio |`,
+    `| node dist/bramble.mjs run, fleet reset before each run | ${(budget / 1000).toFixed(1)} s (${cpuOf(c.budget)}) | ${(unlimited / 1000).toFixed(1)} s (${cpuOf(c.unlimited)}) | ${ratio.toFixed(2)}× |`,
+    `target: ${c.nodes} Pis converge on the budget within 1.5× of unlimited: ${ratio <= 1.5 ? 'met' : 'MISSED'} (${ratio.toFixed(2)}×)`,
+    c.leaks.length > 0 ? `the fleet left on the host after teardown: ${c.leaks.join(', ')}` : '',
+  ];
+}
+
 let limit: CpuLimit;
 try {
   limit = createCpuLimit(`bramble-budget-${process.pid}-${Date.now()}`, cores);
@@ -125,6 +145,7 @@ try {
     profileResync: true,
     save: false,
   });
+  const converge = budgetPis > 0 ? await budgetConverge(budgetPis, convergeRounds, image, heapFlag, limit, (l) => process.stderr.write(`${l}\n`)) : undefined;
   const throttling = limit.throttling();
   const budget = median(start.budget.map((s) => s.ms));
   const unlimited = median(start.unlimited.map((s) => s.ms));
@@ -140,12 +161,13 @@ try {
     profile
       ? `where the resync pass's CPU went (profile, a sample every 10 ms, ${profile.busySamples} busy): ReferencedSecrets.prepare ${pct(profile.inclusive.prepare)} inclusive, referencedSecrets (spec walk) ${pct(profile.inclusive.referencedSecrets)}; most self time: ${profile.topSelf.map((t) => `${t.name} ${pct(t.share)}`).join(', ')}`
       : '',
+    ...(converge ? convergeLines(converge) : [`simulated Pis converging on the budget: not run (BRAMBLE_BENCH_BUDGET_PIS=0)`]),
     '',
   ].join('\n'));
   const results = fileURLToPath(new URL('./results/', import.meta.url));
   mkdirSync(results, { recursive: true });
   writeFileSync(join(results, `budget-${new Date().toISOString().replace(/[:.]/g, '-')}.json`), `${JSON.stringify({
-    cores, cgroup: limit.version, heapFlag, resyncPeriodMs: defaultResyncMs, start, startBudgetMs: budget, startUnlimitedMs: unlimited, throttling, scale,
+    cores, cgroup: limit.version, heapFlag, resyncPeriodMs: defaultResyncMs, start, startBudgetMs: budget, startUnlimitedMs: unlimited, throttling, scale, converge,
   }, null, 2)}\n`);
 } finally {
   limit.remove();

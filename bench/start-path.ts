@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { freePort } from '../test/free-port.ts';
 import { cpuMsOf, samplePeakRss, treeHighWaterRssBytes } from './lib/process-tree.ts';
 import { median } from './lib/stats.ts';
+import { isReady } from './lib/http-ready.ts';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const rounds = Number(process.env.BRAMBLE_BENCH_START_ROUNDS ?? 5);
@@ -19,16 +20,6 @@ interface Start {
   readyMs: number;
   cpuMs: number;
   peakRssMb: number;
-}
-
-async function ready(url: string): Promise<boolean> {
-  try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(1_000) });
-    await res.arrayBuffer();
-    return res.status === 200;
-  } catch {
-    return false;
-  }
 }
 
 async function start(entry: string): Promise<Start> {
@@ -41,7 +32,7 @@ async function start(entry: string): Promise<Start> {
   });
   const peak = samplePeakRss(child.pid!, 20);
   try {
-    while (!(await ready(`http://127.0.0.1:${health}/readyz`))) {
+    while (!(await isReady(`http://127.0.0.1:${health}/readyz`))) {
       if (child.exitCode !== null) throw new Error(`${entry} exited ${child.exitCode}`);
       if (performance.now() - started > 120_000) throw new Error(`${entry}: not ready in 120 s`);
       await new Promise((r) => setTimeout(r, 20));

@@ -16,7 +16,8 @@ import { mergePatchContentType } from '../../controllers/object-writer.ts';
 import { objectPath, resourceTypes } from '../../controllers/resource-type.ts';
 import { startBrambleOperator, type RunningOperator } from '../../cli/operator.ts';
 import { treeHighWaterRssBytes } from './process-tree.ts';
-import { startCpuProfile } from './cpu-profile.ts';
+import { profileWindow, startCpuProfile } from './cpu-profile.ts';
+import type { Profiler } from 'node:inspector';
 import { ObserveRecorder, type RecordedObserve } from './observe-recorder.ts';
 import { hostnameOf, piNodeDocs } from './workload.ts';
 
@@ -34,7 +35,11 @@ export interface BrambleRound {
   operatorPeakRssBytes: number;
   controlPlanePeakRssBytes: number;
   recordedObserve?: RecordedObserve;
+  /** Only in a profiled round: a V8 CPU profile of each measured phase. */
+  profiles?: Partial<Record<BramblePhase, Profiler.Profile>>;
 }
+
+export type BramblePhase = 'converge' | 'resync' | 'event';
 
 export async function startControlPlaneProcess(dir: string): Promise<{ child: ChildProcess; kubeconfig: string }> {
   const kubeconfig = join(dir, 'kubeconfig');
@@ -45,12 +50,27 @@ export async function startControlPlaneProcess(dir: string): Promise<{ child: Ch
   return { child, kubeconfig };
 }
 
+/** The CRDs and the fleet's client key as Secret `bramble-ssh-key`; returns a kubectl that throws on failure. */
+export async function applyCrdsAndFleetKey(kubeconfig: string, dir: string, fleet: Fleet): Promise<(args: string[], stdin?: string) => Promise<void>> {
+  const kubectl = async (args: string[], stdin?: string): Promise<void> => {
+    const r = await runKubectl(kubeconfig, args, stdin);
+    if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')}: ${r.stderr}`);
+  };
+  await kubectl(['apply', '-f', join(repo, 'crds')]);
+  writeFileSync(join(dir, 'key'), fleet.clientKey.privateKey, { mode: 0o600 });
+  await kubectl(['create', 'secret', 'generic', 'bramble-ssh-key', '--type', 'kubernetes.io/ssh-auth', `--from-file=ssh-privatekey=${join(dir, 'key')}`]);
+  return kubectl;
+}
+
 export async function stopChild(child: ChildProcess | undefined): Promise<void> {
   if (!child?.pid || child.exitCode !== null) return;
   const exited = new Promise((r) => child.once('exit', r));
   child.kill('SIGTERM');
   await exited;
 }
+
+/** 1 ms: about 150 samples per reconcile-second, without the sampler dominating the CPU it measures. */
+const profileIntervalUs = 1000;
 
 const cpuMsSince = (u: NodeJS.CpuUsage): number => {
   const d = process.cpuUsage(u);
@@ -66,7 +86,22 @@ function allReady(operator: RunningOperator, nodes: number, generationCurrent: b
   });
 }
 
-export async function brambleRound(fleet: Fleet, latencyRounds: number): Promise<BrambleRound> {
+/**
+ * `profiled`: sample the CPU of each phase (every `profileIntervalUs`) and return the profiles. The
+ * sampling costs CPU itself, so a profiled round's figures are for finding where time goes, not
+ * for the summary.
+ */
+export async function brambleRound(fleet: Fleet, latencyRounds: number, profiled = false): Promise<BrambleRound> {
+  const profiles: Partial<Record<BramblePhase, Profiler.Profile>> = {};
+  const phase = async <T>(name: BramblePhase, run: () => Promise<T>): Promise<T> => {
+    if (!profiled) return run();
+    const profiler = await profileWindow(profileIntervalUs);
+    try {
+      return await run();
+    } finally {
+      profiles[name] = await profiler.stop();
+    }
+  };
   const dir = mkdtempSync(join(tmpdir(), 'bramble-bench-'));
   let cp: ChildProcess | undefined;
   let operator: RunningOperator | undefined;
@@ -74,13 +109,7 @@ export async function brambleRound(fleet: Fleet, latencyRounds: number): Promise
   try {
     const started = await startControlPlaneProcess(dir);
     cp = started.child;
-    const kubectl = async (args: string[], stdin?: string): Promise<void> => {
-      const r = await runKubectl(started.kubeconfig, args, stdin);
-      if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')}: ${r.stderr}`);
-    };
-    await kubectl(['apply', '-f', join(repo, 'crds')]);
-    writeFileSync(join(dir, 'key'), fleet.clientKey.privateKey, { mode: 0o600 });
-    await kubectl(['create', 'secret', 'generic', 'bramble-ssh-key', '--type', 'kubernetes.io/ssh-auth', `--from-file=ssh-privatekey=${join(dir, 'key')}`]);
+    const kubectl = await applyCrdsAndFleetKey(started.kubeconfig, dir, fleet);
 
     const kubeConfig = kubeConfigFromString(readFileSync(started.kubeconfig, 'utf8'));
     const counter = new CountingExecutor();
@@ -101,8 +130,10 @@ export async function brambleRound(fleet: Fleet, latencyRounds: number): Promise
     const profile = await startCpuProfile('converge-and-resync');
     const cpu0 = process.cpuUsage();
     const t0 = Date.now();
-    await kubectl(['apply', '-f', '-'], piNodeDocs(fleet.nodes, 'bramble-ssh-key'));
-    await waitFor(`${nodes} PiNodes Ready`, 600_000, async () => allReady(op, nodes, true), 20);
+    await phase('converge', async () => {
+      await kubectl(['apply', '-f', '-'], piNodeDocs(fleet.nodes, 'bramble-ssh-key'));
+      await waitFor(`${nodes} PiNodes Ready`, 600_000, async () => allReady(op, nodes, true), 20);
+    });
     const convergeMs = Date.now() - t0;
     const convergeCpuMs = cpuMsSince(cpu0);
     const convergeExecs = counter.calls.length;
@@ -114,11 +145,13 @@ export async function brambleRound(fleet: Fleet, latencyRounds: number): Promise
     const t1 = Date.now();
     const controller = op.manager.controller('PiNode');
     if (!controller) throw new Error('no PiNode controller');
-    for (const n of fleet.nodes) controller.enqueue(`default/${n.name}`);
-    await waitFor('resync pass', 120_000, async () => {
-      const window = counter.since(mark);
-      return fleet.nodes.every((n) => window.some((c) => c.host === n.address && c.done));
-    }, 10);
+    await phase('resync', async () => {
+      for (const n of fleet.nodes) controller.enqueue(`default/${n.name}`);
+      await waitFor('resync pass', 120_000, async () => {
+        const window = counter.since(mark);
+        return fleet.nodes.every((n) => window.some((c) => c.host === n.address && c.done));
+      }, 10);
+    });
     const resyncMs = Date.now() - t1;
     // Let the pass's status writes (if any) land before reading the CPU.
     await new Promise((r) => setTimeout(r, 300));
@@ -132,21 +165,23 @@ export async function brambleRound(fleet: Fleet, latencyRounds: number): Promise
     const api = new ApiClient(kubeConfig);
     const eventLatenciesMs: number[] = [];
     const zones = ['Europe/Paris', 'Europe/Berlin'];
-    for (let round = 0; round < latencyRounds; round++) {
-      for (const n of fleet.nodes) {
-        const before = counter.calls.length;
-        const sent = Date.now();
-        await api.request('PATCH', objectPath(resourceTypes.PiNode, 'default', n.name), {
-          body: { spec: { timezone: zones[round % 2] } },
-          contentType: mergePatchContentType,
-          timeoutMs: 30_000,
-        });
-        await waitFor(`first command for ${n.name}`, 30_000, async () => counter.since(before).some((c) => c.host === n.address), 5);
-        const first = counter.since(before).find((c) => c.host === n.address);
-        eventLatenciesMs.push((first?.at ?? Number.NaN) - sent);
+    await phase('event', async () => {
+      for (let round = 0; round < latencyRounds; round++) {
+        for (const n of fleet.nodes) {
+          const before = counter.calls.length;
+          const sent = Date.now();
+          await api.request('PATCH', objectPath(resourceTypes.PiNode, 'default', n.name), {
+            body: { spec: { timezone: zones[round % 2] } },
+            contentType: mergePatchContentType,
+            timeoutMs: 30_000,
+          });
+          await waitFor(`first command for ${n.name}`, 30_000, async () => counter.since(before).some((c) => c.host === n.address), 5);
+          const first = counter.since(before).find((c) => c.host === n.address);
+          eventLatenciesMs.push((first?.at ?? Number.NaN) - sent);
+        }
+        await waitFor('Ready after the spec changes', 300_000, async () => allReady(op, nodes, true), 50);
       }
-      await waitFor('Ready after the spec changes', 300_000, async () => allReady(op, nodes, true), 50);
-    }
+    });
     clearInterval(rssTimer);
     return {
       convergeMs,
@@ -161,6 +196,7 @@ export async function brambleRound(fleet: Fleet, latencyRounds: number): Promise
       // Read once from the kernel: sampling /proc here would charge its own CPU to the operator.
       controlPlanePeakRssBytes: treeHighWaterRssBytes(cp.pid as number),
       ...(recordedObserve ? { recordedObserve } : {}),
+      ...(profiled ? { profiles } : {}),
     };
   } finally {
     await operator?.stop();

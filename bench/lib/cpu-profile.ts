@@ -43,8 +43,8 @@ export interface ProfileSummary {
   busySamples: number;
   /** Per function asked for: the share of busy samples with it anywhere on the stack. */
   inclusive: Record<string, number>;
-  /** The functions most samples were taken in (self), with their share of busy samples. */
-  topSelf: { name: string; share: number }[];
+  /** The functions most samples were taken in (self), with their share of busy samples and where they are (file:line). */
+  topSelf: { name: string; share: number; at: string }[];
 }
 
 /** Where a profile's busy time went. Pure. */
@@ -53,6 +53,11 @@ export function summariseProfile(profile: Pick<Profiler.Profile, 'nodes' | 'samp
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const nameOf = (id: number): string => byId.get(id)?.callFrame.functionName || '(anonymous)';
+  const where = new Map<string, string>();
+  const atOf = (id: number): string => {
+    const frame = byId.get(id)?.callFrame;
+    return frame?.url ? `${frame.url.replace(/^.*\/(?=[^/]+\/[^/]+$)/, '')}:${frame.lineNumber + 1}` : '';
+  };
   const self = new Map<string, number>();
   const inclusive: Record<string, number> = Object.fromEntries(functions.map((f) => [f, 0]));
   let busy = 0;
@@ -60,6 +65,7 @@ export function summariseProfile(profile: Pick<Profiler.Profile, 'nodes' | 'samp
     if (nameOf(id) === '(idle)') continue;
     busy++;
     self.set(nameOf(id), (self.get(nameOf(id)) ?? 0) + 1);
+    if (!where.has(nameOf(id))) where.set(nameOf(id), atOf(id));
     const onStack = new Set<string>();
     for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) onStack.add(nameOf(at));
     for (const f of functions) if (onStack.has(f)) inclusive[f] = (inclusive[f] ?? 0) + 1;
@@ -68,6 +74,6 @@ export function summariseProfile(profile: Pick<Profiler.Profile, 'nodes' | 'samp
   return {
     busySamples: busy,
     inclusive: Object.fromEntries(Object.entries(inclusive).map(([f, n]) => [f, share(n)])),
-    topSelf: [...self].sort((a, b) => b[1] - a[1]).slice(0, top).map(([name, n]) => ({ name, share: share(n) })),
+    topSelf: [...self].sort((a, b) => b[1] - a[1]).slice(0, top).map(([name, n]) => ({ name, share: share(n), at: where.get(name) ?? '' })),
   };
 }

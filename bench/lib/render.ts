@@ -11,9 +11,11 @@ function row(name: string, c: ContenderSummary | undefined, execs = '-'): string
 }
 
 function targetLine(t: Target): string {
-  const value = t.unit === '×' ? x(t.value) : t.unit === 'ms' ? ms(t.value) : Number.isFinite(t.value) ? t.value.toFixed(2) : 'n/a';
+  const value = t.unit === '×' ? x(t.value) : t.unit === 'ms' ? cpu(t.value) : Number.isFinite(t.value) ? t.value.toFixed(2) : 'n/a';
   const limit = t.unit === '×' ? `${t.limit}×` : `${t.limit}${t.unit ? ` ${t.unit}` : ''}`;
-  return `  ${t.met ? 'met   ' : 'MISSED'} ${t.name}: ${value} (target ≤ ${limit})`;
+  // How far from the target: 0.50 is half the limit, 1.40 is 40% over it.
+  const ofTarget = Number.isFinite(t.value) ? `, ${(t.value / t.limit).toFixed(2)} of it` : '';
+  return `  ${t.met ? 'met   ' : 'MISSED'} ${t.name}: ${value} (${t.figures}; target ≤ ${limit}${ofTarget})`;
 }
 
 export function renderSummary(sizes: readonly SizeSummary[], rounds: number): string {

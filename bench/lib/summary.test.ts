@@ -46,3 +46,22 @@ test('the report prints every contender and marks missing comparisons n/a', () =
   assert.match(text, /MISSED converge \/ Ansible forks=N: n\/a/);
   assert.match(text, /p99 400 ms/);
 });
+
+test('the no-change target is 0.03× Ansible, and each target carries the figures it came from', () => {
+  const s = summarize({ ...input, ansibleForksN: [{ first: run(20_000, 16_000), noChange: run(5_000, 15_000) }] });
+  const noChange = s.targets.find((t) => t.name === 'no-change resync / Ansible no-change');
+  assert.equal(noChange?.limit, 0.03);
+  assert.equal(noChange?.value, 0.04);
+  assert.equal(noChange?.met, false);
+  assert.equal(noChange?.figures, 'bramble 0.20 s / Ansible forks=10 5.00 s');
+  assert.equal(noChange?.phase, 'resync');
+  assert.equal(s.targets.find((t) => t.phase === 'event')?.figures, '5 samples, p50 30 ms, max 400 ms');
+});
+
+test('every target line prints its figure, what it came from, the target and how far from it', () => {
+  const text = renderSummary([summarize(input)], 3);
+  assert.match(text, /met {4}converge \/ Ansible forks=N: 0\.100× \(bramble 2\.00 s \/ Ansible forks=10 20\.00 s; target ≤ 0\.15×, 0\.67 of it\)/);
+  assert.match(text, /MISSED event → first SSH command p99: 400\.0 ms \(5 samples, p50 30 ms, max 400 ms; target ≤ 250 ms, 1\.60 of it\)/);
+  assert.match(text, /met {4}operator CPU per host, converge: 10\.0 ms \(100 ms CPU \/ 10 Pis; target ≤ 30 ms, 0\.33 of it\)/);
+  for (const line of text.split('\n').filter((l) => /^ {2}(met|MISSED)/.test(l))) assert.match(line, /target ≤ /);
+});

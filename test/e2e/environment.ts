@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { startFleet, type Fleet } from '../fleet/fleet.ts';
+import { hostLeaks } from '../fleet/host-leaks.ts';
 import { REPO_ROOT, startTestControlPlane, type TestControlPlane } from '../controlplane/harness.ts';
 import { startBrambleOperator, type RunningOperator } from '../../cli/operator.ts';
 import { kubeConfigFromString } from '../../controllers/kubeconfig.ts';
@@ -64,7 +65,9 @@ export class E2eEnvironment {
   async close(): Promise<void> {
     await this.operator?.stop();
     await this.cp?.close();
-    await this.fleet?.teardown();
+    if (!this.fleet) return;
+    await this.fleet.teardown();
+    assert.deepEqual(hostLeaks(this.fleet.name), [], `fleet ${this.fleet.name} left these on the host after its teardown`);
   }
 
   async kubectl(args: string[], stdin?: string): Promise<string> {

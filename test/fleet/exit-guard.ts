@@ -11,6 +11,8 @@ interface Guarded {
 const live = new Map<string, Guarded>();
 let installed = false;
 const signals = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 } as const;
+/** Above cleanup's own bounds (20 s power-off grace, then SIGKILL) for a fleet of 100 nodes. */
+const signalTeardownBoundMs = 120_000;
 
 export function guardFleet(fleet: Guarded): void {
   live.set(fleet.name, fleet);
@@ -18,6 +20,9 @@ export function guardFleet(fleet: Guarded): void {
   installed = true;
   for (const [signal, number] of Object.entries(signals)) {
     process.once(signal, () => {
+      // A teardown that hangs must not keep a killed run alive: past the bound the process
+      // exits anyway, and the exit hook below hands what is left to a reaper.
+      setTimeout(() => process.exit(128 + number), signalTeardownBoundMs).unref();
       void Promise.allSettled([...live.values()].map((f) => f.teardown())).then(() => process.exit(128 + number));
     });
   }

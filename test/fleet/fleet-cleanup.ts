@@ -1,10 +1,12 @@
 // Removes everything a fleet's state file records: its nspawn machines (and every process left
 // in their cgroups), overlay mounts, network namespaces, bridge, cgroups and directories. Used
-// by teardown and to clean up after a crashed run; it never touches anything not recorded.
+// by teardown and to clean up after a crashed run; it never touches anything not recorded. The
+// last fleet gone puts the inotify limit back (inotify-limit.ts).
 import { existsSync, readdirSync, rmSync, rmdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { runCommand } from './run-command.ts';
 import { stateFile, type FleetState } from './fleet-state.ts';
+import { restoreInotifyInstances } from './inotify-limit.ts';
 import { cgroupHierarchies, cgroupPids, isAlive, isMounted, isNspawnOf, mountPoints, sleep } from './host-resources.ts';
 
 const poweroffGraceMs = 20_000;
@@ -42,6 +44,7 @@ export async function cleanupFleet(state: FleetState): Promise<void> {
     throw new Error(`fleet ${state.name} was not fully cleaned up (state kept in ${stateFile(state.name)}):\n  ${problems.join('\n  ')}`);
   }
   rmSync(stateFile(state.name), { force: true });
+  restoreInotifyInstances();
 }
 
 /** SIGTERM makes nspawn power the container off; SIGKILL only if that does not finish. */

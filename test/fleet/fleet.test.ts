@@ -9,6 +9,7 @@ import { loadState, stateFile, type FleetState } from './fleet-state.ts';
 import { systemSsh } from './system-ssh.ts';
 import { scanHostKey } from './sshd-probe.ts';
 import { isAlive, mountPoints, sleep } from './host-resources.ts';
+import { hostLeaks } from './host-leaks.ts';
 
 const name = 'fleet-harness';
 let fleet: Fleet;
@@ -208,4 +209,5 @@ void test('teardown leaves no process, mount, network namespace, bridge or state
   assert.equal(existsSync(state.dir), false);
   for (const cgroup of state.cgroups) assert.equal(existsSync(`/sys/fs/cgroup/systemd/${cgroup}`), false);
   assert.equal(existsSync(stateFile(name)), false);
+  assert.deepEqual(hostLeaks(name), [], 'nothing of the fleet is left on the host');
 });

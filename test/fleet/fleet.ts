@@ -62,11 +62,12 @@ export async function startFleet(options: StartFleetOptions): Promise<Fleet> {
   const layout = fleetLayout(options.name, options.nodes, options.subnet);
   const image = findBaseImage();
   await cleanupLeftovers(options.name);
-  ensureInotifyInstances(options.nodes);
 
   const state = emptyState(layout.name);
   state.cgroups.push(`bramble-fleet/${layout.name}`);
   saveState(state);
+  // After the state file exists: a teardown restores the limit only when no fleet is left.
+  ensureInotifyInstances(options.nodes);
   mkdirSync(state.dir, { recursive: true });
   const fleet = new Fleet(layout.name, layout.subnet, layout.bridgeAddress, state);
   guardFleet(fleet);
