@@ -15,6 +15,7 @@ import { kubeConfigFromString } from '../../controllers/kubeconfig.ts';
 import { planFromFile } from '../../cli/plan.ts';
 import { unifiedDiff } from '../../cli/plan/unified-diff.ts';
 import type { PlanResult } from '../../cli/plan/render.ts';
+import type { KindPlanReport } from '../../cli/plan/kind-plan.ts';
 
 let env: E2eEnvironment;
 const aliceKey = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEZ4cvCiIZ/yoin9V1DLq+ScYB22xFW86E2zYaOeTizq alice@laptop';
@@ -38,6 +39,35 @@ const partition = stringify({
   metadata: { name: 'batch' },
   spec: { clusterName: 'plan', controller: 'pi0', nodeSelector: { matchLabels: { 'bramble.dev/role': 'compute' } }, mungeKeySecretRef: { name: 'plan-munge' } },
 });
+
+const volume = stringify({
+  apiVersion: 'bramble.dev/v1alpha1',
+  kind: 'GlusterVolume',
+  metadata: { name: 'planned' },
+  spec: {
+    type: 'Replicate',
+    replica: 3,
+    bricks: { nodeNames: ['pi0', 'pi1', 'pi2'], path: '/srv/gluster', allowRootFilesystem: true },
+    mount: { nodeSelector: {}, path: '/mnt/planned' },
+  },
+});
+
+/** Per host, the step descriptions a kind's plan printed, sorted. */
+function printedSteps(report: KindPlanReport): Record<string, string[]> {
+  return Object.fromEntries(report.hosts.filter((h) => h.steps.length).map((h) => [h.subject, h.steps.map((s) => s.description).sort()]));
+}
+
+/** Per host, the step descriptions the operator applied to one object, from its applied-step Events ("description (pi0, pi1)"). */
+async function appliedSteps(kind: string, name: string): Promise<Record<string, string[]>> {
+  const out: Record<string, string[]> = {};
+  for (const e of await env.events()) {
+    const m = /^(.*) \(([^()]*)\)$/s.exec(e.note ?? '');
+    if (e.regarding?.kind !== kind || e.regarding.name !== name || e.type !== 'Normal' || !m) continue;
+    for (const host of (m[2] ?? '').split(', ')) (out[host] ??= []).push(m[1] ?? '');
+  }
+  for (const steps of Object.values(out)) steps.sort();
+  return out;
+}
 
 /** Every watched file of every Pi, read from its disk (undefined when absent). */
 function snapshot(): Map<string, string | undefined> {
@@ -150,4 +180,20 @@ test('once applied, every file changed exactly as planned, and a new plan finds 
   }
   const { result } = await planInProcess(piNodes());
   assert.deepEqual(result.pinodes.map((r) => [r.subject, r.error, r.steps.length]), env.fleet.nodes.map((n) => [`PiNode default/${n.name}`, undefined, 0]));
+});
+
+test('a GlusterVolume is planned through its kind with read-only commands only, and the operator then applies exactly the planned steps on each Pi', async () => {
+  const mark = env.counter.calls.length;
+  const { result } = await planInProcess(volume);
+  const [plan] = result.kinds;
+  assert.ok(plan && !plan.error, plan?.error);
+  assert.deepEqual(plan.hosts.map((h) => h.subject), ['pi0', 'pi1', 'pi2']);
+  assert.ok(plan.hosts.every((h) => h.steps.length > 0), 'a fresh volume has work on every Pi');
+  assert.deepEqual(env.counter.since(mark).filter((c) => c.kind !== 'observe'), [], 'only read-only commands');
+
+  await env.kubectl(['apply', '-f', '-'], volume);
+  await env.kubectl(['wait', '--for=condition=Ready', 'glustervolume/planned', '--timeout=240s']);
+  assert.deepEqual(await appliedSteps('GlusterVolume', 'planned'), printedSteps(plan));
+  const { result: again } = await planInProcess(volume);
+  assert.deepEqual(again.kinds[0]?.hosts.map((h) => [h.subject, h.error, h.steps.length]), [['pi0', undefined, 0], ['pi1', undefined, 0], ['pi2', undefined, 0]]);
 });
