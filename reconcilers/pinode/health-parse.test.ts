@@ -57,8 +57,8 @@ void test('built, not recorded: a read-only root, ext4 errors and a worn eMMC', 
     emmcPreEolLevel: 2,
   });
   assert.deepEqual(parseHealthFacts(new Map()), {}, 'nothing reported, nothing claimed');
-  // A simulated Pi: overlay root (no disk filesystem listed), the host's virtio disk.
-  assert.deepEqual(parseHealthFacts(new Map([['health-mounts', '# /proc/mounts'], ['health-block-stat', 'loop0 1 2 3 4 5 6 7\nvda 1 0 8 1 2 0 64 1']])),
+  // A simulated Pi: overlay root, the host's os-release bound read-only under /run/host (not data), the host's virtio disk.
+  assert.deepEqual(parseHealthFacts(new Map([['health-mounts', '# /proc/mounts\n/dev/vda /run/host/os-release ext4 ro,nosuid 0 0'], ['health-block-stat', 'loop0 1 2 3 4 5 6 7\nvda 1 0 8 1 2 0 64 1']])),
     { readOnlyMounts: [], rootDisk: 'vda', bytesWrittenSinceBoot: 64 * 512 });
 });
 

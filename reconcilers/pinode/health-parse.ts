@@ -29,6 +29,14 @@ function mountsOf(text: string | undefined): Mount[] {
   });
 }
 
+/**
+ * Mounts of the system's own (under /run, /proc, /sys, /dev) are not data: a container's
+ * read-only bind of the host's os-release (/run/host/os-release, ext4, ro) is no failing card.
+ */
+function isDataMount(mountPoint: string): boolean {
+  return !/^\/(run|proc|sys|dev)(\/|$)/.test(mountPoint);
+}
+
 /** mmcblk0p2 → mmcblk0, nvme0n1p1 → nvme0n1, sda2 → sda. */
 export function diskOfPartition(name: string): string {
   const numbered = /^(mmcblk\d+|nvme\d+n\d+)p\d+$/.exec(name);
@@ -88,7 +96,8 @@ export function parseHealthFacts(sections: Sections): PiNodeHealthFacts {
   const mountsText = sectionText(sections, 'health-mounts');
   const mounts = mountsOf(mountsText);
   if (mountsText?.startsWith('# /proc/mounts')) {
-    health.readOnlyMounts = [...new Set(mounts.filter((m) => m.options.includes('ro')).map((m) => m.mountPoint))].slice(0, 32);
+    const readOnly = mounts.filter((m) => m.options.includes('ro') && isDataMount(m.mountPoint));
+    health.readOnlyMounts = [...new Set(readOnly.map((m) => m.mountPoint))].slice(0, 32);
   }
   const ext4 = sectionText(sections, 'health-ext4-errors');
   if (ext4 !== undefined) {
