@@ -66,7 +66,10 @@ export default tseslint.config(
     ['controllers/**', ['cli', 'controlplane', 'reconcilers/shared', ...kindFolders]],
     ['reconcilers/contract.ts', ['controllers', 'cli', 'controlplane', 'reconcilers/shared', ...kindFolders]],
     ['reconcilers/shared/**', ['controllers', 'cli', 'controlplane', ...kindFolders]],
-    ...kinds.map((kind) => [`reconcilers/${kind}/**`, ['controllers', 'cli', 'controlplane', ...kindFolders.filter((f) => f !== `reconcilers/${kind}`)]]),
+    ...kinds.map((kind) => [
+      `reconcilers/${kind}/**`,
+      ['controllers', 'cli', 'controlplane', ...kindFolders.filter((f) => f !== `reconcilers/${kind}`)],
+    ]),
   ]),
   {
     // node:test's test() returns a promise the runner itself awaits.

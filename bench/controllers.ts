@@ -78,7 +78,10 @@ export default async function benchControllers(): Promise<void> {
       const controller = manager.controller('Widget');
       await until(() => (controller?.queue.length ?? 0) === 0 && (controller?.queue.inFlight ?? 0) === 0, 60_000);
       const firstPass = performance.now() - started;
-      rows.push([`first pass, ${objects} objects (list + reconcile + 1 status write each)`, `${((objects / firstPass) * 1000).toFixed(0)} reconciles/s (${firstPass.toFixed(0)} ms)`]);
+      rows.push([
+        `first pass, ${objects} objects (list + reconcile + 1 status write each)`,
+        `${((objects / firstPass) * 1000).toFixed(0)} reconciles/s (${firstPass.toFixed(0)} ms)`,
+      ]);
 
       // Let the status writes' watch events settle so the resync pass is measured alone.
       await new Promise((r) => setTimeout(r, 500));
@@ -88,7 +91,10 @@ export default async function benchControllers(): Promise<void> {
       await until(() => reconciles - before >= objects, 120_000);
       await until(() => (controller?.queue.length ?? 0) === 0 && (controller?.queue.inFlight ?? 0) === 0, 60_000);
       const resync = performance.now() - resyncStart;
-      rows.push([`resync pass, ${objects} objects (relist + reconcile, no writes)`, `${((objects / resync) * 1000).toFixed(0)} reconciles/s (${resync.toFixed(0)} ms)`]);
+      rows.push([
+        `resync pass, ${objects} objects (relist + reconcile, no writes)`,
+        `${((objects / resync) * 1000).toFixed(0)} reconciles/s (${resync.toFixed(0)} ms)`,
+      ]);
 
       const latencies: number[] = [];
       for (let i = 0; i < latencySamples; i++) {

@@ -21,14 +21,20 @@ function client(cp: ControlPlane) {
   const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY + WATCHERS + 2, ca: cp.caCertPem });
   const call = (method: string, path: string, body?: string, headers: Record<string, string> = {}) =>
     new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = request(new URL(path, cp.url), {
-        method, agent, headers: { Authorization: `Bearer ${cp.token}`, 'Content-Type': 'application/json', ...headers },
-      }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
-      });
+      const req = request(
+        new URL(path, cp.url),
+        {
+          method,
+          agent,
+          headers: { Authorization: `Bearer ${cp.token}`, 'Content-Type': 'application/json', ...headers },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+          res.on('error', reject);
+        },
+      );
       req.on('error', reject);
       req.end(body);
     });
@@ -37,17 +43,24 @@ function client(cp: ControlPlane) {
 
 function piNode(i: number): string {
   return JSON.stringify({
-    apiVersion: 'bramble.dev/v1alpha1', kind: 'PiNode',
+    apiVersion: 'bramble.dev/v1alpha1',
+    kind: 'PiNode',
     metadata: { name: `pi-${i}`, labels: { rack: `r${i % 20}` } },
-    spec: { address: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`, hostname: `pi-${i}`, ssh: { hostKeyPolicy: 'TrustOnFirstUse', privateKeySecretRef: { name: 'pi-ssh' } } },
+    spec: {
+      address: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
+      hostname: `pi-${i}`,
+      ssh: { hostKeyPolicy: 'TrustOnFirstUse', privateKeySecretRef: { name: 'pi-ssh' } },
+    },
   });
 }
 
 async function inParallel(count: number, work: (i: number) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    while (next < count) await work(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < count) await work(next++);
+    }),
+  );
 }
 
 function memoryMiB(): { rss: number; heap: number } {
@@ -105,39 +118,52 @@ async function main(): Promise<void> {
     await call('GET', `${PATH}?labelSelector=rack%3Dr7`);
     figures.selector = `label-selected list (1 in 20 of ${OBJECTS}): ${(performance.now() - t0).toFixed(0)} ms`;
 
-    const startRv = (JSON.parse((await call('GET', `${PATH}?limit=1`)).body) as { metadata: { resourceVersion: string } }).metadata.resourceVersion;
+    const startRv = (JSON.parse((await call('GET', `${PATH}?limit=1`)).body) as { metadata: { resourceVersion: string } }).metadata
+      .resourceVersion;
     const received = new Array<number>(WATCHERS).fill(0);
-    const watches = Array.from({ length: WATCHERS }, (_, w) => new Promise<void>((resolve, reject) => {
-      const req = request(new URL(`${PATH}?watch=true&resourceVersion=${startRv}&timeoutSeconds=600`, cp.url), {
-        agent, headers: { Authorization: `Bearer ${cp.token}` },
-      }, (res) => {
-        let buf = '';
-        res.on('data', (c: Buffer) => {
-          buf += c.toString('utf8');
-          let nl: number;
-          while ((nl = buf.indexOf('\n')) >= 0) {
-            buf = buf.slice(nl + 1);
-            if (++received[w]! === OBJECTS) {
-              req.destroy();
-              resolve();
-            }
-          }
-        });
-        res.on('error', () => {});
-      });
-      req.on('error', (err) => (received[w]! >= OBJECTS ? resolve() : reject(err)));
-      req.end();
-    }));
+    const watches = Array.from(
+      { length: WATCHERS },
+      (_, w) =>
+        new Promise<void>((resolve, reject) => {
+          const req = request(
+            new URL(`${PATH}?watch=true&resourceVersion=${startRv}&timeoutSeconds=600`, cp.url),
+            {
+              agent,
+              headers: { Authorization: `Bearer ${cp.token}` },
+            },
+            (res) => {
+              let buf = '';
+              res.on('data', (c: Buffer) => {
+                buf += c.toString('utf8');
+                let nl: number;
+                while ((nl = buf.indexOf('\n')) >= 0) {
+                  buf = buf.slice(nl + 1);
+                  if (++received[w]! === OBJECTS) {
+                    req.destroy();
+                    resolve();
+                  }
+                }
+              });
+              res.on('error', () => {});
+            },
+          );
+          req.on('error', (err) => (received[w]! >= OBJECTS ? resolve() : reject(err)));
+          req.end();
+        }),
+    );
     await new Promise((r) => setTimeout(r, 200));
     t0 = performance.now();
     await inParallel(OBJECTS, async (i) => {
-      const res = await call('PATCH', `${PATH}/pi-${i}/status`, '{"status":{"observedGeneration":1}}', { 'Content-Type': 'application/merge-patch+json' });
+      const res = await call('PATCH', `${PATH}/pi-${i}/status`, '{"status":{"observedGeneration":1}}', {
+        'Content-Type': 'application/merge-patch+json',
+      });
       if (res.status !== 200) throw new Error(`status ${i}: ${res.status} ${res.body}`);
     });
     const writesMs = performance.now() - t0;
     await Promise.all(watches);
     const fanoutMs = performance.now() - t0;
-    figures.watch = `${OBJECTS} status updates fanned out to ${WATCHERS} watchers (${OBJECTS * WATCHERS} events delivered) in ${(fanoutMs / 1000).toFixed(2)} s ` +
+    figures.watch =
+      `${OBJECTS} status updates fanned out to ${WATCHERS} watchers (${OBJECTS * WATCHERS} events delivered) in ${(fanoutMs / 1000).toFixed(2)} s ` +
       `(${((OBJECTS * WATCHERS) / (fanoutMs / 1000)).toFixed(0)} events/s delivered; writes alone took ${(writesMs / 1000).toFixed(2)} s; last delivery ${(fanoutMs - writesMs).toFixed(0)} ms after the last write)`;
     const memAfter = memoryMiB();
     figures.memoryAfterWatch = `after the fan-out: heap ${memAfter.heap.toFixed(1)} MiB, rss ${memAfter.rss.toFixed(1)} MiB (watch cache holds ${OBJECTS * 2} events)`;

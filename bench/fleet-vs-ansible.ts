@@ -18,7 +18,10 @@ import { summarize, type SizeSummary } from './lib/summary.ts';
 import { renderSummary } from './lib/render.ts';
 import { phasesOfMisses, reportProfiles } from './lib/miss-profiles.ts';
 
-const sizes = (process.env.BRAMBLE_BENCH_SIZES ?? '5,20').split(',').map(Number).filter((n) => n > 0);
+const sizes = (process.env.BRAMBLE_BENCH_SIZES ?? '5,20')
+  .split(',')
+  .map(Number)
+  .filter((n) => n > 0);
 const rounds = Math.max(1, Number(process.env.BRAMBLE_BENCH_ROUNDS ?? 2));
 const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
 const minEventSamples = 200;
@@ -71,7 +74,11 @@ async function measureSize(nodes: number, log: (s: string) => void): Promise<Siz
       privateKeyPath: fleet.clientKey.privateKeyPath,
       knownHosts: fleet.knownHosts(),
     };
-    const pdshTarget = { addresses: fleet.nodes.map((n) => n.address), privateKeyPath: fleet.clientKey.privateKeyPath, knownHosts: fleet.knownHosts() };
+    const pdshTarget = {
+      addresses: fleet.nodes.map((n) => n.address),
+      privateKeyPath: fleet.clientKey.privateKeyPath,
+      knownHosts: fleet.knownHosts(),
+    };
     const ansible = have('ansible-playbook');
     const pdsh = have('pdsh');
     // Enough samples over all rounds for a p99 that is not one outlier (at 200, the 2nd worst).
@@ -81,7 +88,9 @@ async function measureSize(nodes: number, log: (s: string) => void): Promise<Siz
       log(`  ${nodes} nodes, round ${round}: bramble`);
       const b = await brambleRound(fleet, latencyRounds);
       out.bramble.push(b);
-      log(`    bramble: converge ${b.convergeMs} ms (${b.convergeCpuMs.toFixed(0)} ms CPU), no-change ${b.resyncMs} ms (${b.resyncCpuMs.toFixed(0)} ms CPU), ${b.eventLatenciesMs.length} event samples`);
+      log(
+        `    bramble: converge ${b.convergeMs} ms (${b.convergeCpuMs.toFixed(0)} ms CPU), no-change ${b.resyncMs} ms (${b.resyncCpuMs.toFixed(0)} ms CPU), ${b.eventLatenciesMs.length} event samples`,
+      );
       if (ansible) {
         await resetFleet(fleet);
         log(`  ${nodes} nodes, round ${round}: ansible forks=${nodes}`);
@@ -97,7 +106,9 @@ async function measureSize(nodes: number, log: (s: string) => void): Promise<Siz
         log(`  ${nodes} nodes, round ${round}: pdsh`);
         out.pdshConverge.push(await runPdsh(pdshTarget, pdshConvergeCommands()));
         out.pdshResync.push(await runPdsh(pdshTarget, [pdshReadCommand()]));
-        log(`    pdsh: converge ${Math.round(out.pdshConverge.at(-1)?.wallMs ?? NaN)} ms, no-change ${Math.round(out.pdshResync.at(-1)?.wallMs ?? NaN)} ms`);
+        log(
+          `    pdsh: converge ${Math.round(out.pdshConverge.at(-1)?.wallMs ?? NaN)} ms, no-change ${Math.round(out.pdshResync.at(-1)?.wallMs ?? NaN)} ms`,
+        );
       }
     }
     // forks=5 is forks=N at five nodes: one set of runs serves both columns.
@@ -133,16 +144,22 @@ export default async function benchFleetVsAnsible(): Promise<SizeSummary[]> {
     process.stdout.write('fleet-vs-ansible: skipped, the simulated Pi fleet needs root\n');
     return [];
   }
-  if (!have('ansible-playbook') || !have('pdsh')) process.stdout.write('fleet-vs-ansible: ansible or pdsh missing (bash scripts/bench-setup.sh): those columns are empty\n');
+  if (!have('ansible-playbook') || !have('pdsh'))
+    process.stdout.write('fleet-vs-ansible: ansible or pdsh missing (bash scripts/bench-setup.sh): those columns are empty\n');
   const raw: SizeRounds[] = [];
   for (const n of sizes) raw.push(await measureSize(n, (s) => process.stderr.write(`${s}\n`)));
   const summaries = raw.map(summarize);
   process.stdout.write(renderSummary(summaries, rounds));
-  for (const r of raw) if (r.profileReport) process.stdout.write(`\n${r.nodes} Pis, where the time of the missed targets goes:\n${r.profileReport.join('\n')}\n`);
+  for (const r of raw)
+    if (r.profileReport)
+      process.stdout.write(`\n${r.nodes} Pis, where the time of the missed targets goes:\n${r.profileReport.join('\n')}\n`);
   mkdirSync(resultsDir, { recursive: true });
   const file = `${resultsDir}fleet-vs-ansible-${runStamp}.json`;
   const recorded = raw.flatMap((r) => r.bramble).find((b) => b.recordedObserve)?.recordedObserve;
-  writeFileSync(file, `${JSON.stringify({ rounds, summaries, raw: raw.map((r) => ({ ...r, bramble: r.bramble.map(({ recordedObserve: _, profiles: _p, ...b }) => b) })), recordedObserve: recorded }, null, 2)}\n`);
+  writeFileSync(
+    file,
+    `${JSON.stringify({ rounds, summaries, raw: raw.map((r) => ({ ...r, bramble: r.bramble.map(({ recordedObserve: _, profiles: _p, ...b }) => b) })), recordedObserve: recorded }, null, 2)}\n`,
+  );
   process.stdout.write(`results: bench/results/${file.slice(resultsDir.length)}\n`);
   return summaries;
 }

@@ -81,13 +81,23 @@ async function main(): Promise<void> {
 
     // Up: every Pi answering; the monitor only looks at the PiNodes each second.
     const upNodes = targets.map((t, i) => piNode(i, t.host, t.port, true));
-    const idleMonitor = new LivenessMonitor({ nodes: () => upNodes, requeueNode: () => undefined, probe: (h, p) => probeSshBanner(h, p, 3_000), answered: () => undefined, silent: () => undefined });
+    const idleMonitor = new LivenessMonitor({
+      nodes: () => upNodes,
+      requeueNode: () => undefined,
+      probe: (h, p) => probeSshBanner(h, p, 3_000),
+      answered: () => undefined,
+      silent: () => undefined,
+    });
     idleMonitor.start();
     const before = countersTo(ports);
     const up = await idleWindow();
     const after = countersTo(ports);
     idleMonitor.stop();
-    const upBytes = { sent: after.sent - before.sent, received: after.received - before.received, segments: after.segments - before.segments };
+    const upBytes = {
+      sent: after.sent - before.sent,
+      received: after.received - before.received,
+      segments: after.segments - before.segments,
+    };
 
     // Down: no pooled connection; every Pi probed on its jittered schedule.
     await executor.close();
@@ -119,7 +129,10 @@ async function main(): Promise<void> {
       up: {
         cpuMsPerPiPerMinute: perPiPerMinute(up.cpuMs, up.seconds),
         sshPayloadBytesPerPiPerMinute: perPiPerMinute(upBytes.sent + upBytes.received, up.seconds),
-        sshWireBytesPerPiPerMinuteEstimate: perPiPerMinute(upBytes.sent + upBytes.received + upBytes.segments * headerBytesPerSegment, up.seconds),
+        sshWireBytesPerPiPerMinuteEstimate: perPiPerMinute(
+          upBytes.sent + upBytes.received + upBytes.segments * headerBytesPerSegment,
+          up.seconds,
+        ),
         sshPayloadSentBytesPerPiPerMinute: perPiPerMinute(upBytes.sent, up.seconds),
         operatorCpuPercentOfOneCore: Math.round((up.cpuMs / 1000 / up.seconds) * 10000) / 100,
       },
@@ -134,12 +147,19 @@ async function main(): Promise<void> {
       },
     };
     console.log(`liveness idle cost at ${pis} Pis (real sshd on loopback, ${windowSeconds} s windows), per Pi per minute:`);
-    console.log(`  up (keepalive every 5 s + monitor pass): ${figures.up.cpuMsPerPiPerMinute} ms CPU, ${figures.up.sshPayloadBytesPerPiPerMinute} B SSH payload (~${figures.up.sshWireBytesPerPiPerMinuteEstimate} B on the wire); operator ${figures.up.operatorCpuPercentOfOneCore} % of a core`);
-    console.log(`  down (banner probe every 15–22 s): ${figures.down.probesPerPiPerMinute} probes, ${figures.down.cpuMsPerPiPerMinute} ms CPU, ${figures.down.sshPayloadBytesPerPiPerMinute} B payload (~${figures.down.sshWireBytesPerPiPerMinuteEstimate} B on the wire); operator ${figures.down.operatorCpuPercentOfOneCore} % of a core`);
+    console.log(
+      `  up (keepalive every 5 s + monitor pass): ${figures.up.cpuMsPerPiPerMinute} ms CPU, ${figures.up.sshPayloadBytesPerPiPerMinute} B SSH payload (~${figures.up.sshWireBytesPerPiPerMinuteEstimate} B on the wire); operator ${figures.up.operatorCpuPercentOfOneCore} % of a core`,
+    );
+    console.log(
+      `  down (banner probe every 15–22 s): ${figures.down.probesPerPiPerMinute} probes, ${figures.down.cpuMsPerPiPerMinute} ms CPU, ${figures.down.sshPayloadBytesPerPiPerMinute} B payload (~${figures.down.sshWireBytesPerPiPerMinuteEstimate} B on the wire); operator ${figures.down.operatorCpuPercentOfOneCore} % of a core`,
+    );
     console.log(JSON.stringify(figures));
     const results = fileURLToPath(new URL('./results/', import.meta.url));
     mkdirSync(results, { recursive: true });
-    writeFileSync(join(results, `liveness-idle-${new Date().toISOString().replace(/[:.]/g, '-')}.json`), `${JSON.stringify(figures, null, 2)}\n`);
+    writeFileSync(
+      join(results, `liveness-idle-${new Date().toISOString().replace(/[:.]/g, '-')}.json`),
+      `${JSON.stringify(figures, null, 2)}\n`,
+    );
   } finally {
     await executor.close();
     await Promise.all(servers.map((s) => s.stop()));

@@ -12,7 +12,9 @@ const besideTheirCode = ['../reconcilers/pinode/pinode.bench.ts'].map((f) => joi
 const only = process.argv[2];
 const skip = (process.env.BRAMBLE_BENCH_SKIP ?? '').split(',').filter(Boolean);
 const files = [
-  ...readdirSync(dir).filter((f) => f.endsWith('.ts') && f !== 'run.ts' && !f.endsWith('.test.ts')).map((f) => join(dir, f)),
+  ...readdirSync(dir)
+    .filter((f) => f.endsWith('.ts') && f !== 'run.ts' && !f.endsWith('.test.ts'))
+    .map((f) => join(dir, f)),
   ...besideTheirCode,
 ]
   .filter((f) => !only || basename(f).includes(only))

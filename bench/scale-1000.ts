@@ -69,7 +69,15 @@ export async function applyCrdsAndKey(kubectl: (args: string[]) => Promise<void>
   // The operator checks the key before any SSH: a real one, though nothing dials with it.
   const keygen = spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'key')]);
   if (keygen.status !== 0) throw new Error(`ssh-keygen: ${keygen.stderr.toString()}`);
-  await kubectl(['create', 'secret', 'generic', 'bramble-ssh-key', '--type', 'kubernetes.io/ssh-auth', `--from-file=ssh-privatekey=${join(dir, 'key')}`]);
+  await kubectl([
+    'create',
+    'secret',
+    'generic',
+    'bramble-ssh-key',
+    '--type',
+    'kubernetes.io/ssh-auth',
+    `--from-file=ssh-privatekey=${join(dir, 'key')}`,
+  ]);
 }
 
 export interface ScaleFigures {
@@ -165,7 +173,11 @@ export default async function benchScale(options: ScaleOptions = {}): Promise<Sc
         // The replayed Pi shows the new zone at once, so the change costs one observe and no apply.
         await ask(op, { type: 'look', address: n.address, look: { hostname: hostnameOf(n.name), timezone: zone } }, 'ok');
         const sent = Date.now();
-        await api.request('PATCH', objectPath(resourceTypes.PiNode, 'default', n.name), { body: { spec: { timezone: zone } }, contentType: mergePatchContentType, timeoutMs: 30_000 });
+        await api.request('PATCH', objectPath(resourceTypes.PiNode, 'default', n.name), {
+          body: { spec: { timezone: zone } },
+          contentType: mergePatchContentType,
+          timeoutMs: 30_000,
+        });
         const first = await ask(op, { type: 'firstCall', host: n.address, since: sent }, 'firstCall');
         latencies.push(first.at - sent);
       }
@@ -195,13 +207,15 @@ export default async function benchScale(options: ScaleOptions = {}): Promise<Sc
       resyncWaitMaxMs: Math.max(...resync.waitsMs),
       ...(resync.profile ? { resyncProfile: resync.profile } : {}),
     };
-    process.stdout.write([
-      `Scale without SSH: ${count} PiNodes, real operator (own process, ${options.startedAs ?? 'started as bin/bramble.js starts it'}) + embedded control plane, replayed observe of a real fleet node after ${delayMs} ms`,
-      `| apply → all Ready | full resync pass | reconciles/s | operator CPU per no-change reconcile | operator RSS idle / after the run / peak (VmHWM) | heap used | control plane peak RSS | spec change → first command p50 / p99 |`,
-      `| ${(applyToAllReadyMs / 1000).toFixed(1)} s | ${(resync.ms / 1000).toFixed(1)} s | ${figures.reconcilesPerSecond.toFixed(1)} | ${resyncCpuMsPerReconcile.toFixed(2)} ms | ${mb(idleRss)} / ${mb(rss)} / ${mb(peak)} | ${mb(mem.heapUsed)} | ${mb(figures.controlPlanePeakRssBytes)} | ${figures.eventP50Ms} / ${figures.eventP99Ms} ms |`,
-      `targets: 1,000 PiNodes in < 150 MB controller RSS: ${peak < 150 * 1048576 ? 'met' : 'MISSED'} (peak ${mb(peak)}, of which ${mb(idleRss)} before any PiNode: ${(((peak - idleRss) / count) / 1024).toFixed(0)} KB per PiNode); event → first command p99 < 250 ms: ${figures.eventP99Ms < 250 ? 'met' : 'MISSED'}`,
-      '',
-    ].join('\n'));
+    process.stdout.write(
+      [
+        `Scale without SSH: ${count} PiNodes, real operator (own process, ${options.startedAs ?? 'started as bin/bramble.js starts it'}) + embedded control plane, replayed observe of a real fleet node after ${delayMs} ms`,
+        `| apply → all Ready | full resync pass | reconciles/s | operator CPU per no-change reconcile | operator RSS idle / after the run / peak (VmHWM) | heap used | control plane peak RSS | spec change → first command p50 / p99 |`,
+        `| ${(applyToAllReadyMs / 1000).toFixed(1)} s | ${(resync.ms / 1000).toFixed(1)} s | ${figures.reconcilesPerSecond.toFixed(1)} | ${resyncCpuMsPerReconcile.toFixed(2)} ms | ${mb(idleRss)} / ${mb(rss)} / ${mb(peak)} | ${mb(mem.heapUsed)} | ${mb(figures.controlPlanePeakRssBytes)} | ${figures.eventP50Ms} / ${figures.eventP99Ms} ms |`,
+        `targets: 1,000 PiNodes in < 150 MB controller RSS: ${peak < 150 * 1048576 ? 'met' : 'MISSED'} (peak ${mb(peak)}, of which ${mb(idleRss)} before any PiNode: ${((peak - idleRss) / count / 1024).toFixed(0)} KB per PiNode); event → first command p99 < 250 ms: ${figures.eventP99Ms < 250 ? 'met' : 'MISSED'}`,
+        '',
+      ].join('\n'),
+    );
     if (options.save ?? true) {
       const results = fileURLToPath(new URL('./results/', import.meta.url));
       mkdirSync(results, { recursive: true });

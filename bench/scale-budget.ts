@@ -35,7 +35,7 @@ const budgetPis = Number(process.env.BRAMBLE_BENCH_BUDGET_PIS ?? 100);
 const convergeRounds = Math.max(1, Number(process.env.BRAMBLE_BENCH_BUDGET_CONVERGE_ROUNDS ?? 1));
 const deployment = readFileSync(join(repo, 'charts/bramble/templates/deployment-bramble.yaml'), 'utf8');
 const heapFlag = /--max-old-space-size=\d+/.exec(deployment)?.[0];
-if (!heapFlag) throw new Error('the chart\'s Deployment sets no --max-old-space-size');
+if (!heapFlag) throw new Error("the chart's Deployment sets no --max-old-space-size");
 const mb = (b: number): string => `${Math.round(b / 1048576)} MB`;
 const pct = (x: number | undefined): string => `${((x ?? 0) * 100).toFixed(0)}%`;
 
@@ -58,15 +58,37 @@ interface Start {
   cpuMs: number;
 }
 
-async function startToFirstReconcile(image: string, kubeconfig: string, connected: () => Promise<number>, limit: CpuLimit | undefined): Promise<Start> {
+async function startToFirstReconcile(
+  image: string,
+  kubeconfig: string,
+  connected: () => Promise<number>,
+  limit: CpuLimit | undefined,
+): Promise<Start> {
   const home = mkdtempSync(join(tmpdir(), 'bramble-bench-budget-'));
-  const args = [image, 'run', '--kubeconfig', kubeconfig, '--metrics-bind-address', '0', '--health-probe-bind-address', '0', '--log-level', 'error'];
+  const args = [
+    image,
+    'run',
+    '--kubeconfig',
+    kubeconfig,
+    '--metrics-bind-address',
+    '0',
+    '--health-probe-bind-address',
+    '0',
+    '--log-level',
+    'error',
+  ];
   const [command, argv] = limit ? limit.wrap(process.execPath, args) : [process.execPath, args];
   const first = connected();
   const started = performance.now();
-  const child = spawn(command, argv, { cwd: repo, env: { PATH: process.env.PATH, HOME: home, TMPDIR: home, NODE_OPTIONS: heapFlag }, stdio: 'ignore' });
+  const child = spawn(command, argv, {
+    cwd: repo,
+    env: { PATH: process.env.PATH, HOME: home, TMPDIR: home, NODE_OPTIONS: heapFlag },
+    stdio: 'ignore',
+  });
   try {
-    const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`the operator exited (${code}) before its first reconcile`))));
+    const exited = new Promise<never>((_, reject) =>
+      child.once('exit', (code) => reject(new Error(`the operator exited (${code}) before its first reconcile`))),
+    );
     const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no reconcile within 120 s')), 120_000).unref());
     const ms = (await Promise.race([first, exited, timeout])) - started;
     return { ms, cpuMs: cpuMsOf(child.pid!) };
@@ -92,13 +114,23 @@ async function benchStart(image: string, limit: CpuLimit): Promise<{ budget: Sta
   try {
     const kubectl = kubectlOn(cp.kubeconfig);
     await applyCrdsAndKey(kubectl, dir);
-    const fixture = JSON.parse(readFileSync(join(repo, 'bench/fixtures/observe-converged.json'), 'utf8')) as { observe: { hostKey: string } };
-    await kubectl(['apply', '-f', '-'], JSON.stringify({
-      apiVersion: 'bramble.dev/v1alpha1',
-      kind: 'PiNode',
-      metadata: { name: 'start-probe', namespace: 'default' },
-      spec: { address: '127.0.0.1', port, ssh: { user: 'pi', privateKeySecretRef: { name: 'bramble-ssh-key' }, hostKey: fixture.observe.hostKey }, hostname: 'start-probe' },
-    }));
+    const fixture = JSON.parse(readFileSync(join(repo, 'bench/fixtures/observe-converged.json'), 'utf8')) as {
+      observe: { hostKey: string };
+    };
+    await kubectl(
+      ['apply', '-f', '-'],
+      JSON.stringify({
+        apiVersion: 'bramble.dev/v1alpha1',
+        kind: 'PiNode',
+        metadata: { name: 'start-probe', namespace: 'default' },
+        spec: {
+          address: '127.0.0.1',
+          port,
+          ssh: { user: 'pi', privateKeySecretRef: { name: 'bramble-ssh-key' }, hostKey: fixture.observe.hostKey },
+          hostname: 'start-probe',
+        },
+      }),
+    );
     const budget: Start[] = [];
     const unlimited: Start[] = [];
     for (let i = 0; i < startRounds; i++) {
@@ -145,30 +177,51 @@ try {
     profileResync: true,
     save: false,
   });
-  const converge = budgetPis > 0 ? await budgetConverge(budgetPis, convergeRounds, image, heapFlag, limit, (l) => process.stderr.write(`${l}\n`)) : undefined;
+  const converge =
+    budgetPis > 0
+      ? await budgetConverge(budgetPis, convergeRounds, image, heapFlag, limit, (l) => process.stderr.write(`${l}\n`))
+      : undefined;
   const throttling = limit.throttling();
   const budget = median(start.budget.map((s) => s.ms));
   const unlimited = median(start.unlimited.map((s) => s.ms));
   const cpu = (runs: Start[]): string => `${median(runs.map((s) => s.cpuMs)).toFixed(0)} ms`;
   const profile = scale.resyncProfile;
-  process.stdout.write([
-    `A Pi's budget: ${cores} of one core (cgroup ${limit.version} ${limit.version === 'v2' ? 'cpu.max' : 'CFS quota'}), ${heapFlag} (the chart's Deployment), started as the image starts it (a prebuilt bundle)`,
-    `| operator start → first reconcile (median of ${startRounds}) | on the budget (its CPU) | unlimited (its CPU) | ratio |`,
-    `| node dist/bramble.mjs run | ${budget.toFixed(0)} ms (${cpu(start.budget)}) | ${unlimited.toFixed(0)} ms (${cpu(start.unlimited)}) | ${(budget / unlimited).toFixed(2)}× |`,
-    `| ${scale.nodes} PiNodes on the budget | full resync pass | resync period | ratio | peak RSS (VmHWM) | queued → first command in the pass p50 / p99 / max | spec change → first command p50 / p99 | CPU periods throttled (whole run) |`,
-    `| replayed Pi after ${scale.replayDelayMs} ms | ${(scale.resyncPassMs / 1000).toFixed(1)} s | ${defaultResyncMs / 1000} s | ${(scale.resyncPassMs / defaultResyncMs).toFixed(2)}× | ${mb(scale.operatorPeakRssBytes)} | ${(scale.resyncWaitP50Ms / 1000).toFixed(1)} / ${(scale.resyncWaitP99Ms / 1000).toFixed(1)} / ${(scale.resyncWaitMaxMs / 1000).toFixed(1)} s | ${scale.eventP50Ms} / ${scale.eventP99Ms} ms | ${throttling.throttled} of ${throttling.periods} periods |`,
-    `targets: full resync < 1 period: ${scale.resyncPassMs < defaultResyncMs ? 'met' : 'MISSED'} (${(scale.resyncPassMs / defaultResyncMs).toFixed(2)}×); peak RSS < 150 MB: ${scale.operatorPeakRssBytes < 150 * 1048576 ? 'met' : 'MISSED'} (${mb(scale.operatorPeakRssBytes)}); no reconcile starved (p99 queued → first command < 1 period): ${scale.resyncWaitP99Ms < defaultResyncMs ? 'met' : 'MISSED'} (${(scale.resyncWaitP99Ms / defaultResyncMs).toFixed(2)}×)`,
-    profile
-      ? `where the resync pass's CPU went (profile, a sample every 10 ms, ${profile.busySamples} busy): ReferencedSecrets.prepare ${pct(profile.inclusive.prepare)} inclusive, referencedSecrets (spec walk) ${pct(profile.inclusive.referencedSecrets)}; most self time: ${profile.topSelf.map((t) => `${t.name} ${pct(t.share)}`).join(', ')}`
-      : '',
-    ...(converge ? convergeLines(converge) : [`simulated Pis converging on the budget: not run (BRAMBLE_BENCH_BUDGET_PIS=0)`]),
-    '',
-  ].join('\n'));
+  process.stdout.write(
+    [
+      `A Pi's budget: ${cores} of one core (cgroup ${limit.version} ${limit.version === 'v2' ? 'cpu.max' : 'CFS quota'}), ${heapFlag} (the chart's Deployment), started as the image starts it (a prebuilt bundle)`,
+      `| operator start → first reconcile (median of ${startRounds}) | on the budget (its CPU) | unlimited (its CPU) | ratio |`,
+      `| node dist/bramble.mjs run | ${budget.toFixed(0)} ms (${cpu(start.budget)}) | ${unlimited.toFixed(0)} ms (${cpu(start.unlimited)}) | ${(budget / unlimited).toFixed(2)}× |`,
+      `| ${scale.nodes} PiNodes on the budget | full resync pass | resync period | ratio | peak RSS (VmHWM) | queued → first command in the pass p50 / p99 / max | spec change → first command p50 / p99 | CPU periods throttled (whole run) |`,
+      `| replayed Pi after ${scale.replayDelayMs} ms | ${(scale.resyncPassMs / 1000).toFixed(1)} s | ${defaultResyncMs / 1000} s | ${(scale.resyncPassMs / defaultResyncMs).toFixed(2)}× | ${mb(scale.operatorPeakRssBytes)} | ${(scale.resyncWaitP50Ms / 1000).toFixed(1)} / ${(scale.resyncWaitP99Ms / 1000).toFixed(1)} / ${(scale.resyncWaitMaxMs / 1000).toFixed(1)} s | ${scale.eventP50Ms} / ${scale.eventP99Ms} ms | ${throttling.throttled} of ${throttling.periods} periods |`,
+      `targets: full resync < 1 period: ${scale.resyncPassMs < defaultResyncMs ? 'met' : 'MISSED'} (${(scale.resyncPassMs / defaultResyncMs).toFixed(2)}×); peak RSS < 150 MB: ${scale.operatorPeakRssBytes < 150 * 1048576 ? 'met' : 'MISSED'} (${mb(scale.operatorPeakRssBytes)}); no reconcile starved (p99 queued → first command < 1 period): ${scale.resyncWaitP99Ms < defaultResyncMs ? 'met' : 'MISSED'} (${(scale.resyncWaitP99Ms / defaultResyncMs).toFixed(2)}×)`,
+      profile
+        ? `where the resync pass's CPU went (profile, a sample every 10 ms, ${profile.busySamples} busy): ReferencedSecrets.prepare ${pct(profile.inclusive.prepare)} inclusive, referencedSecrets (spec walk) ${pct(profile.inclusive.referencedSecrets)}; most self time: ${profile.topSelf.map((t) => `${t.name} ${pct(t.share)}`).join(', ')}`
+        : '',
+      ...(converge ? convergeLines(converge) : [`simulated Pis converging on the budget: not run (BRAMBLE_BENCH_BUDGET_PIS=0)`]),
+      '',
+    ].join('\n'),
+  );
   const results = fileURLToPath(new URL('./results/', import.meta.url));
   mkdirSync(results, { recursive: true });
-  writeFileSync(join(results, `budget-${new Date().toISOString().replace(/[:.]/g, '-')}.json`), `${JSON.stringify({
-    cores, cgroup: limit.version, heapFlag, resyncPeriodMs: defaultResyncMs, start, startBudgetMs: budget, startUnlimitedMs: unlimited, throttling, scale, converge,
-  }, null, 2)}\n`);
+  writeFileSync(
+    join(results, `budget-${new Date().toISOString().replace(/[:.]/g, '-')}.json`),
+    `${JSON.stringify(
+      {
+        cores,
+        cgroup: limit.version,
+        heapFlag,
+        resyncPeriodMs: defaultResyncMs,
+        start,
+        startBudgetMs: budget,
+        startUnlimitedMs: unlimited,
+        throttling,
+        scale,
+        converge,
+      },
+      null,
+      2,
+    )}\n`,
+  );
 } finally {
   limit.remove();
 }

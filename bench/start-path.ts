@@ -26,10 +26,27 @@ async function start(entry: string): Promise<Start> {
   const home = mkdtempSync(join(tmpdir(), 'bramble-bench-start-'));
   const health = await freePort();
   const started = performance.now();
-  const child = spawn(process.execPath, [entry, 'run', '--in-memory', '--listen', '127.0.0.1:0', '--kubeconfig-out', join(home, 'kubeconfig'),
-    '--health-probe-bind-address', `127.0.0.1:${health}`, '--metrics-bind-address', '0'], {
-    cwd: repo, env: { PATH: process.env.PATH, HOME: home, TMPDIR: home, NODE_ENV: 'production' }, stdio: 'ignore',
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      entry,
+      'run',
+      '--in-memory',
+      '--listen',
+      '127.0.0.1:0',
+      '--kubeconfig-out',
+      join(home, 'kubeconfig'),
+      '--health-probe-bind-address',
+      `127.0.0.1:${health}`,
+      '--metrics-bind-address',
+      '0',
+    ],
+    {
+      cwd: repo,
+      env: { PATH: process.env.PATH, HOME: home, TMPDIR: home, NODE_ENV: 'production' },
+      stdio: 'ignore',
+    },
+  );
   const peak = samplePeakRss(child.pid!, 20);
   try {
     while (!(await isReady(`http://127.0.0.1:${health}/readyz`))) {
@@ -51,13 +68,24 @@ async function start(entry: string): Promise<Start> {
 
 const build = spawnSync(process.execPath, [join(repo, 'scripts/build.mjs')], { encoding: 'utf8' });
 if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stderr}`);
-const contenders = { 'node dist/bramble.mjs (image)': join(repo, 'dist/bramble.mjs'), 'node bin/bramble.js (bundles at start)': join(repo, 'bin/bramble.js') };
+const contenders = {
+  'node dist/bramble.mjs (image)': join(repo, 'dist/bramble.mjs'),
+  'node bin/bramble.js (bundles at start)': join(repo, 'bin/bramble.js'),
+};
 const results = new Map<string, Start[]>(Object.keys(contenders).map((k) => [k, []]));
 for (let i = 0; i < rounds; i++) {
   for (const [name, entry] of Object.entries(contenders)) results.get(name)!.push(await start(entry));
 }
-process.stdout.write(`Start path to /readyz on the embedded control plane (${rounds} alternating rounds, medians, Node ${process.version}):\n`);
+process.stdout.write(
+  `Start path to /readyz on the embedded control plane (${rounds} alternating rounds, medians, Node ${process.version}):\n`,
+);
 for (const [name, runs] of results) {
   const m = (f: (s: Start) => number) => median(runs.map(f));
-  process.stdout.write(`  ${name.padEnd(40)} ready ${m((s) => s.readyMs).toFixed(0).padStart(5)} ms   CPU ${m((s) => s.cpuMs).toFixed(0).padStart(5)} ms   peak RSS ${m((s) => s.peakRssMb).toFixed(1)} MB\n`);
+  process.stdout.write(
+    `  ${name.padEnd(40)} ready ${m((s) => s.readyMs)
+      .toFixed(0)
+      .padStart(5)} ms   CPU ${m((s) => s.cpuMs)
+      .toFixed(0)
+      .padStart(5)} ms   peak RSS ${m((s) => s.peakRssMb).toFixed(1)} MB\n`,
+  );
 }

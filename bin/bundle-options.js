@@ -16,9 +16,10 @@ function ownImportMetaUrl(at, repoRoot, bundleDir) {
     name: 'own-import-meta-url',
     setup(b) {
       b.onLoad({ filter: /\.ts$/ }, async (args) => {
-        const url = at === 'source'
-          ? JSON.stringify(pathToFileURL(args.path).href)
-          : `new URL(${JSON.stringify(relative(bundleDir, args.path).split('\\').join('/'))}, import.meta.url).href`;
+        const url =
+          at === 'source'
+            ? JSON.stringify(pathToFileURL(args.path).href)
+            : `new URL(${JSON.stringify(relative(bundleDir, args.path).split('\\').join('/'))}, import.meta.url).href`;
         return { contents: (await readFile(args.path, 'utf8')).replaceAll('import.meta.url', url), loader: 'ts' };
       });
     },

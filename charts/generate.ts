@@ -39,8 +39,11 @@ function templated(yaml: string): string {
       const source = value === 'groups' ? '.Files.Get "files/prometheus-rule-groups.yaml"' : `toYaml .Values.${value}`;
       return `${indent}${key}:\n${indent}  {{- ${source} | nindent ${indent.length + 2} }}`;
     })
-    .replace(/^(\s*)HELM_WITH_(\w+): x$/gm, (_, indent: string, value: string) =>
-      `${indent}{{- with .Values.${value} }}\n${indent}${value}:\n${indent}  {{- toYaml . | nindent ${indent.length + 2} }}\n${indent}{{- end }}`)
+    .replace(
+      /^(\s*)HELM_WITH_(\w+): x$/gm,
+      (_, indent: string, value: string) =>
+        `${indent}{{- with .Values.${value} }}\n${indent}${value}:\n${indent}  {{- toYaml . | nindent ${indent.length + 2} }}\n${indent}{{- end }}`,
+    )
     .replace(/HELM_SCALAR_(\w+)/g, (_, name: string) => scalars[name]!);
 }
 
@@ -80,7 +83,12 @@ function valuesYaml(deployment: KubeObject): string {
   const spec = deployment.spec as { replicas: number; template: { spec: PodSpec } };
   const container = spec.template.spec.containers[0]!;
   const repository = container.image.replace(/:[^:/]+$/, '');
-  const indented = (v: unknown, by: number): string => stringify(v).trimEnd().split('\n').map((l) => `${' '.repeat(by)}${l}`).join('\n');
+  const indented = (v: unknown, by: number): string =>
+    stringify(v)
+      .trimEnd()
+      .split('\n')
+      .map((l) => `${' '.repeat(by)}${l}`)
+      .join('\n');
   return `${HEADER.replace('from manifests/ (kubectl kustomize)', 'with the defaults of manifests/')}
 image:
   repository: ${repository}
@@ -120,16 +128,19 @@ export function generateChart(): Map<string, string> {
   const objects = parseObjects(kustomize(repoPath('manifests')));
   const pkg = JSON.parse(readFileSync(repoPath('package.json'), 'utf8')) as { version: string; description: string; license: string };
   const files = new Map<string, string>();
-  files.set('Chart.yaml', `${HEADER}${stringify({
-    apiVersion: 'v2',
-    name: 'bramble',
-    description: pkg.description,
-    type: 'application',
-    version: pkg.version,
-    appVersion: pkg.version,
-    kubeVersion: '>=1.28.0-0',
-    annotations: { 'artifacthub.io/license': pkg.license },
-  })}`);
+  files.set(
+    'Chart.yaml',
+    `${HEADER}${stringify({
+      apiVersion: 'v2',
+      name: 'bramble',
+      description: pkg.description,
+      type: 'application',
+      version: pkg.version,
+      appVersion: pkg.version,
+      kubeVersion: '>=1.28.0-0',
+      annotations: { 'artifacthub.io/license': pkg.license },
+    })}`,
+  );
   for (const o of objects) {
     if (o.kind === 'Namespace') continue; // helm install --namespace NS --create-namespace
     if (o.kind === 'CustomResourceDefinition') {
@@ -143,9 +154,12 @@ export function generateChart(): Map<string, string> {
     const toggle = toggles[o.kind];
     files.set(`templates/${fileName(o)}`, toggle ? `${HEADER}{{- if .Values.${toggle} }}\n${body}{{- end }}\n` : `${HEADER}${body}`);
   }
-  files.set('templates/NOTES.txt', `bramble {{ .Chart.AppVersion }} is running in namespace {{ .Release.Namespace }} ({{ .Values.replicaCount }} replicas, one leader).
+  files.set(
+    'templates/NOTES.txt',
+    `bramble {{ .Chart.AppVersion }} is running in namespace {{ .Release.Namespace }} ({{ .Values.replicaCount }} replicas, one leader).
 Apply your PiNodes (see manifests/samples/) and watch them: bramble status --watch
-`);
+`,
+  );
   return files;
 }
 
@@ -161,7 +175,8 @@ export function writeChart(dir: string): void {
 /** Every file under `dir`, relative to it. */
 export function listFiles(dir: string, prefix = ''): string[] {
   return readdirSync(join(dir, prefix), { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? listFiles(dir, join(prefix, e.name)) : [join(prefix, e.name)]);
+    e.isDirectory() ? listFiles(dir, join(prefix, e.name)) : [join(prefix, e.name)],
+  );
 }
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)) {

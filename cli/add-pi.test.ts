@@ -12,7 +12,14 @@ const options = (...argv: string[]) => {
 };
 
 void test('flags: ADDRESS, defaults, and a name made from the address', () => {
-  assert.deepEqual(options('10.0.0.10'), { address: '10.0.0.10', name: 'pi-10-0-0-10', user: 'pi', port: 22, secret: 'bramble-ssh-key', apply: false });
+  assert.deepEqual(options('10.0.0.10'), {
+    address: '10.0.0.10',
+    name: 'pi-10-0-0-10',
+    user: 'pi',
+    port: 22,
+    secret: 'bramble-ssh-key',
+    apply: false,
+  });
   assert.equal(defaultName('pi3.lan'), 'pi3');
   assert.equal(defaultName('fd00::10'), 'pi-fd00-10');
   const o = options('pi3.lan', '--name', 'pi3', '--user', 'admin', '--port', '2222', '--apply', '--namespace', 'lab');
@@ -22,10 +29,11 @@ void test('flags: ADDRESS, defaults, and a name made from the address', () => {
   assert.throws(() => options('a', 'b'), /unexpected argument "b"/);
 });
 
-void test('the PiNode is pinned to the key read and passes the CRD\'s admission as it is', () => {
+void test("the PiNode is pinned to the key read and passes the CRD's admission as it is", () => {
   const pinode = piNodeFor(options('10.0.0.10', '--name', 'pi0'), key, 'default');
   assert.deepEqual(pinode.spec, {
-    address: '10.0.0.10', port: 22,
+    address: '10.0.0.10',
+    port: 22,
     ssh: { user: 'pi', privateKeySecretRef: { name: 'bramble-ssh-key' }, hostKeyPolicy: 'Pinned', hostKey: key },
   });
   const admission = admit('PiNode', pinode);
@@ -33,7 +41,7 @@ void test('the PiNode is pinned to the key read and passes the CRD\'s admission 
   assert.deepEqual(admission.pruned, []);
 });
 
-void test('the advice names the fingerprint and the command to run on the Pi\'s console', () => {
+void test("the advice names the fingerprint and the command to run on the Pi's console", () => {
   const text = fingerprintAdvice('10.0.0.10', key);
   assert.ok(text.includes(hostKeyFingerprint(key)));
   assert.match(text, /ssh-keygen -lf \/etc\/ssh\/ssh_host_ed25519_key\.pub/);

@@ -46,13 +46,17 @@ export interface AddPiOptions {
 export function defaultName(address: string): string {
   const ip = /^\d+\.\d+\.\d+\.\d+$/.test(address) || address.includes(':');
   const raw = ip ? `pi-${address.replace(/[.:]+/g, '-')}` : address.split('.')[0]!;
-  return raw.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/^-+|-+$/g, '').slice(0, 63);
+  return raw
+    .toLowerCase()
+    .replace(/[^a-z0-9-]/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 63);
 }
 
 /** Pure: parsed flags and the positional ADDRESS to options. */
 export function addPiOptions(values: FlagValues, positionals: string[]): AddPiOptions {
   const address = positionals[0];
-  if (!address) throw new UsageError('add-pi needs the Pi\'s ADDRESS');
+  if (!address) throw new UsageError("add-pi needs the Pi's ADDRESS");
   const port = Number(values.port ?? 22);
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`--port must be 1 to 65535, not "${String(values.port)}"`);
   const text = (k: string): string | undefined => (typeof values[k] === 'string' ? values[k] : undefined);
@@ -110,7 +114,9 @@ async function addPi(options: AddPiOptions): Promise<void> {
     process.stdout.write(`pinode.bramble.dev/${options.name} created in ${namespace}; watch it with bramble status --watch\n`);
   } catch (err) {
     if (err instanceof ApiError && err.statusCode === 409) {
-      throw new Error(`PiNode ${namespace}/${options.name} already exists; not overwritten (compare its spec.ssh.hostKey with the key above)`);
+      throw new Error(
+        `PiNode ${namespace}/${options.name} already exists; not overwritten (compare its spec.ssh.hostKey with the key above)`,
+      );
     }
     throw err;
   } finally {
@@ -119,7 +125,7 @@ async function addPi(options: AddPiOptions): Promise<void> {
 }
 
 export const addPiCommand: Command = {
-  summary: 'read a Pi\'s host key, show its fingerprint, and print (or --apply) a PiNode pinned to it',
+  summary: "read a Pi's host key, show its fingerprint, and print (or --apply) a PiNode pinned to it",
   usage: ADD_PI_USAGE,
   flags: ADD_PI_FLAGS,
   positionals: 1,

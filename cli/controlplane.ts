@@ -44,9 +44,7 @@ export async function startFromFlags(flags: FlagValues): Promise<StartedControlP
   const dataDir = inMemory ? undefined : String(flags['data-dir'] ?? defaultDataDir());
   // In memory with no --kubeconfig-out, the kubeconfig goes to a fresh 0700 temporary directory.
   const scratch = flags['kubeconfig-out'] === undefined && !dataDir ? mkdtempSync(join(tmpdir(), 'bramble-kubeconfig-')) : undefined;
-  const kubeconfigPath = flags['kubeconfig-out'] !== undefined
-    ? String(flags['kubeconfig-out'])
-    : join(dataDir ?? scratch!, 'kubeconfig');
+  const kubeconfigPath = flags['kubeconfig-out'] !== undefined ? String(flags['kubeconfig-out']) : join(dataDir ?? scratch!, 'kubeconfig');
   const removeScratch = () => {
     if (scratch) rmSync(scratch, { recursive: true, force: true });
   };

@@ -14,7 +14,7 @@ async function cli(...argv: string[]): Promise<{ code: number; out: string; err:
   return { code, out, err };
 }
 
-void test('the version is package.json\'s', async () => {
+void test("the version is package.json's", async () => {
   assert.equal(BRAMBLE_VERSION, pkg.version);
   assert.deepEqual(await cli('--version'), { code: 0, out: `bramble ${pkg.version}\n`, err: '' });
 });
@@ -30,7 +30,11 @@ void test('bramble, bramble help, --help and -h list every command', async () =>
 for (const [name, command] of Object.entries(COMMANDS)) {
   void test(`bramble ${name}: --help, -h, help ${name}, --version, and a bad flag`, async () => {
     assert.match(command.usage, new RegExp(`^Usage: bramble ${name}\\b`));
-    for (const argv of [[name, '--help'], [name, '-h'], ['help', name]]) {
+    for (const argv of [
+      [name, '--help'],
+      [name, '-h'],
+      ['help', name],
+    ]) {
       assert.deepEqual(await cli(...argv), { code: 0, out: command.usage, err: '' }, argv.join(' '));
     }
     assert.deepEqual(await cli(name, '--version'), { code: 0, out: `bramble ${pkg.version}\n`, err: '' });

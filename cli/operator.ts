@@ -41,8 +41,12 @@ const kinds: KindWiring[] = [
     // Hosts observed and configured at once; each host still gets one connection.
     registration: { reconciler: piNodeReconciler as Reconciler<unknown, unknown>, concurrency: 16 },
     gaugeHelp: piNodeGaugeHelp,
-    gaugeLabels: (f) => (f === 'bramble_node_throttled' ? ['namespace', 'pinode', 'flag']
-      : problemLabelledFamilies.has(f) ? ['namespace', 'pinode', 'problem'] : ['namespace', 'pinode']),
+    gaugeLabels: (f) =>
+      f === 'bramble_node_throttled'
+        ? ['namespace', 'pinode', 'flag']
+        : problemLabelledFamilies.has(f)
+          ? ['namespace', 'pinode', 'problem']
+          : ['namespace', 'pinode'],
     gaugeSamples: (o) => piNodeGaugeSamples(o.metadata.namespace, o.metadata.name, (o as PiNode).status),
   },
   {
@@ -50,7 +54,8 @@ const kinds: KindWiring[] = [
     // one at a time each (the reconciler locks per cluster).
     registration: { reconciler: slurmPartitionReconciler as Reconciler<unknown, unknown>, concurrency: 2, watchNodes: true },
     gaugeHelp: slurmGaugeHelp,
-    gaugeLabels: (f) => (f === 'bramble_slurm_partition_up' ? ['namespace', 'cluster', 'partition'] : ['namespace', 'cluster', 'partition', 'state']),
+    gaugeLabels: (f) =>
+      f === 'bramble_slurm_partition_up' ? ['namespace', 'cluster', 'partition'] : ['namespace', 'cluster', 'partition', 'state'],
     gaugeSamples: (o) => {
       const p = o as SlurmPartition;
       return slurmPartitionGaugeSamples(p.metadata.namespace, p.spec.clusterName ?? 'bramble', p.metadata.name, p.status);
@@ -108,14 +113,19 @@ export async function startBrambleOperator(options: StartOperatorOptions): Promi
     ...options.tuning,
   });
   for (const kind of kinds) {
-    const families: SampleGaugeFamily[] = Object.entries(kind.gaugeHelp).map(([name, help]) => ({ name, help, labelNames: kind.gaugeLabels(name) }));
+    const families: SampleGaugeFamily[] = Object.entries(kind.gaugeHelp).map(([name, help]) => ({
+      name,
+      help,
+      labelNames: kind.gaugeLabels(name),
+    }));
     const informer = (): ReturnType<Manager['informer']> => manager.informer(kind.registration.reconciler.kind);
     // Only the leader exports the per-object gauges: every replica's informers hold the same
     // objects, and Prometheus scrapes every replica, so with N replicas each `sum`/`count`
     // panel would count each Pi N times and each alert would fire N times. A standby says it is
     // one with leader_election_master_status 0.
     registerSampleGauges(registry, families, () =>
-      manager.isLeader() ? (informer()?.list() ?? []).flatMap((o) => kind.gaugeSamples(o as unknown as Resource<unknown, unknown>)) : []);
+      manager.isLeader() ? (informer()?.list() ?? []).flatMap((o) => kind.gaugeSamples(o as unknown as Resource<unknown, unknown>)) : [],
+    );
   }
   const liveness = startLiveness(manager, ssh, registry);
   return {

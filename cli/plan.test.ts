@@ -16,7 +16,13 @@ const key = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPlanPlanPlanPlanPlanPlanPlanPl
 
 function file(extra: Record<string, unknown> = {}, withSecret = true): string {
   const docs: Record<string, unknown>[] = [
-    { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'ssh' }, type: 'kubernetes.io/ssh-auth', stringData: { 'ssh-privatekey': testPrivateKey } },
+    {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'ssh' },
+      type: 'kubernetes.io/ssh-auth',
+      stringData: { 'ssh-privatekey': testPrivateKey },
+    },
     {
       apiVersion: 'bramble.dev/v1alpha1',
       kind: 'PiNode',
@@ -37,7 +43,10 @@ function file(extra: Record<string, unknown> = {}, withSecret = true): string {
     },
     { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'unrelated' } },
   ];
-  return docs.slice(withSecret ? 0 : 1).map((d) => stringify(d)).join('---\n');
+  return docs
+    .slice(withSecret ? 0 : 1)
+    .map((d) => stringify(d))
+    .join('---\n');
 }
 
 async function plan(text: string) {
@@ -63,7 +72,10 @@ void test('plans a PiNode and its Slurm cluster against this machine, with diffs
   assert.ok(cluster && !cluster.error, cluster?.error);
   assert.match(cluster.notes.join('\n'), /Secret default\/munge has no munge.key: bramble would create it/);
   const host = cluster.hosts[0]!;
-  assert.ok(host.steps.some((s) => s.name === 'munge-key' && !s.diff), 'the munge key is planned, its content never shown');
+  assert.ok(
+    host.steps.some((s) => s.name === 'munge-key' && !s.diff),
+    'the munge key is planned, its content never shown',
+  );
   const conf = host.steps.find((s) => s.name === 'slurm-conf');
   assert.match(conf?.diff ?? '', new RegExp(`\\+SlurmctldHost=${hostname().split('.')[0]}\\(127\\.0\\.0\\.1\\)`));
   assert.match(conf?.diff ?? '', /\+NodeName=here /);
@@ -74,7 +86,10 @@ void test('plans a PiNode and its Slurm cluster against this machine, with diffs
   assert.match(text, /# not previewed: ConfigMap unrelated/);
   assert.match(text, /Nothing was changed\.\n$/);
   assert.doesNotMatch(text, /PRIVATE KEY/);
-  assert.ok(progress.some((l) => /here \(127\.0\.0\.1\) answered after [\d.]+ s: \d+ changes/.test(l)), progress.join('\n'));
+  assert.ok(
+    progress.some((l) => /here \(127\.0\.0\.1\) answered after [\d.]+ s: \d+ changes/.test(l)),
+    progress.join('\n'),
+  );
 
   assert.ok(calls.length >= 4);
   for (const call of calls) {
@@ -109,7 +124,10 @@ void test('flags: -f and --filename, --kubeconfig; -f is required', () => {
 
 void test('a spec the operator would refuse for locking bramble out is refused by the plan too, with nothing sent', async () => {
   // Admission cannot see which key bramble logs in with; only the reconciler's check can.
-  const onlyPiNode = file({ users: [{ name: 'pi', authorizedKeys: [key] }] }).split('---\n').filter((d) => !d.includes('kind: SlurmPartition')).join('---\n');
+  const onlyPiNode = file({ users: [{ name: 'pi', authorizedKeys: [key] }] })
+    .split('---\n')
+    .filter((d) => !d.includes('kind: SlurmPartition'))
+    .join('---\n');
   const { result, calls } = await plan(onlyPiNode);
   assert.match(result.pinodes[0]?.error ?? '', /^WouldLockOut: .*without the key bramble logs in with/);
   assert.deepEqual(result.pinodes[0]?.steps, []);

@@ -22,7 +22,11 @@ const CRD_DIR = fileURLToPath(new URL('../crds/', import.meta.url));
 const IN_CLUSTER_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 
 /** Whether a cluster is already configured, in the order client-go looks. */
-export function configuredCluster(flags: { kubeconfig?: string }, env: NodeJS.ProcessEnv, inClusterTokenExists: boolean): string | undefined {
+export function configuredCluster(
+  flags: { kubeconfig?: string },
+  env: NodeJS.ProcessEnv,
+  inClusterTokenExists: boolean,
+): string | undefined {
   if (flags.kubeconfig) return `--kubeconfig ${flags.kubeconfig}`;
   if (env.KUBECONFIG) return `KUBECONFIG=${env.KUBECONFIG}`;
   if (env.KUBERNETES_SERVICE_HOST && inClusterTokenExists) return 'in-cluster service account';
@@ -62,7 +66,9 @@ export const runCommand: Command = {
       await operator.stop();
       await started.stop();
     });
-    process.stderr.write(`bramble: embedded control plane at ${cp.url}; CRDs installed: ${installed.length ? installed.join(', ') : 'none found in crds/'}\n`);
+    process.stderr.write(
+      `bramble: embedded control plane at ${cp.url}; CRDs installed: ${installed.length ? installed.join(', ') : 'none found in crds/'}\n`,
+    );
     process.stdout.write(`export KUBECONFIG=${kubeconfigPath}\n`);
   },
 };

@@ -31,10 +31,14 @@ export async function statusText(api: ApiClient, namespace: string | undefined, 
   const objects: StatusObject[] = [];
   for (const type of KINDS) {
     const list = await api.request<{ items: StatusObject[] }>('GET', collectionPath(type, namespace), { timeoutMs: 30_000 });
-    objects.push(...list.items.map((o) => ({ ...o, kind: type.kind })).sort((a, b) =>
-      `${a.metadata.namespace}/${a.metadata.name}`.localeCompare(`${b.metadata.namespace}/${b.metadata.name}`)));
+    objects.push(
+      ...list.items
+        .map((o) => ({ ...o, kind: type.kind }))
+        .sort((a, b) => `${a.metadata.namespace}/${a.metadata.name}`.localeCompare(`${b.metadata.namespace}/${b.metadata.name}`)),
+    );
   }
-  const events = (await api.request<{ items: StatusEvent[] }>('GET', collectionPath(resourceTypes.Event, namespace), { timeoutMs: 30_000 })).items;
+  const events = (await api.request<{ items: StatusEvent[] }>('GET', collectionPath(resourceTypes.Event, namespace), { timeoutMs: 30_000 }))
+    .items;
   return renderStatus(objects, events, { now });
 }
 

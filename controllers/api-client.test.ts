@@ -29,12 +29,45 @@ function makePki(): Pki {
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
   try {
     ssl('req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '1', '-subj', '/CN=test-ca');
-    ssl('req', ...ec, '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=kubernetes', '-addext', 'subjectAltName=DNS:kubernetes.default');
-    ssl('x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.crt', '-days', '1', '-copy_extensions', 'copy');
+    ssl(
+      'req',
+      ...ec,
+      '-keyout',
+      'server.key',
+      '-out',
+      'server.csr',
+      '-subj',
+      '/CN=kubernetes',
+      '-addext',
+      'subjectAltName=DNS:kubernetes.default',
+    );
+    ssl(
+      'x509',
+      '-req',
+      '-in',
+      'server.csr',
+      '-CA',
+      'ca.crt',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-out',
+      'server.crt',
+      '-days',
+      '1',
+      '-copy_extensions',
+      'copy',
+    );
     ssl('req', ...ec, '-keyout', 'client.key', '-out', 'client.csr', '-subj', '/CN=pi-admin/O=system:masters');
     ssl('x509', '-req', '-in', 'client.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'client.crt', '-days', '1');
     const read = (f: string): Buffer => readFileSync(join(dir, f));
-    return { ca: read('ca.crt'), serverCert: read('server.crt'), serverKey: read('server.key'), clientCert: read('client.crt'), clientKey: read('client.key') };
+    return {
+      ca: read('ca.crt'),
+      serverCert: read('server.crt'),
+      serverKey: read('server.key'),
+      clientCert: read('client.crt'),
+      clientKey: read('client.key'),
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -63,11 +96,14 @@ users:
 
 void test('client-certificate auth with the kubeconfig CA and tls-server-name', async () => {
   const pki = makePki();
-  const server = https.createServer({ key: pki.serverKey, cert: pki.serverCert, ca: pki.ca, requestCert: true, rejectUnauthorized: true }, (req, res) => {
-    const peer = (req.socket as TLSSocket).getPeerCertificate();
-    res.setHeader('Content-Type', 'application/json');
-    res.end(JSON.stringify({ user: peer.subject?.CN, path: req.url }));
-  });
+  const server = https.createServer(
+    { key: pki.serverKey, cert: pki.serverCert, ca: pki.ca, requestCert: true, rejectUnauthorized: true },
+    (req, res) => {
+      const peer = (req.socket as TLSSocket).getPeerCertificate();
+      res.setHeader('Content-Type', 'application/json');
+      res.end(JSON.stringify({ user: peer.subject?.CN, path: req.url }));
+    },
+  );
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as AddressInfo).port;
   const api = new ApiClient(kubeConfigFromString(kubeconfig(port, pki, 'kubernetes.default')));
@@ -93,7 +129,8 @@ void test('a kubeconfig user with as, as-uid, as-groups and as-user-extra: every
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as AddressInfo).port;
-  const api = new ApiClient(kubeConfigFromString(`apiVersion: v1
+  const api = new ApiClient(
+    kubeConfigFromString(`apiVersion: v1
 kind: Config
 clusters: [{name: c, cluster: {server: "http://127.0.0.1:${port}"}}]
 users:
@@ -106,7 +143,8 @@ users:
     as-user-extra: {"reason/why": [audit]}
 contexts: [{name: c, context: {cluster: c, user: admin}}]
 current-context: c
-`));
+`),
+  );
   try {
     await api.request('GET', '/api', { timeoutMs: 10_000 });
     const h = seen[0]!;
@@ -124,9 +162,13 @@ current-context: c
 });
 
 void test('as-groups without as is refused, as kubectl refuses it', () => {
-  assert.throws(() => kubeConfigFromString(`clusters: [{name: c, cluster: {server: "http://127.0.0.1:1"}}]
+  assert.throws(
+    () =>
+      kubeConfigFromString(`clusters: [{name: c, cluster: {server: "http://127.0.0.1:1"}}]
 users: [{name: u, user: {as-groups: [a]}}]
 contexts: [{name: c, context: {cluster: c, user: u}}]
 current-context: c
-`), /as-groups, as-uid or as-user-extra without "as"/);
+`),
+    /as-groups, as-uid or as-user-extra without "as"/,
+  );
 });

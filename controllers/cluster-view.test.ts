@@ -24,13 +24,24 @@ const view = createClusterView(
 );
 
 void test('list filters by namespace and label selector', () => {
-  assert.deepEqual(view.list('PiNode', 'pis').map((n) => n.metadata.name), ['a', 'b']);
-  assert.deepEqual(view.list('PiNode', 'pis', { matchLabels: { role: 'compute' } }).map((n) => n.metadata.name), ['a']);
+  assert.deepEqual(
+    view.list('PiNode', 'pis').map((n) => n.metadata.name),
+    ['a', 'b'],
+  );
+  assert.deepEqual(
+    view.list('PiNode', 'pis', { matchLabels: { role: 'compute' } }).map((n) => n.metadata.name),
+    ['a'],
+  );
   assert.deepEqual(view.list('SlurmPartition', 'pis'), [], 'a kind without an informer reads as empty');
 });
 
 void test('get returns a copy: a reconciler cannot change the shared cache', () => {
-  const a = view.get<{ apiVersion: string; kind: string; metadata: { name: string; namespace: string; labels?: Record<string, string> }; spec: unknown }>('PiNode', 'pis', 'a');
+  const a = view.get<{
+    apiVersion: string;
+    kind: string;
+    metadata: { name: string; namespace: string; labels?: Record<string, string> };
+    spec: unknown;
+  }>('PiNode', 'pis', 'a');
   assert.ok(a);
   (a.metadata.labels as Record<string, string>).role = 'changed';
   assert.equal(nodes[0]?.metadata.labels.role, 'compute');

@@ -19,7 +19,11 @@ void test('--help, -h and --version on every spec', () => {
 });
 
 void test('mistakes are UsageErrors naming the flag', () => {
-  const fails = (argv: string[], message: RegExp) => assert.throws(() => parseCommandLine(argv, spec), (e: unknown) => e instanceof UsageError && message.test(e.message));
+  const fails = (argv: string[], message: RegExp) =>
+    assert.throws(
+      () => parseCommandLine(argv, spec),
+      (e: unknown) => e instanceof UsageError && message.test(e.message),
+    );
   fails(['--datadir', '/x'], /^unknown flag --datadir$/);
   fails(['-x'], /^unknown flag -x$/);
   fails(['--data-dir'], /^--data-dir needs a value$/);
@@ -27,7 +31,7 @@ void test('mistakes are UsageErrors naming the flag', () => {
   fails(['stray'], /^unexpected argument "stray"$/);
 });
 
-void test('positionals up to the command\'s count', () => {
+void test("positionals up to the command's count", () => {
   assert.deepEqual(parseCommandLine(['10.0.0.10', '--in-memory'], spec, 1).positionals, ['10.0.0.10']);
   assert.throws(() => parseCommandLine(['a', 'b'], spec, 1), /unexpected argument "b"/);
 });

@@ -71,7 +71,10 @@ void test('stop waits for in-flight work within the timeout, then abandons it', 
   assert.equal(await c.stop(2000), true);
   assert.equal(finished, true);
 
-  const slow = new Controller({ name: 's', log: quiet, reconcile: async () => {
+  const slow = new Controller({
+    name: 's',
+    log: quiet,
+    reconcile: async () => {
       await tick(500);
     },
   });

@@ -9,16 +9,24 @@ const answer = (status: object, apiVersion = v1): string => JSON.stringify({ api
 void test('a token is reused until shortly before its expirationTimestamp, then the plugin runs again', async () => {
   let now = Date.parse('2026-01-01T00:00:00Z');
   const runs: string[] = [];
-  const source = execCredentialSource({ apiVersion: v1, command: 'gke-gcloud-auth-plugin', provideClusterInfo: true, interactiveMode: 'Never' }, 'https://34.1.2.3', {
-    now: () => now,
-    env: {},
-    run: async (command, args, env) => {
-      runs.push(env.KUBERNETES_EXEC_INFO ?? '');
-      return answer({ token: `t${runs.length}`, expirationTimestamp: '2026-01-01T01:00:00Z' });
+  const source = execCredentialSource(
+    { apiVersion: v1, command: 'gke-gcloud-auth-plugin', provideClusterInfo: true, interactiveMode: 'Never' },
+    'https://34.1.2.3',
+    {
+      now: () => now,
+      env: {},
+      run: async (command, args, env) => {
+        runs.push(env.KUBERNETES_EXEC_INFO ?? '');
+        return answer({ token: `t${runs.length}`, expirationTimestamp: '2026-01-01T01:00:00Z' });
+      },
     },
-  });
+  );
   assert.equal((await source()).token, 't1');
-  assert.deepEqual(JSON.parse(runs[0]!), { apiVersion: v1, kind: 'ExecCredential', spec: { interactive: false, cluster: { server: 'https://34.1.2.3' } } });
+  assert.deepEqual(JSON.parse(runs[0]!), {
+    apiVersion: v1,
+    kind: 'ExecCredential',
+    spec: { interactive: false, cluster: { server: 'https://34.1.2.3' } },
+  });
   now += 59 * 60_000;
   assert.equal((await source()).token, 't1', 'still valid');
   now += 55_000;
@@ -37,7 +45,10 @@ void test('concurrent callers share one plugin run', async () => {
     },
   });
   const got = await Promise.all([source(), source(), source()]);
-  assert.deepEqual(got.map((c) => c.token), ['shared', 'shared', 'shared']);
+  assert.deepEqual(
+    got.map((c) => c.token),
+    ['shared', 'shared', 'shared'],
+  );
   assert.equal(runs, 1);
 });
 

@@ -38,19 +38,27 @@ const runPlugin: RunPlugin = (command, args, env) =>
 
 /** Pure: the credential in a plugin's stdout, and until when it may be used (epoch ms). */
 export function parseExecCredential(stdout: string, apiVersion: string, now: number): { credential: ExecCredential; until: number } {
-  let doc: { apiVersion?: string; kind?: string; status?: { token?: string; clientCertificateData?: string; clientKeyData?: string; expirationTimestamp?: string } };
+  let doc: {
+    apiVersion?: string;
+    kind?: string;
+    status?: { token?: string; clientCertificateData?: string; clientKeyData?: string; expirationTimestamp?: string };
+  };
   try {
     doc = JSON.parse(stdout) as typeof doc;
   } catch {
     throw new Error('exec credential plugin printed no JSON');
   }
   if (doc.kind !== 'ExecCredential') throw new Error(`exec credential plugin printed kind ${doc.kind ?? '(none)'}, not ExecCredential`);
-  if (doc.apiVersion !== apiVersion) throw new Error(`exec credential plugin answered ${doc.apiVersion ?? '(no apiVersion)'}, asked for ${apiVersion}`);
+  if (doc.apiVersion !== apiVersion)
+    throw new Error(`exec credential plugin answered ${doc.apiVersion ?? '(no apiVersion)'}, asked for ${apiVersion}`);
   const s = doc.status ?? {};
-  if (!s.token && !(s.clientCertificateData && s.clientKeyData)) throw new Error('exec credential plugin returned neither a token nor a client certificate and key');
+  if (!s.token && !(s.clientCertificateData && s.clientKeyData))
+    throw new Error('exec credential plugin returned neither a token nor a client certificate and key');
   const credential: ExecCredential = {
     ...(s.token ? { token: s.token } : {}),
-    ...(s.clientCertificateData && s.clientKeyData ? { cert: Buffer.from(s.clientCertificateData), key: Buffer.from(s.clientKeyData) } : {}),
+    ...(s.clientCertificateData && s.clientKeyData
+      ? { cert: Buffer.from(s.clientCertificateData), key: Buffer.from(s.clientKeyData) }
+      : {}),
   };
   const expires = s.expirationTimestamp ? Date.parse(s.expirationTimestamp) : Number.NaN;
   return { credential, until: Number.isNaN(expires) ? now + noExpiryReuseMs : expires - renewBeforeMs };
@@ -64,17 +72,23 @@ export function execCredentialSource(
 ): () => Promise<ExecCredential> {
   const { run = runPlugin, now = Date.now, env = process.env } = deps;
   const apiVersion = config.apiVersion ?? '';
-  if (!apiVersions.includes(apiVersion)) throw new Error(`exec credential plugin apiVersion ${apiVersion || '(none)'} is not supported (${apiVersions.join(', ')})`);
+  if (!apiVersions.includes(apiVersion))
+    throw new Error(`exec credential plugin apiVersion ${apiVersion || '(none)'} is not supported (${apiVersions.join(', ')})`);
   if (!config.command) throw new Error('exec credential plugin has no command');
   // The operator has no terminal to prompt on.
-  if (config.interactiveMode === 'Always') throw new Error('exec credential plugin needs an interactive terminal (interactiveMode: Always)');
+  if (config.interactiveMode === 'Always')
+    throw new Error('exec credential plugin needs an interactive terminal (interactiveMode: Always)');
   let cached: { credential: ExecCredential; until: number } | undefined;
   let running: Promise<ExecCredential> | undefined;
   return async () => {
     if (cached && cached.until > now()) return cached.credential;
     running ??= (async () => {
       try {
-        const info = { apiVersion, kind: 'ExecCredential', spec: { interactive: false, ...(config.provideClusterInfo ? { cluster: { server } } : {}) } };
+        const info = {
+          apiVersion,
+          kind: 'ExecCredential',
+          spec: { interactive: false, ...(config.provideClusterInfo ? { cluster: { server } } : {}) },
+        };
         const pluginEnv: NodeJS.ProcessEnv = { ...env, KUBERNETES_EXEC_INFO: JSON.stringify(info) };
         for (const e of config.env ?? []) pluginEnv[e.name] = e.value;
         cached = parseExecCredential(await run(config.command, config.args ?? [], pluginEnv), apiVersion, now());

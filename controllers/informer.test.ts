@@ -60,7 +60,10 @@ test('a relist that carries a status change the watch has not delivered is a res
 });
 
 test('cached objects carry their type and no managedFields (nothing reads them; they double the cache)', async () => {
-  const withFields = { ...widget('1', 'old'), metadata: { ...widget('1', 'old').metadata, managedFields: [{ manager: 'kubectl', operation: 'Apply' }] } } as KubeObject;
+  const withFields = {
+    ...widget('1', 'old'),
+    metadata: { ...widget('1', 'old').metadata, managedFields: [{ manager: 'kubectl', operation: 'Apply' }] },
+  } as KubeObject;
   const informer = informerOn({ current: withFields });
   informer.start();
   try {

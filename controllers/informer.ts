@@ -142,11 +142,10 @@ export class Informer<T extends KubeObject> {
     let continueToken: string | undefined;
     let resourceVersion = '';
     do {
-      const page = await this.api.request<{ metadata?: { resourceVersion?: string; continue?: string }; items?: T[] }>(
-        'GET',
-        path,
-        { query: { limit: this.options.pageSize ?? 500, continue: continueToken }, timeoutMs: 60_000 },
-      );
+      const page = await this.api.request<{ metadata?: { resourceVersion?: string; continue?: string }; items?: T[] }>('GET', path, {
+        query: { limit: this.options.pageSize ?? 500, continue: continueToken },
+        timeoutMs: 60_000,
+      });
       items.push(...(page.items ?? []));
       continueToken = page.metadata?.continue || undefined;
       resourceVersion = page.metadata?.resourceVersion ?? '';

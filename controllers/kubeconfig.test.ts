@@ -79,7 +79,10 @@ users:
   const kc = loadKubeConfig(join(t.dir, 'config'));
   assert.equal(kc.namespace, 'pis');
   const c = await kc.credentials();
-  assert.deepEqual([c.ca?.toString(), c.cert?.toString(), c.key?.toString(), c.token, c.serverName], ['FILE CA', 'FILE CERT', 'FILE KEY', 'first', 'kubernetes.default']);
+  assert.deepEqual(
+    [c.ca?.toString(), c.cert?.toString(), c.key?.toString(), c.token, c.serverName],
+    ['FILE CA', 'FILE CERT', 'FILE KEY', 'first', 'kubernetes.default'],
+  );
   writeFileSync(join(t.dir, 'token'), 'rotated\n');
   assert.equal((await kc.credentials()).token, 'rotated');
 });
@@ -92,15 +95,21 @@ users: [{name: u, user: {username: admin, password: s3cret}}]
 `);
   const c = await basic.credentials();
   assert.deepEqual([c.insecureSkipTlsVerify, c.username, c.password, c.ca], [true, 'admin', 's3cret', undefined]);
-  const none = kubeConfigFromString('clusters: [{name: c, cluster: {server: "http://127.0.0.1:8080"}}]\ncontexts: [{name: y, context: {cluster: c}}]\ncurrent-context: y\n');
+  const none = kubeConfigFromString(
+    'clusters: [{name: c, cluster: {server: "http://127.0.0.1:8080"}}]\ncontexts: [{name: y, context: {cluster: c}}]\ncurrent-context: y\n',
+  );
   assert.deepEqual(await none.credentials(), { insecureSkipTlsVerify: false });
 });
 
 void test('a broken kubeconfig says what is wrong', () => {
   assert.throws(() => kubeConfigFromString('clusters: []\ncontexts: []\n'), /no current-context/);
   assert.throws(() => kubeConfigFromString('current-context: gone\ncontexts: []\n'), /context "gone" not found/);
-  assert.throws(() => kubeConfigFromString('current-context: a\ncontexts: [{name: a, context: {cluster: c}}]\nclusters: [{name: c, cluster: {}}]\n'), /has no server/);
-  const gcpLegacy = 'current-context: a\ncontexts: [{name: a, context: {cluster: c, user: u}}]\nclusters: [{name: c, cluster: {server: "https://x"}}]\nusers: [{name: u, user: {auth-provider: {name: gcp}}}]\n';
+  assert.throws(
+    () => kubeConfigFromString('current-context: a\ncontexts: [{name: a, context: {cluster: c}}]\nclusters: [{name: c, cluster: {}}]\n'),
+    /has no server/,
+  );
+  const gcpLegacy =
+    'current-context: a\ncontexts: [{name: a, context: {cluster: c, user: u}}]\nclusters: [{name: c, cluster: {server: "https://x"}}]\nusers: [{name: u, user: {auth-provider: {name: gcp}}}]\n';
   assert.throws(() => kubeConfigFromString(gcpLegacy), /auth-provider "gcp" is not supported/);
 });
 
@@ -108,15 +117,21 @@ void test('$KUBECONFIG is a list merged as kubectl merges it: the first file to 
   using t = tempDir();
   const a = join(t.dir, 'a');
   const b = join(t.dir, 'b');
-  writeFileSync(a, `current-context: pi
+  writeFileSync(
+    a,
+    `current-context: pi
 contexts: [{name: pi, context: {cluster: pi, user: pi}}]
 users: [{name: pi, user: {token: from-a}}]
-`);
-  writeFileSync(b, `current-context: other
+`,
+  );
+  writeFileSync(
+    b,
+    `current-context: other
 clusters: [{name: pi, cluster: {server: 'https://b.example:6443'}}]
 contexts: [{name: pi, context: {cluster: nowhere, user: nobody}}]
 users: [{name: pi, user: {token: from-b}}]
-`);
+`,
+  );
   const env = { KUBECONFIG: [a, join(t.dir, 'missing'), b].join(delimiter) };
   const kc = loadKubeConfig(undefined, { env, home: t.dir, inClusterDir: join(t.dir, 'sa') });
   assert.equal(kc.server, 'https://b.example:6443');
@@ -141,19 +156,29 @@ void test('without --kubeconfig or $KUBECONFIG: ~/.kube/config, then the in-clus
   assert.equal((await inCluster.credentials()).token, 'bound-2');
   mkdirSync(join(t.dir, '.kube'));
   writeFileSync(join(t.dir, '.kube', 'config'), k3s);
-  assert.equal(loadKubeConfig(undefined, { env, home: t.dir, inClusterDir: sa }).server, 'https://127.0.0.1:6443', '~/.kube/config comes before the in-cluster account');
+  assert.equal(
+    loadKubeConfig(undefined, { env, home: t.dir, inClusterDir: sa }).server,
+    'https://127.0.0.1:6443',
+    '~/.kube/config comes before the in-cluster account',
+  );
   assert.throws(() => inClusterKubeConfig({}, sa), /KUBERNETES_SERVICE_HOST/);
 });
 
-void test('an exec plugin in the kubeconfig (EKS shape) supplies the token; its relative command path is the kubeconfig folder\'s', async () => {
+void test("an exec plugin in the kubeconfig (EKS shape) supplies the token; its relative command path is the kubeconfig folder's", async () => {
   using t = tempDir();
   const plugin = join(t.dir, 'bin', 'get-token');
   mkdirSync(join(t.dir, 'bin'));
   // Prints its args, one env var and what it was told in KUBERNETES_EXEC_INFO (base64), as the token.
-  writeFileSync(plugin, `#!/bin/sh
+  writeFileSync(
+    plugin,
+    `#!/bin/sh
 printf '{"apiVersion":"client.authentication.k8s.io/v1beta1","kind":"ExecCredential","status":{"token":"%s|%s|%s"}}' "$*" "$AWS_PROFILE" "$(printf %s "$KUBERNETES_EXEC_INFO" | base64 -w0)"
-`, { mode: 0o755 });
-  writeFileSync(join(t.dir, 'config'), `apiVersion: v1
+`,
+    { mode: 0o755 },
+  );
+  writeFileSync(
+    join(t.dir, 'config'),
+    `apiVersion: v1
 kind: Config
 clusters:
 - cluster:
@@ -178,11 +203,16 @@ users:
         value: lab
       interactiveMode: IfAvailable
       provideClusterInfo: false
-`);
+`,
+  );
   const c = await loadKubeConfig(join(t.dir, 'config')).credentials();
   assert.equal(c.ca?.toString(), 'EKS CA');
   const [args, profile, info] = (c.token ?? '').split('|');
   assert.equal(args, '--region eu-west-1 eks get-token --cluster-name pis');
   assert.equal(profile, 'lab');
-  assert.deepEqual(JSON.parse(Buffer.from(info ?? '', 'base64').toString()), { apiVersion: 'client.authentication.k8s.io/v1beta1', kind: 'ExecCredential', spec: { interactive: false } });
+  assert.deepEqual(JSON.parse(Buffer.from(info ?? '', 'base64').toString()), {
+    apiVersion: 'client.authentication.k8s.io/v1beta1',
+    kind: 'ExecCredential',
+    spec: { interactive: false },
+  });
 });

@@ -160,7 +160,8 @@ export function resolveKubeConfig(file: ParsedFile, source: string): KubeConfig 
   // A user may be absent (a server that needs no credentials), as kubectl allows.
   const user = file.users.find((u) => u.name === context.user)?.value ?? {};
   if (cluster['proxy-url']) throw new Error(`${source}: proxy-url is not supported`);
-  if (user['auth-provider']) throw new Error(`${source}: auth-provider "${user['auth-provider'].name ?? ''}" is not supported; use an exec credential plugin`);
+  if (user['auth-provider'])
+    throw new Error(`${source}: auth-provider "${user['auth-provider'].name ?? ''}" is not supported; use an exec credential plugin`);
   const exec = user.exec ? execCredentialSource(user.exec, cluster.server) : undefined;
   const impersonate = impersonation(user, source);
   const server = cluster.server;
@@ -222,7 +223,11 @@ export function inClusterKubeConfig(env: NodeJS.ProcessEnv, dir = inClusterDir):
     server: `https://${host.includes(':') ? `[${host}]` : host}:${port}`,
     ...(namespace ? { namespace } : {}),
     async credentials() {
-      return { ca: readFileSync(join(dir, 'ca.crt')), insecureSkipTlsVerify: false, token: readFileSync(join(dir, 'token'), 'utf8').trim() };
+      return {
+        ca: readFileSync(join(dir, 'ca.crt')),
+        insecureSkipTlsVerify: false,
+        token: readFileSync(join(dir, 'token'), 'utf8').trim(),
+      };
     },
   };
 }
@@ -251,6 +256,7 @@ export function loadKubeConfig(path?: string, environment: Environment = default
   }
   const own = join(home, '.kube', 'config');
   if (existsSync(own)) return loadFiles([own], own);
-  if (env.KUBERNETES_SERVICE_HOST && existsSync(join(environment.inClusterDir, 'token'))) return inClusterKubeConfig(env, environment.inClusterDir);
+  if (env.KUBERNETES_SERVICE_HOST && existsSync(join(environment.inClusterDir, 'token')))
+    return inClusterKubeConfig(env, environment.inClusterDir);
   throw new Error('no cluster configured (no --kubeconfig, $KUBECONFIG, ~/.kube/config or in-cluster account)');
 }

@@ -30,13 +30,10 @@ void test('an empty selector selects everything, a missing one nothing, an unkno
   assert.equal(matchesSelector({}, labels), true);
   assert.equal(matchesSelector({}, undefined), true);
   assert.equal(matchesSelector(undefined, labels), false);
-  assert.equal(
-    matchesSelector({ matchExpressions: [{ key: 'zone', operator: 'Gt' as 'In', values: ['1'] }] }, labels),
-    false,
-  );
+  assert.equal(matchesSelector({ matchExpressions: [{ key: 'zone', operator: 'Gt' as 'In', values: ['1'] }] }, labels), false);
 });
 
-void test('a selector made of a subset of an object\'s labels matches it; changing one value breaks it', () => {
+void test("a selector made of a subset of an object's labels matches it; changing one value breaks it", () => {
   const labelMap = fc.dictionary(fc.stringMatching(/^[a-z]{1,6}$/), fc.stringMatching(/^[a-z0-9]{0,6}$/), { minKeys: 1 });
   fc.assert(
     fc.property(labelMap, fc.integer({ min: 0, max: 10 }), (l, pick) => {

@@ -38,7 +38,10 @@ const quiet = createLogger({ level: 'error', write: () => {} });
 function candidate(store: MemoryLeaseStore, clock: FakeClock, identity: string) {
   const state = { up: true, hang: false, leading: false, started: 0, stopped: 0 };
   const elector = new LeaderElector({
-    client: store.clientFor(() => state.up, () => state.hang),
+    client: store.clientFor(
+      () => state.up,
+      () => state.hang,
+    ),
     identity,
     ...timings,
     clock,

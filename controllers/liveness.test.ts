@@ -32,7 +32,16 @@ interface Harness {
 
 function harness(nodes: KubeObject[], options: { concurrency?: number; random?: () => number; hold?: boolean } = {}): Harness {
   const clock = new FakeClock(0);
-  const h: Harness = { clock, nodes, requeued: [], probed: [], answered: [], silent: [], up: new Set(), monitor: undefined as unknown as LivenessMonitor };
+  const h: Harness = {
+    clock,
+    nodes,
+    requeued: [],
+    probed: [],
+    answered: [],
+    silent: [],
+    up: new Set(),
+    monitor: undefined as unknown as LivenessMonitor,
+  };
   if (options.hold) h.hold = [];
   h.monitor = new LivenessMonitor({
     nodes: () => h.nodes,
@@ -56,7 +65,10 @@ function harness(nodes: KubeObject[], options: { concurrency?: number; random?: 
 void test('a lost connection is probed once, then every PiNode at that address and port is requeued, and nothing else', async () => {
   const h = harness([piNode('a', '10.0.0.1'), piNode('b', '10.0.0.2'), piNode('c', '10.0.0.1', undefined, 2222)]);
   await h.monitor.connectionLost('10.0.0.1', 22);
-  assert.deepEqual(h.probed.map((p) => p.host), ['10.0.0.1']);
+  assert.deepEqual(
+    h.probed.map((p) => p.host),
+    ['10.0.0.1'],
+  );
   assert.deepEqual(h.requeued, ['default/a']);
   h.up.add('10.0.0.1');
   await h.monitor.connectionLost('10.0.0.1', 2222);
@@ -79,8 +91,14 @@ void test('a Pi that does not answer is probed every 15–22 s; when sshd answer
   const h = harness([piNode('a', '10.0.0.1', down), piNode('ok', '10.0.0.2', { status: 'True', reason: 'Connected' })]);
   await h.clock.advance(60_000);
   // Seen down at the first tick (1 s), then every 18.5 s (random() = 0.5), at the next pass.
-  assert.deepEqual(h.probed.map((p) => p.at), [20_000, 39_000, 58_000]);
-  assert.ok(h.probed.every((p) => p.host === '10.0.0.1'), 'a Pi that answers is never probed');
+  assert.deepEqual(
+    h.probed.map((p) => p.at),
+    [20_000, 39_000, 58_000],
+  );
+  assert.ok(
+    h.probed.every((p) => p.host === '10.0.0.1'),
+    'a Pi that answers is never probed',
+  );
   assert.deepEqual(h.requeued, []);
   h.up.add('10.0.0.1');
   await h.clock.advance(20_000);
@@ -110,7 +128,7 @@ void test('only reasons meaning "nothing answers" are probed; a wrong host key, 
 void test('100 Pis that drop together are probed spread over the jitter window, never more than the cap at once', async () => {
   const nodes = Array.from({ length: 100 }, (_, i) => piNode(`pi${i}`, `10.0.1.${i}`, down));
   let seed = 1;
-  const random = (): number => ((seed = (seed * 48271) % 2147483647) / 2147483647);
+  const random = (): number => (seed = (seed * 48271) % 2147483647) / 2147483647;
   const h = harness(nodes, { concurrency: 10, hold: true, random });
   await h.clock.advance(30_000);
   // Every probe is held: the cap stops the 11th.
@@ -128,12 +146,18 @@ void test('100 Pis that drop together are probed spread over the jitter window, 
 });
 
 void test('a PiNode a confirmed network change moved is probed and requeued at its new address, not spec.address', async () => {
-  const moved = { ...piNode('moved', '10.0.0.5', down), status: { network: { address: '10.0.1.5', replacedAddress: '10.0.0.5' } } } as KubeObject;
+  const moved = {
+    ...piNode('moved', '10.0.0.5', down),
+    status: { network: { address: '10.0.1.5', replacedAddress: '10.0.0.5' } },
+  } as KubeObject;
   const h = harness([moved]);
   await h.monitor.connectionLost('10.0.1.5', 22);
-  assert.deepEqual(h.probed.map((p) => p.host), ['10.0.1.5']);
+  assert.deepEqual(
+    h.probed.map((p) => p.host),
+    ['10.0.1.5'],
+  );
   assert.deepEqual(h.requeued, ['default/moved']);
   h.requeued.length = 0;
   await h.monitor.connectionLost('10.0.0.5', 22);
-  assert.deepEqual(h.requeued, [], 'the old address is no longer this PiNode\'s');
+  assert.deepEqual(h.requeued, [], "the old address is no longer this PiNode's");
 });

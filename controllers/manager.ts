@@ -117,18 +117,23 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
     return inf;
   };
 
-  const referenced = (options.watchSecrets ?? true)
-    ? new ReferencedSecrets(api, {
-      objects: () => [...informers.values()].flatMap((i) => i.list()),
-      changed: (namespace, name) => {
-        for (const [kind, controller] of controllers) {
-          for (const key of ownersOfSecret(informers.get(kind)?.list() ?? [], { metadata: { namespace, name } })) controller.enqueue(key);
-        }
-      },
-      log: log.child({ cache: 'secrets' }),
-    })
-    : undefined;
-  const view = createClusterView((kind) => informers.get(kind), (namespace, name) => referenced?.get(namespace, name));
+  const referenced =
+    (options.watchSecrets ?? true)
+      ? new ReferencedSecrets(api, {
+          objects: () => [...informers.values()].flatMap((i) => i.list()),
+          changed: (namespace, name) => {
+            for (const [kind, controller] of controllers) {
+              for (const key of ownersOfSecret(informers.get(kind)?.list() ?? [], { metadata: { namespace, name } }))
+                controller.enqueue(key);
+            }
+          },
+          log: log.child({ cache: 'secrets' }),
+        })
+      : undefined;
+  const view = createClusterView(
+    (kind) => informers.get(kind),
+    (namespace, name) => referenced?.get(namespace, name),
+  );
   const secrets = createSecretCreator(api);
   const controllers = new Map<string, Controller>();
   const nodeWatchers: { owners: Informer<KubeObject>; controller: Controller; selection: NodeSelectionOf }[] = [];

@@ -11,14 +11,7 @@ void test('equal documents give no patch; changes give only the changed keys; re
 
 // Merge patches cannot express null values inside documents, so generate documents without them.
 const doc = fc.letrec((tie) => ({
-  value: fc.oneof(
-    { depthSize: 'small' },
-    fc.integer(),
-    fc.string(),
-    fc.boolean(),
-    fc.array(fc.integer(), { maxLength: 3 }),
-    tie('object'),
-  ),
+  value: fc.oneof({ depthSize: 'small' }, fc.integer(), fc.string(), fc.boolean(), fc.array(fc.integer(), { maxLength: 3 }), tie('object')),
   object: fc.dictionary(fc.stringMatching(/^[a-z]{1,4}$/), tie('value'), { maxKeys: 4 }),
 })).object;
 

@@ -6,8 +6,10 @@ import { createLogger } from './logger.ts';
 import { startManager, type Manager, type ManagerOptions } from './manager.ts';
 import { stopOnSignals } from './signals.ts';
 
-export interface RunOperatorOptions
-  extends Omit<ManagerOptions, 'kubeConfig' | 'namespace' | 'leaderElect' | 'metricsBindAddress' | 'healthProbeBindAddress' | 'log'> {
+export interface RunOperatorOptions extends Omit<
+  ManagerOptions,
+  'kubeConfig' | 'namespace' | 'leaderElect' | 'metricsBindAddress' | 'healthProbeBindAddress' | 'log'
+> {
   argv: readonly string[];
   /** Used when no --kubeconfig is given (e.g. the embedded control plane's); else the defaults. */
   kubeConfig?: ManagerOptions['kubeConfig'];

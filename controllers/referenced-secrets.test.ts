@@ -23,7 +23,7 @@ function fakeApi(secrets: Map<string, { rv: string; value: string }>): { api: Ap
   return { api, requests };
 }
 
-void test('before a reconcile only the Secrets the object and its namespace\'s PiNodes name are read, each by name', async () => {
+void test("before a reconcile only the Secrets the object and its namespace's PiNodes name are read, each by name", async () => {
   const secrets = new Map([
     ['/api/v1/namespaces/lab/secrets/ssh', { rv: '1', value: 'KEY' }],
     ['/api/v1/namespaces/lab/secrets/munge', { rv: '1', value: 'MUNGE' }],
@@ -100,7 +100,7 @@ void test('every 30 s the cached Secrets are read again: a change requeues, an u
   cache.stop();
 });
 
-void test('what the PiNodes name follows the informer: an added PiNode\'s Secret, a changed reference, a deleted PiNode, a Secret two PiNodes share', async () => {
+void test("what the PiNodes name follows the informer: an added PiNode's Secret, a changed reference, a deleted PiNode, a Secret two PiNodes share", async () => {
   // No Secret exists: every name prepare considers is read again each time, so the GETs are the names.
   const { api, requests } = fakeApi(new Map());
   const cache = new ReferencedSecrets(api, { objects: () => [], changed: () => undefined, log: createLogger({ level: 'error' }) });
@@ -110,14 +110,15 @@ void test('what the PiNodes name follows the informer: an added PiNode\'s Secret
     return requests.map((r) => r.replace('GET /api/v1/namespaces/', '')).sort();
   };
   const pool = obj('lab', 'pool', { credentialsSecretRef: { name: 'creds' } });
-  const pi = (name: string, key: string, namespace = 'lab'): KubeObject => obj(namespace, name, { ssh: { privateKeySecretRef: { name: key } } });
+  const pi = (name: string, key: string, namespace = 'lab'): KubeObject =>
+    obj(namespace, name, { ssh: { privateKeySecretRef: { name: key } } });
   const h = cache.piNodeHandlers;
 
   assert.deepEqual(await read(pool), ['lab/secrets/creds']);
   h.onAdd?.(pi('pi0', 'ssh-a'));
   h.onAdd?.(pi('pi1', 'ssh-a'));
   h.onAdd?.(pi('pi9', 'ssh-other', 'other'));
-  assert.deepEqual(await read(pool), ['lab/secrets/creds', 'lab/secrets/ssh-a'], 'another namespace\'s PiNodes do not count');
+  assert.deepEqual(await read(pool), ['lab/secrets/creds', 'lab/secrets/ssh-a'], "another namespace's PiNodes do not count");
   h.onUpdate?.(pi('pi0', 'ssh-a'), pi('pi0', 'ssh-b'), false);
   assert.deepEqual(await read(pool), ['lab/secrets/creds', 'lab/secrets/ssh-a', 'lab/secrets/ssh-b'], 'pi1 still names ssh-a');
   h.onDelete?.(pi('pi1', 'ssh-a'));

@@ -27,9 +27,15 @@ void test('Reconciling and Stalled are dropped unless True', () => {
     1,
     later,
   );
-  assert.deepEqual(s.conditions?.map((c) => c.type), ['Ready']);
+  assert.deepEqual(
+    s.conditions?.map((c) => c.type),
+    ['Ready'],
+  );
   const t = desiredStatus({ conditions: [cond('Stalled', 'True')] }, undefined, 1, later);
-  assert.deepEqual(t.conditions?.map((c) => c.type), ['Stalled']);
+  assert.deepEqual(
+    t.conditions?.map((c) => c.type),
+    ['Stalled'],
+  );
 });
 
 void test('an unchanged condition keeps its transition time, so the status write is skipped', () => {

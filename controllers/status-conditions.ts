@@ -16,12 +16,7 @@ function conditionsOf(status: unknown): Condition[] {
   return Array.isArray(c) ? (c as Condition[]) : [];
 }
 
-export function normalizeConditions(
-  desired: Condition[],
-  previous: Condition[],
-  generation: number | undefined,
-  now: Date,
-): Condition[] {
+export function normalizeConditions(desired: Condition[], previous: Condition[], generation: number | undefined, now: Date): Condition[] {
   let out: Condition[] = [];
   for (const cond of desired) {
     // Start from what is stored, so an unchanged status keeps its lastTransitionTime
@@ -44,12 +39,7 @@ export function normalizeConditions(
 }
 
 /** The status to write: the reconciler's, with kstatus bookkeeping filled in. */
-export function desiredStatus(
-  reconciled: unknown,
-  current: unknown,
-  generation: number | undefined,
-  now: Date,
-): StatusWithConditions {
+export function desiredStatus(reconciled: unknown, current: unknown, generation: number | undefined, now: Date): StatusWithConditions {
   const base: StatusWithConditions =
     typeof reconciled === 'object' && reconciled !== null ? { ...(reconciled as StatusWithConditions) } : {};
   if (Array.isArray(base.conditions)) {

@@ -24,13 +24,15 @@ const PREFIX = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*
 function keyProblem(key: string): string | undefined {
   const parts = key.split('/');
   const name = parts.length === 2 ? parts[1]! : parts[0]!;
-  if (parts.length > 2) return "a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
+  if (parts.length > 2)
+    return "a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
   if (parts.length === 2 && (parts[0]!.length === 0 || parts[0]!.length > 253 || !PREFIX.test(parts[0]!))) {
-    return 'prefix part a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, \'-\' or \'.\', and must start and end with an alphanumeric character';
+    return "prefix part a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character";
   }
   if (name.length === 0) return 'name part must be non-empty';
   if (name.length > 63) return 'name part must be no more than 63 characters';
-  if (!NAME_PART.test(name)) return "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
+  if (!NAME_PART.test(name))
+    return "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
   return undefined;
 }
 
@@ -58,7 +60,7 @@ function validateStringMap(map: unknown, field: string, checkValues: boolean): F
 
 /** A CRD whose schema is not structural is refused, as the apiextensions-apiserver does. */
 function structuralCauses(crd: KubeObject, validator: SchemaValidator): FieldCause[] {
-  const versions = ((crd.spec as { versions?: { schema?: { openAPIV3Schema?: JsonSchema } }[] } | undefined)?.versions ?? []);
+  const versions = (crd.spec as { versions?: { schema?: { openAPIV3Schema?: JsonSchema } }[] } | undefined)?.versions ?? [];
   const out: FieldCause[] = [];
   versions.forEach((v, i) => {
     const schema = v.schema?.openAPIV3Schema;

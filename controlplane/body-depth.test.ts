@@ -26,5 +26,11 @@ void test('YAML depth: flow collections exactly, block nesting bounded by indent
   assert.equal(yamlDepthExceeds(text), false);
   assert.deepEqual(Object.keys(parse(text) as object), ['a', 'b', 'c']);
   // An ordinary manifest is far inside the bound.
-  assert.equal(yamlDepthExceeds('apiVersion: v1\nkind: List\nitems:\n- metadata:\n    labels: {a: b}\n  spec:\n    users:\n    - name: x\n      keys: [a, b]\n', 40), false);
+  assert.equal(
+    yamlDepthExceeds(
+      'apiVersion: v1\nkind: List\nitems:\n- metadata:\n    labels: {a: b}\n  spec:\n    users:\n    - name: x\n      keys: [a, b]\n',
+      40,
+    ),
+    false,
+  );
 });

@@ -59,7 +59,7 @@ export function decodeBody(buf: Buffer, contentType: string | undefined): unknow
   const type = mediaType(contentType);
   if (type === 'application/vnd.kubernetes.protobuf') return decodeProtobuf(buf);
   const text = buf.toString('utf8');
-  if (text.trim() === '') throw badRequest('Object \'Kind\' is missing in \'\'');
+  if (text.trim() === '') throw badRequest("Object 'Kind' is missing in ''");
   if (type === 'application/yaml' || type === 'application/apply-patch+yaml' || type === 'application/x-yaml') {
     if (yamlDepthExceeds(text)) throw badRequest(`error converting YAML to JSON: yaml: exceeded max depth of ${MAX_NESTING_DEPTH}`);
     try {
@@ -69,7 +69,9 @@ export function decodeBody(buf: Buffer, contentType: string | undefined): unknow
     }
   }
   if (type !== 'application/json' && !type.endsWith('+json')) {
-    throw unsupportedMediaType(`the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf`);
+    throw unsupportedMediaType(
+      `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf`,
+    );
   }
   if (jsonDepthExceeds(text)) throw badRequest(`couldn't get version/kind; json parse error: exceeded max depth of ${MAX_NESTING_DEPTH}`);
   try {
@@ -81,7 +83,7 @@ export function decodeBody(buf: Buffer, contentType: string | undefined): unknow
 
 export function requireObject(value: unknown): Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw badRequest('Object \'Kind\' is missing in request body: the body must be a JSON object');
+    throw badRequest("Object 'Kind' is missing in request body: the body must be a JSON object");
   }
   return value as Record<string, unknown>;
 }

@@ -48,7 +48,9 @@ function immutableData(fields: string[]) {
   return (obj: KubeObject, old: KubeObject): FieldCause[] => {
     if (old.immutable !== true) return [];
     const forbidden = (field: string): FieldCause => ({
-      reason: 'FieldValueForbidden', field, message: 'Forbidden: field is immutable when `immutable` is set',
+      reason: 'FieldValueForbidden',
+      field,
+      message: 'Forbidden: field is immutable when `immutable` is set',
     });
     const out: FieldCause[] = [];
     if (obj.immutable !== true) out.push(forbidden('immutable'));
@@ -84,22 +86,83 @@ function prepareNamespace(obj: KubeObject): void {
 
 export function builtinTypes(): ResourceType[] {
   return [
-    builtin({ group: '', version: 'v1', resource: 'namespaces', kind: 'Namespace', namespaced: false, shortNames: ['ns'], statusSubresource: true, nameRule: 'label', prepare: prepareNamespace }),
-    builtin({ group: '', version: 'v1', resource: 'secrets', kind: 'Secret', namespaced: true, prepare: prepareSecret, validateUpdate: immutableData(['data']) }),
-    builtin({ group: '', version: 'v1', resource: 'configmaps', kind: 'ConfigMap', namespaced: true, shortNames: ['cm'], validateUpdate: immutableData(['data', 'binaryData']) }),
+    builtin({
+      group: '',
+      version: 'v1',
+      resource: 'namespaces',
+      kind: 'Namespace',
+      namespaced: false,
+      shortNames: ['ns'],
+      statusSubresource: true,
+      nameRule: 'label',
+      prepare: prepareNamespace,
+    }),
+    builtin({
+      group: '',
+      version: 'v1',
+      resource: 'secrets',
+      kind: 'Secret',
+      namespaced: true,
+      prepare: prepareSecret,
+      validateUpdate: immutableData(['data']),
+    }),
+    builtin({
+      group: '',
+      version: 'v1',
+      resource: 'configmaps',
+      kind: 'ConfigMap',
+      namespaced: true,
+      shortNames: ['cm'],
+      validateUpdate: immutableData(['data', 'binaryData']),
+    }),
     builtin({ group: '', version: 'v1', resource: 'events', kind: 'Event', namespaced: true, shortNames: ['ev'] }),
     builtin({
-      group: 'events.k8s.io', version: 'v1', resource: 'events', kind: 'Event', namespaced: true, shortNames: ['ev'],
-      storageKey: '/events', fromStorage: coreToEventsV1, toStorage: eventsV1ToCore,
+      group: 'events.k8s.io',
+      version: 'v1',
+      resource: 'events',
+      kind: 'Event',
+      namespaced: true,
+      shortNames: ['ev'],
+      storageKey: '/events',
+      fromStorage: coreToEventsV1,
+      toStorage: eventsV1ToCore,
     }),
     builtin({ group: 'coordination.k8s.io', version: 'v1', resource: 'leases', kind: 'Lease', namespaced: true, prepare: prepareLease }),
     builtin({
-      group: 'apiextensions.k8s.io', version: 'v1', resource: 'customresourcedefinitions', kind: 'CustomResourceDefinition',
-      namespaced: false, shortNames: ['crd', 'crds'], categories: ['api-extensions'], statusSubresource: true,
-      strategicMerge: false, tracksGeneration: true,
+      group: 'apiextensions.k8s.io',
+      version: 'v1',
+      resource: 'customresourcedefinitions',
+      kind: 'CustomResourceDefinition',
+      namespaced: false,
+      shortNames: ['crd', 'crds'],
+      categories: ['api-extensions'],
+      statusSubresource: true,
+      strategicMerge: false,
+      tracksGeneration: true,
     }),
-    builtin({ group: 'authentication.k8s.io', version: 'v1', resource: 'selfsubjectreviews', kind: 'SelfSubjectReview', namespaced: false, answer: selfSubjectReview }),
-    builtin({ group: 'authorization.k8s.io', version: 'v1', resource: 'selfsubjectaccessreviews', kind: 'SelfSubjectAccessReview', namespaced: false, answer: selfSubjectAccessReview }),
-    builtin({ group: 'authorization.k8s.io', version: 'v1', resource: 'selfsubjectrulesreviews', kind: 'SelfSubjectRulesReview', namespaced: false, answer: selfSubjectRulesReview }),
+    builtin({
+      group: 'authentication.k8s.io',
+      version: 'v1',
+      resource: 'selfsubjectreviews',
+      kind: 'SelfSubjectReview',
+      namespaced: false,
+      answer: selfSubjectReview,
+    }),
+    builtin({
+      group: 'authorization.k8s.io',
+      version: 'v1',
+      resource: 'selfsubjectaccessreviews',
+      kind: 'SelfSubjectAccessReview',
+      namespaced: false,
+      answer: selfSubjectAccessReview,
+    }),
+    builtin({
+      group: 'authorization.k8s.io',
+      version: 'v1',
+      resource: 'selfsubjectrulesreviews',
+      kind: 'SelfSubjectRulesReview',
+      namespaced: false,
+      answer: selfSubjectRulesReview,
+    }),
   ];
 }

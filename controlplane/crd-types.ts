@@ -83,7 +83,11 @@ export function validateCrd(crd: KubeObject): FieldCause[] {
   if (!names.kind) out.push(required('spec.names.kind'));
   else if (!KIND.test(names.kind)) out.push(invalidValue('spec.names.kind', names.kind, 'must be a valid kind'));
   if (spec.scope !== 'Namespaced' && spec.scope !== 'Cluster') {
-    out.push({ reason: 'FieldValueNotSupported', field: 'spec.scope', message: `Unsupported value: ${JSON.stringify(spec.scope ?? '')}: supported values: "Cluster", "Namespaced"` });
+    out.push({
+      reason: 'FieldValueNotSupported',
+      field: 'spec.scope',
+      message: `Unsupported value: ${JSON.stringify(spec.scope ?? '')}: supported values: "Cluster", "Namespaced"`,
+    });
   }
   const expected = `${names.plural ?? ''}.${spec.group ?? ''}`;
   if (names.plural && spec.group && crd.metadata.name !== expected) {
@@ -93,7 +97,13 @@ export function validateCrd(crd: KubeObject): FieldCause[] {
   if (versions.length === 0) out.push(required('spec.versions'));
   const storage = versions.filter((v) => v.storage === true).length;
   if (versions.length > 0 && storage !== 1) {
-    out.push(invalidValue('spec.versions', versions.map((v) => v.name), 'must have exactly one version marked as storage version'));
+    out.push(
+      invalidValue(
+        'spec.versions',
+        versions.map((v) => v.name),
+        'must have exactly one version marked as storage version',
+      ),
+    );
   }
   versions.forEach((v, i) => {
     if (!v.schema?.openAPIV3Schema) out.push(required(`spec.versions[${i}].schema.openAPIV3Schema`));
@@ -105,7 +115,7 @@ export function validateCrd(crd: KubeObject): FieldCause[] {
 export function establishedStatus(crd: KubeObject, now: string): Record<string, unknown> {
   const spec = specOf(crd);
   const names = spec.names ?? {};
-  const previous = ((crd.status as { conditions?: { type: string; lastTransitionTime: string }[] } | undefined)?.conditions ?? []);
+  const previous = (crd.status as { conditions?: { type: string; lastTransitionTime: string }[] } | undefined)?.conditions ?? [];
   const since = (type: string) => previous.find((c) => c.type === type)?.lastTransitionTime ?? now;
   return {
     acceptedNames: {
@@ -117,8 +127,20 @@ export function establishedStatus(crd: KubeObject, now: string): Record<string, 
       ...(names.categories ? { categories: names.categories } : {}),
     },
     conditions: [
-      { type: 'NamesAccepted', status: 'True', reason: 'NoConflicts', message: 'no conflicts found', lastTransitionTime: since('NamesAccepted') },
-      { type: 'Established', status: 'True', reason: 'InitialNamesAccepted', message: 'the initial names have been accepted', lastTransitionTime: since('Established') },
+      {
+        type: 'NamesAccepted',
+        status: 'True',
+        reason: 'NoConflicts',
+        message: 'no conflicts found',
+        lastTransitionTime: since('NamesAccepted'),
+      },
+      {
+        type: 'Established',
+        status: 'True',
+        reason: 'InitialNamesAccepted',
+        message: 'the initial names have been accepted',
+        lastTransitionTime: since('Established'),
+      },
     ],
     storedVersions: (spec.versions ?? []).filter((v) => v.storage).map((v) => v.name),
   };

@@ -98,7 +98,10 @@ export function aggregatedDiscovery(registry: Registry, core: boolean): Record<s
       metadata: { name: group, creationTimestamp: null },
       versions: versions.map((version) => ({
         version,
-        resources: registry.all().filter((rt) => rt.group === group && rt.version === version).map(aggregatedResource),
+        resources: registry
+          .all()
+          .filter((rt) => rt.group === group && rt.version === version)
+          .map(aggregatedResource),
         freshness: 'Current',
       })),
     }));

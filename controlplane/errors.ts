@@ -76,8 +76,7 @@ export function conflict(rt: Pick<ResourceType, 'group' | 'resource'>, name: str
   });
 }
 
-export const STALE_OBJECT =
-  'the object has been modified; please apply your changes to the latest version and try again';
+export const STALE_OBJECT = 'the object has been modified; please apply your changes to the latest version and try again';
 
 export function badRequest(message: string): ApiError {
   return new ApiError(400, 'BadRequest', message);

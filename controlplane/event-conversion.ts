@@ -29,5 +29,9 @@ export function coreToEventsV1(obj: KubeObject): KubeObject {
 }
 
 export function eventsV1ToCore(obj: KubeObject): KubeObject {
-  return rename(obj, RENAMES.map(([a, b]) => [b, a]), 'v1');
+  return rename(
+    obj,
+    RENAMES.map(([a, b]) => [b, a]),
+    'v1',
+  );
 }

@@ -17,27 +17,31 @@ function call(target: ApiTarget, method: string, path: string, body?: unknown): 
   const payload = body === undefined ? undefined : JSON.stringify(body);
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
-    const req = send(url, {
-      method,
-      ...(target.caCertPem ? { ca: target.caCertPem } : {}),
-      headers: {
-        Authorization: `Bearer ${target.token}`,
-        Accept: 'application/json',
-        ...(payload ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) } : {}),
+    const req = send(
+      url,
+      {
+        method,
+        ...(target.caCertPem ? { ca: target.caCertPem } : {}),
+        headers: {
+          Authorization: `Bearer ${target.token}`,
+          Accept: 'application/json',
+          ...(payload ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) } : {}),
+        },
       },
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        try {
-          resolve({ status: res.statusCode ?? 0, json: text ? (JSON.parse(text) as unknown) : undefined });
-        } catch (err) {
-          reject(err instanceof Error ? err : new Error(String(err)));
-        }
-      });
-      res.on('error', reject);
-    });
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          try {
+            resolve({ status: res.statusCode ?? 0, json: text ? (JSON.parse(text) as unknown) : undefined });
+          } catch (err) {
+            reject(err instanceof Error ? err : new Error(String(err)));
+          }
+        });
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(payload);
   });
@@ -45,7 +49,9 @@ function call(target: ApiTarget, method: string, path: string, body?: unknown): 
 
 /** CRD documents from every *.yaml / *.yml file in `dir` (sorted by file name). */
 export function readCrdDocuments(dir: string): Record<string, unknown>[] {
-  const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
+  const files = readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort();
   const docs: Record<string, unknown>[] = [];
   for (const f of files) {
     for (const doc of parseAllDocuments(readFileSync(join(dir, f), 'utf8'))) {
@@ -66,7 +72,10 @@ export async function installCrds(target: ApiTarget, crds: Record<string, unknow
     if (created.status === 409) {
       const current = await call(target, 'GET', `${base}/${name}`);
       const rv = (current.json as { metadata?: { resourceVersion?: string } }).metadata?.resourceVersion;
-      const updated = await call(target, 'PUT', `${base}/${name}`, { ...crd, metadata: { ...(crd.metadata as object), resourceVersion: rv } });
+      const updated = await call(target, 'PUT', `${base}/${name}`, {
+        ...crd,
+        metadata: { ...(crd.metadata as object), resourceVersion: rv },
+      });
       if (updated.status !== 200) throw new Error(`updating CRD ${name}: ${(updated.json as { message?: string })?.message}`);
     } else if (created.status !== 201) {
       throw new Error(`creating CRD ${name}: ${(created.json as { message?: string })?.message}`);

@@ -38,9 +38,14 @@ export function managedTypeOf(rt: ResourceType, subresource: string | undefined,
     type: typeRefOf(rt),
     ignore,
     convert: (typed, apiVersion) => {
-      const target = versions.find((t) => groupVersion(t) === apiVersion) ?? serving.registry.all().find((t) => t.storageKey === rt.storageKey && groupVersion(t) === apiVersion);
+      const target =
+        versions.find((t) => groupVersion(t) === apiVersion) ??
+        serving.registry.all().find((t) => t.storageKey === rt.storageKey && groupVersion(t) === apiVersion);
       if (!target) return undefined;
-      const from = serving.registry.all().find((t) => t.storageKey === rt.storageKey && groupVersion(t) === (typed.value as KubeObject | null)?.apiVersion) ?? rt;
+      const from =
+        serving.registry
+          .all()
+          .find((t) => t.storageKey === rt.storageKey && groupVersion(t) === (typed.value as KubeObject | null)?.apiVersion) ?? rt;
       if (target === from) return typed;
       try {
         const value = typed.value as KubeObject;

@@ -68,7 +68,10 @@ void test('a terminating namespace refuses new content and goes once its last fi
   const held = objects.get(cms, 'lab', 'held');
   objects.update(cms, 'lab', 'held', { ...held, metadata: { ...held.metadata, finalizers: [] } }, undefined, opts());
   assert.throws(() => objects.get(ns, undefined, 'lab'), code(404));
-  assert.deepEqual(events.filter((e) => e.startsWith('DELETED')), ['DELETED /configmaps free', 'DELETED /configmaps held', 'DELETED /namespaces lab']);
+  assert.deepEqual(
+    events.filter((e) => e.startsWith('DELETED')),
+    ['DELETED /configmaps free', 'DELETED /configmaps held', 'DELETED /namespaces lab'],
+  );
 });
 
 void test('finalizers cannot be added to an object being deleted; default namespaces cannot be deleted', async () => {
@@ -105,6 +108,13 @@ void test('an immutable ConfigMap keeps its data, and stays immutable', async ()
   const current = objects.get(cms, 'default', 'frozen');
   assert.throws(() => objects.update(cms, 'default', 'frozen', { ...current, data: { a: '2' } }, undefined, opts()), code(422));
   assert.throws(() => objects.update(cms, 'default', 'frozen', { ...current, immutable: false }, undefined, opts()), code(422));
-  const labelled = objects.update(cms, 'default', 'frozen', { ...current, metadata: { ...current.metadata, labels: { ok: 'yes' } } }, undefined, opts());
+  const labelled = objects.update(
+    cms,
+    'default',
+    'frozen',
+    { ...current, metadata: { ...current.metadata, labels: { ok: 'yes' } } },
+    undefined,
+    opts(),
+  );
   assert.deepEqual(labelled.metadata.labels, { ok: 'yes' });
 });

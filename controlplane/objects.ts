@@ -4,9 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { admit, type FieldValidation } from './admission.ts';
 import { establishedStatus } from './crd-types.ts';
-import {
-  alreadyExists, ApiError, badRequest, conflict, forbidden, gone, invalid, notFound, STALE_OBJECT,
-} from './errors.ts';
+import { alreadyExists, ApiError, badRequest, conflict, forbidden, gone, invalid, notFound, STALE_OBJECT } from './errors.ts';
 import type { Registry } from './registry.ts';
 import type { SchemaValidator } from './schema-bridge.ts';
 import type { Matcher } from './selectors.ts';
@@ -71,7 +69,8 @@ function withoutNulls<T>(v: T): T {
   if (Array.isArray(v)) return v.map(withoutNulls) as T;
   if (v === null || typeof v !== 'object') return v;
   const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(v)) if (x !== null) Object.defineProperty(out, k, { value: withoutNulls(x), enumerable: true, writable: true, configurable: true });
+  for (const [k, x] of Object.entries(v))
+    if (x !== null) Object.defineProperty(out, k, { value: withoutNulls(x), enumerable: true, writable: true, configurable: true });
   return out as T;
 }
 
@@ -92,7 +91,11 @@ function sameJson(a: unknown, b: unknown): boolean {
 function sortKeys(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sortKeys);
   if (v === null || typeof v !== 'object') return v;
-  return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]));
+  return Object.fromEntries(
+    Object.keys(v)
+      .sort()
+      .map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]),
+  );
 }
 
 function withoutKeys(obj: KubeObject, keys: string[]): Record<string, unknown> {
@@ -146,7 +149,10 @@ export class Objects {
       } catch {
         throw badRequest('continue key is not valid: illegal base64 data');
       }
-      if (typeof start !== 'string') throw gone('The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.');
+      if (typeof start !== 'string')
+        throw gone(
+          'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.',
+        );
     }
     const all = this.deps.store
       .list(rt.storageKey, rt.namespaced ? namespace : undefined)
@@ -192,12 +198,26 @@ export class Objects {
     }
   }
 
-  private commit(rt: ResourceType, type: WatchEventType, namespace: string, name: string, obj: KubeObject | null, previous?: KubeObject): KubeObject {
+  private commit(
+    rt: ResourceType,
+    type: WatchEventType,
+    namespace: string,
+    name: string,
+    obj: KubeObject | null,
+    previous?: KubeObject,
+  ): KubeObject {
     let written: KubeObject | undefined;
-    const rv = this.deps.store.write(rt.storageKey, namespace, name, obj ? (v) => {
-      written = { ...obj, metadata: { ...obj.metadata, resourceVersion: String(v) } };
-      return written;
-    } : null);
+    const rv = this.deps.store.write(
+      rt.storageKey,
+      namespace,
+      name,
+      obj
+        ? (v) => {
+            written = { ...obj, metadata: { ...obj.metadata, resourceVersion: String(v) } };
+            return written;
+          }
+        : null,
+    );
     const final = written ?? { ...previous!, metadata: { ...previous!.metadata, resourceVersion: String(rv) } };
     this.deps.hub.publish({ type, resourceVersion: rv, storageKey: rt.storageKey, namespace, object: final, previous });
     return final;
@@ -219,7 +239,8 @@ export class Objects {
     const obj: KubeObject = { ...body, metadata: this.freshMeta(meta, rt, now) };
     if (rt.statusSubresource && rt.crdName) delete obj.status;
     admit(rt, obj, this.deps.validator, { ...options, isCreate: true });
-    if (!options.applied) trackUpdate(this.managedType(rt, undefined), undefined, obj, options.fieldManager ?? '', undefined, timestamp(now));
+    if (!options.applied)
+      trackUpdate(this.managedType(rt, undefined), undefined, obj, options.fieldManager ?? '', undefined, timestamp(now));
     const name = obj.metadata.name!;
     this.checkNamespaceWritable(rt, ns, name);
     if (this.deps.store.get(rt.storageKey, ns, name)) throw alreadyExists(rt, name);
@@ -233,7 +254,15 @@ export class Objects {
 
   private freshMeta(meta: ObjectMeta, rt: ResourceType, now: Date): ObjectMeta {
     const out: ObjectMeta = { ...meta };
-    for (const k of ['uid', 'resourceVersion', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'generation', 'selfLink']) {
+    for (const k of [
+      'uid',
+      'resourceVersion',
+      'creationTimestamp',
+      'deletionTimestamp',
+      'deletionGracePeriodSeconds',
+      'generation',
+      'selfLink',
+    ]) {
       delete out[k];
     }
     out.uid = randomUUID();
@@ -243,7 +272,14 @@ export class Objects {
   }
 
   /** Replaces an object (PUT), or only its status when `subresource` is "status". */
-  update(rt: ResourceType, namespace: string | undefined, name: string, body: KubeObject, subresource: string | undefined, options: WriteOptions): KubeObject {
+  update(
+    rt: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    body: KubeObject,
+    subresource: string | undefined,
+    options: WriteOptions,
+  ): KubeObject {
     this.checkKind(rt, body);
     if (!body.metadata || typeof body.metadata !== 'object') body.metadata = {};
     const ns = this.nsOf(rt, namespace);
@@ -282,11 +318,13 @@ export class Objects {
         const before = new Set(old.metadata.finalizers ?? []);
         const added = (next.metadata.finalizers ?? []).filter((f) => !before.has(f));
         if (added.length > 0) {
-          throw invalid(rt, name, [{
-            reason: 'FieldValueForbidden',
-            field: 'metadata.finalizers',
-            message: `Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{${added.map((f) => JSON.stringify(f)).join(', ')}}`,
-          }]);
+          throw invalid(rt, name, [
+            {
+              reason: 'FieldValueForbidden',
+              field: 'metadata.finalizers',
+              message: `Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{${added.map((f) => JSON.stringify(f)).join(', ')}}`,
+            },
+          ]);
         }
       }
     }
@@ -302,7 +340,8 @@ export class Objects {
       }
     }
     if (rt.storageKey === CRDS) next.status = establishedStatus(next, timestamp(this.deps.now()));
-    if (!options.applied) trackUpdate(this.managedType(rt, subresource), old, next, options.fieldManager ?? '', subresource, timestamp(this.deps.now()));
+    if (!options.applied)
+      trackUpdate(this.managedType(rt, subresource), old, next, options.fieldManager ?? '', subresource, timestamp(this.deps.now()));
     keepManagedFieldsIfOnlyTimesMoved(old, next);
     const comparableNext = { ...next, metadata: { ...next.metadata, resourceVersion: old.metadata.resourceVersion } };
     // An update that changes nothing is not written: no new resourceVersion, no watch event.
@@ -321,7 +360,14 @@ export class Objects {
    * Server-side apply (PATCH application/apply-patch+yaml): merges `config` into the object by
    * field ownership, creating it when it does not exist. `created` says which happened.
    */
-  apply(rt: ResourceType, namespace: string | undefined, name: string, config: KubeObject, subresource: string | undefined, options: ApplyOptions): { object: KubeObject; created: boolean } {
+  apply(
+    rt: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    config: KubeObject,
+    subresource: string | undefined,
+    options: ApplyOptions,
+  ): { object: KubeObject; created: boolean } {
     const gv = groupVersion(rt);
     if (config.apiVersion !== gv || config.kind !== rt.kind) {
       throw badRequest(`invalid object type: ${String(config.apiVersion ?? '')}, Kind=${String(config.kind ?? '')}`);
@@ -340,7 +386,9 @@ export class Objects {
       // Fields the schema does not know are refused (Strict), reported (Warn) or dropped, before ownership is computed.
       const pruned = this.deps.validator.pruneUnknownFields(rt.schema, config);
       if (pruned.length > 0 && options.fieldValidation === 'Strict') {
-        throw badRequest(`${rt.kind} in version "${rt.version}" cannot be handled as a ${rt.kind}: strict decoding error: ${pruned.map((p) => `unknown field "${p}"`).join(', ')}`);
+        throw badRequest(
+          `${rt.kind} in version "${rt.version}" cannot be handled as a ${rt.kind}: strict decoding error: ${pruned.map((p) => `unknown field "${p}"`).join(', ')}`,
+        );
       }
       if (options.fieldValidation === 'Warn') for (const p of pruned) options.warnings.push(`unknown field "${p}"`);
     }
@@ -349,16 +397,25 @@ export class Objects {
     const live = stored ? this.serve(rt, stored) : undefined;
     const wantedRv = config.metadata.resourceVersion;
     if (live && wantedRv && wantedRv !== live.metadata.resourceVersion) throw conflict(rt, name, STALE_OBJECT);
-    const applied = withoutNulls(serverSideApply(this.managedType(rt, subresource), live, config, {
-      manager: options.fieldManager, force: options.force, subresource, now: timestamp(this.deps.now()),
-    }));
+    const applied = withoutNulls(
+      serverSideApply(this.managedType(rt, subresource), live, config, {
+        manager: options.fieldManager,
+        force: options.force,
+        subresource,
+        now: timestamp(this.deps.now()),
+      }),
+    );
     const write = { ...options, applied: true };
     if (!live) return { object: this.create(rt, ns, applied, write), created: true };
     return { object: this.update(rt, ns, name, applied, subresource, write), created: false };
   }
 
   private managedType(rt: ResourceType, subresource: string | undefined): ManagedType {
-    return managedTypeOf(rt, subresource, { registry: this.deps.registry, serve: (t, o) => this.serve(t, o), toStorage: (t, o) => this.toStorage(t, o) });
+    return managedTypeOf(rt, subresource, {
+      registry: this.deps.registry,
+      serve: (t, o) => this.serve(t, o),
+      toStorage: (t, o) => this.toStorage(t, o),
+    });
   }
 
   /** Deletes now, or marks for deletion while finalizers remain. `deleted` says which. */
@@ -370,7 +427,11 @@ export class Objects {
       throw conflict(rt, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${stored.metadata.uid}`);
     }
     if (pre?.resourceVersion && pre.resourceVersion !== stored.metadata.resourceVersion) {
-      throw conflict(rt, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${stored.metadata.resourceVersion}`);
+      throw conflict(
+        rt,
+        name,
+        `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${stored.metadata.resourceVersion}`,
+      );
     }
     if (rt.storageKey === NAMESPACES && UNDELETABLE_NAMESPACES.has(name)) {
       throw forbidden(rt, name, 'this namespace may not be deleted');
@@ -445,7 +506,12 @@ export class Objects {
     const rt = this.deps.registry.find('', 'v1', 'namespaces')!;
     for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
       if (!this.deps.store.get(NAMESPACES, '', name)) {
-        this.create(rt, undefined, { metadata: { name } }, { dryRun: false, fieldValidation: 'Ignore', warnings: [], fieldManager: 'kube-apiserver' });
+        this.create(
+          rt,
+          undefined,
+          { metadata: { name } },
+          { dryRun: false, fieldValidation: 'Ignore', warnings: [], fieldManager: 'kube-apiserver' },
+        );
       }
     }
   }

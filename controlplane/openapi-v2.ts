@@ -25,11 +25,13 @@ export function toV2(schema: JsonSchema): Schema {
   const out: Schema = {};
   // `allOf: [{$ref}]` (how v3 documents a described reference) is a plain $ref in v2.
   const allOf = schema.allOf as JsonSchema[] | undefined;
-  if (allOf?.length === 1 && typeof allOf[0]!.$ref === 'string') out.$ref = String(allOf[0]!.$ref).replace('#/components/schemas/', '#/definitions/');
+  if (allOf?.length === 1 && typeof allOf[0]!.$ref === 'string')
+    out.$ref = String(allOf[0]!.$ref).replace('#/components/schemas/', '#/definitions/');
   for (const [k, v] of Object.entries(schema)) {
     if (k === 'allOf' || k === 'anyOf' || k === 'oneOf' || k === 'not' || k === 'nullable' || k === 'x-kubernetes-validations') continue;
     if (k === '$ref') out.$ref = String(v).replace('#/components/schemas/', '#/definitions/');
-    else if (k === 'properties') out.properties = Object.fromEntries(Object.entries(v as Record<string, JsonSchema>).map(([name, p]) => [name, toV2(p)]));
+    else if (k === 'properties')
+      out.properties = Object.fromEntries(Object.entries(v as Record<string, JsonSchema>).map(([name, p]) => [name, toV2(p)]));
     else if (k === 'items' || (k === 'additionalProperties' && typeof v === 'object')) out[k] = toV2(v as JsonSchema);
     else out[k] = v;
   }
@@ -89,7 +91,9 @@ function encodeSchema(s: Schema): Buffer {
   if (typeof s.type === 'string') f.push(pbMessage(22, pbBytes(1, s.type)));
   if (s.items) f.push(pbMessage(23, pbBytes(1, encodeSchema(s.items as Schema))));
   if (s.properties) {
-    const named = Object.entries(s.properties as Record<string, Schema>).map(([k, v]) => pbMessage(1, pbBytes(1, k), pbBytes(2, encodeSchema(v))));
+    const named = Object.entries(s.properties as Record<string, Schema>).map(([k, v]) =>
+      pbMessage(1, pbBytes(1, k), pbBytes(2, encodeSchema(v))),
+    );
     f.push(pbMessage(25, ...named));
   }
   for (const [k, v] of Object.entries(s)) if (k.startsWith('x-')) f.push(namedAny(31, k, v));
@@ -99,8 +103,9 @@ function encodeSchema(s: Schema): Buffer {
 /** gnostic openapi_v2.Document, as client-go's OpenAPISchema() unmarshals it. */
 export function encodeOpenApiV2(doc: Schema): Buffer {
   const info = doc.info as { title: string; version: string };
-  const definitions = Object.entries(doc.definitions as Record<string, Schema>)
-    .map(([name, schema]) => pbMessage(1, pbBytes(1, name), pbBytes(2, encodeSchema(schema))));
+  const definitions = Object.entries(doc.definitions as Record<string, Schema>).map(([name, schema]) =>
+    pbMessage(1, pbBytes(1, name), pbBytes(2, encodeSchema(schema))),
+  );
   return Buffer.concat([
     pbBytes(1, String(doc.swagger)),
     pbMessage(2, pbBytes(1, info.title), pbBytes(2, info.version)),

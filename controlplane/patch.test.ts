@@ -44,16 +44,31 @@ void test('json patch applies operations and refuses a failed test', () => {
     () => jsonPatch({ a: 1 }, [{ op: 'test', path: '/a', value: 2 }]),
     (e: unknown) => e instanceof ApiError && e.code === 422,
   );
-  assert.throws(() => jsonPatch({ a: 1 }, { op: 'add' }), (e: unknown) => e instanceof ApiError && e.code === 400);
+  assert.throws(
+    () => jsonPatch({ a: 1 }, { op: 'add' }),
+    (e: unknown) => e instanceof ApiError && e.code === 400,
+  );
 });
 
 void test('strategic merge unions finalizers and merges keyed lists', () => {
   const current = { metadata: { finalizers: ['a'], ownerReferences: [{ uid: '1', name: 'x' }] } };
   const patched = strategicMergePatch(current, {
-    metadata: { finalizers: ['b'], ownerReferences: [{ uid: '1', name: 'y' }, { uid: '2', name: 'z' }] },
+    metadata: {
+      finalizers: ['b'],
+      ownerReferences: [
+        { uid: '1', name: 'y' },
+        { uid: '2', name: 'z' },
+      ],
+    },
   });
   assert.deepEqual(patched, {
-    metadata: { finalizers: ['a', 'b'], ownerReferences: [{ uid: '1', name: 'y' }, { uid: '2', name: 'z' }] },
+    metadata: {
+      finalizers: ['a', 'b'],
+      ownerReferences: [
+        { uid: '1', name: 'y' },
+        { uid: '2', name: 'z' },
+      ],
+    },
   });
   assert.deepEqual(
     strategicMergePatch(current, { metadata: { $deleteFromPrimitiveList_: 1, '$deleteFromPrimitiveList/finalizers': ['a'] } }),

@@ -43,6 +43,9 @@ void test('an existing looser dir and files are narrowed to 0700/0600; a new fil
 
 void test('a file or dir whose mode cannot be narrowed is refused, naming it and why', () => {
   // procfs refuses chmod even to root.
-  assert.throws(() => ensurePrivateFile('/proc/self/status'), /\/proc\/self\/status has mode 0444 and could not be made private \(0600\): EPERM/);
+  assert.throws(
+    () => ensurePrivateFile('/proc/self/status'),
+    /\/proc\/self\/status has mode 0444 and could not be made private \(0600\): EPERM/,
+  );
   assert.throws(() => ensurePrivateDir('/proc/self'), /\/proc\/self has mode 0555 and could not be made private \(0700\)/);
 });

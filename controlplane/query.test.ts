@@ -4,9 +4,10 @@ import { ApiError } from './errors.ts';
 import { checkApplyOptions, listQuery, parseGoDuration, queryBool, requestTimeoutMs, writeQuery } from './query.ts';
 
 const q = (s: string) => new URLSearchParams(s);
-const status = (code: number, message: RegExp) => (err: unknown) => err instanceof ApiError && err.code === code && message.test(err.message);
+const status = (code: number, message: RegExp) => (err: unknown) =>
+  err instanceof ApiError && err.code === code && message.test(err.message);
 
-void test('booleans as kube-apiserver converts them: every strconv.ParseBool spelling, Python\'s True included', () => {
+void test("booleans as kube-apiserver converts them: every strconv.ParseBool spelling, Python's True included", () => {
   for (const v of ['1', 't', 'T', 'TRUE', 'true', 'True']) assert.equal(queryBool(q(`watch=${v}`), 'watch'), true, v);
   for (const v of ['0', 'f', 'F', 'FALSE', 'false', 'False']) {
     // Go's ParseBool reads f/F as false; kube-apiserver's converter reads only 0 and false, so f is true there.
@@ -19,7 +20,7 @@ void test('booleans as kube-apiserver converts them: every strconv.ParseBool spe
   assert.deepEqual([list.watch, list.allowWatchBookmarks, list.timeoutSeconds, list.limit], [true, true, 30, 5]);
 });
 
-void test('integers are strconv.ParseInt: signs allowed, anything else 400 with Go\'s message', () => {
+void test("integers are strconv.ParseInt: signs allowed, anything else 400 with Go's message", () => {
   assert.equal(listQuery(q('limit=%2B7')).limit, 7);
   assert.equal(listQuery(q('timeoutSeconds=-1')).timeoutSeconds, -1);
   assert.throws(() => listQuery(q('limit=5x')), status(400, /^strconv\.ParseInt: parsing "5x": invalid syntax$/));
@@ -38,14 +39,30 @@ void test('durations are Go durations; a bad `timeout` is 400 as WithRequestDead
   assert.throws(() => parseGoDuration('1x'), /unknown unit "x" in duration "1x"/);
   assert.throws(() => parseGoDuration('s'), /invalid duration "s"/);
   assert.equal(requestTimeoutMs(q('timeout=10s')), 10_000);
-  assert.throws(() => requestTimeoutMs(q('timeout=soon')), status(400, /^invalid timeout specified in the request URL - time: invalid duration "soon"$/));
+  assert.throws(
+    () => requestTimeoutMs(q('timeout=soon')),
+    status(400, /^invalid timeout specified in the request URL - time: invalid duration "soon"$/),
+  );
 });
 
 void test('write options: dryRun, fieldManager and force validated as kube validates Create/Update/PatchOptions', () => {
-  assert.deepEqual(writeQuery(q('dryRun=All&fieldManager=kubectl&force=true&fieldValidation=Strict'), 'PatchOptions'),
-    { dryRun: true, fieldValidation: 'Strict', fieldManager: 'kubectl', force: true });
-  assert.throws(() => writeQuery(q('dryRun=Yes'), 'CreateOptions'), status(422, /CreateOptions\.meta\.k8s\.io "" is invalid: dryRun: Unsupported value: "Yes"/));
+  assert.deepEqual(writeQuery(q('dryRun=All&fieldManager=kubectl&force=true&fieldValidation=Strict'), 'PatchOptions'), {
+    dryRun: true,
+    fieldValidation: 'Strict',
+    fieldManager: 'kubectl',
+    force: true,
+  });
+  assert.throws(
+    () => writeQuery(q('dryRun=Yes'), 'CreateOptions'),
+    status(422, /CreateOptions\.meta\.k8s\.io "" is invalid: dryRun: Unsupported value: "Yes"/),
+  );
   assert.throws(() => writeQuery(q(`fieldManager=${'m'.repeat(129)}`), 'PatchOptions'), status(422, /fieldManager: Too long/));
-  assert.throws(() => checkApplyOptions(writeQuery(q(''), 'PatchOptions'), true), status(422, /fieldManager: Required value: is required for apply patch/));
-  assert.throws(() => checkApplyOptions(writeQuery(q('force=true&fieldManager=x'), 'PatchOptions'), false), status(422, /force: Forbidden: may not be specified for non-apply patch/));
+  assert.throws(
+    () => checkApplyOptions(writeQuery(q(''), 'PatchOptions'), true),
+    status(422, /fieldManager: Required value: is required for apply patch/),
+  );
+  assert.throws(
+    () => checkApplyOptions(writeQuery(q('force=true&fieldManager=x'), 'PatchOptions'), false),
+    status(422, /force: Forbidden: may not be specified for non-apply patch/),
+  );
 });

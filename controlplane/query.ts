@@ -29,7 +29,14 @@ export function queryInt(query: URLSearchParams, name: string): number | undefin
 }
 
 const UNITS_MS: Record<string, number> = {
-  ns: 1e-6, us: 1e-3, 'µs': 1e-3, 'μs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000,
+  ns: 1e-6,
+  us: 1e-3,
+  µs: 1e-3,
+  μs: 1e-3,
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
 };
 
 /** Go's time.ParseDuration, in milliseconds; throws an Error with Go's message. */
@@ -104,7 +111,9 @@ export interface WriteQuery {
 
 function optionsInvalid(kind: string, field: string, message: string): ApiError {
   return new ApiError(422, 'Invalid', `${kind}.meta.k8s.io "" is invalid: ${field}: ${message}`, {
-    group: 'meta.k8s.io', kind, causes: [{ reason: 'FieldValueInvalid', message, field }],
+    group: 'meta.k8s.io',
+    kind,
+    causes: [{ reason: 'FieldValueInvalid', message, field }],
   });
 }
 
@@ -118,7 +127,12 @@ export function writeQuery(query: URLSearchParams, kind: 'CreateOptions' | 'Upda
   const fieldManager = query.get('fieldManager') || undefined;
   if (fieldManager !== undefined) {
     if (fieldManager.length > 128) throw optionsInvalid(kind, 'fieldManager', `Too long: may not be more than 128 bytes`);
-    if (/[^\x20-\x7e]/.test(fieldManager)) throw optionsInvalid(kind, 'fieldManager', `Invalid value: ${JSON.stringify(fieldManager)}: must be made of printable ASCII characters`);
+    if (/[^\x20-\x7e]/.test(fieldManager))
+      throw optionsInvalid(
+        kind,
+        'fieldManager',
+        `Invalid value: ${JSON.stringify(fieldManager)}: must be made of printable ASCII characters`,
+      );
   }
   const force = queryBool(query, 'force');
   return { dryRun, fieldValidation: fv, fieldManager, force };

@@ -5,16 +5,34 @@ import { parseRequestTarget, parseResourcePath } from './request-info.ts';
 
 void test('paths split into group, version, namespace, resource, name and subresource', () => {
   assert.deepEqual(parseResourcePath('/apis/bramble.dev/v1alpha1/namespaces/lab/pinodes/pi1/status'), {
-    group: 'bramble.dev', version: 'v1alpha1', resource: 'pinodes', namespace: 'lab', name: 'pi1', subresource: 'status',
+    group: 'bramble.dev',
+    version: 'v1alpha1',
+    resource: 'pinodes',
+    namespace: 'lab',
+    name: 'pi1',
+    subresource: 'status',
   });
   assert.deepEqual(parseResourcePath('/api/v1/secrets'), {
-    group: '', version: 'v1', resource: 'secrets', namespace: undefined, name: undefined, subresource: undefined,
+    group: '',
+    version: 'v1',
+    resource: 'secrets',
+    namespace: undefined,
+    name: undefined,
+    subresource: undefined,
   });
   assert.deepEqual(parseResourcePath('/api/v1/namespaces/lab'), {
-    group: '', version: 'v1', resource: 'namespaces', name: 'lab', subresource: undefined,
+    group: '',
+    version: 'v1',
+    resource: 'namespaces',
+    name: 'lab',
+    subresource: undefined,
   });
   assert.deepEqual(parseResourcePath('/api/v1/namespaces/lab/status'), {
-    group: '', version: 'v1', resource: 'namespaces', name: 'lab', subresource: 'status',
+    group: '',
+    version: 'v1',
+    resource: 'namespaces',
+    name: 'lab',
+    subresource: 'status',
   });
   assert.equal(parseResourcePath('/apis/bramble.dev'), undefined);
   assert.equal(parseResourcePath('/healthz'), undefined);
@@ -37,6 +55,10 @@ void test('request targets are decoded once; malformed escapes and dot segments 
     ['/api/v1/namespaces/./default', /may not contain/],
     ['http://example.com/api', /absolute path/],
   ] as const) {
-    assert.throws(() => parseRequestTarget(raw), (err: unknown) => err instanceof ApiError && err.code === 400 && message.test(err.message), raw);
+    assert.throws(
+      () => parseRequestTarget(raw),
+      (err: unknown) => err instanceof ApiError && err.code === 400 && message.test(err.message),
+      raw,
+    );
   }
 });

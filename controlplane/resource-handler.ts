@@ -22,14 +22,24 @@ export interface HandlerDeps extends WatchDeps {
 }
 
 /** A create-only kind: the answer to the posted object, 201 as kube-apiserver sends it. */
-async function answerCreate(req: IncomingMessage, res: ServerResponse, rt: ResourceType, r: ResourceRequest, user: string, deps: HandlerDeps): Promise<number> {
+async function answerCreate(
+  req: IncomingMessage,
+  res: ServerResponse,
+  rt: ResourceType,
+  r: ResourceRequest,
+  user: string,
+  deps: HandlerDeps,
+): Promise<number> {
   if (req.method !== 'POST' || r.name !== undefined || r.namespace !== undefined) throw methodNotAllowed();
   const body = asObject(decodeBody(await readBody(req), req.headers['content-type']));
   const apiVersion = rt.group ? `${rt.group}/${rt.version}` : rt.version;
   if ((body.apiVersion !== undefined && body.apiVersion !== apiVersion) || (body.kind !== undefined && body.kind !== rt.kind)) {
     throw badRequest(`the body is ${String(body.apiVersion)} ${String(body.kind)}, not ${apiVersion} ${rt.kind}`);
   }
-  const answer = rt.answer!({ ...body, apiVersion, kind: rt.kind, metadata: body.metadata ?? {} }, { user, served: () => deps.registry.all() });
+  const answer = rt.answer!(
+    { ...body, apiVersion, kind: rt.kind, metadata: body.metadata ?? {} },
+    { user, served: () => deps.registry.all() },
+  );
   sendJson(res, 201, answer);
   return 201;
 }
@@ -68,7 +78,11 @@ export function managerFromUserAgent(userAgent: string | undefined): string {
   return out;
 }
 
-function writeOptions(req: IncomingMessage, query: URLSearchParams, kind: 'CreateOptions' | 'UpdateOptions' | 'PatchOptions'): WriteOptions & { force: boolean | undefined } {
+function writeOptions(
+  req: IncomingMessage,
+  query: URLSearchParams,
+  kind: 'CreateOptions' | 'UpdateOptions' | 'PatchOptions',
+): WriteOptions & { force: boolean | undefined } {
   const { dryRun, fieldValidation, fieldManager, force } = writeQuery(query, kind);
   return { dryRun, fieldValidation, warnings: [], fieldManager: fieldManager ?? managerFromUserAgent(req.headers['user-agent']), force };
 }
@@ -151,16 +165,21 @@ export async function handleResource(
       const q = listQuery(query);
       const field = parseFieldSelector(q.fieldSelector, rt.kind);
       const byName = r.name;
-      serveWatch(req, res, {
-        rt,
-        namespace: ns,
-        label: parseLabelSelector(q.labelSelector),
-        field: byName ? (o) => o.metadata.name === byName && field(o) : field,
-        resourceVersion: q.resourceVersion,
-        allowBookmarks: q.allowWatchBookmarks,
-        timeoutSeconds: q.timeoutSeconds,
-        render,
-      }, deps);
+      serveWatch(
+        req,
+        res,
+        {
+          rt,
+          namespace: ns,
+          label: parseLabelSelector(q.labelSelector),
+          field: byName ? (o) => o.metadata.name === byName && field(o) : field,
+          resourceVersion: q.resourceVersion,
+          allowBookmarks: q.allowWatchBookmarks,
+          timeoutSeconds: q.timeoutSeconds,
+          render,
+        },
+        deps,
+      );
       return 200;
     }
     case 'create': {
@@ -185,7 +204,11 @@ export async function handleResource(
       checkApplyOptions(writeQuery(query, 'PatchOptions'), isApply);
       if (isApply) {
         const config = asObject(decodeBody(raw, req.headers['content-type']));
-        const { object, created } = objects.apply(rt, ns, r.name!, config, r.subresource, { ...opts, fieldManager: opts.fieldManager!, force: opts.force ?? false });
+        const { object, created } = objects.apply(rt, ns, r.name!, config, r.subresource, {
+          ...opts,
+          fieldManager: opts.fieldManager!,
+          force: opts.force ?? false,
+        });
         sendJson(res, created ? 201 : 200, object, 'application/json', opts.warnings);
         return created ? 201 : 200;
       }
@@ -203,9 +226,16 @@ export async function handleResource(
       const preconditions = (options.preconditions ?? undefined) as { uid?: string; resourceVersion?: string } | undefined;
       const { object, deleted } = objects.delete(rt, ns, r.name!, { dryRun, preconditions });
       if (deleted) {
-        sendJson(res, 200, statusObject('Success', 200, undefined, undefined, {
-          name: r.name, group: rt.group || undefined, kind: rt.resource, uid: object.metadata.uid,
-        }));
+        sendJson(
+          res,
+          200,
+          statusObject('Success', 200, undefined, undefined, {
+            name: r.name,
+            group: rt.group || undefined,
+            kind: rt.resource,
+            uid: object.metadata.uid,
+          }),
+        );
       } else {
         sendJson(res, 200, object);
       }

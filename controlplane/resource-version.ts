@@ -13,7 +13,9 @@ export function requestedVersion(value: string | null | undefined): number | und
   if (value === null || value === undefined || value === '' || value === '0') return undefined;
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) {
     const why = /^\d+$/.test(value) ? 'value out of range' : 'invalid syntax';
-    throw badRequest(`resourceVersion: Invalid value: ${JSON.stringify(value)}: strconv.ParseUint: parsing ${JSON.stringify(value)}: ${why}`);
+    throw badRequest(
+      `resourceVersion: Invalid value: ${JSON.stringify(value)}: strconv.ParseUint: parsing ${JSON.stringify(value)}: ${why}`,
+    );
   }
   return Number(value);
 }

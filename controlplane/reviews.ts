@@ -41,10 +41,16 @@ function resourceDecision(a: ResourceAttributes, served: ResourceType[]): { allo
   const resource = a.resource ?? '';
   const subresource = a.subresource ?? '';
   const verb = a.verb ?? '';
-  const types = served.filter((rt) => matches(group, rt.group) && matches(a.version || undefined, rt.version) && matches(resource, rt.resource));
+  const types = served.filter(
+    (rt) => matches(group, rt.group) && matches(a.version || undefined, rt.version) && matches(resource, rt.resource),
+  );
   const what = `${JSON.stringify(subresource ? `${resource}/${subresource}` : resource)} in group ${JSON.stringify(group)}`;
   if (types.length === 0) return { allowed: false, reason: `the bramble control plane does not serve ${what}` };
-  const verbs = new Set(types.flatMap((rt) => (subresource === '' ? verbsOf(rt) : subresource === 'status' && rt.statusSubresource && !rt.answer ? STATUS_VERBS : [])));
+  const verbs = new Set(
+    types.flatMap((rt) =>
+      subresource === '' ? verbsOf(rt) : subresource === 'status' && rt.statusSubresource && !rt.answer ? STATUS_VERBS : [],
+    ),
+  );
   if (verbs.size === 0) return { allowed: false, reason: `the bramble control plane does not serve ${what}` };
   if (verb === '*' || verbs.has(verb)) return { allowed: true };
   return { allowed: false, reason: `${what} does not support the verb ${JSON.stringify(verb)} (served: ${[...verbs].sort().join(', ')})` };
@@ -59,9 +65,14 @@ function pathDecision(a: { path?: string; verb?: string }): { allowed: boolean; 
 }
 
 export function selfSubjectAccessReview(request: KubeObject, context: AnswerContext): Record<string, unknown> {
-  const spec = (request.spec ?? {}) as { resourceAttributes?: ResourceAttributes; nonResourceAttributes?: { path?: string; verb?: string } };
-  const decision = spec.resourceAttributes ? resourceDecision(spec.resourceAttributes, context.served())
-    : spec.nonResourceAttributes ? pathDecision(spec.nonResourceAttributes)
+  const spec = (request.spec ?? {}) as {
+    resourceAttributes?: ResourceAttributes;
+    nonResourceAttributes?: { path?: string; verb?: string };
+  };
+  const decision = spec.resourceAttributes
+    ? resourceDecision(spec.resourceAttributes, context.served())
+    : spec.nonResourceAttributes
+      ? pathDecision(spec.nonResourceAttributes)
       : { allowed: false, reason: 'the review names neither resourceAttributes nor nonResourceAttributes' };
   return answered(request, decision);
 }

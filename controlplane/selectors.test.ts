@@ -29,7 +29,10 @@ void test('label selectors: equality, set, existence and their negations', () =>
 });
 
 void test('a malformed label selector is a 400', () => {
-  assert.throws(() => parseLabelSelector('role=(x'), (e: unknown) => e instanceof ApiError && e.code === 400);
+  assert.throws(
+    () => parseLabelSelector('role=(x'),
+    (e: unknown) => e instanceof ApiError && e.code === 400,
+  );
 });
 
 void test('field selectors on name and namespace, and unknown fields refused', () => {
@@ -37,5 +40,8 @@ void test('field selectors on name and namespace, and unknown fields refused', (
   assert.equal(m(pi('a', {})), true);
   assert.equal(m(pi('b', {})), false);
   assert.equal(parseFieldSelector('metadata.name!=a', 'PiNode')(pi('a', {})), false);
-  assert.throws(() => parseFieldSelector('spec.address=1', 'PiNode'), (e: unknown) => e instanceof ApiError && e.code === 400);
+  assert.throws(
+    () => parseFieldSelector('spec.address=1', 'PiNode'),
+    (e: unknown) => e instanceof ApiError && e.code === 400,
+  );
 });

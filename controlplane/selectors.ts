@@ -30,7 +30,10 @@ function splitTerms(text: string): string[] {
 function parseLabelTerm(term: string): Requirement {
   let m = /^([A-Za-z0-9_./-]+)\s+(in|notin)\s+\(([^)]*)\)$/.exec(term);
   if (m) {
-    const values = m[3]!.split(',').map((v) => v.trim()).filter((v) => v !== '');
+    const values = m[3]!
+      .split(',')
+      .map((v) => v.trim())
+      .filter((v) => v !== '');
     return { key: m[1]!, op: m[2] as 'in' | 'notin', values };
   }
   m = /^([A-Za-z0-9_./-]+)\s*(==|=|!=)\s*([A-Za-z0-9_.-]*)$/.exec(term);

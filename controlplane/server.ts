@@ -5,8 +5,14 @@ import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
 import { authenticate, loadOrCreateToken } from './auth.ts';
 import {
-  aggregatedDiscovery, AGGREGATED_CONTENT_TYPE, legacyCoreVersions, legacyGroup, legacyGroupList, resourceList,
-  versionInfo, wantsAggregated,
+  aggregatedDiscovery,
+  AGGREGATED_CONTENT_TYPE,
+  legacyCoreVersions,
+  legacyGroup,
+  legacyGroupList,
+  resourceList,
+  versionInfo,
+  wantsAggregated,
 } from './discovery.ts';
 import { ApiError } from './errors.ts';
 import { applyConnectionCap, closeIfUnread, DEFAULT_HTTP_LIMITS, serverOptions, type HttpLimits } from './http-limits.ts';
@@ -75,7 +81,7 @@ const DEFAULT_WATCH_CACHE = 10_000;
 
 function routeNonResource(req: IncomingMessage, res: ServerResponse, path: string, registry: Registry): boolean {
   const accept = req.headers.accept;
-  if (path === '/version') return sendJson(res, 200, versionInfo()), true;
+  if (path === '/version') return (sendJson(res, 200, versionInfo()), true);
   if (path === '/healthz' || path === '/livez' || path === '/readyz') {
     res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
     res.end('ok');
@@ -86,10 +92,10 @@ function routeNonResource(req: IncomingMessage, res: ServerResponse, path: strin
     else sendJson(res, 200, path === '/api' ? legacyCoreVersions() : legacyGroupList(registry));
     return true;
   }
-  if (path === '/openapi/v3') return sendJson(res, 200, openApiIndex(registry)), true;
+  if (path === '/openapi/v3') return (sendJson(res, 200, openApiIndex(registry)), true);
   if (path === '/openapi/v2') {
     const doc = openApiV2(registry);
-    if (!wantsV2Protobuf(accept)) return sendJson(res, 200, doc), true;
+    if (!wantsV2Protobuf(accept)) return (sendJson(res, 200, doc), true);
     const body = encodeOpenApiV2(doc);
     res.writeHead(200, { 'Content-Type': OPENAPI_V2_PROTOBUF, 'Content-Length': body.length, 'Cache-Control': 'no-cache, private' });
     res.end(body);
@@ -99,19 +105,19 @@ function routeNonResource(req: IncomingMessage, res: ServerResponse, path: strin
   if (m) {
     const doc = openApiGroupVersion(registry, m[2] ?? '', m[1] ?? m[3]!);
     if (!doc) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
-    return sendJson(res, 200, doc), true;
+    return (sendJson(res, 200, doc), true);
   }
   m = /^\/api\/(v1)$|^\/apis\/([^/]+)\/([^/]+)$/.exec(path);
   if (m) {
     const doc = resourceList(registry, m[2] ?? '', m[1] ?? m[3]!);
     if (!doc) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
-    return sendJson(res, 200, doc), true;
+    return (sendJson(res, 200, doc), true);
   }
   m = /^\/apis\/([^/]+)$/.exec(path);
   if (m) {
     const doc = legacyGroup(registry, m[1]!);
     if (!doc) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
-    return sendJson(res, 200, doc), true;
+    return (sendJson(res, 200, doc), true);
   }
   return false;
 }
@@ -139,7 +145,11 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   const token = loadOrCreateToken(dataDir);
   const openWatches = new Set<() => void>();
   const deps: HandlerDeps = {
-    registry, objects, now, hub, store,
+    registry,
+    objects,
+    now,
+    hub,
+    store,
     bookmarkIntervalMs: options.bookmarkIntervalMs ?? 30_000,
     track: (end) => {
       openWatches.add(end);
@@ -161,7 +171,11 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       if (!options.requestLog) return;
       const entry: RequestLogEntry = {
         verb: resource ? verbOf(req.method ?? 'GET', resource, query) : (req.method ?? 'GET').toLowerCase(),
-        group: resource?.group ?? '', version: resource?.version ?? '', resource: resource?.resource ?? '', code, user,
+        group: resource?.group ?? '',
+        version: resource?.version ?? '',
+        resource: resource?.resource ?? '',
+        code,
+        user,
       };
       if (resource?.subresource) entry.subresource = resource.subresource;
       if (resource?.namespace !== undefined) entry.namespace = resource.namespace;

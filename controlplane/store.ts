@@ -41,9 +41,7 @@ export class ObjectStore {
       CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
       INSERT OR IGNORE INTO counters (name, value) VALUES ('resourceVersion', 1);
     `);
-    this.putStmt = this.db.prepare(
-      'INSERT OR REPLACE INTO objects (storage_key, namespace, name, body) VALUES (?, ?, ?, ?)',
-    );
+    this.putStmt = this.db.prepare('INSERT OR REPLACE INTO objects (storage_key, namespace, name, body) VALUES (?, ?, ?, ?)');
     this.deleteStmt = this.db.prepare('DELETE FROM objects WHERE storage_key = ? AND namespace = ? AND name = ?');
     this.rvStmt = this.db.prepare("UPDATE counters SET value = ? WHERE name = 'resourceVersion'");
     const row = this.db.prepare("SELECT value FROM counters WHERE name = 'resourceVersion'").get() as { value: number };

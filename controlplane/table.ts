@@ -66,11 +66,17 @@ const BUILTIN_COLUMNS: Record<string, TableColumn[]> = {
   ],
   'coordination.k8s.io/leases': [
     NAME_COLUMN,
-    { definition: def('Holder', 'string', 'The holder of the lease'), cell: (o) => (o.spec as { holderIdentity?: string })?.holderIdentity ?? '' },
+    {
+      definition: def('Holder', 'string', 'The holder of the lease'),
+      cell: (o) => (o.spec as { holderIdentity?: string })?.holderIdentity ?? '',
+    },
     ageColumn(),
   ],
   '/events': [
-    { definition: def('Last Seen', 'string', 'Time of the most recent occurrence'), cell: (o, now) => age(o.lastTimestamp ?? o.eventTime ?? o.metadata.creationTimestamp, now) },
+    {
+      definition: def('Last Seen', 'string', 'Time of the most recent occurrence'),
+      cell: (o, now) => age(o.lastTimestamp ?? o.eventTime ?? o.metadata.creationTimestamp, now),
+    },
     { definition: def('Type', 'string', 'Normal or Warning'), cell: (o) => o.type ?? '' },
     { definition: def('Reason', 'string', 'Why the event happened'), cell: (o) => o.reason ?? '' },
     {

@@ -26,23 +26,81 @@ export function issueServingCertificate(dataDir: string | undefined, host: strin
     const caKey = join(dir, 'ca.key');
     const caCert = join(dir, 'ca.crt');
     if (!existsSync(caKey) || !existsSync(caCert)) {
-      openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-        '-keyout', caKey, '-out', caCert, '-days', '3650', '-subj', '/CN=bramble-controlplane-ca',
-        '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'], scratch);
+      openssl(
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'ec',
+          '-pkeyopt',
+          'ec_paramgen_curve:prime256v1',
+          '-nodes',
+          '-keyout',
+          caKey,
+          '-out',
+          caCert,
+          '-days',
+          '3650',
+          '-subj',
+          '/CN=bramble-controlplane-ca',
+          '-addext',
+          'basicConstraints=critical,CA:TRUE',
+          '-addext',
+          'keyUsage=critical,keyCertSign,cRLSign',
+        ],
+        scratch,
+      );
     }
     ensurePrivateFile(caKey);
     ensurePrivateFile(caCert);
     const san = [isIP(host) ? `IP:${host}` : `DNS:${host}`, 'DNS:localhost', 'IP:127.0.0.1'];
-    writeFileSync(join(scratch, 'ext.cnf'), [
-      `subjectAltName=${[...new Set(san)].join(',')}`,
-      'basicConstraints=CA:FALSE',
-      'keyUsage=critical,digitalSignature,keyEncipherment',
-      'extendedKeyUsage=serverAuth',
-    ].join('\n'));
-    openssl(['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-      '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=bramble-controlplane'], scratch);
-    openssl(['x509', '-req', '-in', 'server.csr', '-CA', caCert, '-CAkey', caKey, '-set_serial',
-      String(Date.now()), '-days', '825', '-extfile', 'ext.cnf', '-out', 'server.crt'], scratch);
+    writeFileSync(
+      join(scratch, 'ext.cnf'),
+      [
+        `subjectAltName=${[...new Set(san)].join(',')}`,
+        'basicConstraints=CA:FALSE',
+        'keyUsage=critical,digitalSignature,keyEncipherment',
+        'extendedKeyUsage=serverAuth',
+      ].join('\n'),
+    );
+    openssl(
+      [
+        'req',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-keyout',
+        'server.key',
+        '-out',
+        'server.csr',
+        '-subj',
+        '/CN=bramble-controlplane',
+      ],
+      scratch,
+    );
+    openssl(
+      [
+        'x509',
+        '-req',
+        '-in',
+        'server.csr',
+        '-CA',
+        caCert,
+        '-CAkey',
+        caKey,
+        '-set_serial',
+        String(Date.now()),
+        '-days',
+        '825',
+        '-extfile',
+        'ext.cnf',
+        '-out',
+        'server.crt',
+      ],
+      scratch,
+    );
     return {
       caCertPem: readFileSync(caCert, 'utf8'),
       certPem: readFileSync(join(scratch, 'server.crt'), 'utf8'),

@@ -15,15 +15,24 @@ function change(rv: number): ChangeEvent {
 void test('resuming inside the retained window returns exactly the later changes', () => {
   const hub = new WatchHub(3, 10);
   for (const rv of [11, 12, 13]) hub.publish(change(rv));
-  assert.deepEqual(hub.since(10)?.map((e) => e.resourceVersion), [11, 12, 13]);
-  assert.deepEqual(hub.since(12)?.map((e) => e.resourceVersion), [13]);
+  assert.deepEqual(
+    hub.since(10)?.map((e) => e.resourceVersion),
+    [11, 12, 13],
+  );
+  assert.deepEqual(
+    hub.since(12)?.map((e) => e.resourceVersion),
+    [13],
+  );
 });
 
 void test('a version older than what is retained is refused, so the client relists', () => {
   const hub = new WatchHub(3, 10);
   for (const rv of [11, 12, 13, 14, 15]) hub.publish(change(rv));
   assert.equal(hub.since(11), undefined);
-  assert.deepEqual(hub.since(12)?.map((e) => e.resourceVersion), [13, 14, 15]);
+  assert.deepEqual(
+    hub.since(12)?.map((e) => e.resourceVersion),
+    [13, 14, 15],
+  );
   assert.equal(hub.since(9), undefined);
 });
 

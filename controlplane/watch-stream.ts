@@ -118,10 +118,12 @@ export function serveWatch(req: IncomingMessage, res: ServerResponse, w: WatchRe
   unsubscribe = deps.hub.subscribe(deliver);
   untrack = deps.track(finish);
   const timeout = (w.timeoutSeconds && w.timeoutSeconds > 0 ? w.timeoutSeconds : defaultTimeoutSeconds()) * 1000;
-  timers.push(setTimeout(() => {
-    bookmark();
-    finish();
-  }, timeout));
+  timers.push(
+    setTimeout(() => {
+      bookmark();
+      finish();
+    }, timeout),
+  );
   if (w.allowBookmarks) {
     const every = setInterval(bookmark, deps.bookmarkIntervalMs);
     timers.push(every);

@@ -8,7 +8,16 @@ const t1 = new Date('2026-11-25T11:00:00.000Z');
 
 void test('setCondition adds a condition stamped now', () => {
   const out = setCondition([], { type: 'Ready', status: 'False', reason: 'Unreachable', message: 'no route', observedGeneration: 2 }, t0);
-  assert.deepEqual(out, [{ type: 'Ready', status: 'False', reason: 'Unreachable', message: 'no route', observedGeneration: 2, lastTransitionTime: t0.toISOString() }]);
+  assert.deepEqual(out, [
+    {
+      type: 'Ready',
+      status: 'False',
+      reason: 'Unreachable',
+      message: 'no route',
+      observedGeneration: 2,
+      lastTransitionTime: t0.toISOString(),
+    },
+  ]);
 });
 
 void test('lastTransitionTime stays when the status does not change, moves when it does', () => {
@@ -28,7 +37,10 @@ void test('setCondition never mutates its input and keeps the order of other con
   const copy = structuredClone(input);
   const out = setCondition(input, { type: 'Ready', status: 'True', reason: 'Y', message: '' }, t1);
   assert.deepEqual(input, copy);
-  assert.deepEqual(out.map((c) => c.type), ['Reachable', 'Ready']);
+  assert.deepEqual(
+    out.map((c) => c.type),
+    ['Reachable', 'Ready'],
+  );
 });
 
 void test('kstatus: Reconciling and Stalled exist only while True', () => {
@@ -41,6 +53,13 @@ void test('kstatus: Reconciling and Stalled exist only while True', () => {
 });
 
 void test('removeCondition drops one type and keeps the rest', () => {
-  const a = setCondition(setCondition([], { type: 'Ready', status: 'True', reason: 'A', message: '' }, t0), { type: 'Reachable', status: 'True', reason: 'B', message: '' }, t0);
-  assert.deepEqual(removeCondition(a, 'Ready').map((c) => c.type), ['Reachable']);
+  const a = setCondition(
+    setCondition([], { type: 'Ready', status: 'True', reason: 'A', message: '' }, t0),
+    { type: 'Reachable', status: 'True', reason: 'B', message: '' },
+    t0,
+  );
+  assert.deepEqual(
+    removeCondition(a, 'Ready').map((c) => c.type),
+    ['Reachable'],
+  );
 });

@@ -12,7 +12,10 @@ const crds = kindDefinitions.map(customResourceDefinitionOf);
 
 function schemaAt(schema: JSONSchemaProps, jsonPath: string): JSONSchemaProps | undefined {
   // ".status.conditions[?(@.type=="Ready")].status" → status, conditions, [], status
-  const steps = jsonPath.replace(/\[\?\(@[^\]]*\)\]/g, '.[]').split('.').filter(Boolean);
+  const steps = jsonPath
+    .replace(/\[\?\(@[^\]]*\)\]/g, '.[]')
+    .split('.')
+    .filter(Boolean);
   let node: JSONSchemaProps | undefined = schema;
   for (const step of steps) {
     if (!node) return undefined;
@@ -47,8 +50,14 @@ for (const crd of crds) {
     const conditions = schema.properties?.status?.properties?.conditions;
     assert.equal(conditions?.['x-kubernetes-list-type'], 'map');
     assert.deepEqual(conditions?.['x-kubernetes-list-map-keys'], ['type']);
-    assert.deepEqual(Object.keys(conditions?.items?.properties ?? {}).sort(),
-      ['lastTransitionTime', 'message', 'observedGeneration', 'reason', 'status', 'type']);
+    assert.deepEqual(Object.keys(conditions?.items?.properties ?? {}).sort(), [
+      'lastTransitionTime',
+      'message',
+      'observedGeneration',
+      'reason',
+      'status',
+      'type',
+    ]);
     assert.deepEqual([...(conditions?.items?.required ?? [])].sort(), ['lastTransitionTime', 'message', 'reason', 'status', 'type']);
     assert.equal(schema.properties?.status?.properties?.observedGeneration?.type, 'integer');
   });
@@ -68,8 +77,14 @@ for (const crd of crds) {
 
 void test('PiNode columns: Address, Model, Temp, Ready, Age; Hostname and Arch with -o wide', () => {
   const columns = piNodeCrd.spec.versions[0]!.additionalPrinterColumns;
-  assert.deepEqual(columns.filter((c) => !c.priority).map((c) => c.name), ['Address', 'Model', 'Temp', 'Ready', 'Age']);
-  assert.deepEqual(columns.filter((c) => c.priority === 1).map((c) => c.name), ['Hostname', 'Arch']);
+  assert.deepEqual(
+    columns.filter((c) => !c.priority).map((c) => c.name),
+    ['Address', 'Model', 'Temp', 'Ready', 'Age'],
+  );
+  assert.deepEqual(
+    columns.filter((c) => c.priority === 1).map((c) => c.name),
+    ['Hostname', 'Arch'],
+  );
 });
 
 void test('short names do not collide across kinds', () => {

@@ -10,11 +10,54 @@ import { admit } from './admission-for-tests.ts';
 const validateResource = (obj: { kind: string }) => admit(obj.kind, obj).causes;
 
 const refused = [
-  '/', '/boot', '/boot/firmware', '/etc', '/etc/ssh', '/usr', '/usr/local/data', '/bin', '/sbin', '/lib', '/lib64',
-  '/libx32', '/opt', '/opt/app', '/var', '/var/lib', '/var/lib/minio', '/var/log', '/root', '/home', '/home/pi', '/home/pi/data',
-  '/proc', '/sys', '/dev', '/run', '/tmp', '/tmp/x', '/mnt', '/media', '/srv', '/snap', '/lost+found',
+  '/',
+  '/boot',
+  '/boot/firmware',
+  '/etc',
+  '/etc/ssh',
+  '/usr',
+  '/usr/local/data',
+  '/bin',
+  '/sbin',
+  '/lib',
+  '/lib64',
+  '/libx32',
+  '/opt',
+  '/opt/app',
+  '/var',
+  '/var/lib',
+  '/var/lib/minio',
+  '/var/log',
+  '/root',
+  '/home',
+  '/home/pi',
+  '/home/pi/data',
+  '/proc',
+  '/sys',
+  '/dev',
+  '/run',
+  '/tmp',
+  '/tmp/x',
+  '/mnt',
+  '/media',
+  '/srv',
+  '/snap',
+  '/lost+found',
 ];
-const kept = ['/srv/gluster', '/srv/minio/disk1', '/mnt/usb1/minio', '/mnt/shared', '/media/usb/data', '/data/x', '/data', '/storage/bricks', '/homes/x', '/varx', '/libraries/x', '/exports/gv0'];
+const kept = [
+  '/srv/gluster',
+  '/srv/minio/disk1',
+  '/mnt/usb1/minio',
+  '/mnt/shared',
+  '/media/usb/data',
+  '/data/x',
+  '/data',
+  '/storage/bricks',
+  '/homes/x',
+  '/varx',
+  '/libraries/x',
+  '/exports/gv0',
+];
 
 void test('system paths are refused and data paths kept', () => {
   for (const p of refused) assert.ok(dataPathProblem(p), `${p} should be refused`);
@@ -28,7 +71,9 @@ void test('the patterns are RE2', () => {
 
 void test('the schema refuses exactly what the reconcilers refuse, naming the field', () => {
   const volume = (brickPath: string, mountPath: string) => ({
-    apiVersion: 'bramble.dev/v1alpha1', kind: 'GlusterVolume', metadata: { name: 'v', namespace: 'default' },
+    apiVersion: 'bramble.dev/v1alpha1',
+    kind: 'GlusterVolume',
+    metadata: { name: 'v', namespace: 'default' },
     spec: { type: 'Distribute', bricks: { nodeNames: ['pi0'], path: brickPath }, mount: { nodeSelector: {}, path: mountPath } },
   });
   for (const p of [...refused.filter((x) => x !== '/'), ...kept]) {
@@ -36,7 +81,11 @@ void test('the schema refuses exactly what the reconcilers refuse, naming the fi
     const brickRefused = errors.some((e) => e.field === 'spec.bricks.path' && e.message.includes('system path'));
     assert.equal(brickRefused, dataPathProblem(p) !== undefined, `${p}: ${JSON.stringify(errors)}`);
     const mountErrors = validateResource(volume('/srv/ok', p));
-    assert.equal(mountErrors.some((e) => e.field === 'spec.mount.path'), dataPathProblem(p) !== undefined, `${p}: ${JSON.stringify(mountErrors)}`);
+    assert.equal(
+      mountErrors.some((e) => e.field === 'spec.mount.path'),
+      dataPathProblem(p) !== undefined,
+      `${p}: ${JSON.stringify(mountErrors)}`,
+    );
   }
   assert.match(dataPathCelRule.rule, /matches/);
 });

@@ -8,8 +8,27 @@
 
 /** Trees that belong to the operating system: a data path may be neither one of them nor inside one. */
 export const systemTrees = [
-  'bin', 'boot', 'dev', 'etc', 'home', 'lib', 'lib32', 'lib64', 'libexec', 'libx32', 'lost+found', 'opt', 'proc', 'root', 'run',
-  'sbin', 'snap', 'sys', 'tmp', 'usr', 'var',
+  'bin',
+  'boot',
+  'dev',
+  'etc',
+  'home',
+  'lib',
+  'lib32',
+  'lib64',
+  'libexec',
+  'libx32',
+  'lost+found',
+  'opt',
+  'proc',
+  'root',
+  'run',
+  'sbin',
+  'snap',
+  'sys',
+  'tmp',
+  'usr',
+  'var',
 ] as const;
 
 /** Directories other disks are mounted under: fine as parents of a data path, never as one. */

@@ -50,7 +50,12 @@ export interface CustomResourceDefinition {
 }
 
 const readyAndAge: PrinterColumn[] = [
-  { name: 'Ready', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].status', description: 'Whether the resource is healthy.' },
+  {
+    name: 'Ready',
+    type: 'string',
+    jsonPath: '.status.conditions[?(@.type=="Ready")].status',
+    description: 'Whether the resource is healthy.',
+  },
   { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
 ];
 
@@ -86,18 +91,16 @@ export function customResourceDefinitionOf(def: KindDefinition): CustomResourceD
         categories: ['bramble'],
       },
       scope: 'Namespaced',
-      versions: [{
-        name: version,
-        served: true,
-        storage: true,
-        subresources: { status: {} },
-        additionalPrinterColumns: [
-          ...def.printerColumns,
-          ...readyAndAge,
-          ...(def.wideColumns ?? []).map((c) => ({ ...c, priority: 1 })),
-        ],
-        schema: { openAPIV3Schema: openApiSchemaOf(def) },
-      }],
+      versions: [
+        {
+          name: version,
+          served: true,
+          storage: true,
+          subresources: { status: {} },
+          additionalPrinterColumns: [...def.printerColumns, ...readyAndAge, ...(def.wideColumns ?? []).map((c) => ({ ...c, priority: 1 }))],
+          schema: { openAPIV3Schema: openApiSchemaOf(def) },
+        },
+      ],
     },
   };
 }

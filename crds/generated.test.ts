@@ -37,8 +37,17 @@ void test('README resource reference is up to date (npm run gen:crds)', () => {
 
 void test('the reference names every spec field of every kind', () => {
   const reference = renderReference(kindDefinitions);
-  for (const field of ['spec.address', 'spec.ssh.hostKeyPolicy', 'spec.users[].authorizedKeys', 'status.facts.temperatureCelsius',
-    'spec.clusterName', 'spec.extraConfig[].name', 'spec.bricks.allowRootFilesystem', 'spec.source.sha256', 'spec.ports.console']) {
+  for (const field of [
+    'spec.address',
+    'spec.ssh.hostKeyPolicy',
+    'spec.users[].authorizedKeys',
+    'status.facts.temperatureCelsius',
+    'spec.clusterName',
+    'spec.extraConfig[].name',
+    'spec.bricks.allowRootFilesystem',
+    'spec.source.sha256',
+    'spec.ports.console',
+  ]) {
     assert.ok(reference.includes(`| \`${field}\` |`), field);
   }
 });

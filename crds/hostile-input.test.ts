@@ -22,7 +22,9 @@ interface Case {
 
 const sample = (file: string, kind: string): Record<string, unknown> => {
   const text = readFileSync(fileURLToPath(new URL(`../manifests/samples/${file}`, import.meta.url)), 'utf8');
-  const doc = parseAllDocuments(text).map((d) => d.toJS() as Record<string, unknown>).find((d) => d?.kind === kind);
+  const doc = parseAllDocuments(text)
+    .map((d) => d.toJS() as Record<string, unknown>)
+    .find((d) => d?.kind === kind);
   assert.ok(doc, `${file} has a ${kind}`);
   return doc;
 };
@@ -94,9 +96,13 @@ function run(kind: string, base: Record<string, unknown>, cases: Case[]): void {
 const stringCases = (path: string): Case[] => injections.map(([value, why]) => ({ path, value, why }));
 
 run('PiNode', sample('pinodes.yaml', 'PiNode'), [
-  ...['; rm -rf /', '$(reboot)', '`reboot`', '999.1.1.1', '1.2.3', 'pi0.local\n', '--option', 'host name', '-pi0', 'pi0.', ''].map((value) => ({
-    path: 'spec.address', value, why: /must validate at least one schema \(anyOf\)/,
-  })),
+  ...['; rm -rf /', '$(reboot)', '`reboot`', '999.1.1.1', '1.2.3', 'pi0.local\n', '--option', 'host name', '-pi0', 'pi0.', ''].map(
+    (value) => ({
+      path: 'spec.address',
+      value,
+      why: /must validate at least one schema \(anyOf\)/,
+    }),
+  ),
   { path: 'spec.address', value: `${'a'.repeat(300)}.local`, why: tooLong },
   { path: 'spec.address', value: 10, why: typed('string') },
   { path: 'spec.port', value: 0, why: /should be greater than or equal to 1/ },
@@ -110,7 +116,11 @@ run('PiNode', sample('pinodes.yaml', 'PiNode'), [
   ...stringCases('spec.ssh.user'),
   { path: 'spec.ssh.user', value: 'Root', why: pattern },
   { path: 'spec.ssh.user', value: 'a'.repeat(33), why: tooLong },
-  { path: 'spec.ssh.hostKeyPolicy', value: 'AcceptAll', why: /^Unsupported value: "AcceptAll": supported values: "Pinned", "TrustOnFirstUse"$/ },
+  {
+    path: 'spec.ssh.hostKeyPolicy',
+    value: 'AcceptAll',
+    why: /^Unsupported value: "AcceptAll": supported values: "Pinned", "TrustOnFirstUse"$/,
+  },
   { path: 'spec.ssh.hostKey', value: undefined, why: /^Required value: hostKey is required when hostKeyPolicy is Pinned/ },
   { path: 'spec.ssh.hostKey', value: 'ssh-ed25519 AAAAC3Nz; reboot', why: pattern },
   { path: 'spec.ssh.hostKey', value: 'command="reboot" ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEhMQdMa', why: pattern },
@@ -127,8 +137,11 @@ run('PiNode', sample('pinodes.yaml', 'PiNode'), [
   { path: 'spec.users[0].authorizedKeys[0]', value: 'ssh-ed25519 AAAA\nssh-rsa AAAA', why: pattern },
   { path: 'spec.users[1]', value: { name: 'alice' }, why: /^Duplicate value: \{"name":"alice"\}$/ },
   // Issue 15: the login user (ssh.user, pi in the sample) may not be locked out.
-  ...[{ name: 'pi', authorizedKeys: [] }, { name: 'pi', shell: '/usr/sbin/nologin' }, { name: 'pi', shell: '/bin/false' }].map((value) => (
-    { path: 'spec.users[1]', value, why: /^Forbidden: this would lock bramble out/, field: 'spec.users' })),
+  ...[
+    { name: 'pi', authorizedKeys: [] },
+    { name: 'pi', shell: '/usr/sbin/nologin' },
+    { name: 'pi', shell: '/bin/false' },
+  ].map((value) => ({ path: 'spec.users[1]', value, why: /^Forbidden: this would lock bramble out/, field: 'spec.users' })),
   { path: 'spec.packages[0]', value: '--allow-unauthenticated', why: pattern },
   { path: 'spec.packages[0]', value: 'htop; reboot', why: pattern },
   { path: 'spec.packages[0]', value: 'openssh-server-', why: pattern },
@@ -157,11 +170,40 @@ run('SlurmPartition', sample('slurmpartition.yaml', 'SlurmPartition'), [
   { path: 'spec.extraConfig[0].name', value: 'TreeWidth', why: /^Forbidden: bramble manages TreeWidth itself$/ },
   { path: 'spec.extraConfig[1].name', value: 'SchedulerType', why: /^Duplicate value/, field: 'spec.extraConfig[1]' },
   // Issue 16: programs run as root need the root-equivalent opt-in.
-  ...['Prolog', 'epilog', 'PlugStackConfig', 'PluginDir', 'HealthCheckProgram', 'RebootProgram', 'AuthInfo', 'JobSubmitPlugins', 'MailProg'].map((name) => (
-    { path: 'spec.extraConfig[0].name', value: name, why: /^Forbidden: extraConfig sets a parameter that runs or loads programs as root; set allowRootPrograms: true/, field: 'spec.extraConfig' })),
-  { path: 'spec.nodeSelector.matchLabels', value: { 'bramble.dev/role': 'compute;reboot' }, why: pattern, field: 'spec.nodeSelector.matchLabels[bramble.dev/role]' },
-  { path: 'spec.nodeSelector.matchExpressions', value: [{ key: 'a', operator: 'In' }], why: /In and NotIn need values/, field: 'spec.nodeSelector.matchExpressions' },
-  { path: 'spec.nodeSelector.matchExpressions', value: [{ key: 'a', operator: 'Like', values: ['x'] }], why: /^Unsupported value: "Like"/, field: 'spec.nodeSelector.matchExpressions[0].operator' },
+  ...[
+    'Prolog',
+    'epilog',
+    'PlugStackConfig',
+    'PluginDir',
+    'HealthCheckProgram',
+    'RebootProgram',
+    'AuthInfo',
+    'JobSubmitPlugins',
+    'MailProg',
+  ].map((name) => ({
+    path: 'spec.extraConfig[0].name',
+    value: name,
+    why: /^Forbidden: extraConfig sets a parameter that runs or loads programs as root; set allowRootPrograms: true/,
+    field: 'spec.extraConfig',
+  })),
+  {
+    path: 'spec.nodeSelector.matchLabels',
+    value: { 'bramble.dev/role': 'compute;reboot' },
+    why: pattern,
+    field: 'spec.nodeSelector.matchLabels[bramble.dev/role]',
+  },
+  {
+    path: 'spec.nodeSelector.matchExpressions',
+    value: [{ key: 'a', operator: 'In' }],
+    why: /In and NotIn need values/,
+    field: 'spec.nodeSelector.matchExpressions',
+  },
+  {
+    path: 'spec.nodeSelector.matchExpressions',
+    value: [{ key: 'a', operator: 'Like', values: ['x'] }],
+    why: /^Unsupported value: "Like"/,
+    field: 'spec.nodeSelector.matchExpressions[0].operator',
+  },
 ]);
 
 run('GlusterVolume', sample('glustervolume.yaml', 'GlusterVolume'), [
@@ -173,15 +215,39 @@ run('GlusterVolume', sample('glustervolume.yaml', 'GlusterVolume'), [
   { path: 'spec.type', value: 'Stripe', why: /^Unsupported value: "Stripe": supported values: "Replicate", "Disperse", "Distribute"$/ },
   { path: 'spec.replica', value: 1, why: /should be greater than or equal to 2/ },
   { path: 'spec.replica', value: '3', why: typed('integer') },
-  { path: 'spec.bricks.nodeNames', value: ['pi1', 'pi2'], why: /^Invalid value: "object": a Replicate volume needs bricks in multiples of 3, got 2$/ },
+  {
+    path: 'spec.bricks.nodeNames',
+    value: ['pi1', 'pi2'],
+    why: /^Invalid value: "object": a Replicate volume needs bricks in multiples of 3, got 2$/,
+  },
   { path: 'spec.bricks.nodeNames', value: ['pi1', 'pi1', 'pi2'], why: /^Duplicate value: "pi1"$/, field: 'spec.bricks.nodeNames[1]' },
   { path: 'spec.bricks.nodeNames[0]', value: 'pi1;reboot', why: pattern },
-  { path: 'spec.bricks.nodeSelector', value: { matchLabels: { a: 'b' } }, why: /give exactly one of nodeSelector and nodeNames/, field: 'spec.bricks' },
+  {
+    path: 'spec.bricks.nodeSelector',
+    value: { matchLabels: { a: 'b' } },
+    why: /give exactly one of nodeSelector and nodeNames/,
+    field: 'spec.bricks',
+  },
   { path: 'spec.replica', value: undefined, why: /^Required value: type Replicate needs replica/ },
-  { path: 'spec.arbiter', value: 1, also: { 'spec.replica': 2, 'spec.bricks.nodeNames': ['pi1', 'pi2'] }, why: /arbiter 1 needs type Replicate with replica 3/ },
+  {
+    path: 'spec.arbiter',
+    value: 1,
+    also: { 'spec.replica': 2, 'spec.bricks.nodeNames': ['pi1', 'pi2'] },
+    why: /arbiter 1 needs type Replicate with replica 3/,
+  },
   { path: 'spec.disperse', value: 3, why: /^Forbidden: disperse applies only to type Disperse$/ },
-  { path: 'spec.redundancy', value: 2, also: { 'spec.type': 'Disperse', 'spec.replica': undefined, 'spec.disperse': 3 }, why: /redundancy must be less than half of disperse/ },
-  { path: 'spec.disperse', value: undefined, also: { 'spec.type': 'Disperse', 'spec.replica': undefined }, why: /^Required value: type Disperse needs disperse/ },
+  {
+    path: 'spec.redundancy',
+    value: 2,
+    also: { 'spec.type': 'Disperse', 'spec.replica': undefined, 'spec.disperse': 3 },
+    why: /redundancy must be less than half of disperse/,
+  },
+  {
+    path: 'spec.disperse',
+    value: undefined,
+    also: { 'spec.type': 'Disperse', 'spec.replica': undefined },
+    why: /^Required value: type Disperse needs disperse/,
+  },
   { path: 'spec.options[0].value', value: '64MB; reboot', why: pattern },
   { path: 'spec.options[0].value', value: '--option', why: pattern },
   { path: 'spec.options[0].value', value: '../etc', why: pattern },
@@ -189,14 +255,23 @@ run('GlusterVolume', sample('glustervolume.yaml', 'GlusterVolume'), [
   { path: 'spec.options[0].name', value: 'cache size', why: pattern },
   { path: 'spec.options[0].name', value: 'nodots', why: pattern },
   { path: 'spec.volumeName', value: 'vol;reboot', why: pattern },
-  { path: 'spec.volumeName', value: undefined, also: { 'metadata.name': 'shared.data' }, why: /^Required value: metadata.name is not a Gluster volume name/ },
+  {
+    path: 'spec.volumeName',
+    value: undefined,
+    also: { 'metadata.name': 'shared.data' },
+    why: /^Required value: metadata.name is not a Gluster volume name/,
+  },
   { path: 'spec.reclaimPolicy', value: 'Recycle', why: /^Unsupported value: "Recycle": supported values: "Retain", "Delete"$/ },
   { path: 'spec.bricks.allowRootFilesystem', value: 'yes', why: typed('boolean') },
 ]);
 
 run('MinioPool', sample('miniopool.yaml', 'MinioPool'), [
   ...stringCases('spec.drivePaths[0]'),
-  { path: 'spec.drivePaths', value: ['/srv/minio/disk1', '/srv/minio/disk2'], why: /^Invalid value: "object": drivePaths lists 2 paths but drivesPerNode is 1$/ },
+  {
+    path: 'spec.drivePaths',
+    value: ['/srv/minio/disk1', '/srv/minio/disk2'],
+    why: /^Invalid value: "object": drivePaths lists 2 paths but drivesPerNode is 1$/,
+  },
   { path: 'spec.drivePaths', value: [], why: /should have at least 1 items/ },
   { path: 'spec.drivesPerNode', value: 0, why: /should be greater than or equal to 1/ },
   ...stringCases('spec.source.url'),

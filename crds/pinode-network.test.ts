@@ -7,13 +7,22 @@ import { connectAddressOf } from './pinode-network.ts';
 
 const hostKey = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEhMQdMaJ2G7kAcPgtcvMYrZfL+a30s6e2qHiPWia/x4';
 const withNetwork = (network: unknown) => ({
-  apiVersion: 'bramble.dev/v1alpha1', kind: 'PiNode', metadata: { name: 'pi0', namespace: 'default' },
+  apiVersion: 'bramble.dev/v1alpha1',
+  kind: 'PiNode',
+  metadata: { name: 'pi0', namespace: 'default' },
   spec: { address: '10.0.0.11', ssh: { privateKeySecretRef: { name: 'k' }, hostKey }, network },
 });
 const messages = (network: unknown) => admit('PiNode', withNetwork(network)).causes.map((c) => `${c.field ?? ''}: ${c.message}`);
 
 void test('a static network is admitted, with interface eth0 and a 120 s rollback by default', () => {
-  const network = { mode: 'Static', address: '192.168.50.20/24', gateway: '192.168.50.1', dns: ['192.168.50.1', '1.1.1.1'], searchDomains: ['lan'], reachAt: '192.168.50.20' };
+  const network = {
+    mode: 'Static',
+    address: '192.168.50.20/24',
+    gateway: '192.168.50.1',
+    dns: ['192.168.50.1', '1.1.1.1'],
+    searchDomains: ['lan'],
+    reachAt: '192.168.50.20',
+  };
   const { causes, object } = admit('PiNode', withNetwork(network));
   assert.deepEqual(causes, []);
   assert.deepEqual((object.spec as { network: unknown }).network, { interface: 'eth0', rollbackAfterSeconds: 120, ...network });

@@ -73,7 +73,10 @@ function section(def: KindDefinition): string {
   const out = [
     `### ${def.kind}`,
     '',
-    `${def.description} \`kubectl get ${def.plural}\` (short: ${def.shortNames.map((s) => `\`${s}\``).join(', ')}; category \`bramble\`) shows ${crd.spec.versions[0]?.additionalPrinterColumns.filter((c) => !c.priority).map((c) => c.name).join(', ')}.`,
+    `${def.description} \`kubectl get ${def.plural}\` (short: ${def.shortNames.map((s) => `\`${s}\``).join(', ')}; category \`bramble\`) shows ${crd.spec.versions[0]?.additionalPrinterColumns
+      .filter((c) => !c.priority)
+      .map((c) => c.name)
+      .join(', ')}.`,
     '',
     '| Field | Type | Default | Limits | Description |',
     '| --- | --- | --- | --- | --- |',

@@ -12,11 +12,20 @@ import { sshPublicKey } from './patterns.ts';
 
 const samplesDir = fileURLToPath(new URL('../manifests/samples/', import.meta.url));
 
-interface Doc { apiVersion?: string; kind?: string; metadata?: { name?: string; labels?: Record<string, string> }; spec?: Record<string, unknown>; type?: string; stringData?: Record<string, string> }
+interface Doc {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: { name?: string; labels?: Record<string, string> };
+  spec?: Record<string, unknown>;
+  type?: string;
+  stringData?: Record<string, string>;
+}
 
 function loadSamples(): { file: string; doc: Doc }[] {
   const out: { file: string; doc: Doc }[] = [];
-  for (const file of readdirSync(samplesDir).filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml').sort()) {
+  for (const file of readdirSync(samplesDir)
+    .filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml')
+    .sort()) {
     for (const document of parseAllDocuments(readFileSync(join(samplesDir, file), 'utf8'))) {
       assert.deepEqual(document.errors, [], `${file} is valid YAML`);
       const doc = document.toJS() as Doc | null;
@@ -41,14 +50,19 @@ void test('every bramble sample is admitted as written', () => {
 
 void test('the seed bramble: five Pis, one partition over four compute nodes, replica 3 on all, MinIO on four', () => {
   const pis = ofKind('PiNode');
-  assert.deepEqual(pis.map((p) => p.metadata?.name), ['pi0', 'pi1', 'pi2', 'pi3', 'pi4']);
+  assert.deepEqual(
+    pis.map((p) => p.metadata?.name),
+    ['pi0', 'pi1', 'pi2', 'pi3', 'pi4'],
+  );
   for (const pi of pis) {
     const ssh = pi.spec?.ssh as { hostKey?: string; privateKeySecretRef?: { name: string } };
     assert.match(ssh.hostKey ?? '', new RegExp(sshPublicKey));
     assert.equal(ssh.privateKeySecretRef?.name, 'bramble-ssh-key');
   }
   const matches = (selector: { matchLabels?: Record<string, string> }) =>
-    pis.filter((p) => Object.entries(selector.matchLabels ?? {}).every(([k, v]) => p.metadata?.labels?.[k] === v)).map((p) => p.metadata?.name);
+    pis
+      .filter((p) => Object.entries(selector.matchLabels ?? {}).every(([k, v]) => p.metadata?.labels?.[k] === v))
+      .map((p) => p.metadata?.name);
 
   const [partition] = ofKind('SlurmPartition');
   assert.equal(partition?.spec?.controller, 'pi0');
@@ -73,12 +87,16 @@ void test('the SSH Secret is kubernetes.io/ssh-auth with a placeholder key and i
   assert.match(text, /ssh-keygen -t ed25519 -f bramble-key -N ""/);
   assert.match(text, /kubectl create secret generic bramble-ssh-key --type kubernetes\.io\/ssh-auth/);
   assert.match(text, /--from-file=ssh-privatekey=bramble-key/);
-  const referenced = new Set(ofKind('PiNode').map((p) => (p.spec?.ssh as { privateKeySecretRef: { name: string } }).privateKeySecretRef.name));
+  const referenced = new Set(
+    ofKind('PiNode').map((p) => (p.spec?.ssh as { privateKeySecretRef: { name: string } }).privateKeySecretRef.name),
+  );
   assert.deepEqual([...referenced], [secretFile.doc.metadata?.name]);
 });
 
 void test('kustomization.yaml lists exactly the sample files', () => {
   const kustomization = parse(readFileSync(join(samplesDir, 'kustomization.yaml'), 'utf8')) as { resources: string[] };
-  const files = readdirSync(samplesDir).filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml').sort();
+  const files = readdirSync(samplesDir)
+    .filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml')
+    .sort();
   assert.deepEqual([...kustomization.resources].sort(), files);
 });

@@ -22,12 +22,20 @@ export function PatternString(description: string, pattern: string, maxLength: n
   return Type.String({ description, pattern, maxLength, ...options });
 }
 
-export function StringEnum<const V extends readonly string[]>(values: V, description: string, options: SchemaOptions = {}): TUnsafe<V[number]> {
+export function StringEnum<const V extends readonly string[]>(
+  values: V,
+  description: string,
+  options: SchemaOptions = {},
+): TUnsafe<V[number]> {
   return Type.Unsafe<V[number]>({ type: 'string', enum: [...values], description, ...options });
 }
 
 /** A map from string keys to values (additionalProperties); keys checked by CEL rules when needed. */
-export function StringMap<V extends TSchema>(value: V, description: string, options: SchemaOptions = {}): TUnsafe<Record<string, Static<V>>> {
+export function StringMap<V extends TSchema>(
+  value: V,
+  description: string,
+  options: SchemaOptions = {},
+): TUnsafe<Record<string, Static<V>>> {
   return Type.Unsafe<Record<string, Static<V>>>({ type: 'object', additionalProperties: value, description, ...options });
 }
 
@@ -42,9 +50,32 @@ export function MapList<T extends TSchema>(item: T, keys: string[], maxItems: nu
 }
 
 const keyOrder = [
-  'description', 'type', 'format', 'enum', 'default', 'nullable', 'pattern', 'minLength', 'maxLength',
-  'minimum', 'exclusiveMinimum', 'maximum', 'exclusiveMaximum', 'multipleOf', 'minItems', 'maxItems',
-  'minProperties', 'maxProperties', 'properties', 'additionalProperties', 'items', 'required', 'anyOf', 'allOf', 'oneOf', 'not',
+  'description',
+  'type',
+  'format',
+  'enum',
+  'default',
+  'nullable',
+  'pattern',
+  'minLength',
+  'maxLength',
+  'minimum',
+  'exclusiveMinimum',
+  'maximum',
+  'exclusiveMaximum',
+  'multipleOf',
+  'minItems',
+  'maxItems',
+  'minProperties',
+  'maxProperties',
+  'properties',
+  'additionalProperties',
+  'items',
+  'required',
+  'anyOf',
+  'allOf',
+  'oneOf',
+  'not',
 ];
 
 function rank(key: string): number {

@@ -19,10 +19,25 @@ export async function startBramble(dir: string, timeoutMs = 60_000): Promise<Bra
   const logPath = join(dir, 'bramble.log');
   // No KUBECONFIG: `bramble run` then brings its own control plane.
   const { KUBECONFIG: _ignored, ...env } = process.env;
-  const child = spawn(process.execPath, [
-    bramble, 'run', '--in-memory', '--listen', '127.0.0.1:0', '--kubeconfig-out', kubeconfigPath,
-    '--metrics-bind-address', '127.0.0.1:0', '--health-probe-bind-address', '127.0.0.1:0', '--log-level', 'warn',
-  ], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    [
+      bramble,
+      'run',
+      '--in-memory',
+      '--listen',
+      '127.0.0.1:0',
+      '--kubeconfig-out',
+      kubeconfigPath,
+      '--metrics-bind-address',
+      '127.0.0.1:0',
+      '--health-probe-bind-address',
+      '127.0.0.1:0',
+      '--log-level',
+      'warn',
+    ],
+    { env, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   const log = createWriteStream(logPath);
   child.stderr.pipe(log);
   const stop = async () => {

@@ -57,7 +57,11 @@ async function onNode(node: string, command: string, timeoutMs = 120_000): Promi
   return r.stdout.trim();
 }
 
-interface Item { kind: string; metadata: { name: string }; status?: { conditions?: { type: string; status: string }[] } }
+interface Item {
+  kind: string;
+  metadata: { name: string };
+  status?: { conditions?: { type: string; status: string }[] };
+}
 
 async function allReady(): Promise<boolean> {
   const items = (JSON.parse(await kubectl(['get', 'bramble', '-o', 'json'])) as { items: Item[] }).items;
@@ -86,10 +90,15 @@ async function watchConvergence(): Promise<void> {
 async function showPlan(yaml: string): Promise<void> {
   const bin = new URL('../bin/bramble.js', import.meta.url).pathname;
   const { stdout, stderr } = await new Promise<{ stdout: string; stderr: string }>((resolve, reject) => {
-    const child = execFile(process.execPath, [bin, 'plan', '-f', '-'], { env: { ...process.env, KUBECONFIG: bramble!.kubeconfigPath }, timeout: 180_000, maxBuffer: 16 << 20 }, (err, out, errOut) => {
-      if (err && !out) reject(new Error(`bramble plan failed: ${errOut}`));
-      else resolve({ stdout: out, stderr: errOut });
-    });
+    const child = execFile(
+      process.execPath,
+      [bin, 'plan', '-f', '-'],
+      { env: { ...process.env, KUBECONFIG: bramble!.kubeconfigPath }, timeout: 180_000, maxBuffer: 16 << 20 },
+      (err, out, errOut) => {
+        if (err && !out) reject(new Error(`bramble plan failed: ${errOut}`));
+        else resolve({ stdout: out, stderr: errOut });
+      },
+    );
     child.stdin?.end(yaml);
   });
   process.stdout.write(indent(stderr));
@@ -105,14 +114,22 @@ async function main(): Promise<void> {
   say(`booting ${nodes} simulated Pis on ${subnet}…`);
   fleet = await startFleet({ name: 'demo', nodes, subnet });
   // What every real Pi has: an apt source. Here it is the fleet's local repository.
-  await Promise.all(fleet.nodes.map((n) => onNode(n.name, `echo 'deb [trusted=yes] ${fleet!.aptRepoUrl} ./' > /etc/apt/sources.list.d/local.list && apt-get update -qq`)));
+  await Promise.all(
+    fleet.nodes.map((n) =>
+      onNode(n.name, `echo 'deb [trusted=yes] ${fleet!.aptRepoUrl} ./' > /etc/apt/sources.list.d/local.list && apt-get update -qq`),
+    ),
+  );
   for (const n of fleet.nodes) say(`  ${n.name} ${n.address} ${n.hostKey.slice(0, 40)}…`);
 
   say('starting bramble run --in-memory…');
   bramble = await startBramble(dir);
   say(`  control plane up; KUBECONFIG=${bramble.kubeconfigPath}`);
 
-  const files = Object.fromEntries(readdirSync(samplesDir).filter((f) => f.endsWith('.yaml')).map((f) => [f, readFileSync(new URL(f, samplesDir), 'utf8')]));
+  const files = Object.fromEntries(
+    readdirSync(samplesDir)
+      .filter((f) => f.endsWith('.yaml'))
+      .map((f) => [f, readFileSync(new URL(f, samplesDir), 'utf8')]),
+  );
   const registered = new Set(operatorControllers().map((c) => c.reconciler.kind));
   const kinds = new Set(demoKinds.filter((k) => registered.has(k)));
   const { yaml, left } = demoManifests({ files, pis: fleet.nodes, clientPrivateKey: fleet.clientKey.privateKey, kinds });

@@ -7,13 +7,22 @@ import { parseAllDocuments } from 'yaml';
 import { assertNoSampleAddress, demoManifests, rewriteAddresses } from './samples.ts';
 
 const dir = new URL('../manifests/samples/', import.meta.url);
-const files = Object.fromEntries(readdirSync(dir).filter((f) => f.endsWith('.yaml')).map((f) => [f, readFileSync(new URL(f, dir), 'utf8')]));
+const files = Object.fromEntries(
+  readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => [f, readFileSync(new URL(f, dir), 'utf8')]),
+);
 const pis = [0, 1, 2, 3].map((i) => ({ name: `pi${i}`, address: `10.213.60.${10 + i}`, hostKey: `ssh-ed25519 AAAAfleetkey${i}` }));
 
 interface Doc {
   kind: string;
   metadata: { name: string };
-  spec: { address: string; ssh: { hostKey: string }; options: { name: string; value: string }[]; bricks: { allowRootFilesystem?: boolean } };
+  spec: {
+    address: string;
+    ssh: { hostKey: string };
+    options: { name: string; value: string }[];
+    bricks: { allowRootFilesystem?: boolean };
+  };
   stringData: Record<string, string>;
 }
 
@@ -23,16 +32,31 @@ function docs(yaml: string): Doc[] {
 
 void test('the samples point at the fleet: its addresses, host keys and client key, and only its nodes', () => {
   assert.match(Object.values(files).join('\n'), /10\.0\.0\.10/, 'the samples do use 10.0.0.x');
-  const { yaml, left } = demoManifests({ files, pis, clientPrivateKey: 'FLEET-KEY', kinds: new Set(['PiNode', 'SlurmPartition', 'GlusterVolume']) });
+  const { yaml, left } = demoManifests({
+    files,
+    pis,
+    clientPrivateKey: 'FLEET-KEY',
+    kinds: new Set(['PiNode', 'SlurmPartition', 'GlusterVolume']),
+  });
   const objects = docs(yaml);
   const nodes = objects.filter((o) => o.kind === 'PiNode');
-  assert.deepEqual(nodes.map((n) => [n.metadata.name, n.spec.address, n.spec.ssh.hostKey]), pis.map((p) => [p.name, p.address, p.hostKey]));
-  assert.equal(objects.find((o) => o.kind === 'Secret' && o.metadata.name === 'bramble-ssh-key')?.stringData['ssh-privatekey'], 'FLEET-KEY');
+  assert.deepEqual(
+    nodes.map((n) => [n.metadata.name, n.spec.address, n.spec.ssh.hostKey]),
+    pis.map((p) => [p.name, p.address, p.hostKey]),
+  );
+  assert.equal(
+    objects.find((o) => o.kind === 'Secret' && o.metadata.name === 'bramble-ssh-key')?.stringData['ssh-privatekey'],
+    'FLEET-KEY',
+  );
   const gluster = objects.find((o) => o.kind === 'GlusterVolume');
   assert.ok(gluster?.spec.options.some((o) => o.name === 'auth.allow' && o.value === '10.213.60.*'));
   assert.equal(gluster?.spec.bricks.allowRootFilesystem, true, 'the fleet has no USB disks');
   assert.ok(objects.some((o) => o.kind === 'SlurmPartition'));
-  assert.deepEqual(left.sort(), ['MinioPool objects (not part of the demo)', 'PiNode pi4 (the fleet has 4 nodes)', 'Secret minio-root (not needed by the kinds the demo shows)']);
+  assert.deepEqual(left.sort(), [
+    'MinioPool objects (not part of the demo)',
+    'PiNode pi4 (the fleet has 4 nodes)',
+    'Secret minio-root (not needed by the kinds the demo shows)',
+  ]);
   assert.doesNotMatch(yaml, /10\.0\.0\./);
 });
 
@@ -40,5 +64,8 @@ void test('kinds the demo does not show are left out, and a surviving sample add
   const { yaml } = demoManifests({ files, pis, clientPrivateKey: 'K', kinds: new Set(['PiNode']) });
   assert.deepEqual([...new Set(docs(yaml).map((o) => o.kind))].sort(), ['PiNode', 'Secret']);
   assert.throws(() => assertNoSampleAddress('address: 10.0.0.12'), /10\.0\.0\.12/);
-  assert.equal(rewriteAddresses('10.0.0.11 and 10.0.0.* and 110.0.0.1', new Map([['10.0.0.11', '10.213.60.11']]), '10.213.60.'), '10.213.60.11 and 10.213.60.* and 110.0.0.1');
+  assert.equal(
+    rewriteAddresses('10.0.0.11 and 10.0.0.* and 110.0.0.1', new Map([['10.0.0.11', '10.213.60.11']]), '10.213.60.'),
+    '10.213.60.11 and 10.213.60.* and 110.0.0.1',
+  );
 });

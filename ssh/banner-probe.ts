@@ -22,7 +22,10 @@ export function probeSshBanner(host: string, port: number, timeoutMs: number): P
       socket.destroy();
       resolve(result);
     };
-    const timer = setTimeout(() => finish({ up: false, detail: `no SSH banner from ${host}:${port} within ${timeoutMs} ms`, ms: elapsed() }), timeoutMs);
+    const timer = setTimeout(
+      () => finish({ up: false, detail: `no SSH banner from ${host}:${port} within ${timeoutMs} ms`, ms: elapsed() }),
+      timeoutMs,
+    );
     socket.setEncoding('latin1');
     socket.on('data', (chunk: string) => {
       received += chunk;

@@ -46,5 +46,8 @@ void test('nothing listening: an Unreachable error naming the endpoint', async (
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as AddressInfo).port;
   await new Promise((r) => server.close(r));
-  await assert.rejects(scanHostKey('127.0.0.1', { port, timeoutMs: 5_000 }), (e: unknown) => e instanceof UnreachableError && e.endpoint === `127.0.0.1:${port}`);
+  await assert.rejects(
+    scanHostKey('127.0.0.1', { port, timeoutMs: 5_000 }),
+    (e: unknown) => e instanceof UnreachableError && e.endpoint === `127.0.0.1:${port}`,
+  );
 });

@@ -49,11 +49,18 @@ function startProxy(upstreamPort: number): Promise<{ port: number; cut: () => vo
     up.on('close', () => down.destroy());
   });
   return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => resolve({
-      port: (server.address() as AddressInfo).port,
-      cut: () => { cut = true; },
-      close: () => { server.close(); for (const s of sockets) s.destroy(); },
-    }));
+    server.listen(0, '127.0.0.1', () =>
+      resolve({
+        port: (server.address() as AddressInfo).port,
+        cut: () => {
+          cut = true;
+        },
+        close: () => {
+          server.close();
+          for (const s of sockets) s.destroy();
+        },
+      }),
+    );
   });
 }
 
@@ -66,10 +73,19 @@ void test('with the default settings a silent peer is given up on after 10 to 20
     server.close();
     await executor.close();
   });
-  const target = { host: '127.0.0.1', port: proxy.port, user: 'pi', privateKey: testPrivateKey, hostKey: { policy: 'TrustOnFirstUse' as const } };
+  const target = {
+    host: '127.0.0.1',
+    port: proxy.port,
+    user: 'pi',
+    privateKey: testPrivateKey,
+    hostKey: { policy: 'TrustOnFirstUse' as const },
+  };
 
   assert.equal((await executor.exec(target, 'true')).code, 0);
-  const running = executor.exec(target, 'sleep 1000', { timeoutMs: 300_000 }).then(() => undefined, (err: unknown) => err);
+  const running = executor.exec(target, 'sleep 1000', { timeoutMs: 300_000 }).then(
+    () => undefined,
+    (err: unknown) => err,
+  );
   await new Promise((r) => setTimeout(r, 300)); // the exec request is answered
   proxy.cut();
   const cutAt = performance.now();
@@ -79,33 +95,46 @@ void test('with the default settings a silent peer is given up on after 10 to 20
   assert.ok(detectedMs >= 10_000 && detectedMs <= 20_000, `detected after ${Math.round(detectedMs)} ms`);
 });
 
-void test('an idle pooled connection kept open reports its silent peer as lost; one bramble closes is not reported', { timeout: 90_000 }, async (t) => {
-  const server = await startServer();
-  const proxy = await startProxy(server.port);
-  const executor = new Ssh2Executor({ idleCloseMs: 0 });
-  const idleClosing = new Ssh2Executor({ idleCloseMs: 200 });
-  t.after(async () => {
-    proxy.close();
-    server.close();
-    await executor.close();
-    await idleClosing.close();
-  });
-  const target = { host: '127.0.0.1', port: proxy.port, user: 'pi', privateKey: testPrivateKey, hostKey: { policy: 'TrustOnFirstUse' as const } };
-  const lost: { host: string; port: number; user: string; detail: string; ms: number }[] = [];
-  const idleLost: unknown[] = [];
-  executor.onConnectionLost((l) => lost.push({ ...l, ms: performance.now() - cutAt }));
-  idleClosing.onConnectionLost((l) => idleLost.push(l));
+void test(
+  'an idle pooled connection kept open reports its silent peer as lost; one bramble closes is not reported',
+  { timeout: 90_000 },
+  async (t) => {
+    const server = await startServer();
+    const proxy = await startProxy(server.port);
+    const executor = new Ssh2Executor({ idleCloseMs: 0 });
+    const idleClosing = new Ssh2Executor({ idleCloseMs: 200 });
+    t.after(async () => {
+      proxy.close();
+      server.close();
+      await executor.close();
+      await idleClosing.close();
+    });
+    const target = {
+      host: '127.0.0.1',
+      port: proxy.port,
+      user: 'pi',
+      privateKey: testPrivateKey,
+      hostKey: { policy: 'TrustOnFirstUse' as const },
+    };
+    const lost: { host: string; port: number; user: string; detail: string; ms: number }[] = [];
+    const idleLost: unknown[] = [];
+    executor.onConnectionLost((l) => lost.push({ ...l, ms: performance.now() - cutAt }));
+    idleClosing.onConnectionLost((l) => idleLost.push(l));
 
-  assert.equal((await idleClosing.exec({ ...target, port: server.port }, 'true')).code, 0);
-  assert.equal((await executor.exec(target, 'true')).code, 0);
-  await new Promise((r) => setTimeout(r, 1_000)); // past the other executor's idle close
-  assert.equal(idleClosing.openConnections, 0, 'the idle connection was closed by bramble');
-  assert.equal(executor.openConnections, 1, 'idleCloseMs 0 keeps the connection');
-  proxy.cut();
-  const cutAt = performance.now();
-  while (lost.length === 0 && performance.now() - cutAt < 30_000) await new Promise((r) => setTimeout(r, 100));
-  assert.equal(lost.length, 1, 'the silent peer is reported once');
-  assert.deepEqual({ host: lost[0]?.host, port: lost[0]?.port, user: lost[0]?.user }, { host: '127.0.0.1', port: proxy.port, user: 'pi' });
-  assert.ok((lost[0]?.ms ?? 0) >= 10_000 && (lost[0]?.ms ?? 0) <= 20_000, `reported after ${Math.round(lost[0]?.ms ?? 0)} ms`);
-  assert.deepEqual(idleLost, [], 'an idle close is not a lost connection');
-});
+    assert.equal((await idleClosing.exec({ ...target, port: server.port }, 'true')).code, 0);
+    assert.equal((await executor.exec(target, 'true')).code, 0);
+    await new Promise((r) => setTimeout(r, 1_000)); // past the other executor's idle close
+    assert.equal(idleClosing.openConnections, 0, 'the idle connection was closed by bramble');
+    assert.equal(executor.openConnections, 1, 'idleCloseMs 0 keeps the connection');
+    proxy.cut();
+    const cutAt = performance.now();
+    while (lost.length === 0 && performance.now() - cutAt < 30_000) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(lost.length, 1, 'the silent peer is reported once');
+    assert.deepEqual(
+      { host: lost[0]?.host, port: lost[0]?.port, user: lost[0]?.user },
+      { host: '127.0.0.1', port: proxy.port, user: 'pi' },
+    );
+    assert.ok((lost[0]?.ms ?? 0) >= 10_000 && (lost[0]?.ms ?? 0) <= 20_000, `reported after ${Math.round(lost[0]?.ms ?? 0)} ms`);
+    assert.deepEqual(idleLost, [], 'an idle close is not a lost connection');
+  },
+);

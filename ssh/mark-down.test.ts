@@ -25,7 +25,10 @@ void test('markDown fails exec at once with UnreachableError and connects nowher
   const target = { host: '127.0.0.1', port, user: 'pi', privateKey: testPrivateKey, hostKey: { policy: 'TrustOnFirstUse' as const } };
   const attempt = async (): Promise<{ err: unknown; ms: number }> => {
     const started = performance.now();
-    const err = await executor.exec(target, 'true').then(() => undefined, (e: unknown) => e);
+    const err = await executor.exec(target, 'true').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     return { err, ms: performance.now() - started };
   };
 

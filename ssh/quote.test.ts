@@ -9,7 +9,27 @@ function throughLocalShell(word: string): Buffer {
   return execFileSync('/bin/sh', ['-c', `printf '%s' ${word}`]);
 }
 
-const nasty = fc.constantFrom("'", '"', '$(id)', '`id`', '\n', '\\', '$HOME', '*', ' ', '\t', '!', ';', '&', '|', '#', '~', '-n', '%s', "'\\''");
+const nasty = fc.constantFrom(
+  "'",
+  '"',
+  '$(id)',
+  '`id`',
+  '\n',
+  '\\',
+  '$HOME',
+  '*',
+  ' ',
+  '\t',
+  '!',
+  ';',
+  '&',
+  '|',
+  '#',
+  '~',
+  '-n',
+  '%s',
+  "'\\''",
+);
 const anyText = fc.string({ unit: 'binary', maxLength: 40 }).map((s) => s.replaceAll('\0', ''));
 const hostile = fc.array(fc.oneof(nasty, anyText), { maxLength: 8 }).map((parts) => parts.join(''));
 

@@ -9,7 +9,14 @@ import { checkHostKey } from './host-key.ts';
 import { backoffDelay, defaultBackoff } from './backoff.ts';
 import type { BackoffPolicy } from './backoff.ts';
 import { endedLikeRemoteTimeout, wrapRemoteCommand } from './remote-command.ts';
-import { CommandTimeoutError, ConnectionLostError, ExecutorClosedError, HostKeyMismatchError, SshError, UnreachableError } from './errors.ts';
+import {
+  CommandTimeoutError,
+  ConnectionLostError,
+  ExecutorClosedError,
+  HostKeyMismatchError,
+  SshError,
+  UnreachableError,
+} from './errors.ts';
 import type { CommandOutcome, ExecutorObserver } from './observer.ts';
 
 export interface Ssh2ExecutorOptions {
@@ -274,7 +281,10 @@ export class Ssh2Executor implements Executor {
       // A new key for the same host and user replaces the old connection once it is idle.
       if (otherKey !== key && other.endpointUser === endpointUser) {
         this.pool.delete(otherKey);
-        other.connection.then((c) => c.retire(), () => undefined);
+        other.connection.then(
+          (c) => c.retire(),
+          () => undefined,
+        );
       }
     }
 
@@ -289,7 +299,8 @@ export class Ssh2Executor implements Executor {
         this.live--;
         if (this.pool.get(key) === entry) this.pool.delete(key);
         if (cause.lost && !this.closing) {
-          for (const listener of this.lostListeners) listener({ host: target.host, port: target.port, user: target.user, detail: cause.detail });
+          for (const listener of this.lostListeners)
+            listener({ host: target.host, port: target.port, user: target.user, detail: cause.detail });
         }
       });
       if (this.closing) connection.close();

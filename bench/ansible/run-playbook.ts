@@ -34,12 +34,22 @@ export async function runPlaybook(target: AnsibleTarget, forks: number): Promise
     writeFileSync(join(dir, 'inventory.ini'), renderInventory(target.hosts, target.privateKeyPath));
     writeFileSync(join(dir, 'ansible.cfg'), renderAnsibleCfg({ forks, knownHostsPath }));
     const timeFile = join(dir, 'time');
-    const child = spawn('/usr/bin/time', ['-f', gnuTimeFormat, '-o', timeFile, 'ansible-playbook', '-i', join(dir, 'inventory.ini'), playbook], {
-      cwd: dir,
-      // The control socket dir and local temp files stay inside this run's directory.
-      env: { ...process.env, ANSIBLE_CONFIG: join(dir, 'ansible.cfg'), ANSIBLE_LOCAL_TEMP: join(dir, 'tmp'), ANSIBLE_SSH_CONTROL_PATH_DIR: join(dir, 'cp'), ANSIBLE_NOCOLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      '/usr/bin/time',
+      ['-f', gnuTimeFormat, '-o', timeFile, 'ansible-playbook', '-i', join(dir, 'inventory.ini'), playbook],
+      {
+        cwd: dir,
+        // The control socket dir and local temp files stay inside this run's directory.
+        env: {
+          ...process.env,
+          ANSIBLE_CONFIG: join(dir, 'ansible.cfg'),
+          ANSIBLE_LOCAL_TEMP: join(dir, 'tmp'),
+          ANSIBLE_SSH_CONTROL_PATH_DIR: join(dir, 'cp'),
+          ANSIBLE_NOCOLOR: '1',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const peak = samplePeakRss(child.pid as number);
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));

@@ -43,22 +43,43 @@ export type BramblePhase = 'converge' | 'resync' | 'event';
 
 export async function startControlPlaneProcess(dir: string): Promise<{ child: ChildProcess; kubeconfig: string }> {
   const kubeconfig = join(dir, 'kubeconfig');
-  const child = spawn(process.execPath, [join(repo, 'bin/bramble.js'), 'controlplane', '--in-memory', '--listen', '127.0.0.1:0', '--kubeconfig-out', kubeconfig], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  await waitFor('control plane kubeconfig', 60_000, async () => existsSync(kubeconfig) && readFileSync(kubeconfig, 'utf8').includes('server:'), 100);
+  const child = spawn(
+    process.execPath,
+    [join(repo, 'bin/bramble.js'), 'controlplane', '--in-memory', '--listen', '127.0.0.1:0', '--kubeconfig-out', kubeconfig],
+    {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+  await waitFor(
+    'control plane kubeconfig',
+    60_000,
+    async () => existsSync(kubeconfig) && readFileSync(kubeconfig, 'utf8').includes('server:'),
+    100,
+  );
   return { child, kubeconfig };
 }
 
 /** The CRDs and the fleet's client key as Secret `bramble-ssh-key`; returns a kubectl that throws on failure. */
-export async function applyCrdsAndFleetKey(kubeconfig: string, dir: string, fleet: Fleet): Promise<(args: string[], stdin?: string) => Promise<void>> {
+export async function applyCrdsAndFleetKey(
+  kubeconfig: string,
+  dir: string,
+  fleet: Fleet,
+): Promise<(args: string[], stdin?: string) => Promise<void>> {
   const kubectl = async (args: string[], stdin?: string): Promise<void> => {
     const r = await runKubectl(kubeconfig, args, stdin);
     if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')}: ${r.stderr}`);
   };
   await kubectl(['apply', '-f', join(repo, 'crds')]);
   writeFileSync(join(dir, 'key'), fleet.clientKey.privateKey, { mode: 0o600 });
-  await kubectl(['create', 'secret', 'generic', 'bramble-ssh-key', '--type', 'kubernetes.io/ssh-auth', `--from-file=ssh-privatekey=${join(dir, 'key')}`]);
+  await kubectl([
+    'create',
+    'secret',
+    'generic',
+    'bramble-ssh-key',
+    '--type',
+    'kubernetes.io/ssh-auth',
+    `--from-file=ssh-privatekey=${join(dir, 'key')}`,
+  ]);
   return kubectl;
 }
 
@@ -79,11 +100,17 @@ const cpuMsSince = (u: NodeJS.CpuUsage): number => {
 
 function allReady(operator: RunningOperator, nodes: number, generationCurrent: boolean): boolean {
   const list = operator.manager.informer('PiNode')?.list() ?? [];
-  return list.length === nodes && list.every((o) => {
-    const obj = o as { metadata: { generation?: number }; status?: { observedGeneration?: number; conditions?: { type: string; status: string }[] } };
-    const ready = (obj.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
-    return ready && (!generationCurrent || obj.status?.observedGeneration === obj.metadata.generation);
-  });
+  return (
+    list.length === nodes &&
+    list.every((o) => {
+      const obj = o as {
+        metadata: { generation?: number };
+        status?: { observedGeneration?: number; conditions?: { type: string; status: string }[] };
+      };
+      const ready = (obj.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+      return ready && (!generationCurrent || obj.status?.observedGeneration === obj.metadata.generation);
+    })
+  );
 }
 
 /**
@@ -147,10 +174,15 @@ export async function brambleRound(fleet: Fleet, latencyRounds: number, profiled
     if (!controller) throw new Error('no PiNode controller');
     await phase('resync', async () => {
       for (const n of fleet.nodes) controller.enqueue(`default/${n.name}`);
-      await waitFor('resync pass', 120_000, async () => {
-        const window = counter.since(mark);
-        return fleet.nodes.every((n) => window.some((c) => c.host === n.address && c.done));
-      }, 10);
+      await waitFor(
+        'resync pass',
+        120_000,
+        async () => {
+          const window = counter.since(mark);
+          return fleet.nodes.every((n) => window.some((c) => c.host === n.address && c.done));
+        },
+        10,
+      );
     });
     const resyncMs = Date.now() - t1;
     // Let the pass's status writes (if any) land before reading the CPU.

@@ -36,14 +36,22 @@ export interface BudgetConverge {
   leaks: string[];
 }
 
-interface PiNodeList { items: { metadata: { generation?: number }; status?: { observedGeneration?: number; conditions?: { type: string; status: string }[] } }[] }
+interface PiNodeList {
+  items: { metadata: { generation?: number }; status?: { observedGeneration?: number; conditions?: { type: string; status: string }[] } }[];
+}
 
 async function allReady(kubeconfig: string, nodes: number): Promise<boolean> {
   const r = await runKubectl(kubeconfig, ['get', 'pinodes', '-o', 'json']);
   if (r.code !== 0) return false;
   const { items } = JSON.parse(r.stdout) as PiNodeList;
-  return items.length === nodes && items.every((o) =>
-    o.status?.observedGeneration === o.metadata.generation && (o.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'));
+  return (
+    items.length === nodes &&
+    items.every(
+      (o) =>
+        o.status?.observedGeneration === o.metadata.generation &&
+        (o.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'),
+    )
+  );
 }
 
 async function until(what: string, ms: number, check: () => Promise<boolean>, everyMs: number): Promise<void> {
@@ -61,14 +69,34 @@ async function convergeOnce(fleet: Fleet, image: string, heapFlag: string, limit
   try {
     const kubectl = await applyCrdsAndFleetKey(cp.kubeconfig, dir, fleet);
     const health = await freePort();
-    const args = [image, 'run', '--kubeconfig', cp.kubeconfig, '--metrics-bind-address', '0', '--health-probe-bind-address', `127.0.0.1:${health}`, '--log-level', 'error'];
+    const args = [
+      image,
+      'run',
+      '--kubeconfig',
+      cp.kubeconfig,
+      '--metrics-bind-address',
+      '0',
+      '--health-probe-bind-address',
+      `127.0.0.1:${health}`,
+      '--log-level',
+      'error',
+    ];
     const [command, argv] = limit ? limit.wrap(process.execPath, args) : [process.execPath, args];
-    operator = spawn(command, argv, { cwd: repo, env: { PATH: process.env.PATH, HOME: dir, TMPDIR: dir, NODE_OPTIONS: heapFlag }, stdio: ['ignore', 'ignore', 'inherit'] });
+    operator = spawn(command, argv, {
+      cwd: repo,
+      env: { PATH: process.env.PATH, HOME: dir, TMPDIR: dir, NODE_OPTIONS: heapFlag },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     const child = operator;
-    await until('operator /readyz', 120_000, async () => {
-      if (child.exitCode !== null) throw new Error(`the operator exited (${child.exitCode}) before it was ready`);
-      return isReady(`http://127.0.0.1:${health}/readyz`);
-    }, 50);
+    await until(
+      'operator /readyz',
+      120_000,
+      async () => {
+        if (child.exitCode !== null) throw new Error(`the operator exited (${child.exitCode}) before it was ready`);
+        return isReady(`http://127.0.0.1:${health}/readyz`);
+      },
+      50,
+    );
     const t0 = performance.now();
     await kubectl(['apply', '-f', '-'], piNodeDocs(fleet.nodes, 'bramble-ssh-key'));
     await until(`${fleet.nodes.length} PiNodes Ready`, 600_000, () => allReady(cp.kubeconfig, fleet.nodes.length), 250);
@@ -80,7 +108,14 @@ async function convergeOnce(fleet: Fleet, image: string, heapFlag: string, limit
   }
 }
 
-export async function budgetConverge(nodes: number, rounds: number, image: string, heapFlag: string, limit: CpuLimit, log: (s: string) => void): Promise<BudgetConverge> {
+export async function budgetConverge(
+  nodes: number,
+  rounds: number,
+  image: string,
+  heapFlag: string,
+  limit: CpuLimit,
+  log: (s: string) => void,
+): Promise<BudgetConverge> {
   const fleet = await startFleet({ name: 'bbudget', nodes, subnet: '10.213.99.0/24', bootConcurrency: 4 });
   const out: BudgetConverge = { nodes, budget: [], unlimited: [], leaks: [] };
   try {

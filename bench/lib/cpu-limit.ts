@@ -27,10 +27,13 @@ interface Mount {
 }
 
 function mounts(): Mount[] {
-  return readFileSync('/proc/self/mounts', 'utf8').trim().split('\n').map((line) => {
-    const [, dir = '', type = '', options = ''] = line.split(' ');
-    return { dir, type, options: options.split(',') };
-  });
+  return readFileSync('/proc/self/mounts', 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => {
+      const [, dir = '', type = '', options = ''] = line.split(' ');
+      return { dir, type, options: options.split(',') };
+    });
 }
 
 /** This process's cgroup path in a hierarchy: v2 is the `0::` line, a v1 controller its own line. */
@@ -43,10 +46,15 @@ function ownCgroup(controller: string | undefined): string {
 }
 
 function stat(file: string): Map<string, number> {
-  return new Map(readFileSync(file, 'utf8').trim().split('\n').map((l) => {
-    const [k = '', v = '0'] = l.split(' ');
-    return [k, Number(v)];
-  }));
+  return new Map(
+    readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => {
+        const [k = '', v = '0'] = l.split(' ');
+        return [k, Number(v)];
+      }),
+  );
 }
 
 function limitAt(version: 'v1' | 'v2', path: string): CpuLimit {
@@ -69,9 +77,11 @@ function tryV2(name: string, quotaUs: number): CpuLimit | string {
   const parent = join(mount.dir, ownCgroup(undefined));
   // The controllers this process's cgroup may hand to a child: the cpu controller must be one.
   const controllers = existsSync(join(parent, 'cgroup.controllers')) ? readFileSync(join(parent, 'cgroup.controllers'), 'utf8') : '';
-  if (!controllers.split(/\s+/).includes('cpu')) return `the cgroup v2 hierarchy at ${mount.dir} offers no cpu controller to ${parent} (${controllers.trim() || 'none'})`;
+  if (!controllers.split(/\s+/).includes('cpu'))
+    return `the cgroup v2 hierarchy at ${mount.dir} offers no cpu controller to ${parent} (${controllers.trim() || 'none'})`;
   try {
-    if (!readFileSync(join(parent, 'cgroup.subtree_control'), 'utf8').split(/\s+/).includes('cpu')) writeFileSync(join(parent, 'cgroup.subtree_control'), '+cpu');
+    if (!readFileSync(join(parent, 'cgroup.subtree_control'), 'utf8').split(/\s+/).includes('cpu'))
+      writeFileSync(join(parent, 'cgroup.subtree_control'), '+cpu');
     const path = join(parent, name);
     mkdirSync(path);
     try {

@@ -48,7 +48,11 @@ export interface ProfileSummary {
 }
 
 /** Where a profile's busy time went. Pure. */
-export function summariseProfile(profile: Pick<Profiler.Profile, 'nodes' | 'samples'>, functions: readonly string[], top = 5): ProfileSummary {
+export function summariseProfile(
+  profile: Pick<Profiler.Profile, 'nodes' | 'samples'>,
+  functions: readonly string[],
+  top = 5,
+): ProfileSummary {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
@@ -74,6 +78,9 @@ export function summariseProfile(profile: Pick<Profiler.Profile, 'nodes' | 'samp
   return {
     busySamples: busy,
     inclusive: Object.fromEntries(Object.entries(inclusive).map(([f, n]) => [f, share(n)])),
-    topSelf: [...self].sort((a, b) => b[1] - a[1]).slice(0, top).map(([name, n]) => ({ name, share: share(n), at: where.get(name) ?? '' })),
+    topSelf: [...self]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([name, n]) => ({ name, share: share(n), at: where.get(name) ?? '' })),
   };
 }

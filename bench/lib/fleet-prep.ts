@@ -15,9 +15,11 @@ async function mustExec(fleet: Fleet, node: string, command: string): Promise<vo
 
 async function eachNode(fleet: Fleet, run: (node: string) => Promise<void>, limit = 4): Promise<void> {
   const queue = fleet.nodes.map((n) => n.name);
-  await Promise.all(Array.from({ length: limit }, async () => {
-    for (let node = queue.shift(); node; node = queue.shift()) await run(node);
-  }));
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      for (let node = queue.shift(); node; node = queue.shift()) await run(node);
+    }),
+  );
 }
 
 export async function prepareFleet(fleet: Fleet): Promise<void> {
@@ -25,12 +27,16 @@ export async function prepareFleet(fleet: Fleet): Promise<void> {
   const debs = readdirSync(debsDir).filter((f) => f.endsWith('.deb'));
   await eachNode(fleet, async (node) => {
     for (const deb of debs) copyFileSync(join(debsDir, deb), join(fleet.rootDir(node), 'var/tmp', deb));
-    await mustExec(fleet, node, [
-      `echo 'deb [trusted=yes] ${fleet.aptRepoUrl} ./' > /etc/apt/sources.list.d/local.list`,
-      'apt-get update -qq',
-      `DEBIAN_FRONTEND=noninteractive dpkg -i ${debs.map((d) => `/var/tmp/${d}`).join(' ')} >/dev/null`,
-      `rm -f ${debs.map((d) => `/var/tmp/${d}`).join(' ')}`,
-    ].join(' && '));
+    await mustExec(
+      fleet,
+      node,
+      [
+        `echo 'deb [trusted=yes] ${fleet.aptRepoUrl} ./' > /etc/apt/sources.list.d/local.list`,
+        'apt-get update -qq',
+        `DEBIAN_FRONTEND=noninteractive dpkg -i ${debs.map((d) => `/var/tmp/${d}`).join(' ')} >/dev/null`,
+        `rm -f ${debs.map((d) => `/var/tmp/${d}`).join(' ')}`,
+      ].join(' && '),
+    );
   });
 }
 

@@ -16,7 +16,17 @@ test('GNU time charges a child that burns CPU', { skip: !existsSync('/usr/bin/ti
   try {
     const out = join(dir, 'time');
     // The loop runs in a grandchild (sh -c inside sh -c) so the figure must include descendants.
-    spawnSync('/usr/bin/time', ['-f', gnuTimeFormat, '-o', out, 'sh', '-c', 'sh -c "$1"; true', 'outer', 'i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done']);
+    spawnSync('/usr/bin/time', [
+      '-f',
+      gnuTimeFormat,
+      '-o',
+      out,
+      'sh',
+      '-c',
+      'sh -c "$1"; true',
+      'outer',
+      'i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done',
+    ]);
     const t = parseGnuTime(readFileSync(out, 'utf8'));
     assert.ok(t.cpuMs > 0, `the busy grandchild is charged (${t.cpuMs} ms)`);
     assert.ok(t.wallMs >= t.cpuMs - 50, 'one core: wall time is at least the CPU time');

@@ -26,7 +26,10 @@ export function reportProfiles(
   for (const [phase, profile] of Object.entries(profiles) as [BramblePhase, Profiler.Profile][]) {
     const file = `${label}-${phase}.cpuprofile`;
     writeFileSync(join(dir, file), JSON.stringify(profile));
-    const missed = targets.filter((t) => !t.met && t.phase === phase).map((t) => t.name).join('; ');
+    const missed = targets
+      .filter((t) => !t.met && t.phase === phase)
+      .map((t) => t.name)
+      .join('; ');
     const summary = summariseProfile(profile, [], top);
     lines.push(`profile of the ${phase} phase (missed: ${missed}), ${summary.busySamples} busy samples of 1 ms, bench/results/${file}:`);
     for (const f of summary.topSelf) lines.push(`    ${(f.share * 100).toFixed(1).padStart(5)}%  ${f.name}${f.at ? `  ${f.at}` : ''}`);

@@ -21,18 +21,26 @@ export interface PdshRun {
   peakRssBytes: number;
 }
 
-async function pdshOnce(target: PdshTarget, dir: string, command: string): Promise<{ wallMs: number; cpuMs: number; peakRssBytes: number }> {
+async function pdshOnce(
+  target: PdshTarget,
+  dir: string,
+  command: string,
+): Promise<{ wallMs: number; cpuMs: number; peakRssBytes: number }> {
   const knownHostsPath = join(dir, 'known_hosts');
   writeFileSync(knownHostsPath, target.knownHosts);
   const timeFile = join(dir, 'time');
   const n = target.addresses.length;
-  const child = spawn('/usr/bin/time', ['-f', gnuTimeFormat, '-o', timeFile, 'pdsh', '-R', 'ssh', '-f', String(n), '-l', 'pi', '-w', target.addresses.join(','), command], {
-    env: {
-      ...process.env,
-      PDSH_SSH_ARGS: `-i ${target.privateKeyPath} -o UserKnownHostsFile=${knownHostsPath} -o StrictHostKeyChecking=yes -o BatchMode=yes -l%u %h`,
+  const child = spawn(
+    '/usr/bin/time',
+    ['-f', gnuTimeFormat, '-o', timeFile, 'pdsh', '-R', 'ssh', '-f', String(n), '-l', 'pi', '-w', target.addresses.join(','), command],
+    {
+      env: {
+        ...process.env,
+        PDSH_SSH_ARGS: `-i ${target.privateKeyPath} -o UserKnownHostsFile=${knownHostsPath} -o StrictHostKeyChecking=yes -o BatchMode=yes -l%u %h`,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   const peak = samplePeakRss(child.pid as number);
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));

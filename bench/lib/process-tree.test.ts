@@ -4,7 +4,13 @@ import { spawn } from 'node:child_process';
 import { descendants, treeHighWaterRssBytes, treeRssBytes } from './process-tree.ts';
 
 test('descendants walks the whole tree from a root and nothing else', () => {
-  const ppid = new Map([[2, 1], [3, 2], [4, 2], [5, 3], [9, 8]]);
+  const ppid = new Map([
+    [2, 1],
+    [3, 2],
+    [4, 2],
+    [5, 3],
+    [9, 8],
+  ]);
   assert.deepEqual(descendants(2, ppid).sort(), [2, 3, 4, 5]);
   assert.deepEqual(descendants(9, ppid), [9]);
 });

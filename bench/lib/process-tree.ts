@@ -78,7 +78,9 @@ export function treeHighWaterRssBytes(root: number): number {
 
 /** utime + stime + cutime + cstime of a live process (children counted once reaped). */
 export function cpuMsOf(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    .replace(/^.*\) /s, '')
+    .split(' ');
   // After "(comm) ", field 3 of the man page is index 0: utime is 14 → 11, stime 12, cutime 13, cstime 14.
   return [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0) * (1000 / ticks);
 }

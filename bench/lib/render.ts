@@ -1,7 +1,8 @@
 // The printed report: one table per size, the ratios, and the targets. Pure.
 import type { ContenderSummary, SizeSummary, Target } from './summary.ts';
 
-const ms = (v: number | undefined): string => (v === undefined || !Number.isFinite(v) ? 'n/a' : v >= 10_000 ? `${(v / 1000).toFixed(1)} s` : `${Math.round(v)} ms`);
+const ms = (v: number | undefined): string =>
+  v === undefined || !Number.isFinite(v) ? 'n/a' : v >= 10_000 ? `${(v / 1000).toFixed(1)} s` : `${Math.round(v)} ms`;
 const cpu = (v: number | undefined): string => (v === undefined || !Number.isFinite(v) ? 'n/a' : `${v.toFixed(1)} ms`);
 const mb = (v: number | undefined): string => (v === undefined || !Number.isFinite(v) ? 'n/a' : `${Math.round(v / 1048576)} MB`);
 const x = (v: number): string => (Number.isFinite(v) ? `${v.toFixed(3)}×` : 'n/a');

@@ -7,7 +7,10 @@ import { stepScript } from '../../reconcilers/shared/step-script.ts';
 import { replayApply, replayObserve } from './replay-executor.ts';
 import type { RecordedObserve } from './observe-recorder.ts';
 
-const fixture = JSON.parse(readFileSync(new URL('../fixtures/observe-converged.json', import.meta.url), 'utf8')) as { timezone: string; observe: RecordedObserve };
+const fixture = JSON.parse(readFileSync(new URL('../fixtures/observe-converged.json', import.meta.url), 'utf8')) as {
+  timezone: string;
+  observe: RecordedObserve;
+};
 
 test('a replayed observe parses as the node it stands for, under the new run marker', () => {
   const scope = { users: ['alice', 'bob'], groups: ['users'], packages: ['tree', 'jq'] };
@@ -21,8 +24,18 @@ test('a replayed observe parses as the node it stands for, under the new run mar
 });
 
 test('a replayed apply reports every step of the script as succeeded', () => {
-  const steps = [0, 1, 2].map((i) => ({ name: `s${i}`, description: 'd', command: 'true', mutating: true as const, timeoutMs: 1000, eventReason: 'Test' }));
+  const steps = [0, 1, 2].map((i) => ({
+    name: `s${i}`,
+    description: 'd',
+    command: 'true',
+    mutating: true as const,
+    timeoutMs: 1000,
+    eventReason: 'Test',
+  }));
   const script = stepScript(steps, 'applyrun1');
   const outcomes = parseStepOutput(replayApply(script, 'applyrun1'), '', 'applyrun1', steps.length);
-  assert.deepEqual(outcomes.map((o) => o.state), ['succeeded', 'succeeded', 'succeeded']);
+  assert.deepEqual(
+    outcomes.map((o) => o.state),
+    ['succeeded', 'succeeded', 'succeeded'],
+  );
 });

@@ -14,7 +14,12 @@ import type { ChildReply, ChildRequest, ScaleOperatorConfig } from './scale-prot
 const config = JSON.parse(process.env.BRAMBLE_BENCH_SCALE_CONFIG ?? '') as ScaleOperatorConfig;
 const fixture = JSON.parse(readFileSync(config.fixture, 'utf8')) as { timezone: string; observe: RecordedObserve };
 const looks = new Map<string, PiLook>(config.nodes.map((n) => [n.address, { hostname: n.hostname, timezone }]));
-const replay = new ReplayExecutor(fixture.observe, fixture.timezone, config.delayMs, (host) => looks.get(host) ?? { hostname: 'unknown', timezone });
+const replay = new ReplayExecutor(
+  fixture.observe,
+  fixture.timezone,
+  config.delayMs,
+  (host) => looks.get(host) ?? { hostname: 'unknown', timezone },
+);
 const counter = new CountingExecutor();
 const send = (reply: ChildReply): void => void process.send?.(reply);
 
@@ -28,8 +33,14 @@ await operator.manager.synced();
 
 function readyCount(): number {
   return (operator.manager.informer('PiNode')?.list() ?? []).filter((o) => {
-    const obj = o as { metadata: { generation?: number }; status?: { observedGeneration?: number; conditions?: { type: string; status: string }[] } };
-    return obj.status?.observedGeneration === obj.metadata.generation && (obj.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+    const obj = o as {
+      metadata: { generation?: number };
+      status?: { observedGeneration?: number; conditions?: { type: string; status: string }[] };
+    };
+    return (
+      obj.status?.observedGeneration === obj.metadata.generation &&
+      (obj.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True')
+    );
   }).length;
 }
 

@@ -5,8 +5,16 @@ import { renderSummary } from './render.ts';
 
 const run = (wallMs: number, cpuMs: number) => ({ wallMs, cpuMs, peakRssBytes: 50 << 20 });
 const bramble = (convergeMs: number, latencies: number[]) => ({
-  convergeMs, convergeExecsPerNode: 2, convergeCpuMs: 100, resyncMs: 200, resyncExecsPerNode: 1, resyncMutating: 0, resyncCpuMs: 20,
-  eventLatenciesMs: latencies, operatorPeakRssBytes: 100 << 20, controlPlanePeakRssBytes: 60 << 20,
+  convergeMs,
+  convergeExecsPerNode: 2,
+  convergeCpuMs: 100,
+  resyncMs: 200,
+  resyncExecsPerNode: 1,
+  resyncMutating: 0,
+  resyncCpuMs: 20,
+  eventLatenciesMs: latencies,
+  operatorPeakRssBytes: 100 << 20,
+  controlPlanePeakRssBytes: 60 << 20,
 });
 
 const input: SizeInput = {
@@ -60,7 +68,10 @@ test('the no-change target is 0.03× Ansible, and each target carries the figure
 
 test('every target line prints its figure, what it came from, the target and how far from it', () => {
   const text = renderSummary([summarize(input)], 3);
-  assert.match(text, /met {4}converge \/ Ansible forks=N: 0\.100× \(bramble 2\.00 s \/ Ansible forks=10 20\.00 s; target ≤ 0\.15×, 0\.67 of it\)/);
+  assert.match(
+    text,
+    /met {4}converge \/ Ansible forks=N: 0\.100× \(bramble 2\.00 s \/ Ansible forks=10 20\.00 s; target ≤ 0\.15×, 0\.67 of it\)/,
+  );
   assert.match(text, /MISSED event → first SSH command p99: 400\.0 ms \(5 samples, p50 30 ms, max 400 ms; target ≤ 250 ms, 1\.60 of it\)/);
   assert.match(text, /met {4}operator CPU per host, converge: 10\.0 ms \(100 ms CPU \/ 10 Pis; target ≤ 30 ms, 0\.33 of it\)/);
   for (const line of text.split('\n').filter((l) => /^ {2}(met|MISSED)/.test(l))) assert.match(line, /target ≤ /);

@@ -13,8 +13,15 @@ interface BrambleFigures {
   operatorPeakRssBytes: number;
   controlPlanePeakRssBytes: number;
 }
-interface RunFigures { wallMs: number; cpuMs: number; peakRssBytes: number }
-interface PairFigures { first: RunFigures; noChange: RunFigures }
+interface RunFigures {
+  wallMs: number;
+  cpuMs: number;
+  peakRssBytes: number;
+}
+interface PairFigures {
+  first: RunFigures;
+  noChange: RunFigures;
+}
 
 export interface SizeInput {
   nodes: number;
@@ -98,30 +105,90 @@ export function summarize(input: SizeInput): SizeSummary {
   };
   const ansibleForksN = pairSummary(input.ansibleForksN, nodes);
   const ansibleForks5 = pairSummary(input.ansibleForks5, nodes);
-  const pdsh = input.pdshConverge.length === 0 ? undefined : {
-    convergeMs: med(input.pdshConverge, (r) => r.wallMs),
-    resyncMs: med(input.pdshResync, (r) => r.wallMs),
-    convergeCpuMsPerHost: med(input.pdshConverge, (r) => r.cpuMs) / nodes,
-    resyncCpuMsPerHost: med(input.pdshResync, (r) => r.cpuMs) / nodes,
-    peakRssBytes: Math.max(...input.pdshConverge.map((r) => r.peakRssBytes), ...input.pdshResync.map((r) => r.peakRssBytes)),
-  };
+  const pdsh =
+    input.pdshConverge.length === 0
+      ? undefined
+      : {
+          convergeMs: med(input.pdshConverge, (r) => r.wallMs),
+          resyncMs: med(input.pdshResync, (r) => r.wallMs),
+          convergeCpuMsPerHost: med(input.pdshConverge, (r) => r.cpuMs) / nodes,
+          resyncCpuMsPerHost: med(input.pdshResync, (r) => r.cpuMs) / nodes,
+          peakRssBytes: Math.max(...input.pdshConverge.map((r) => r.peakRssBytes), ...input.pdshResync.map((r) => r.peakRssBytes)),
+        };
   const ratios = {
     convergeVsAnsibleForksN: ratio(bramble.convergeMs, ansibleForksN?.convergeMs),
     convergeVsPdsh: ratio(bramble.convergeMs, pdsh?.convergeMs),
     noChangeVsAnsibleForksN: ratio(bramble.resyncMs, ansibleForksN?.resyncMs),
     noChangeVsPdsh: ratio(bramble.resyncMs, pdsh?.resyncMs),
   };
-  const target = (name: string, value: number, limit: number, unit: string, phase: Target['phase'], figures: string): Target =>
-    ({ name, value, limit, unit, met: Number.isFinite(value) && value <= limit, figures, phase });
+  const target = (name: string, value: number, limit: number, unit: string, phase: Target['phase'], figures: string): Target => ({
+    name,
+    value,
+    limit,
+    unit,
+    met: Number.isFinite(value) && value <= limit,
+    figures,
+    phase,
+  });
   const vs = (a: number, b: number | undefined, of: string): string => `bramble ${seconds(a)} / ${of} ${seconds(b)}`;
   const targets = [
-    target('converge / Ansible forks=N', ratios.convergeVsAnsibleForksN, 0.15, '×', 'converge', vs(bramble.convergeMs, ansibleForksN?.convergeMs, `Ansible forks=${nodes}`)),
+    target(
+      'converge / Ansible forks=N',
+      ratios.convergeVsAnsibleForksN,
+      0.15,
+      '×',
+      'converge',
+      vs(bramble.convergeMs, ansibleForksN?.convergeMs, `Ansible forks=${nodes}`),
+    ),
     target('converge / pdsh floor', ratios.convergeVsPdsh, 1.2, '×', 'converge', vs(bramble.convergeMs, pdsh?.convergeMs, 'pdsh')),
-    target('no-change resync SSH execs per node', bramble.resyncExecsPerNode, 1, '', 'resync', `${bramble.resyncExecsPerNode * nodes} execs / ${nodes} Pis`),
-    target('no-change resync / Ansible no-change', ratios.noChangeVsAnsibleForksN, 0.03, '×', 'resync', vs(bramble.resyncMs, ansibleForksN?.resyncMs, `Ansible forks=${nodes}`)),
-    target('event → first SSH command p99', bramble.eventP99Ms, 250, 'ms', 'event', `${latencies.length} samples, p50 ${Math.round(bramble.eventP50Ms)} ms, max ${Math.round(Math.max(...latencies))} ms`),
-    target('operator CPU per host, converge', bramble.convergeCpuMsPerHost, 30, 'ms', 'converge', `${Math.round(med(b, (r) => r.convergeCpuMs))} ms CPU / ${nodes} Pis`),
-    target('operator CPU per host, no-change resync', bramble.resyncCpuMsPerHost, 5, 'ms', 'resync', `${Math.round(med(b, (r) => r.resyncCpuMs))} ms CPU / ${nodes} Pis`),
+    target(
+      'no-change resync SSH execs per node',
+      bramble.resyncExecsPerNode,
+      1,
+      '',
+      'resync',
+      `${bramble.resyncExecsPerNode * nodes} execs / ${nodes} Pis`,
+    ),
+    target(
+      'no-change resync / Ansible no-change',
+      ratios.noChangeVsAnsibleForksN,
+      0.03,
+      '×',
+      'resync',
+      vs(bramble.resyncMs, ansibleForksN?.resyncMs, `Ansible forks=${nodes}`),
+    ),
+    target(
+      'event → first SSH command p99',
+      bramble.eventP99Ms,
+      250,
+      'ms',
+      'event',
+      `${latencies.length} samples, p50 ${Math.round(bramble.eventP50Ms)} ms, max ${Math.round(Math.max(...latencies))} ms`,
+    ),
+    target(
+      'operator CPU per host, converge',
+      bramble.convergeCpuMsPerHost,
+      30,
+      'ms',
+      'converge',
+      `${Math.round(med(b, (r) => r.convergeCpuMs))} ms CPU / ${nodes} Pis`,
+    ),
+    target(
+      'operator CPU per host, no-change resync',
+      bramble.resyncCpuMsPerHost,
+      5,
+      'ms',
+      'resync',
+      `${Math.round(med(b, (r) => r.resyncCpuMs))} ms CPU / ${nodes} Pis`,
+    ),
   ];
-  return { nodes, bramble, ...(ansibleForksN && { ansibleForksN }), ...(ansibleForks5 && { ansibleForks5 }), ...(pdsh && { pdsh }), ratios, targets };
+  return {
+    nodes,
+    bramble,
+    ...(ansibleForksN && { ansibleForksN }),
+    ...(ansibleForks5 && { ansibleForks5 }),
+    ...(pdsh && { pdsh }),
+    ratios,
+    targets,
+  };
 }

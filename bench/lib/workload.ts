@@ -21,19 +21,23 @@ export interface BenchNode {
 export const hostnameOf = (node: string): string => `${node}-bench`;
 
 export function piNodeDocs(nodes: readonly BenchNode[], secretName: string): string {
-  return nodes.map((n) => stringify({
-    apiVersion: 'bramble.dev/v1alpha1',
-    kind: 'PiNode',
-    metadata: { name: n.name, labels: { 'bramble.dev/cluster': 'bench' } },
-    spec: {
-      address: n.address,
-      ssh: { user: 'pi', privateKeySecretRef: { name: secretName }, hostKey: n.hostKey },
-      hostname: hostnameOf(n.name),
-      timezone,
-      users: users.map((u) => ({ name: u.name, groups: ['users'], authorizedKeys: [u.key] })),
-      packages,
-    },
-  })).join('---\n');
+  return nodes
+    .map((n) =>
+      stringify({
+        apiVersion: 'bramble.dev/v1alpha1',
+        kind: 'PiNode',
+        metadata: { name: n.name, labels: { 'bramble.dev/cluster': 'bench' } },
+        spec: {
+          address: n.address,
+          ssh: { user: 'pi', privateKeySecretRef: { name: secretName }, hostKey: n.hostKey },
+          hostname: hostnameOf(n.name),
+          timezone,
+          users: users.map((u) => ({ name: u.name, groups: ['users'], authorizedKeys: [u.key] })),
+          packages,
+        },
+      }),
+    )
+    .join('---\n');
 }
 
 /**
@@ -41,15 +45,17 @@ export function piNodeDocs(nodes: readonly BenchNode[], secretName: string): str
  * unchecked one-liner; `%h` is not available, so the hostname comes from the node's own name.
  */
 export function pdshConvergeCommands(): string[] {
-  const userLines = users.map((u) => [
-    `id ${u.name} >/dev/null 2>&1 || useradd -m -G users ${u.name}`,
-    `install -d -m 700 -o ${u.name} -g ${u.name} /home/${u.name}/.ssh`,
-    `echo ${shellQuote(u.key)} > /home/${u.name}/.ssh/authorized_keys`,
-    `chown ${u.name}: /home/${u.name}/.ssh/authorized_keys`,
-  ].join('; '));
+  const userLines = users.map((u) =>
+    [
+      `id ${u.name} >/dev/null 2>&1 || useradd -m -G users ${u.name}`,
+      `install -d -m 700 -o ${u.name} -g ${u.name} /home/${u.name}/.ssh`,
+      `echo ${shellQuote(u.key)} > /home/${u.name}/.ssh/authorized_keys`,
+      `chown ${u.name}: /home/${u.name}/.ssh/authorized_keys`,
+    ].join('; '),
+  );
   const change = [
     'h=$(cat /etc/hostname)-bench; echo $h > /etc/hostname; hostname $h',
-    "sed -i '/^127.0.1.1/d' /etc/hosts; echo \"127.0.1.1 $h\" >> /etc/hosts",
+    'sed -i \'/^127.0.1.1/d\' /etc/hosts; echo "127.0.1.1 $h" >> /etc/hosts',
     `ln -sf /usr/share/zoneinfo/${timezone} /etc/localtime; echo ${timezone} > /etc/timezone`,
     `DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends ${packages.join(' ')} >/dev/null`,
     ...userLines,

@@ -23,7 +23,9 @@ export function clusterSource(kc: KubeConfig): ClusterSource & { close(): void }
       const out: AnyResource[] = [];
       for (const type of kinds) {
         try {
-          const list = await api.request<{ items?: AnyResource[] }>('GET', collectionPath(type, namespace), { timeoutMs: requestTimeoutMs });
+          const list = await api.request<{ items?: AnyResource[] }>('GET', collectionPath(type, namespace), {
+            timeoutMs: requestTimeoutMs,
+          });
           out.push(...(list.items ?? []).map((o) => ({ ...o, kind: type.kind })));
         } catch (error) {
           // The CRDs are not installed yet: the cluster has none of these objects.
@@ -34,7 +36,11 @@ export function clusterSource(kc: KubeConfig): ClusterSource & { close(): void }
     },
     async getSecret(namespace, name) {
       try {
-        const secret = await api.request<{ type?: string; data?: Record<string, string> }>('GET', objectPath(resourceTypes.Secret, namespace, name), { timeoutMs: requestTimeoutMs });
+        const secret = await api.request<{ type?: string; data?: Record<string, string> }>(
+          'GET',
+          objectPath(resourceTypes.Secret, namespace, name),
+          { timeoutMs: requestTimeoutMs },
+        );
         const data: Record<string, Buffer> = {};
         for (const [k, v] of Object.entries(secret.data ?? {})) data[k] = Buffer.from(v, 'base64');
         return secret.type ? { type: secret.type, data } : { data };

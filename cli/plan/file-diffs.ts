@@ -28,7 +28,12 @@ export async function attachDiffs(
   nonce: string,
 ): Promise<void> {
   if (files.length === 0) return;
-  const snapshots = await snapshotFiles(executor, target, files.map((f) => f.path), nonce);
+  const snapshots = await snapshotFiles(
+    executor,
+    target,
+    files.map((f) => f.path),
+    nonce,
+  );
   files.forEach((file, i) => {
     const step = steps.find((s) => s.name === file.step);
     if (!step) return;

@@ -19,7 +19,11 @@ void test('files are read exactly; absent files, links and directories are named
     writeFileSync(join(dir, "it's big"), 'x'.repeat(snapshotMaxBytes + 10));
     const paths = ['hosts', 'missing', 'authorized_keys', 'a dir', "it's big"].map((p) => join(dir, p));
     const got = await snapshotFiles(new LocalShellExecutor(), target, paths, 'abc123def');
-    assert.deepEqual(got[0], { kind: 'file', text: '127.0.0.1\tlocalhost\n\n127.0.1.1\tpi0 # tab and blank line kept\nno newline at end', truncated: false });
+    assert.deepEqual(got[0], {
+      kind: 'file',
+      text: '127.0.0.1\tlocalhost\n\n127.0.1.1\tpi0 # tab and blank line kept\nno newline at end',
+      truncated: false,
+    });
     assert.deepEqual(got[1], { kind: 'absent' });
     assert.deepEqual(got[2], { kind: 'not-a-file', what: 'a symbolic link (not followed)' });
     assert.equal(got[3]?.kind, 'not-a-file');

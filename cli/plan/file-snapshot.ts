@@ -11,10 +11,7 @@ export const snapshotMaxBytes = 256 * 1024;
 /** Recognised by test/e2e/counting-executor.ts as a read-only command. */
 export const snapshotTag = 'bramble-plan-file-snapshot';
 
-export type FileSnapshot =
-  | { kind: 'file'; text: string; truncated: boolean }
-  | { kind: 'absent' }
-  | { kind: 'not-a-file'; what: string };
+export type FileSnapshot = { kind: 'file'; text: string; truncated: boolean } | { kind: 'absent' } | { kind: 'not-a-file'; what: string };
 
 export function snapshotScript(paths: readonly string[], nonce: string): string {
   return [
@@ -66,7 +63,12 @@ export function parseSnapshot(stdout: string, paths: readonly string[], nonce: s
 
 export const snapshotTimeoutMs = 30_000;
 
-export async function snapshotFiles(executor: Executor, target: SshTarget, paths: readonly string[], nonce: string): Promise<FileSnapshot[]> {
+export async function snapshotFiles(
+  executor: Executor,
+  target: SshTarget,
+  paths: readonly string[],
+  nonce: string,
+): Promise<FileSnapshot[]> {
   if (paths.length === 0) return [];
   const exec = await executor.exec(target, 'sh -s', { asRoot: true, stdin: snapshotScript(paths, nonce), timeoutMs: snapshotTimeoutMs });
   return parseSnapshot(exec.stdout, paths, nonce);

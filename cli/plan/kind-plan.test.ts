@@ -32,8 +32,14 @@ void test('GlusterVolume: the plan of a fresh volume sends only observes, and th
   const h = recordingHarness(freshCluster);
   const report = await planKindNow(glusterVolumeKind, vol1(), 'GlusterVolume lab/vol1', h.view, h.executor, { nonce: () => glusterNonce });
   assert.equal(report.error, undefined);
-  assert.deepEqual(report.hosts.map((x) => x.subject), ['pi0', 'pi1', 'pi2']);
-  assert.ok(report.hosts.every((x) => x.steps.length > 0), 'every Pi has work on a fresh volume');
+  assert.deepEqual(
+    report.hosts.map((x) => x.subject),
+    ['pi0', 'pi1', 'pi2'],
+  );
+  assert.ok(
+    report.hosts.every((x) => x.steps.length > 0),
+    'every Pi has work on a fresh volume',
+  );
   assert.equal(h.applies().length, 0, 'mutating commands sent by the plan');
   assert.equal(h.executor.calls.length, 3, 'one observe per Pi');
 
@@ -46,8 +52,14 @@ void test('MinioPool: the plan of a fresh pool sends only observes, notes the en
   const s = minioSetup();
   const report = await planKindNow(minioPoolKind, s.pool, 'MinioPool lab/objects', s.view, s.fleet.executor, { nonce: () => minioNonce });
   assert.equal(report.error, undefined);
-  assert.deepEqual(report.hosts.map((x) => x.subject), ['pi0', 'pi1', 'pi2', 'pi3']);
-  assert.ok(report.hosts.every((x) => x.steps.some((step) => step.name === 'restart')), 'every Pi is rolled out');
+  assert.deepEqual(
+    report.hosts.map((x) => x.subject),
+    ['pi0', 'pi1', 'pi2', 'pi3'],
+  );
+  assert.ok(
+    report.hosts.every((x) => x.steps.some((step) => step.name === 'restart')),
+    'every Pi is rolled out',
+  );
   assert.equal(s.fleet.mutatingCalls().length, 0, 'mutating commands sent by the plan');
   assert.equal(s.fleet.executor.calls.length, 4, 'one observe per Pi');
   const env = report.hosts[0]?.steps.find((x) => x.name === 'env');
@@ -61,7 +73,9 @@ void test('MinioPool: the plan of a fresh pool sends only observes, notes the en
 
 void test('a refused resource is reported with its reason before anything is sent', async () => {
   const h = recordingHarness(freshCluster);
-  const report = await planKindNow(glusterVolumeKind, vol1({}, { uid: '' }), 'GlusterVolume lab/vol1', h.view, h.executor, { nonce: () => glusterNonce });
+  const report = await planKindNow(glusterVolumeKind, vol1({}, { uid: '' }), 'GlusterVolume lab/vol1', h.view, h.executor, {
+    nonce: () => glusterNonce,
+  });
   assert.match(report.error ?? '', /^NoUid: /);
   assert.equal(h.executor.calls.length, 0);
 });

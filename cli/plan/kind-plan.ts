@@ -26,7 +26,9 @@ const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 /** Pure: why a preview stopped, as its Ready condition says. */
 export function stoppedBecause(result: ReconcileResult<ConditionedStatus>): string {
   const ready = findCondition(result.status.conditions, 'Ready');
-  return ready ? `${ready.reason}: ${ready.message}` : result.events.map((e) => `${e.reason}: ${e.message}`).join('; ') || 'stopped before a plan';
+  return ready
+    ? `${ready.reason}: ${ready.message}`
+    : result.events.map((e) => `${e.reason}: ${e.message}`).join('; ') || 'stopped before a plan';
 }
 
 /** Pure: per host, the steps in the order apply runs them, and the files they write. */
@@ -49,11 +51,19 @@ export function stepsByHost(plan: KindPlan<unknown>): Map<string, { steps: Plann
       }
     }
   }
-  for (const [host, files] of plan.files ?? []) entry(host).files.push(...files.map((f) => ({ step: f.step, path: f.path, after: () => f.content })));
+  for (const [host, files] of plan.files ?? [])
+    entry(host).files.push(...files.map((f) => ({ step: f.step, path: f.path, after: () => f.content })));
   return out;
 }
 
-export async function planKindNow<Spec, Status extends ConditionedStatus>(kind: Kind<Spec, Status>, obj: Resource<Spec, Status>, subject: string, view: ClusterView, executor: Executor, options: EngineOptions = {}): Promise<KindPlanReport> {
+export async function planKindNow<Spec, Status extends ConditionedStatus>(
+  kind: Kind<Spec, Status>,
+  obj: Resource<Spec, Status>,
+  subject: string,
+  view: ClusterView,
+  executor: Executor,
+  options: EngineOptions = {},
+): Promise<KindPlanReport> {
   const notes: string[] = [];
   const report: KindPlanReport = { subject, notes, hosts: [] };
   const secrets: SecretCreator = {
@@ -68,7 +78,8 @@ export async function planKindNow<Spec, Status extends ConditionedStatus>(kind: 
     const { planned } = preview;
     const unobserved = new Map((planned.unobserved ?? []).map((line) => [line.split(': ')[0] ?? line, line.slice(line.indexOf(': ') + 2)]));
     const byHost = stepsByHost(planned);
-    for (const [host, why] of unobserved) report.hosts.push({ subject: host, address: planned.targets.get(host)?.host ?? '', steps: [], notes: [], error: why });
+    for (const [host, why] of unobserved)
+      report.hosts.push({ subject: host, address: planned.targets.get(host)?.host ?? '', steps: [], notes: [], error: why });
     for (const [host, target] of planned.targets) {
       if (unobserved.has(host)) continue;
       const planned = byHost.get(host) ?? { steps: [], files: [] };

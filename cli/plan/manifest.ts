@@ -75,7 +75,9 @@ export function readManifest(text: string, source: string, defaultNamespace: str
     applyDefaults(schema, obj);
     const causes = validateObject(schema, obj);
     if (causes.length > 0) {
-      throw new ManifestError(`${source}: ${kind} ${namespace}/${name} is invalid: ${causes.map((c) => `${c.field}: ${c.message}`).join('; ')}`);
+      throw new ManifestError(
+        `${source}: ${kind} ${namespace}/${name} is invalid: ${causes.map((c) => `${c.field}: ${c.message}`).join('; ')}`,
+      );
     }
     delete obj.status;
     manifest.objects.push(obj as unknown as AnyResource);

@@ -2,7 +2,11 @@
 // real sh) then writes, checked in a private mount namespace with a copy of /etc (root only).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { canUseNamespaceSandbox, startNamespaceSandbox, type NamespaceSandbox } from '../../reconcilers/shared/namespace-sandbox.test-support.ts';
+import {
+  canUseNamespaceSandbox,
+  startNamespaceSandbox,
+  type NamespaceSandbox,
+} from '../../reconcilers/shared/namespace-sandbox.test-support.ts';
 import { etcHostsStep } from '../../reconcilers/pinode/steps/hostname.ts';
 import type { ObservedState } from '../../reconcilers/pinode/parse-state.ts';
 import type { PiNodeSpec } from '../../reconcilers/pinode/pinode-types.ts';
@@ -35,17 +39,29 @@ for (const [name, hosts] of cases) {
   });
 }
 
-void test('files are planned only for the steps that write them, at the user\'s real home', () => {
-  const state: ObservedState = { ...unsure, users: new Map([['alice', { exists: true, home: '/srv/alice', groups: [], authorizedKeys: [] }]]) };
+void test("files are planned only for the steps that write them, at the user's real home", () => {
+  const state: ObservedState = {
+    ...unsure,
+    users: new Map([['alice', { exists: true, home: '/srv/alice', groups: [], authorizedKeys: [] }]]),
+  };
   const steps = [
     { name: 'hostname', description: '', command: '', mutating: true as const, timeoutMs: 1, eventReason: 'X' },
     { name: 'authorized-keys:alice', description: '', command: '', mutating: true as const, timeoutMs: 1, eventReason: 'X' },
     { name: 'packages', description: '', command: '', mutating: true as const, timeoutMs: 1, eventReason: 'X' },
   ];
-  const spec: PiNodeSpec = { address: 'x', port: 22, ssh: { user: 'pi', privateKeySecretRef: { name: 's' }, hostKeyPolicy: 'TrustOnFirstUse' }, hostname: 'pi9', users: [{ name: 'alice', authorizedKeys: [' k1 ', '', 'k2'] }] };
+  const spec: PiNodeSpec = {
+    address: 'x',
+    port: 22,
+    ssh: { user: 'pi', privateKeySecretRef: { name: 's' }, hostKeyPolicy: 'TrustOnFirstUse' },
+    hostname: 'pi9',
+    users: [{ name: 'alice', authorizedKeys: [' k1 ', '', 'k2'] }],
+  };
   const files = plannedPiNodeFiles(spec, state, steps);
-  assert.deepEqual(files.map((f) => [f.step, f.path, f.after(undefined)]), [
-    ['hostname', '/etc/hostname', 'pi9\n'],
-    ['authorized-keys:alice', '/srv/alice/.ssh/authorized_keys', 'k1\nk2\n'],
-  ]);
+  assert.deepEqual(
+    files.map((f) => [f.step, f.path, f.after(undefined)]),
+    [
+      ['hostname', '/etc/hostname', 'pi9\n'],
+      ['authorized-keys:alice', '/srv/alice/.ssh/authorized_keys', 'k1\nk2\n'],
+    ],
+  );
 });

@@ -20,7 +20,12 @@ export interface PiNodePlan {
 }
 
 export async function planPiNodeNow(node: PiNode, view: ClusterView, executor: Executor): Promise<PiNodePlan> {
-  const report: HostReport = { subject: `PiNode ${node.metadata.namespace}/${node.metadata.name}`, address: node.spec.address, steps: [], notes: [] };
+  const report: HostReport = {
+    subject: `PiNode ${node.metadata.namespace}/${node.metadata.name}`,
+    address: node.spec.address,
+    steps: [],
+    notes: [],
+  };
   try {
     const look = await observeAndPlan(node, view, executor, randomNonce);
     if (look.outcome !== 'planned') return { report: { ...report, error: describeNotPlanned(look) } };

@@ -37,7 +37,12 @@ export function secretsNamed(objects: readonly AnyResource[]): string[] {
   const names = new Set<string>();
   for (const o of objects) {
     const spec = (o.spec ?? {}) as Record<string, unknown> & { ssh?: { privateKeySecretRef?: { name?: string } } };
-    const refs = [spec.ssh?.privateKeySecretRef, ...Object.entries(spec).filter(([k]) => k.endsWith('SecretRef')).map(([, v]) => v as { name?: string } | undefined)];
+    const refs = [
+      spec.ssh?.privateKeySecretRef,
+      ...Object.entries(spec)
+        .filter(([k]) => k.endsWith('SecretRef'))
+        .map(([, v]) => v as { name?: string } | undefined),
+    ];
     for (const ref of refs) if (ref?.name) names.add(`${o.metadata.namespace}/${ref.name}`);
   }
   return [...names].sort();
@@ -74,19 +79,29 @@ async function gather(input: PlanRunInput): Promise<PlanView> {
 export async function runPlan(input: PlanRunInput): Promise<PlanResult> {
   const view = await gather(input);
   const { manifest, executor, progress } = input;
-  const fileNodes = manifest.objects.filter((o) => o.kind === 'PiNode').map((o) => view.get<PiNode>('PiNode', o.metadata.namespace, o.metadata.name)!);
+  const fileNodes = manifest.objects
+    .filter((o) => o.kind === 'PiNode')
+    .map((o) => view.get<PiNode>('PiNode', o.metadata.namespace, o.metadata.name)!);
   if (fileNodes.length) progress(`observing ${fileNodes.length} Pi${fileNodes.length === 1 ? '' : 's'}…`);
   const started = Date.now();
-  const planned = await Promise.all(fileNodes.map(async (node) => {
-    const plan = await planPiNodeNow(node, view, executor);
-    const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    const r = plan.report;
-    progress(`  ${node.metadata.name} (${r.address}) ${r.error ? `failed: ${r.error}` : `answered after ${seconds} s: ${r.steps.length} change${r.steps.length === 1 ? '' : 's'}`}`);
-    // As if the PiNode were applied first: the operator records its facts and host key before a
-    // SlurmPartition or a pool uses them (a key trusted on first use included).
-    if (plan.facts) view.put({ ...node, status: { ...node.status, facts: plan.facts, ...(plan.hostKey ? { hostKey: plan.hostKey } : {}) } } as AnyResource);
-    return plan.report;
-  }));
+  const planned = await Promise.all(
+    fileNodes.map(async (node) => {
+      const plan = await planPiNodeNow(node, view, executor);
+      const seconds = ((Date.now() - started) / 1000).toFixed(1);
+      const r = plan.report;
+      progress(
+        `  ${node.metadata.name} (${r.address}) ${r.error ? `failed: ${r.error}` : `answered after ${seconds} s: ${r.steps.length} change${r.steps.length === 1 ? '' : 's'}`}`,
+      );
+      // As if the PiNode were applied first: the operator records its facts and host key before a
+      // SlurmPartition or a pool uses them (a key trusted on first use included).
+      if (plan.facts)
+        view.put({
+          ...node,
+          status: { ...node.status, facts: plan.facts, ...(plan.hostKey ? { hostKey: plan.hostKey } : {}) },
+        } as AnyResource);
+      return plan.report;
+    }),
+  );
 
   const kinds: KindPlanReport[] = [];
   for (const group of convergeGroups(manifest.objects)) {
@@ -100,7 +115,9 @@ export async function runPlan(input: PlanRunInput): Promise<PlanResult> {
     kinds.push(report);
   }
   const skipped = [
-    ...manifest.objects.filter((o) => o.kind !== 'PiNode' && !engineKinds.has(o.kind)).map((o) => `${o.kind} ${o.metadata.namespace}/${o.metadata.name} (no preview for this kind yet)`),
+    ...manifest.objects
+      .filter((o) => o.kind !== 'PiNode' && !engineKinds.has(o.kind))
+      .map((o) => `${o.kind} ${o.metadata.namespace}/${o.metadata.name} (no preview for this kind yet)`),
     ...manifest.ignored.map((d) => `${d} (not a bramble resource)`),
   ];
   return { pinodes: planned, kinds, skipped };

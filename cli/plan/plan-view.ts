@@ -42,7 +42,9 @@ export class PlanView implements ClusterView {
 
   list<T extends AnyResource>(kind: string, namespace: string, selector?: LabelSelector): T[] {
     return [...this.objects.values()]
-      .filter((o) => o.kind === kind && o.metadata.namespace === namespace && (!selector || matchesSelector(selector, o.metadata.labels ?? {})))
+      .filter(
+        (o) => o.kind === kind && o.metadata.namespace === namespace && (!selector || matchesSelector(selector, o.metadata.labels ?? {})),
+      )
       .sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1)) as T[];
   }
 

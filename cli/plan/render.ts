@@ -11,7 +11,12 @@ export interface PlanResult {
   skipped: string[];
 }
 
-const indent = (text: string, by: string) => text.replace(/\n$/, '').split('\n').map((l) => `${by}${l}`).join('\n');
+const indent = (text: string, by: string) =>
+  text
+    .replace(/\n$/, '')
+    .split('\n')
+    .map((l) => `${by}${l}`)
+    .join('\n');
 
 function renderHost(host: HostReport, title: string, pad: string): string[] {
   const out = [`${pad}${title}`];
@@ -49,6 +54,8 @@ export function renderPlan(result: PlanResult): string {
   }
   for (const s of result.skipped) out.push(`# not previewed: ${s}`);
   const sum = summaryOf(result);
-  out.push(`Plan: ${sum.changes} change${sum.changes === 1 ? '' : 's'} on ${sum.hostsChanging} Pi${sum.hostsChanging === 1 ? '' : 's'}; ${sum.hostsInSync} PiNode${sum.hostsInSync === 1 ? '' : 's'} in sync; ${sum.failed} could not be planned. Nothing was changed.`);
+  out.push(
+    `Plan: ${sum.changes} change${sum.changes === 1 ? '' : 's'} on ${sum.hostsChanging} Pi${sum.hostsChanging === 1 ? '' : 's'}; ${sum.hostsInSync} PiNode${sum.hostsInSync === 1 ? '' : 's'} in sync; ${sum.failed} could not be planned. Nothing was changed.`,
+  );
   return `${out.join('\n')}\n`;
 }

@@ -24,7 +24,9 @@ const ours = (before: string, after: string) => unifiedDiff({ path: '/etc/x', be
 
 void test('hunks and line ranges are the ones GNU diff -u prints, for any two texts', () => {
   // Few distinct lines so that texts share lines, as edited files do.
-  const text = fc.array(fc.constantFrom('a', 'b', 'c', 'd', '127.0.1.1\tpi0', ''), { maxLength: 14 }).map((l) => l.map((x) => `${x}\n`).join(''));
+  const text = fc
+    .array(fc.constantFrom('a', 'b', 'c', 'd', '127.0.1.1\tpi0', ''), { maxLength: 14 })
+    .map((l) => l.map((x) => `${x}\n`).join(''));
   fc.assert(
     fc.property(text, text, (before, after) => {
       fc.pre(before !== after);
@@ -32,7 +34,11 @@ void test('hunks and line ranges are the ones GNU diff -u prints, for any two te
       // ranges and the counts of removed and added lines must agree.
       const mine = ours(before, after);
       const gnu = gnuDiffBody(before, after);
-      const shape = (d: string) => d.split('\n').filter((l) => l.startsWith('@@')).join('|');
+      const shape = (d: string) =>
+        d
+          .split('\n')
+          .filter((l) => l.startsWith('@@'))
+          .join('|');
       const count = (d: string, c: string) => d.split('\n').filter((l) => l.startsWith(c)).length;
       assert.equal(count(mine, '-'), count(gnu, '-'));
       assert.equal(count(mine, '+'), count(gnu, '+'));
@@ -53,7 +59,10 @@ void test('a one-line change in a hosts file reads like diff -u', () => {
 });
 
 void test('a new file is a diff from /dev/null; equal texts give no diff', () => {
-  assert.equal(unifiedDiff({ path: '/home/alice/.ssh/authorized_keys', before: undefined, after: 'k1\nk2\n' }), '--- /dev/null\n+++ b/home/alice/.ssh/authorized_keys\n@@ -0,0 +1,2 @@\n+k1\n+k2\n');
+  assert.equal(
+    unifiedDiff({ path: '/home/alice/.ssh/authorized_keys', before: undefined, after: 'k1\nk2\n' }),
+    '--- /dev/null\n+++ b/home/alice/.ssh/authorized_keys\n@@ -0,0 +1,2 @@\n+k1\n+k2\n',
+  );
   assert.equal(unifiedDiff({ path: '/etc/hostname', before: 'pi0\n', after: 'pi0\n' }), '');
 });
 

@@ -50,7 +50,8 @@ function objectBlock(o: StatusObject, events: StatusEvent[], options: RenderOpti
   const lines = [`${head.padEnd(44)} ${readyText}   age ${age(o.metadata.creationTimestamp, options.now)}`];
   if (ready && ready.status !== 'True' && ready.message) lines.push(`    ${oneLine(ready.message)}`);
   const others = conditions.filter((c) => c.type !== 'Ready');
-  if (others.length > 0) lines.push(`  conditions: ${others.map((c) => `${c.type}=${c.status}${c.status === 'True' ? '' : ` (${c.reason})`}`).join(', ')}`);
+  if (others.length > 0)
+    lines.push(`  conditions: ${others.map((c) => `${c.type}=${c.status}${c.status === 'True' ? '' : ` (${c.reason})`}`).join(', ')}`);
   for (const c of others.filter((x) => x.status === 'False' || (x.type === 'Stalled' && x.status === 'True'))) {
     if (c.message) lines.push(`    ${c.type}: ${oneLine(c.message)}`);
   }
@@ -60,7 +61,12 @@ function objectBlock(o: StatusObject, events: StatusEvent[], options: RenderOpti
     for (const step of pending) lines.push(`    ${step.name}: ${oneLine(step.description)}`);
   }
   const mine = events
-    .filter((e) => e.regarding?.kind === o.kind && e.regarding.name === o.metadata.name && (e.regarding.namespace ?? '') === (o.metadata.namespace ?? ''))
+    .filter(
+      (e) =>
+        e.regarding?.kind === o.kind &&
+        e.regarding.name === o.metadata.name &&
+        (e.regarding.namespace ?? '') === (o.metadata.namespace ?? ''),
+    )
     .sort((a, b) => Date.parse(when(b) ?? '') - Date.parse(when(a) ?? ''))
     .slice(0, options.eventsPerObject ?? 3);
   if (mine.length > 0) {

@@ -24,9 +24,12 @@ export function messageFor(apiVersion: string, kind: string): string | undefined
   const slash = apiVersion.indexOf('/');
   const group = slash < 0 ? '' : apiVersion.slice(0, slash);
   const version = slash < 0 ? apiVersion : apiVersion.slice(slash + 1);
-  const pkg = group === '' ? `k8s.io.api.core.${version}`
-    : group === 'apiextensions.k8s.io' ? `${CRD_PACKAGE}.${version}`
-      : `k8s.io.api.${group.split('.')[0]}.${version}`;
+  const pkg =
+    group === ''
+      ? `k8s.io.api.core.${version}`
+      : group === 'apiextensions.k8s.io'
+        ? `${CRD_PACKAGE}.${version}`
+        : `k8s.io.api.${group.split('.')[0]}.${version}`;
   const name = `${pkg}.${kind}`;
   return MESSAGES[name] ? name : undefined;
 }
@@ -164,7 +167,8 @@ export function decodeProtobuf(buf: Buffer): Obj {
   const typeMeta = (envelope.typeMeta ?? {}) as { apiVersion?: string; kind?: string };
   const apiVersion = typeMeta.apiVersion ?? '';
   const kind = typeMeta.kind ?? '';
-  if (envelope.contentEncoding) throw unsupportedMediaType(`protobuf: content encoding ${String(envelope.contentEncoding)} is not supported: send application/json`);
+  if (envelope.contentEncoding)
+    throw unsupportedMediaType(`protobuf: content encoding ${String(envelope.contentEncoding)} is not supported: send application/json`);
   const message = messageFor(apiVersion, kind);
   if (!message) {
     throw unsupportedMediaType(

@@ -38,7 +38,21 @@ export const ROOTS = [
   'k8s.io.apimachinery.pkg.runtime.Unknown',
 ];
 
-const SCALARS = new Set(['string', 'bytes', 'bool', 'int32', 'int64', 'uint32', 'uint64', 'sint32', 'sint64', 'double', 'float', 'fixed32', 'fixed64']);
+const SCALARS = new Set([
+  'string',
+  'bytes',
+  'bool',
+  'int32',
+  'int64',
+  'uint32',
+  'uint64',
+  'sint32',
+  'sint64',
+  'double',
+  'float',
+  'fixed32',
+  'fixed64',
+]);
 
 /** [json name, type, repeated] — type is a scalar, a message's full name, or `map:K:V`. */
 export type FieldSpec = [string, string, 0 | 1];

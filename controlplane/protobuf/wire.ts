@@ -2,9 +2,7 @@
 // Truncated or malformed input is a 400, never an exception from a Buffer read.
 import { badRequest } from '../errors.ts';
 
-export type WireField =
-  | { num: number; wire: 0; value: bigint }
-  | { num: number; wire: 1 | 5 | 2; value: Buffer };
+export type WireField = { num: number; wire: 0; value: bigint } | { num: number; wire: 1 | 5 | 2; value: Buffer };
 
 export function readVarint(buf: Buffer, pos: number): [bigint, number] {
   let result = 0n;

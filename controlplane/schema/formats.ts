@@ -29,8 +29,16 @@ function isDateTime(value: string): boolean {
   const m = rfc3339.exec(value);
   if (!m) return false;
   const [month, day, hour, minute, second] = [m[2], m[3], m[4], m[5], m[6]].map(Number) as [number, number, number, number, number];
-  return month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour <= 23 && minute <= 59 && second <= 60
-    && !Number.isNaN(Date.parse(value.replace(' ', 'T')));
+  return (
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    day <= 31 &&
+    hour <= 23 &&
+    minute <= 59 &&
+    second <= 60 &&
+    !Number.isNaN(Date.parse(value.replace(' ', 'T')))
+  );
 }
 
 function isDate(value: string): boolean {

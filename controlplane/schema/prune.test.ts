@@ -14,7 +14,11 @@ const schema: JSONSchemaProps = {
       properties: {
         users: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' } } } },
         options: { type: 'object', additionalProperties: { type: 'object', properties: { v: { type: 'string' } } } },
-        free: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true, properties: { known: { type: 'object', properties: { a: { type: 'string' } } } } },
+        free: {
+          type: 'object',
+          'x-kubernetes-preserve-unknown-fields': true,
+          properties: { known: { type: 'object', properties: { a: { type: 'string' } } } },
+        },
         embedded: { type: 'object', 'x-kubernetes-embedded-resource': true, properties: { spec: { type: 'object', properties: {} } } },
       },
     },
@@ -23,13 +27,18 @@ const schema: JSONSchemaProps = {
 
 void test('unknown fields are removed and their paths returned', () => {
   const obj = {
-    apiVersion: 'bramble.dev/v1alpha1', kind: 'PiNode', metadata: { name: 'pi0', anything: 1 }, extra: true,
+    apiVersion: 'bramble.dev/v1alpha1',
+    kind: 'PiNode',
+    metadata: { name: 'pi0', anything: 1 },
+    extra: true,
     spec: { users: [{ name: 'a', uid: 1000 }], options: { 'x.y': { v: 'on', w: 'off' } }, bogus: 1 },
   };
   const pruned = pruneUnknownFields(schema, obj);
   assert.deepEqual(pruned.sort(), ['extra', 'spec.bogus', 'spec.options[x.y].w', 'spec.users[0].uid']);
   assert.deepEqual(obj, {
-    apiVersion: 'bramble.dev/v1alpha1', kind: 'PiNode', metadata: { name: 'pi0', anything: 1 },
+    apiVersion: 'bramble.dev/v1alpha1',
+    kind: 'PiNode',
+    metadata: { name: 'pi0', anything: 1 },
     spec: { users: [{ name: 'a' }], options: { 'x.y': { v: 'on' } } },
   });
 });

@@ -11,7 +11,8 @@ const resourceFields = new Set(['apiVersion', 'kind', 'metadata']);
 function pruneNode(schema: JSONSchemaProps, value: unknown, path: string, isResource: boolean, pruned: string[]): void {
   if (Array.isArray(value)) {
     const items = schema.items;
-    if (items) value.forEach((item, i) => pruneNode(items, item, indexPath(path, i), items['x-kubernetes-embedded-resource'] === true, pruned));
+    if (items)
+      value.forEach((item, i) => pruneNode(items, item, indexPath(path, i), items['x-kubernetes-embedded-resource'] === true, pruned));
     return;
   }
   if (!isObject(value)) return;

@@ -16,8 +16,17 @@ const volume: JSONSchemaProps = {
         immutable: { type: 'string', maxLength: 10, 'x-kubernetes-validations': [{ rule: 'self == oldSelf', message: 'is immutable' }] },
       },
       'x-kubernetes-validations': [
-        { rule: 'size(self.bricks) % self.replica == 0', messageExpression: "'need a multiple of ' + string(self.replica) + ' bricks'", fieldPath: '.bricks' },
-        { rule: "self.policy != 'Pinned' || has(self.key)", message: 'key is required when Pinned', fieldPath: '.key', reason: 'FieldValueRequired' },
+        {
+          rule: 'size(self.bricks) % self.replica == 0',
+          messageExpression: "'need a multiple of ' + string(self.replica) + ' bricks'",
+          fieldPath: '.bricks',
+        },
+        {
+          rule: "self.policy != 'Pinned' || has(self.key)",
+          message: 'key is required when Pinned',
+          fieldPath: '.key',
+          reason: 'FieldValueRequired',
+        },
         { rule: "!has(self.key) || !self.key.startsWith('-')" },
         { rule: "!has(self.key) || self.key != 'forbidden'", message: 'nope', reason: 'FieldValueForbidden' },
       ],
@@ -35,7 +44,9 @@ void test('a rule that holds adds nothing', () => {
 
 void test('integers are CEL ints: % works on schema integers', () => {
   const out = check({ replica: 3, bricks: ['a', 'b'], policy: 'TrustOnFirstUse' });
-  assert.deepEqual(out, [{ reason: 'FieldValueInvalid', field: 'spec.bricks', message: 'Invalid value: "object": need a multiple of 3 bricks' }]);
+  assert.deepEqual(out, [
+    { reason: 'FieldValueInvalid', field: 'spec.bricks', message: 'Invalid value: "object": need a multiple of 3 bricks' },
+  ]);
 });
 
 void test('reason and fieldPath shape the cause', () => {
@@ -55,7 +66,10 @@ void test('an evaluation error is reported, unless the subtree already failed it
   assert.equal(missing.length, 1);
   assert.match(missing[0]?.message ?? '', /size\(self.bricks\) % self.replica == 0: .*replica/i);
   const broken = check({ replica: 'x', bricks: [], policy: 'TrustOnFirstUse' });
-  assert.deepEqual(broken.map((c) => c.reason), ['FieldValueTypeInvalid']);
+  assert.deepEqual(
+    broken.map((c) => c.reason),
+    ['FieldValueTypeInvalid'],
+  );
 });
 
 void test('transition rules run only on update, against the old value', () => {
@@ -72,16 +86,44 @@ void test('list-map items correlate with the old item of the same key', () => {
     type: 'object',
     properties: {
       items: {
-        type: 'array', maxItems: 4, 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['name'],
-        items: { type: 'object', required: ['name'], properties: { name: { type: 'string', maxLength: 8 }, size: { type: 'integer' } },
-          'x-kubernetes-validations': [{ rule: 'self.size >= oldSelf.size', message: 'may not shrink' }] },
+        type: 'array',
+        maxItems: 4,
+        'x-kubernetes-list-type': 'map',
+        'x-kubernetes-list-map-keys': ['name'],
+        items: {
+          type: 'object',
+          required: ['name'],
+          properties: { name: { type: 'string', maxLength: 8 }, size: { type: 'integer' } },
+          'x-kubernetes-validations': [{ rule: 'self.size >= oldSelf.size', message: 'may not shrink' }],
+        },
       },
     },
   };
-  const old = { items: [{ name: 'a', size: 5 }, { name: 'b', size: 5 }] };
-  assert.deepEqual(validateObject(s, { items: [{ name: 'b', size: 6 }, { name: 'a', size: 5 }, { name: 'c', size: 1 }] }, { oldObject: old }), []);
+  const old = {
+    items: [
+      { name: 'a', size: 5 },
+      { name: 'b', size: 5 },
+    ],
+  };
+  assert.deepEqual(
+    validateObject(
+      s,
+      {
+        items: [
+          { name: 'b', size: 6 },
+          { name: 'a', size: 5 },
+          { name: 'c', size: 1 },
+        ],
+      },
+      { oldObject: old },
+    ),
+    [],
+  );
   const shrunk = validateObject(s, { items: [{ name: 'b', size: 4 }] }, { oldObject: old });
-  assert.deepEqual(shrunk.map((c) => c.field), ['items[0]']);
+  assert.deepEqual(
+    shrunk.map((c) => c.field),
+    ['items[0]'],
+  );
 });
 
 void test('root rules see metadata.name only', () => {

@@ -29,10 +29,14 @@ function messageFor(rule: ValidationRule, context: Record<string, unknown>): str
 
 function failure(rule: ValidationRule, field: string, typeName: string, detail: string): FieldCause {
   switch (rule.reason) {
-    case 'FieldValueRequired': return required(field, detail);
-    case 'FieldValueForbidden': return forbidden(field, detail);
-    case 'FieldValueDuplicate': return duplicate(field, typeName);
-    default: return invalid(field, typeName, detail);
+    case 'FieldValueRequired':
+      return required(field, detail);
+    case 'FieldValueForbidden':
+      return forbidden(field, detail);
+    case 'FieldValueDuplicate':
+      return duplicate(field, typeName);
+    default:
+      return invalid(field, typeName, detail);
   }
 }
 

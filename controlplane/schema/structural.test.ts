@@ -12,8 +12,13 @@ const ok: JSONSchemaProps = {
       properties: {
         address: { type: 'string', maxLength: 253, anyOf: [{ format: 'ipv4' }, { pattern: '^[a-z]+$' }] },
         port: { type: 'integer', default: 22, minimum: 1 },
-        items: { type: 'array', maxItems: 4, 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['name'],
-          items: { type: 'object', required: ['name'], properties: { name: { type: 'string', maxLength: 10 } } } },
+        items: {
+          type: 'array',
+          maxItems: 4,
+          'x-kubernetes-list-type': 'map',
+          'x-kubernetes-list-map-keys': ['name'],
+          items: { type: 'object', required: ['name'], properties: { name: { type: 'string', maxLength: 10 } } },
+        },
         ios: { 'x-kubernetes-int-or-string': true },
       },
       'x-kubernetes-validations': [{ rule: 'self.port > 0' }],
@@ -32,15 +37,61 @@ function broken(mutate: (spec: JSONSchemaProps) => void): string[] {
 }
 
 void test('each structural rule is enforced', () => {
-  assert.match(broken((s) => { delete s.properties!.port!.type; }).join(), /spec.port: type must not be empty/);
-  assert.match(broken((s) => { s.properties!.address!.anyOf![0]!.type = 'string'; }).join(), /type must not be set inside anyOf/);
-  assert.match(broken((s) => { delete s.properties!.items!['x-kubernetes-list-map-keys']; }).join(), /needs x-kubernetes-list-map-keys/);
-  assert.match(broken((s) => { s.properties!.items!.items!.required = []; }).join(), /must be required or defaulted/);
-  assert.match(broken((s) => { s.properties!.port!.default = 0; }).join(), /default is invalid/);
-  assert.match(broken((s) => { s.uniqueItems = true; }).join(), /uniqueItems/);
-  assert.match(broken((s) => { s.properties!.address!.maxLength = undefined; delete s.properties!.address!.maxLength; }).join(), /needs maxLength/);
-  assert.match(broken((s) => { delete s.properties!.items!.maxItems; }).join(), /needs maxItems/);
-  assert.match(broken((s) => { s['x-kubernetes-validations'] = [{ rule: 'self.port >' }]; }).join(), /does not compile/);
+  assert.match(
+    broken((s) => {
+      delete s.properties!.port!.type;
+    }).join(),
+    /spec.port: type must not be empty/,
+  );
+  assert.match(
+    broken((s) => {
+      s.properties!.address!.anyOf![0]!.type = 'string';
+    }).join(),
+    /type must not be set inside anyOf/,
+  );
+  assert.match(
+    broken((s) => {
+      delete s.properties!.items!['x-kubernetes-list-map-keys'];
+    }).join(),
+    /needs x-kubernetes-list-map-keys/,
+  );
+  assert.match(
+    broken((s) => {
+      s.properties!.items!.items!.required = [];
+    }).join(),
+    /must be required or defaulted/,
+  );
+  assert.match(
+    broken((s) => {
+      s.properties!.port!.default = 0;
+    }).join(),
+    /default is invalid/,
+  );
+  assert.match(
+    broken((s) => {
+      s.uniqueItems = true;
+    }).join(),
+    /uniqueItems/,
+  );
+  assert.match(
+    broken((s) => {
+      s.properties!.address!.maxLength = undefined;
+      delete s.properties!.address!.maxLength;
+    }).join(),
+    /needs maxLength/,
+  );
+  assert.match(
+    broken((s) => {
+      delete s.properties!.items!.maxItems;
+    }).join(),
+    /needs maxItems/,
+  );
+  assert.match(
+    broken((s) => {
+      s['x-kubernetes-validations'] = [{ rule: 'self.port >' }];
+    }).join(),
+    /does not compile/,
+  );
 });
 
 void test('patterns RE2 cannot run are refused', () => {

@@ -7,9 +7,20 @@ import { childPath } from './field-path.ts';
 import { compileRule } from './cel.ts';
 import { validateObject } from './validate.ts';
 
-const forbiddenInCombinators = ['type', 'additionalProperties', 'default', 'nullable', 'description',
-  'x-kubernetes-preserve-unknown-fields', 'x-kubernetes-int-or-string', 'x-kubernetes-embedded-resource',
-  'x-kubernetes-list-type', 'x-kubernetes-list-map-keys', 'x-kubernetes-map-type', 'x-kubernetes-validations'] as const;
+const forbiddenInCombinators = [
+  'type',
+  'additionalProperties',
+  'default',
+  'nullable',
+  'description',
+  'x-kubernetes-preserve-unknown-fields',
+  'x-kubernetes-int-or-string',
+  'x-kubernetes-embedded-resource',
+  'x-kubernetes-list-type',
+  'x-kubernetes-list-map-keys',
+  'x-kubernetes-map-type',
+  'x-kubernetes-validations',
+] as const;
 
 const scalarTypes = new Set(['string', 'integer', 'number', 'boolean']);
 
@@ -66,7 +77,8 @@ function checkListType(schema: JSONSchemaProps, path: string, out: string[]): vo
       const keySchema = items?.properties?.[key];
       if (!keySchema) out.push(`${path}: map key ${key} is not a property of the items`);
       else if (!scalarTypes.has(keySchema.type ?? '')) out.push(`${path}: map key ${key} must be a scalar`);
-      else if (!items?.required?.includes(key) && keySchema.default === undefined) out.push(`${path}: map key ${key} must be required or defaulted`);
+      else if (!items?.required?.includes(key) && keySchema.default === undefined)
+        out.push(`${path}: map key ${key} must be required or defaulted`);
     }
   } else if (schema['x-kubernetes-list-map-keys']) {
     out.push(`${path}: x-kubernetes-list-map-keys needs listType map`);
@@ -78,7 +90,8 @@ function checkNode(schema: JSONSchemaProps, path: string, atRoot: boolean, out: 
   const preserve = schema['x-kubernetes-preserve-unknown-fields'] === true;
   if (!schema.type && !intOrString && !preserve) out.push(`${path || '<root>'}: type must not be empty`);
   if (intOrString && schema.type) out.push(`${path}: x-kubernetes-int-or-string must not set type`);
-  if (schema.properties && schema.additionalProperties !== undefined) out.push(`${path}: properties and additionalProperties are mutually exclusive`);
+  if (schema.properties && schema.additionalProperties !== undefined)
+    out.push(`${path}: properties and additionalProperties are mutually exclusive`);
   if (schema.additionalProperties === false) out.push(`${path}: additionalProperties: false is not allowed`);
   if (schema.uniqueItems) out.push(`${path}: uniqueItems is not allowed (use x-kubernetes-list-type: set)`);
   if (schema.pattern !== undefined) {

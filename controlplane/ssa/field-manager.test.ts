@@ -9,11 +9,21 @@ import { THING } from './test-type.ts';
 
 const T: ManagedType = { apiVersion: 'x.dev/v1', type: THING, convert: (t) => t, ignore: new Map() };
 const NOW = '2026-01-01T00:00:00Z';
-const obj = (spec: Record<string, unknown>, meta: Record<string, unknown> = {}): KubeObject =>
-  ({ apiVersion: 'x.dev/v1', kind: 'Thing', metadata: { name: 't', namespace: 'default', ...meta }, spec });
-const apply = (live: KubeObject | undefined, spec: Record<string, unknown>, manager: string, force = false, meta: Record<string, unknown> = {}) =>
-  serverSideApply(T, live, obj(spec, meta), { manager, force, subresource: undefined, now: NOW });
-const owners = (o: KubeObject) => Object.fromEntries((o.metadata.managedFields as ManagedFieldsEntry[]).map((e) => [`${e.manager}/${e.operation}`, e.fieldsV1]));
+const obj = (spec: Record<string, unknown>, meta: Record<string, unknown> = {}): KubeObject => ({
+  apiVersion: 'x.dev/v1',
+  kind: 'Thing',
+  metadata: { name: 't', namespace: 'default', ...meta },
+  spec,
+});
+const apply = (
+  live: KubeObject | undefined,
+  spec: Record<string, unknown>,
+  manager: string,
+  force = false,
+  meta: Record<string, unknown> = {},
+) => serverSideApply(T, live, obj(spec, meta), { manager, force, subresource: undefined, now: NOW });
+const owners = (o: KubeObject) =>
+  Object.fromEntries((o.metadata.managedFields as ManagedFieldsEntry[]).map((e) => [`${e.manager}/${e.operation}`, e.fieldsV1]));
 const conflictOf = (fn: () => unknown): ApiError => {
   try {
     fn();
@@ -24,7 +34,7 @@ const conflictOf = (fn: () => unknown): ApiError => {
   throw new Error('no conflict');
 };
 
-void test('an apply owns exactly its configuration; metadata the server sets is nobody\'s', () => {
+void test("an apply owns exactly its configuration; metadata the server sets is nobody's", () => {
   const created = apply(undefined, { address: 'a', env: { A: '1' } }, 'alice');
   assert.deepEqual(created.spec, { address: 'a', env: { A: '1' } });
   assert.deepEqual(owners(created), { 'alice/Apply': { 'f:spec': { 'f:address': {}, 'f:env': { 'f:A': {} } } } });
@@ -42,7 +52,10 @@ void test('a conflicting apply is 409 naming the other manager and the field; fo
   assert.deepEqual(owners(same)['bob/Apply'], { 'f:spec': { 'f:address': {} } }, 'the same value is shared, not a conflict');
   const forced = apply(live, { address: 'b' }, 'bob', true);
   assert.equal((forced.spec as { address: string }).address, 'b');
-  assert.deepEqual(owners(forced), { 'alice/Apply': { 'f:spec': { 'f:env': { 'f:A': {} } } }, 'bob/Apply': { 'f:spec': { 'f:address': {} } } });
+  assert.deepEqual(owners(forced), {
+    'alice/Apply': { 'f:spec': { 'f:env': { 'f:A': {} } } },
+    'bob/Apply': { 'f:spec': { 'f:address': {} } },
+  });
 });
 
 void test('a field the applier stops applying is removed, unless another manager owns it too', () => {
@@ -50,7 +63,10 @@ void test('a field the applier stops applying is removed, unless another manager
   live = apply(live, { env: { B: '2' } }, 'bob');
   live = apply(live, { address: 'a' }, 'alice');
   assert.deepEqual(live.spec, { address: 'a', env: { B: '2' } }, 'env.A and the users went; env.B stayed for bob');
-  assert.deepEqual(owners(live), { 'alice/Apply': { 'f:spec': { 'f:address': {} } }, 'bob/Apply': { 'f:spec': { 'f:env': { 'f:B': {} } } } });
+  assert.deepEqual(owners(live), {
+    'alice/Apply': { 'f:spec': { 'f:address': {} } },
+    'bob/Apply': { 'f:spec': { 'f:env': { 'f:B': {} } } },
+  });
 });
 
 void test('an update takes the fields it changes from their appliers, which then conflict on them', () => {
@@ -58,7 +74,10 @@ void test('an update takes the fields it changes from their appliers, which then
   const next = structuredClone(live);
   (next.spec as { address: string }).address = 'edited';
   trackUpdate(T, live, next, 'kubectl-edit', undefined, NOW);
-  assert.deepEqual(owners(next), { 'alice/Apply': { 'f:spec': { 'f:env': { 'f:A': {} } } }, 'kubectl-edit/Update': { 'f:spec': { 'f:address': {} } } });
+  assert.deepEqual(owners(next), {
+    'alice/Apply': { 'f:spec': { 'f:env': { 'f:A': {} } } },
+    'kubectl-edit/Update': { 'f:spec': { 'f:address': {} } },
+  });
   const err = conflictOf(() => apply(next, { address: 'a', env: { A: '1' } }, 'alice'));
   assert.equal(err.message, 'Apply failed with 1 conflict: conflict with "kubectl-edit" using x.dev/v1: .spec.address');
 });
@@ -73,7 +92,10 @@ void test('updates: create is tracked; an untracked object stays untracked until
   trackUpdate(T, untracked, edited, 'x', undefined, NOW);
   assert.equal(edited.metadata.managedFields, undefined);
   const applied = apply(untracked, { address: 'b' }, 'alice', true);
-  assert.deepEqual(owners(applied), { 'alice/Apply': { 'f:spec': { 'f:address': {} } }, 'before-first-apply/Update': { 'f:spec': { '.': {}, 'f:args': {} } } });
+  assert.deepEqual(owners(applied), {
+    'alice/Apply': { 'f:spec': { 'f:address': {} } },
+    'before-first-apply/Update': { 'f:spec': { '.': {}, 'f:args': {} } },
+  });
   // A request may set managedFields directly, or clear them with [{}].
   const cleared = structuredClone(applied);
   cleared.metadata.managedFields = [{}];
@@ -97,24 +119,42 @@ void test('more than ten updaters fold the oldest into "ancient-changes"', () =>
 });
 
 void test('kubectl taking over from client-side apply: conflicts on values the last-applied annotation still holds are not conflicts; the annotation follows the apply', () => {
-  const lastApplied = JSON.stringify({ apiVersion: 'x.dev/v1', kind: 'Thing', metadata: { name: 't', namespace: 'default' }, spec: { address: 'a', env: { A: '1' } } });
+  const lastApplied = JSON.stringify({
+    apiVersion: 'x.dev/v1',
+    kind: 'Thing',
+    metadata: { name: 't', namespace: 'default' },
+    spec: { address: 'a', env: { A: '1' } },
+  });
   const live = obj({ address: 'a', env: { A: '1' } }, { uid: 'u', annotations: { [LAST_APPLIED]: lastApplied } });
   trackUpdate(T, undefined, live, 'kubectl-client-side-apply', undefined, NOW);
   const err = conflictOf(() => apply(live, { address: 'b', env: { A: '1' } }, 'someone-else'));
   assert.equal(err.code, 409, 'only kubectl gets the migration');
   const applied = apply(live, { address: 'b', env: { A: '1' } }, 'kubectl');
   assert.equal((applied.spec as { address: string }).address, 'b');
-  assert.deepEqual(JSON.parse(applied.metadata.annotations![LAST_APPLIED]!), { apiVersion: 'x.dev/v1', kind: 'Thing', metadata: { name: 't', namespace: 'default' }, spec: { address: 'b', env: { A: '1' } } });
+  assert.deepEqual(JSON.parse(applied.metadata.annotations![LAST_APPLIED]!), {
+    apiVersion: 'x.dev/v1',
+    kind: 'Thing',
+    metadata: { name: 't', namespace: 'default' },
+    spec: { address: 'b', env: { A: '1' } },
+  });
   // A field that no longer holds its last-applied value is a real conflict.
   const drifted = structuredClone(live);
   (drifted.spec as { address: string }).address = 'changed-by-hand';
   assert.equal(conflictOf(() => apply(drifted, { address: 'b' }, 'kubectl')).code, 409);
 });
 
-void test('ignored fields (status on the main resource) are nobody\'s; a bad configuration is 400', () => {
+void test("ignored fields (status on the main resource) are nobody's; a bad configuration is 400", () => {
   const withIgnore: ManagedType = { ...T, ignore: new Map([['x.dev/v1', FieldSet.of([fieldElement('status')])]]) };
-  const applied = serverSideApply(withIgnore, undefined, { ...obj({ address: 'a' }), status: { phase: 'x' } }, { manager: 'm', force: false, subresource: undefined, now: NOW });
+  const applied = serverSideApply(
+    withIgnore,
+    undefined,
+    { ...obj({ address: 'a' }), status: { phase: 'x' } },
+    { manager: 'm', force: false, subresource: undefined, now: NOW },
+  );
   assert.deepEqual(owners(applied), { 'm/Apply': { 'f:spec': { 'f:address': {} } } });
-  assert.throws(() => apply(undefined, { users: [{ groups: [] }] }, 'm'), (e: unknown) => e instanceof ApiError && e.code === 400 && /failed to create typed patch object/.test(e.message));
+  assert.throws(
+    () => apply(undefined, { users: [{ groups: [] }] }, 'm'),
+    (e: unknown) => e instanceof ApiError && e.code === 400 && /failed to create typed patch object/.test(e.message),
+  );
   assert.throws(() => apply(undefined, {}, 'm', false, { managedFields: [] }), /metadata\.managedFields must be nil/);
 });

@@ -11,7 +11,13 @@ import { ApiError, badRequest } from '../errors.ts';
 import type { KubeObject } from '../types.ts';
 import { FieldSet, fieldElement, type Path } from './fieldpath.ts';
 import {
-  conflictError, decodeManagedFields, emptyManaged, encodeManagedFields, isResetManagedFields, managerIdentifier, type Managed,
+  conflictError,
+  decodeManagedFields,
+  emptyManaged,
+  encodeManagedFields,
+  isResetManagedFields,
+  managerIdentifier,
+  type Managed,
 } from './managed-fields.ts';
 import { compare, deepEqual, toFieldSet, typeProblems } from './typed.ts';
 import type { TypeRef } from './types.ts';
@@ -33,8 +39,12 @@ export interface ManagedType {
 
 const path = (...names: string[]): Path => names.map(fieldElement);
 const STRIPPED = FieldSet.of(
-  path('apiVersion'), path('kind'), path('metadata'),
-  ...['name', 'namespace', 'creationTimestamp', 'selfLink', 'uid', 'clusterName', 'generation', 'managedFields', 'resourceVersion'].map((f) => path('metadata', f)),
+  path('apiVersion'),
+  path('kind'),
+  path('metadata'),
+  ...['name', 'namespace', 'creationTimestamp', 'selfLink', 'uid', 'clusterName', 'generation', 'managedFields', 'resourceVersion'].map(
+    (f) => path('metadata', f),
+  ),
 );
 
 function withoutManagedFields(obj: KubeObject | undefined): KubeObject {
@@ -53,7 +63,9 @@ function stripMeta(managed: Managed, id: string): void {
 
 function capUpdateManagers(managed: Managed): void {
   const seconds = (id: string) => Math.floor(Date.parse(managed.times.get(id) ?? '') / 1000) || 0;
-  const updaters = [...managed.fields].filter(([, vs]) => !vs.applied).map(([id]) => id)
+  const updaters = [...managed.fields]
+    .filter(([, vs]) => !vs.applied)
+    .map(([id]) => id)
     .sort((a, b) => seconds(a) - seconds(b) || (a < b ? -1 : a > b ? 1 : 0));
   let length = updaters.length;
   const firstOfVersion = new Map<string, string>();
@@ -98,7 +110,15 @@ function decodeLiveOrNew(live: KubeObject | undefined, next: KubeObject, ignoreR
 }
 
 /** What `manager` did by an update (Update: it takes the fields it changed), into `managed`. */
-function recordUpdate(t: ManagedType, live: KubeObject, next: KubeObject, managed: Managed, manager: string, subresource: string | undefined, now: string): void {
+function recordUpdate(
+  t: ManagedType,
+  live: KubeObject,
+  next: KubeObject,
+  managed: Managed,
+  manager: string,
+  subresource: string | undefined,
+  now: string,
+): void {
   const id = managerIdentifier({ manager: manager || 'unknown', operation: 'Update', apiVersion: t.apiVersion, subresource });
   const self = 'current-operation';
   new Updater(t.convert, t.ignore).Update({ value: live, type: t.type }, { value: next, type: t.type }, t.apiVersion, managed.fields, self);
@@ -117,7 +137,14 @@ function recordUpdate(t: ManagedType, live: KubeObject, next: KubeObject, manage
  * Sets next.metadata.managedFields for a create (live undefined) or an update by `manager`.
  * Never fails the write: on any trouble the object goes without managedFields.
  */
-export function trackUpdate(t: ManagedType, live: KubeObject | undefined, next: KubeObject, manager: string, subresource: string | undefined, now: string): void {
+export function trackUpdate(
+  t: ManagedType,
+  live: KubeObject | undefined,
+  next: KubeObject,
+  manager: string,
+  subresource: string | undefined,
+  now: string,
+): void {
   try {
     const managed = decodeLiveOrNew(live, next, subresource !== undefined);
     delete next.metadata.managedFields;
@@ -163,7 +190,9 @@ export function serverSideApply(t: ManagedType, live: KubeObject | undefined, co
   if (config.metadata.managedFields !== undefined) throw badRequest('metadata.managedFields must be nil');
   const problems = typeProblems(config, t.type);
   if (problems.length > 0) {
-    throw badRequest(`failed to create typed patch object (${config.metadata.namespace ?? ''}/${config.metadata.name ?? ''}; ${t.apiVersion}, Kind=${String(config.kind)}): ${problems.join(', ')}`);
+    throw badRequest(
+      `failed to create typed patch object (${config.metadata.namespace ?? ''}/${config.metadata.name ?? ''}; ${t.apiVersion}, Kind=${String(config.kind)}): ${problems.join(', ')}`,
+    );
   }
   let decoded: Managed;
   try {
@@ -177,9 +206,17 @@ export function serverSideApply(t: ManagedType, live: KubeObject | undefined, co
   const attempt = (force: boolean): { object: KubeObject; managed: Managed } => {
     const managed: Managed = { fields: new Map(decoded.fields), times: new Map(decoded.times) };
     // The first apply to an object nobody tracked credits what it holds to "before-first-apply".
-    if (managed.fields.size === 0 && live) recordUpdate(t, withoutManagedFields(undefined), liveValue, managed, 'before-first-apply', undefined, request.now);
+    if (managed.fields.size === 0 && live)
+      recordUpdate(t, withoutManagedFields(undefined), liveValue, managed, 'before-first-apply', undefined, request.now);
     const before = managed.fields.get(id)?.set;
-    const result = new Updater(t.convert, t.ignore).Apply({ value: liveValue, type: t.type }, { value: config, type: t.type }, t.apiVersion, managed.fields, id, force);
+    const result = new Updater(t.convert, t.ignore).Apply(
+      { value: liveValue, type: t.type },
+      { value: config, type: t.type },
+      t.apiVersion,
+      managed.fields,
+      id,
+      force,
+    );
     stripMeta(managed, id);
     const object = result.object as KubeObject;
     const changed = !deepEqual(liveValue, object);

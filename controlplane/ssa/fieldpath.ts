@@ -17,7 +17,10 @@ export function canonicalJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
   if (v !== null && typeof v === 'object') {
     const o = v as Record<string, unknown>;
-    return `{${Object.keys(o).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`).join(',')}}`;
+    return `{${Object.keys(o)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(v) ?? 'null';
 }
@@ -167,17 +170,29 @@ export class FieldSet {
   }
 
   intersection(o: FieldSet): FieldSet {
-    return this.combine(o, (k) => o.members.has(k), (mine, theirs) => theirs && mine.intersection(theirs));
+    return this.combine(
+      o,
+      (k) => o.members.has(k),
+      (mine, theirs) => theirs && mine.intersection(theirs),
+    );
   }
 
   /** Members of `o` are removed, and below each child what `o` has below it; not whole subtrees. */
   difference(o: FieldSet): FieldSet {
-    return this.combine(o, (k) => !o.members.has(k), (mine, theirs) => (theirs ? mine.difference(theirs) : mine));
+    return this.combine(
+      o,
+      (k) => !o.members.has(k),
+      (mine, theirs) => (theirs ? mine.difference(theirs) : mine),
+    );
   }
 
   /** Like difference, but a member of `o` also removes everything below it. */
   recursiveDifference(o: FieldSet): FieldSet {
-    return this.combine(o, (k) => !o.members.has(k), (mine, theirs, k) => (o.members.has(k) ? undefined : theirs ? mine.recursiveDifference(theirs) : mine));
+    return this.combine(
+      o,
+      (k) => !o.members.has(k),
+      (mine, theirs, k) => (o.members.has(k) ? undefined : theirs ? mine.recursiveDifference(theirs) : mine),
+    );
   }
 
   /** Every member path: this node's members first, then each child's, in element order. */

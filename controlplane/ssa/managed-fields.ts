@@ -53,8 +53,18 @@ export function decodeManagedFields(entries: unknown): Managed {
     const e = (raw ?? {}) as ManagedFieldsEntry;
     if (e.operation !== 'Apply' && e.operation !== 'Update') throw new Error('operation must be `Apply` or `Update`');
     if (!e.apiVersion) throw new Error('apiVersion must not be empty');
-    if (e.fieldsType !== 'FieldsV1') throw new Error(e.fieldsType ? `invalid fieldsType ${JSON.stringify(e.fieldsType)} in managed fields entry ${i}` : `missing fieldsType in managed fields entry ${i}`);
-    const id = managerIdentifier({ manager: e.manager ?? '', operation: e.operation, apiVersion: e.apiVersion, subresource: e.subresource });
+    if (e.fieldsType !== 'FieldsV1')
+      throw new Error(
+        e.fieldsType
+          ? `invalid fieldsType ${JSON.stringify(e.fieldsType)} in managed fields entry ${i}`
+          : `missing fieldsType in managed fields entry ${i}`,
+      );
+    const id = managerIdentifier({
+      manager: e.manager ?? '',
+      operation: e.operation,
+      apiVersion: e.apiVersion,
+      subresource: e.subresource,
+    });
     managed.fields.set(id, { set: FieldSet.fromFieldsV1(e.fieldsV1 ?? {}), apiVersion: e.apiVersion, applied: e.operation === 'Apply' });
     managed.times.set(id, e.time);
   });
@@ -78,7 +88,14 @@ export function encodeManagedFields(managed: Managed): ManagedFieldsEntry[] | un
     entries.push(e);
   }
   const cmp = (a: string | undefined, b: string | undefined) => ((a ?? '') < (b ?? '') ? -1 : (a ?? '') > (b ?? '') ? 1 : 0);
-  return entries.sort((p, q) => cmp(p.operation, q.operation) || seconds(p.time) - seconds(q.time) || cmp(p.manager, q.manager) || cmp(p.apiVersion, q.apiVersion) || cmp(p.subresource, q.subresource));
+  return entries.sort(
+    (p, q) =>
+      cmp(p.operation, q.operation) ||
+      seconds(p.time) - seconds(q.time) ||
+      cmp(p.manager, q.manager) ||
+      cmp(p.apiVersion, q.apiVersion) ||
+      cmp(p.subresource, q.subresource),
+  );
 }
 
 /** `managedFields: []` or `[{}]` in a request clears them (isResetManagedFields). */
@@ -103,7 +120,11 @@ export function describeManager(id: string): string {
 
 /** The 409 an apply that conflicts gets (NewConflictError): the message and one cause per field. */
 export function conflictError(conflicts: Conflict[]): ApiError {
-  const causes = conflicts.map((c) => ({ reason: 'FieldManagerConflict', message: `conflict with ${describeManager(c.manager)}`, field: describePath(c.path) }));
+  const causes = conflicts.map((c) => ({
+    reason: 'FieldManagerConflict',
+    message: `conflict with ${describeManager(c.manager)}`,
+    field: describePath(c.path),
+  }));
   let message: string;
   if (conflicts.length === 1) {
     message = `Apply failed with 1 conflict: conflict with ${describeManager(conflicts[0]!.manager)}: ${describePath(conflicts[0]!.path)}`;

@@ -12,9 +12,21 @@ export const THING = typeOf({
       type: 'object',
       properties: {
         address: { type: 'string' },
-        users: { type: 'array', 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['name'], items: { type: 'object', properties: { name: { type: 'string' }, groups: { type: 'array', 'x-kubernetes-list-type': 'set', items: { type: 'string' } } } } },
+        users: {
+          type: 'array',
+          'x-kubernetes-list-type': 'map',
+          'x-kubernetes-list-map-keys': ['name'],
+          items: {
+            type: 'object',
+            properties: { name: { type: 'string' }, groups: { type: 'array', 'x-kubernetes-list-type': 'set', items: { type: 'string' } } },
+          },
+        },
         args: { type: 'array', items: { type: 'string' } },
-        selector: { type: 'object', 'x-kubernetes-map-type': 'atomic', properties: { matchLabels: { type: 'object', additionalProperties: { type: 'string' } } } },
+        selector: {
+          type: 'object',
+          'x-kubernetes-map-type': 'atomic',
+          properties: { matchLabels: { type: 'object', additionalProperties: { type: 'string' } } },
+        },
         env: { type: 'object', additionalProperties: { type: 'string' } },
         extra: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
       },

@@ -31,14 +31,15 @@ export function itemElement(list: ListAtom, item: unknown): PathElement | string
     if (!isMap(item)) return 'associative list with keys may not have non-map elements';
     const fields: [string, unknown][] = [];
     for (const k of list.keys) {
-      if (!Object.hasOwn(item, k)) return `associative list with keys has an element that omits key field ${JSON.stringify(k)} (and doesn't have default value)`;
+      if (!Object.hasOwn(item, k))
+        return `associative list with keys has an element that omits key field ${JSON.stringify(k)} (and doesn't have default value)`;
       fields.push([k, item[k]]);
     }
     return keyElement(fields);
   }
-  if (isMap(item)) return 'associative list without keys has an element that\'s a map type';
+  if (isMap(item)) return "associative list without keys has an element that's a map type";
   if (Array.isArray(item)) return 'not supported: associative list with lists as elements';
-  if (item === null) return 'associative list without keys has an element that\'s an explicit null';
+  if (item === null) return "associative list without keys has an element that's an explicit null";
   return valueElement(item);
 }
 
@@ -205,7 +206,10 @@ export function compare(lhs: unknown, rhs: unknown, type: TypeRef): Comparison {
       else {
         const keys = [...Object.keys(lm ?? {}), ...Object.keys(rm ?? {}).filter((k) => !lm || !Object.hasOwn(lm, k))];
         for (const k of keys) {
-          walk(lm && Object.hasOwn(lm, k) ? lm[k] : undefined, rm && Object.hasOwn(rm, k) ? rm[k] : undefined, fieldType(atom.map!, k), [...path, fieldElement(k)]);
+          walk(lm && Object.hasOwn(lm, k) ? lm[k] : undefined, rm && Object.hasOwn(rm, k) ? rm[k] : undefined, fieldType(atom.map!, k), [
+            ...path,
+            fieldElement(k),
+          ]);
         }
       }
     } else if (form === 'list') {
@@ -332,7 +336,10 @@ export function typeProblems(value: unknown, type: TypeRef): string[] {
       if (!atom.map) return void problems.push(`${where}expected ${expected(atom)}, got map`);
       if (atom.map.atomic) return;
       for (const [k, child] of Object.entries(v)) walk(child, fieldType(atom.map, k), [...path, fieldElement(k)]);
-    } else if (!atom.scalar) problems.push(`${where}expected ${expected(atom)}, got ${typeof v === 'string' ? 'string' : typeof v === 'boolean' ? 'boolean' : 'number'}`);
+    } else if (!atom.scalar)
+      problems.push(
+        `${where}expected ${expected(atom)}, got ${typeof v === 'string' ? 'string' : typeof v === 'boolean' ? 'boolean' : 'number'}`,
+      );
   };
   walk(value, type, []);
   return problems;

@@ -37,7 +37,10 @@ export class Conflicts extends Error {
 
 export class Updater {
   /** `ignore`: per API version, the fields the write resets (status on the main resource, …). */
-  constructor(private readonly convert: Converter, private readonly ignore: Map<string, FieldSet> = new Map()) {}
+  constructor(
+    private readonly convert: Converter,
+    private readonly ignore: Map<string, FieldSet> = new Map(),
+  ) {}
 
   private filter(set: FieldSet, version: string): FieldSet {
     const ignored = this.ignore.get(version);
@@ -48,7 +51,14 @@ export class Updater {
     return { added: this.filter(c.added, version), modified: this.filter(c.modified, version), removed: this.filter(c.removed, version) };
   }
 
-  private update(oldObject: Typed, newObject: Typed, version: string, managers: Managers, workflow: string, force: boolean): { managers: Managers; comparison: Comparison } {
+  private update(
+    oldObject: Typed,
+    newObject: Typed,
+    version: string,
+    managers: Managers,
+    workflow: string,
+    force: boolean,
+  ): { managers: Managers; comparison: Comparison } {
     const comparison = compare(oldObject.value, newObject.value, oldObject.type);
     const versions = new Map<string, Comparison>([[version, this.filterComparison(comparison, version)]]);
     const conflicts = new Map<string, FieldSet>();
@@ -102,7 +112,14 @@ export class Updater {
    * An apply of `config` by `manager`: returns the new object (undefined when it equals the
    * live one) and the managers; throws Conflicts unless `force`.
    */
-  Apply(live: Typed, config: Typed, version: string, managers: Managers, manager: string, force: boolean): { object: unknown; managers: Managers } {
+  Apply(
+    live: Typed,
+    config: Typed,
+    version: string,
+    managers: Managers,
+    manager: string,
+    force: boolean,
+  ): { object: unknown; managers: Managers } {
     let merged = merge(live.value, config.value, live.type);
     const lastSet = managers.get(manager);
     const set = this.filter(toFieldSet(config.value, config.type), version);
@@ -129,7 +146,9 @@ export class Updater {
       const mergedSet = ensureNamedFieldsAreMembers(toFieldSet(m.value, m.type), m.type);
       const prunedSet = ensureNamedFieldsAreMembers(toFieldSet(p.value, p.type), m.type);
       const keep = prunedSet.union(ensureNamedFieldsAreMembers(owned, m.type));
-      pruned = this.convert({ value: removeItems(m.value, mergedSet.difference(keep), m.type), type: m.type }, lastSet.apiVersion)?.value ?? pruned;
+      pruned =
+        this.convert({ value: removeItems(m.value, mergedSet.difference(keep), m.type), type: m.type }, lastSet.apiVersion)?.value ??
+        pruned;
     }
     // Remove only what the applier's last configuration had (the rest was never its to remove).
     const prunedSet = ensureNamedFieldsAreMembers(toFieldSet(pruned, t), t);

@@ -20,7 +20,7 @@ export function renderHealthChecks(lua: string): string {
   const header = [
     '# Generated from bramble-health.lua by generate.ts: edit the Lua, then',
     '#   npx tsx manifests/argocd/generate.ts',
-    '# Merge into Argo CD\'s settings, e.g.',
+    "# Merge into Argo CD's settings, e.g.",
     '#   kubectl -n argocd patch configmap argocd-cm --type merge --patch-file manifests/argocd/health-checks.yaml',
     '# or list it under `patches:` in the kustomization that installs Argo CD.',
   ].join('\n');

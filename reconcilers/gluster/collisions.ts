@@ -17,15 +17,18 @@ function inHomes(desired: DesiredVolume, hosts: ReadonlyMap<string, HostObservat
     ...desired.bricks.map((b) => ({ node: b.node, path: b.dir })),
     ...(desired.mountPath ? desired.mounts.map((m) => ({ node: m.node, path: desired.mountPath ?? '' })) : []),
   ];
-  return paths.flatMap(({ node, path }) => homeConflicts([path], hosts.get(node)?.homes ?? [])
-    .map((c) => `${node}: ${c.path} is in or over the home directory ${c.home}`));
+  return paths.flatMap(({ node, path }) =>
+    homeConflicts([path], hosts.get(node)?.homes ?? []).map((c) => `${node}: ${c.path} is in or over the home directory ${c.home}`),
+  );
 }
 
 function existingBrickDirs(newBricks: readonly BrickHost[], hosts: ReadonlyMap<string, HostObservation>): string[] {
   return newBricks.flatMap((b) => {
     const dir = hosts.get(b.node)?.bricks.get(b.dir);
     if (!dir?.exists) return [];
-    return [`${b.node}:${b.dir} exists${dir.volumeId ? ` and is marked as a brick of Gluster volume ID ${dir.volumeId} (trusted.glusterfs.volume-id)` : ''}`];
+    return [
+      `${b.node}:${b.dir} exists${dir.volumeId ? ` and is marked as a brick of Gluster volume ID ${dir.volumeId} (trusted.glusterfs.volume-id)` : ''}`,
+    ];
   });
 }
 
@@ -39,20 +42,33 @@ function mountPointsInUse(desired: DesiredVolume, hosts: ReadonlyMap<string, Hos
 }
 
 /** The first collision found, as a Stalled refusal, or undefined when the paths are free. */
-export function collisionRefusal(desired: DesiredVolume, hosts: ReadonlyMap<string, HostObservation>, newBricks: readonly BrickHost[]): Refusal | undefined {
+export function collisionRefusal(
+  desired: DesiredVolume,
+  hosts: ReadonlyMap<string, HostObservation>,
+  newBricks: readonly BrickHost[],
+): Refusal | undefined {
   const homes = inHomes(desired, hosts);
   if (homes.length) {
-    return stall('DataPathInHome', `${homes.join('; ')}; data there would lock its user out or be removed with the volume. Nothing was changed: choose another path`);
+    return stall(
+      'DataPathInHome',
+      `${homes.join('; ')}; data there would lock its user out or be removed with the volume. Nothing was changed: choose another path`,
+    );
   }
   const dirs = existingBrickDirs(newBricks, hosts);
   if (dirs.length) {
-    return stall('BrickDirectoryExists', `brick directories already exist: ${dirs.join('; ')}. Gluster creates each brick directory itself, so that bramble `
-      + 'knows it holds only the volume\'s data; it would otherwise build the volume on what is there. Nothing was changed: move them away or choose another spec.bricks.path');
+    return stall(
+      'BrickDirectoryExists',
+      `brick directories already exist: ${dirs.join('; ')}. Gluster creates each brick directory itself, so that bramble ` +
+        "knows it holds only the volume's data; it would otherwise build the volume on what is there. Nothing was changed: move them away or choose another spec.bricks.path",
+    );
   }
   const mounts = mountPointsInUse(desired, hosts);
   if (mounts.length) {
-    return stall('MountPathInUse', `mount path ${desired.mountPath} is in use by something bramble did not set up: ${mounts.join('; ')}. `
-      + 'Nothing was replaced or mounted over: free the path or choose another spec.mount.path');
+    return stall(
+      'MountPathInUse',
+      `mount path ${desired.mountPath} is in use by something bramble did not set up: ${mounts.join('; ')}. ` +
+        'Nothing was replaced or mounted over: free the path or choose another spec.mount.path',
+    );
   }
   return undefined;
 }

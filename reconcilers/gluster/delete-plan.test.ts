@@ -5,7 +5,12 @@ import { recordOf, ownMountsOf } from './record.ts';
 import { convergedHosts, desired, owner, sharedVolumeId, volumeInfo } from './test-fixtures.test-support.ts';
 
 const d = desired();
-const record = recordOf({ previous: undefined, info: volumeInfo(d), nodeOfHost: new Map(d.bricks.map((b) => [b.address, b.node] as const)), mounts: ownMountsOf(d, convergedHosts(d)) });
+const record = recordOf({
+  previous: undefined,
+  info: volumeInfo(d),
+  nodeOfHost: new Map(d.bricks.map((b) => [b.address, b.node] as const)),
+  mounts: ownMountsOf(d, convergedHosts(d)),
+});
 const brickNodes = new Map(record.bricks.map((b) => [`${b.host}:${b.path}`, b.node ?? ''] as const));
 
 function input(overrides: Partial<DeleteInput> = {}): DeleteInput {
@@ -17,13 +22,27 @@ const names = (m: Map<string, { name: string }[]>) => [...m].map(([h, s]) => `${
 void test('a converged volume: unmount everywhere, then stop and delete the volume, then remove each recorded brick', () => {
   const plan = planDelete(input());
   assert.deepEqual(names(plan.mount), ['pi0:unmount', 'pi1:unmount', 'pi2:unmount']);
-  assert.deepEqual(plan.primary.map((s) => s.name), ['volume-delete']);
+  assert.deepEqual(
+    plan.primary.map((s) => s.name),
+    ['volume-delete'],
+  );
   assert.deepEqual(names(plan.bricks), ['pi0:brick-remove', 'pi1:brick-remove', 'pi2:brick-remove']);
-  assert.match(plan.primary[0]?.command ?? '', /grep -qxF 'Volume ID: 6c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4d5'/, 'the ID is checked again on the Pi');
+  assert.match(
+    plan.primary[0]?.command ?? '',
+    /grep -qxF 'Volume ID: 6c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4d5'/,
+    'the ID is checked again on the Pi',
+  );
   assert.match(plan.primary[0]?.command ?? '', /grep -qxF 'user\.bramble\.owner: 3f9a7c52-0000-4000-8000-0000000000aa'/, 'and the marker');
-  assert.match(plan.bricks.get('pi1')?.[0]?.command ?? '', /\[ "\$v" = '6c1d2e3f4a5b4c6d8e7f8091a2b3c4d5' \] \|\| fail .*\n.*rm -rf --one-file-system -- '\/srv\/gluster\/shared'/);
+  assert.match(
+    plan.bricks.get('pi1')?.[0]?.command ?? '',
+    /\[ "\$v" = '6c1d2e3f4a5b4c6d8e7f8091a2b3c4d5' \] \|\| fail .*\n.*rm -rf --one-file-system -- '\/srv\/gluster\/shared'/,
+  );
   assert.deepEqual(plan.left, []);
-  assert.deepEqual(plan.removes, { volume: 'delete', bricks: ['pi0:/srv/gluster/shared', 'pi1:/srv/gluster/shared', 'pi2:/srv/gluster/shared'], unmounted: ['pi0:/mnt/shared', 'pi1:/mnt/shared', 'pi2:/mnt/shared'] });
+  assert.deepEqual(plan.removes, {
+    volume: 'delete',
+    bricks: ['pi0:/srv/gluster/shared', 'pi1:/srv/gluster/shared', 'pi2:/srv/gluster/shared'],
+    unmounted: ['pi0:/mnt/shared', 'pi1:/mnt/shared', 'pi2:/mnt/shared'],
+  });
 });
 
 void test('a volume already gone: its marked bricks and own mounts still go; nothing asks gluster to delete it', () => {
@@ -54,18 +73,25 @@ void test('a brick whose PiNode is gone, an absent brick directory and a foreign
   const pi1 = hosts.get('pi1')?.mounts.get('/mnt/shared');
   if (pi1) pi1.fstab = [...pi1.fstab, 'UUID=0b3e /mnt/shared ext4 noauto 0 2'];
   const plan = planDelete(input({ hosts, brickNodes: new Map([...brickNodes].filter(([, n]) => n !== 'pi2')) }));
-  assert.deepEqual(names(plan.bricks), ['pi1:brick-remove'], 'pi0\'s is already gone, pi2 cannot be reached');
+  assert.deepEqual(names(plan.bricks), ['pi1:brick-remove'], "pi0's is already gone, pi2 cannot be reached");
   assert.deepEqual(names(plan.mount), ['pi0:unmount', 'pi1:unmount']);
   assert.deepEqual(plan.left, [
     "pi1:/mnt/shared: fstab line 'UUID=0b3e /mnt/shared ext4 noauto 0 2' (not bramble's)",
     'pi2:/mnt/shared: the mount and fstab line stay, its PiNode is gone',
     'pi2:/srv/gluster/shared: no PiNode to reach it',
   ]);
-  assert.match(plan.mount.get('pi1')?.[0]?.command ?? '', /\$3 == "glusterfs"/, 'the unmount step itself removes only the glusterfs entry of the volume');
+  assert.match(
+    plan.mount.get('pi1')?.[0]?.command ?? '',
+    /\$3 == "glusterfs"/,
+    'the unmount step itself removes only the glusterfs entry of the volume',
+  );
 });
 
 void test('no brick host left to ask about the volume: everything stays', () => {
   const plan = planDelete(input({ primary: undefined }));
   assert.equal(plan.removes, undefined);
-  assert.match(plan.left[0] ?? '', new RegExp(`volume shared \\(${sharedVolumeId}\\), its bricks and mounts: no brick host's PiNode is left`));
+  assert.match(
+    plan.left[0] ?? '',
+    new RegExp(`volume shared \\(${sharedVolumeId}\\), its bricks and mounts: no brick host's PiNode is left`),
+  );
 });

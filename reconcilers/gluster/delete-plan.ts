@@ -43,11 +43,16 @@ function volumeVerdict(input: DeleteInput): { fate: 'delete' | 'gone' } | { fate
   const info = hosts.get(primary)?.volume?.info;
   if (!info) return { fate: 'gone' };
   if (info.id !== record.volumeId) {
-    return { fate: 'leave', why: `volume ${record.volumeName}: it now has ID ${info.id}, not the recorded ${record.volumeId}, so it is another volume; it, the bricks and mounts stay` };
+    return {
+      fate: 'leave',
+      why: `volume ${record.volumeName}: it now has ID ${info.id}, not the recorded ${record.volumeId}, so it is another volume; it, the bricks and mounts stay`,
+    };
   }
   const owner = markedOwner(info);
   if (owner?.uid !== input.ownerUid) {
-    const now = owner ? `belongs to GlusterVolume ${owner.name} (uid ${owner.uid}) now` : `no longer carries this resource's ${ownerOption} marker`;
+    const now = owner
+      ? `belongs to GlusterVolume ${owner.name} (uid ${owner.uid}) now`
+      : `no longer carries this resource's ${ownerOption} marker`;
     return { fate: 'leave', why: `${name} ${now}; it, its bricks and mounts stay` };
   }
   return { fate: 'delete' };
@@ -95,7 +100,9 @@ export function planDelete(input: DeleteInput): DeletePlan {
       addStep(plan.bricks, node, brickRemoveStep(b.path, record.volumeId));
       removed.push(`${node}:${b.path}`);
     } else {
-      plan.left.push(`${node}:${b.path}: its trusted.glusterfs.volume-id is ${dir.volumeId ?? 'absent'}, not ${record.volumeId}, so it is not this volume's brick`);
+      plan.left.push(
+        `${node}:${b.path}: its trusted.glusterfs.volume-id is ${dir.volumeId ?? 'absent'}, not ${record.volumeId}, so it is not this volume's brick`,
+      );
     }
   }
   plan.removes = { volume: verdict.fate, bricks: removed, unmounted };

@@ -27,7 +27,9 @@ function waiting(run: VolumeRun, reason: string, message: string, stalled = fals
 
 function summary(name: string, id: string, removes: NonNullable<DeletePlan['removes']>): string {
   const volume = removes.volume === 'delete' ? `volume ${name} (${id}) stopped and deleted` : `volume ${name} (${id}) was already gone`;
-  const bricks = removes.bricks.length ? `${removes.bricks.length} brick directories removed (${removes.bricks.join(', ')})` : 'no brick directory left to remove';
+  const bricks = removes.bricks.length
+    ? `${removes.bricks.length} brick directories removed (${removes.bricks.join(', ')})`
+    : 'no brick directory left to remove';
   const mounts = removes.unmounted.length ? `unmounted from ${removes.unmounted.join(', ')}` : 'no mount of it left';
   return `reclaimPolicy Delete: ${volume}, ${bricks}, ${mounts}`;
 }
@@ -54,7 +56,8 @@ export const deleteStages: Stages<GlusterVolume, GlusterVolumeStatus, Result, De
     const record = run.obj.status?.owned;
     const owner = ownerOf(run.obj);
     if (!record || !owner) {
-      const message = 'reclaimPolicy Delete: nothing was recorded as created by this GlusterVolume (it never converged), so nothing was deleted on the Pis';
+      const message =
+        'reclaimPolicy Delete: nothing was recorded as created by this GlusterVolume (it never converged), so nothing was deleted on the Pis';
       return stop(finished(run, 'NothingToDelete', message, [{ type: 'Normal', reason: 'NothingToDelete', message }]));
     }
     return { record, owner };
@@ -78,7 +81,11 @@ export const deleteStages: Stages<GlusterVolume, GlusterVolumeStatus, Result, De
     });
     const asked = o.primary ? o.hosts.get(o.primary)?.volume : undefined;
     if (o.unreachable.length || (brickNodes.size && !o.primary) || asked?.error) {
-      const why = o.unreachable.length ? o.unreachable.join('; ') : asked?.error ? `gluster on ${o.primary} did not answer: ${asked.error}` : 'no brick host answered';
+      const why = o.unreachable.length
+        ? o.unreachable.join('; ')
+        : asked?.error
+          ? `gluster on ${o.primary} did not answer: ${asked.error}`
+          : 'no brick host answered';
       return stop(waiting(run, 'DeleteWaiting', `reclaimPolicy Delete: waiting to reach every host before deleting data: ${why}`));
     }
     return { record, owner, o, brickNodes };
@@ -89,7 +96,8 @@ export const deleteStages: Stages<GlusterVolume, GlusterVolumeStatus, Result, De
     const left: ReconcileEvent[] = plan.left.length
       ? [{ type: 'Warning', reason: 'DataLeftInPlace', message: `reclaimPolicy Delete left in place: ${plan.left.join('; ')}` }]
       : [];
-    if (!plan.removes) return stop(finished(run, 'DataLeftInPlace', `reclaimPolicy Delete: nothing was deleted: ${plan.left.join('; ')}`, left));
+    if (!plan.removes)
+      return stop(finished(run, 'DataLeftInPlace', `reclaimPolicy Delete: nothing was deleted: ${plan.left.join('; ')}`, left));
     const phases = [plan.mount, new Map(o.primary ? [[o.primary, plan.primary]] : []), plan.bricks];
     return { targets: o.targets, secrets: [], phases, removes: plan.removes, left };
   },
@@ -112,9 +120,12 @@ export const deleteStages: Stages<GlusterVolume, GlusterVolumeStatus, Result, De
 function retainVolume(run: VolumeRun): Result {
   const record = run.obj.status?.owned;
   const name = record?.volumeName ?? volumeNameOf(run.obj);
-  const bricks = record ? record.bricks.map((b) => `${b.node ?? b.host}:${b.path}`) : run.obj.status?.bricks?.map((b) => `${b.node}:${b.path}`) ?? [];
+  const bricks = record
+    ? record.bricks.map((b) => `${b.node ?? b.host}:${b.path}`)
+    : (run.obj.status?.bricks?.map((b) => `${b.node}:${b.path}`) ?? []);
   const mounted = run.obj.status?.mountedNodes ?? [];
-  const message = `reclaimPolicy Retain: volume ${name} left started with its ${bricks.length} brick(s) and their data${bricks.length ? ` (${bricks.join(', ')})` : ''}`
-    + `${mounted.length ? `, still mounted on ${mounted.join(', ')}` : ''}; nothing was unmounted, stopped or deleted`;
+  const message =
+    `reclaimPolicy Retain: volume ${name} left started with its ${bricks.length} brick(s) and their data${bricks.length ? ` (${bricks.join(', ')})` : ''}` +
+    `${mounted.length ? `, still mounted on ${mounted.join(', ')}` : ''}; nothing was unmounted, stopped or deleted`;
   return finished(run, 'Retained', message, [{ type: 'Normal', reason: 'VolumeRetained', message }]);
 }

@@ -35,9 +35,15 @@ for (const copies of [1, 32]) {
 }
 
 const many = Array.from({ length: 96 }, (_, i) => piNode(`pi${i}`, `10.1.${Math.floor(i / 200)}.${(i % 200) + 1}`));
-const d = desired({ bricks: { nodeNames: many.map((n) => n.metadata.name), path: '/srv/gluster', allowRootFilesystem: false } }, many, many);
+const d = desired(
+  { bricks: { nodeNames: many.map((n) => n.metadata.name), path: '/srv/gluster', allowRootFilesystem: false } },
+  many,
+  many,
+);
 const hosts = convergedHosts(d);
-console.log(`gluster plan+health, 96 bricks, 96 mounts, converged: ${perCall(() => {
-  planVolume({ desired: d, hosts, primary: 'pi0', owner });
-  healthOf(d, hosts, 'pi0', []);
-}, 50).toFixed(2)} ms`);
+console.log(
+  `gluster plan+health, 96 bricks, 96 mounts, converged: ${perCall(() => {
+    planVolume({ desired: d, hosts, primary: 'pi0', owner });
+    healthOf(d, hosts, 'pi0', []);
+  }, 50).toFixed(2)} ms`,
+);

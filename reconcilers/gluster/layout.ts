@@ -30,9 +30,7 @@ export interface DesiredVolume {
   fstabLine?: string;
 }
 
-export type LayoutOutcome =
-  | { ok: true; volume: DesiredVolume }
-  | { ok: false; reason: string; message: string; stalled: boolean };
+export type LayoutOutcome = { ok: true; volume: DesiredVolume } | { ok: false; reason: string; message: string; stalled: boolean };
 
 export function volumeNameOf(obj: GlusterVolume): string {
   return obj.spec.volumeName ?? obj.metadata.name;
@@ -68,8 +66,10 @@ export function desiredVolume(input: LayoutInput): LayoutOutcome {
   const { obj } = input;
   const spec = obj.spec;
   const name = volumeNameOf(obj);
-  const systemPaths = [['spec.bricks.path', spec.bricks.path], ['spec.mount.path', spec.mount?.path]]
-    .flatMap(([field, path]) => (path ? [dataPathProblem(path)].filter(Boolean).map((p) => `${field} ${p}`) : []));
+  const systemPaths = [
+    ['spec.bricks.path', spec.bricks.path],
+    ['spec.mount.path', spec.mount?.path],
+  ].flatMap(([field, path]) => (path ? [dataPathProblem(path)].filter(Boolean).map((p) => `${field} ${p}`) : []));
   if (systemPaths.length) {
     return { ok: false, reason: 'SystemPath', message: `${systemPaths.join('; ')}; nothing was sent to any Pi`, stalled: true };
   }
@@ -93,9 +93,10 @@ export function desiredVolume(input: LayoutInput): LayoutOutcome {
     return {
       ok: false,
       reason: 'IPv6NotSupported',
-      message: `brick PiNodes with IPv6 addresses: ${ipv6.map((n) => `${n.metadata.name} (${n.spec.address})`).join(', ')}. GlusterFS 10 peers, bricks and mounts `
-        + 'speak IPv4 unless every glusterd is switched to IPv6 only (transport.address-family inet6 in /etc/glusterfs/glusterd.vol) and every mount asks for it, '
-        + 'which bramble does not do; give these PiNodes an IPv4 address or a DNS name that resolves to one',
+      message:
+        `brick PiNodes with IPv6 addresses: ${ipv6.map((n) => `${n.metadata.name} (${n.spec.address})`).join(', ')}. GlusterFS 10 peers, bricks and mounts ` +
+        'speak IPv4 unless every glusterd is switched to IPv6 only (transport.address-family inet6 in /etc/glusterfs/glusterd.vol) and every mount asks for it, ' +
+        'which bramble does not do; give these PiNodes an IPv4 address or a DNS name that resolves to one',
       stalled: true,
     };
   }
@@ -103,7 +104,12 @@ export function desiredVolume(input: LayoutInput): LayoutOutcome {
   const bricks = input.brickNodes.map((n) => ({ node: n.metadata.name, address: n.spec.address, dir: `${base}/${name}` }));
   const addresses = new Set(bricks.map((b) => b.address));
   if (addresses.size !== bricks.length) {
-    return { ok: false, reason: 'DuplicateBrickHost', message: 'two selected PiNodes share an address: each brick needs its own host', stalled: true };
+    return {
+      ok: false,
+      reason: 'DuplicateBrickHost',
+      message: 'two selected PiNodes share an address: each brick needs its own host',
+      stalled: true,
+    };
   }
   const volume: DesiredVolume = {
     name,

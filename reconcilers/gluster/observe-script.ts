@@ -39,7 +39,7 @@ const volumeIdHex = (dir: string) =>
 export function glusterObserveScript(request: ObserveRequest, nonce: string): string {
   const probes: Probe[] = [
     ['gluster-cli', 'command -v gluster'],
-    ['glusterd', "printf '%s %s\\n' \"$(systemctl is-active glusterd)\" \"$(systemctl is-enabled glusterd)\""],
+    ['glusterd', 'printf \'%s %s\\n\' "$(systemctl is-active glusterd)" "$(systemctl is-enabled glusterd)"'],
     ['glusterd-uuid', 'cat /var/lib/glusterd/glusterd.info'],
     ['gluster-peers', `systemctl is-active -q glusterd && ${gluster('peer status')}`, glusterXmlLimitBytes],
     ['root-device', 'stat -c %d /'],
@@ -48,8 +48,11 @@ export function glusterObserveScript(request: ObserveRequest, nonce: string): st
   ];
   for (const dir of request.brickDirs ?? []) {
     // The device the brick is or would be on: its own, or its nearest existing parent's.
-    probes.push([shellQuote(pathSection('brick', dir)), sh`p=${dir}; e=0; [ -d "$p" ] && e=1; d=0; [ -d "$(dirname "$p")" ] && d=1; `
-      + `while [ ! -e "$p" ]; do p=$(dirname "$p"); done; printf 'exists=%s parent=%s dev=%s volume-id=%s\\n' "$e" "$d" "$(stat -c %d "$p")" "$(${volumeIdHex(dir)})"`]);
+    probes.push([
+      shellQuote(pathSection('brick', dir)),
+      sh`p=${dir}; e=0; [ -d "$p" ] && e=1; d=0; [ -d "$(dirname "$p")" ] && d=1; ` +
+        `while [ ! -e "$p" ]; do p=$(dirname "$p"); done; printf 'exists=%s parent=%s dev=%s volume-id=%s\\n' "$e" "$d" "$(stat -c %d "$p")" "$(${volumeIdHex(dir)})"`,
+    ]);
   }
   if (request.volume) {
     const v = request.volume;
@@ -66,8 +69,11 @@ export function glusterObserveScript(request: ObserveRequest, nonce: string): st
       [shellQuote(pathSection('mounted', p)), sh`findmnt -n -o SOURCE,FSTYPE --mountpoint ${p}`],
       [shellQuote(pathSection('fstab', p)), sh`awk -v p=${p} '$1 !~ /^#/ && $2 == p' /etc/fstab`],
       // Only the bare directory matters: what a mount shows is not what mounting would hide.
-      [shellQuote(pathSection('mountdir', p)), sh`p=${p}; if findmnt -n --mountpoint "$p" >/dev/null; then echo mounted; elif [ ! -e "$p" ]; then echo absent; `
-        + 'elif [ -d "$p" ] && [ -z "$(ls -A "$p")" ]; then echo empty; else echo nonempty; fi'],
+      [
+        shellQuote(pathSection('mountdir', p)),
+        sh`p=${p}; if findmnt -n --mountpoint "$p" >/dev/null; then echo mounted; elif [ ! -e "$p" ]; then echo absent; ` +
+          'elif [ -d "$p" ] && [ -z "$(ls -A "$p")" ]; then echo empty; else echo nonempty; fi',
+      ],
     );
   }
   return observeFrame(probeLines(probes), nonce);

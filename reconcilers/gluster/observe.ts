@@ -38,7 +38,10 @@ export async function observe(run: VolumeRun, scope: ObserveScope): Promise<Obse
   const ns = obj.metadata.namespace;
   const names = [...new Set([...scope.bricks.map((b) => b.node), ...scope.mounts.map((m) => m.node)])];
   const nodes = names.map((name) => [name, ctx.view.get<PiNode>('PiNode', ns, name)] as const);
-  const { targets, failures } = secretTargetsOf(nodes.flatMap(([, node]) => (node ? [node] : [])), ctx.view);
+  const { targets, failures } = secretTargetsOf(
+    nodes.flatMap(([, node]) => (node ? [node] : [])),
+    ctx.view,
+  );
   const unreachable = [...nodes.filter(([, node]) => !node).map(([name]) => `${name}: PiNode not found`), ...failures];
   const requestFor = (name: string, primary: boolean): ObserveRequest => ({
     brickDirs: scope.bricks.filter((b) => b.node === name).map((b) => b.dir),

@@ -17,12 +17,17 @@ export { ownerOf, type Owner } from '../shared/owner.ts';
 
 /** The `gluster volume set` pairs that mark a volume as `owner`'s. */
 export function ownerOptions(owner: Owner): { name: string; value: string }[] {
-  return [{ name: ownerOption, value: owner.uid }, { name: ownerNameOption, value: owner.name }];
+  return [
+    { name: ownerOption, value: owner.uid },
+    { name: ownerNameOption, value: owner.name },
+  ];
 }
 
 /** What a person runs on a brick host to hand `volume` to `owner` (shown in refusals, never run by bramble). */
 export function handOverCommand(volume: string, owner: Owner): string {
-  return `gluster volume set ${volume} ${ownerOptions(owner).map((o) => `${o.name} ${o.value}`).join(' ')}`;
+  return `gluster volume set ${volume} ${ownerOptions(owner)
+    .map((o) => `${o.name} ${o.value}`)
+    .join(' ')}`;
 }
 
 export type Ownership =
@@ -43,7 +48,11 @@ export function markedOwner(info: GlusterVolumeInfo): Owner | undefined {
  * Whether this resource's status (written before bramble marked volumes) already records `info`
  * as its volume: the same volume name, and exactly its bricks as node:path.
  */
-export function legacyStatusRecords(previous: GlusterVolumeStatus | undefined, info: GlusterVolumeInfo, nodeOfHost: ReadonlyMap<string, string>): boolean {
+export function legacyStatusRecords(
+  previous: GlusterVolumeStatus | undefined,
+  info: GlusterVolumeInfo,
+  nodeOfHost: ReadonlyMap<string, string>,
+): boolean {
   if (!previous || previous.owned || previous.volumeName !== info.name || !previous.bricks?.length) return false;
   const recorded = new Set(previous.bricks.map((b) => `${b.node}:${b.path}`));
   const actual = info.bricks.map((b) => `${nodeOfHost.get(b.host) ?? b.host}:${b.path}`);
@@ -65,15 +74,17 @@ export function ownershipOf(input: {
     return {
       kind: 'refused',
       reason: 'VolumeOwnedByAnother',
-      message: `Gluster volume ${info.name} belongs to GlusterVolume ${owner.name} (uid ${owner.uid}); nothing was taken over or changed. `
-        + `Choose another spec.volumeName; or, if that GlusterVolume was deleted with reclaimPolicy Retain and ${handOver}`,
+      message:
+        `Gluster volume ${info.name} belongs to GlusterVolume ${owner.name} (uid ${owner.uid}); nothing was taken over or changed. ` +
+        `Choose another spec.volumeName; or, if that GlusterVolume was deleted with reclaimPolicy Retain and ${handOver}`,
     };
   }
   if (recorded) return { kind: 'adopt' };
   return {
     kind: 'refused',
     reason: 'NotCreatedByBramble',
-    message: `Gluster volume ${info.name} exists and carries no bramble ${ownerOption} marker, so bramble did not create it for this resource; `
-      + `nothing was taken over or changed. Choose another spec.volumeName; or, ${handOver}`,
+    message:
+      `Gluster volume ${info.name} exists and carries no bramble ${ownerOption} marker, so bramble did not create it for this resource; ` +
+      `nothing was taken over or changed. Choose another spec.volumeName; or, ${handOver}`,
   };
 }

@@ -34,7 +34,9 @@ export function parsePeerStatus(xml: string): GlusterPeer[] {
   if (!cliOutcome(xml).ok) throw new GlusterCliError(`peer status: ${(cliOutcome(xml) as { error: string }).error}`);
   return elements(xml, 'peer').map((p) => {
     const hostname = text(p, 'hostname') ?? '';
-    const names = elements(elements(p, 'hostnames')[0] ?? '', 'hostname').map((h) => h.trim()).filter(Boolean);
+    const names = elements(elements(p, 'hostnames')[0] ?? '', 'hostname')
+      .map((h) => h.trim())
+      .filter(Boolean);
     return {
       uuid: text(p, 'uuid') ?? '',
       hostname,

@@ -4,8 +4,16 @@ import { glusterSectionLimits } from './observe-script.ts';
 import { bootStateProbe, isBooting } from '../shared/boot-state.ts';
 import { homeDirsOf } from '../shared/home-dirs.ts';
 import {
-  parseGlusterdUuid, parseHealSummary, parsePeerStatus, parseRebalanceStatus, parseVolumeInfo, parseVolumeStatus,
-  type BrickProcess, type GlusterPeer, type GlusterVolumeInfo, type HealSummary,
+  parseGlusterdUuid,
+  parseHealSummary,
+  parsePeerStatus,
+  parseRebalanceStatus,
+  parseVolumeInfo,
+  parseVolumeStatus,
+  type BrickProcess,
+  type GlusterPeer,
+  type GlusterVolumeInfo,
+  type HealSummary,
 } from './parse-gluster.ts';
 
 export interface VolumeObservation {
@@ -102,7 +110,10 @@ function mountPoint(get: (name: string) => string | undefined, path: string): Mo
   const [source, fstype] = (get(`mounted ${path}`) ?? '').split('\n')[0]?.split(/\s+/) ?? [];
   const dir = get(`mountdir ${path}`);
   return {
-    fstab: (get(`fstab ${path}`) ?? '').split('\n').map((l) => l.trim()).filter(Boolean),
+    fstab: (get(`fstab ${path}`) ?? '')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean),
     dir: dir === 'empty' || dir === 'nonempty' || dir === 'mounted' ? dir : 'absent',
     ...(source && fstype ? { mounted: { source, fstype } } : {}),
   };
@@ -113,7 +124,7 @@ export function parseHostObservation(blob: string, nonce: string): HostObservati
   const get = (name: string) => sectionText(sections, name);
   const [active, enabled] = (get('glusterd') ?? '').split(' ');
   const peersText = get('gluster-peers');
-  const peers = peersText ? attempt(() => parsePeerStatus(peersText)).value ?? [] : [];
+  const peers = peersText ? (attempt(() => parsePeerStatus(peersText)).value ?? []) : [];
   const obs: HostObservation = {
     glusterInstalled: Boolean(get('gluster-cli')),
     glusterd: { active: active === 'active', enabled: enabled === 'enabled' },

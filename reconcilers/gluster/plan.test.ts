@@ -35,10 +35,21 @@ void test('a fresh cluster: glusterd and brick parents everywhere, then probe, c
     'mount:pi2': ['fstab', 'mount'],
   });
   const create = out.plan.primary[1]?.command ?? '';
-  assert.match(create, /volume create 'shared' 'replica' '3' transport tcp '10\.0\.0\.10:\/srv\/gluster\/shared' '10\.0\.0\.11:\/srv\/gluster\/shared' '10\.0\.0\.12:\/srv\/gluster\/shared' \|\|/);
+  assert.match(
+    create,
+    /volume create 'shared' 'replica' '3' transport tcp '10\.0\.0\.10:\/srv\/gluster\/shared' '10\.0\.0\.11:\/srv\/gluster\/shared' '10\.0\.0\.12:\/srv\/gluster\/shared' \|\|/,
+  );
   assert.doesNotMatch(create, /force/, 'no force when the bricks are on their own disk');
-  assert.match(create, /volume set 'shared' 'user\.bramble\.owner' '3f9a7c52-0000-4000-8000-0000000000aa' 'user\.bramble\.owner-name' 'lab\/shared' \|\|/, 'marked in the same step');
-  assert.match(out.plan.prepare.get('pi0')?.[1]?.command ?? '', /mkdir -p -m 0755 '\/srv\/gluster' /, 'only the parent: Gluster makes the brick directory');
+  assert.match(
+    create,
+    /volume set 'shared' 'user\.bramble\.owner' '3f9a7c52-0000-4000-8000-0000000000aa' 'user\.bramble\.owner-name' 'lab\/shared' \|\|/,
+    'marked in the same step',
+  );
+  assert.match(
+    out.plan.prepare.get('pi0')?.[1]?.command ?? '',
+    /mkdir -p -m 0755 '\/srv\/gluster' /,
+    'only the parent: Gluster makes the brick directory',
+  );
   assert.match(out.plan.primary[0]?.command ?? '', /'10\.0\.0\.11' '10\.0\.0\.12'/);
 });
 
@@ -69,7 +80,11 @@ void test('unsafe changes are Stalled with a reason and plan nothing', () => {
   const cases: [Partial<Parameters<typeof volumeInfo>[1]>, string, RegExp][] = [
     [{ replicaCount: 4 }, 'ReplicaChangeRefused', /replica 4; shrinking it to 3/],
     [{ typeStr: 'Disperse', replicaCount: 1, disperseCount: 3 }, 'TypeChangeRefused', /is Disperse; changing its type to Replicate/],
-    [{ bricks: [...volumeInfo(d).bricks, ...volumeInfo(desired({}, nodes.slice(3, 6))).bricks] }, 'BrickRemovalRefused', /10\.0\.0\.13:\/srv\/gluster\/shared.*no longer selected/],
+    [
+      { bricks: [...volumeInfo(d).bricks, ...volumeInfo(desired({}, nodes.slice(3, 6))).bricks] },
+      'BrickRemovalRefused',
+      /10\.0\.0\.13:\/srv\/gluster\/shared.*no longer selected/,
+    ],
   ];
   for (const [overrides, reason, message] of cases) {
     const hosts = convergedHosts(d);
@@ -86,14 +101,26 @@ void test('unsafe changes are Stalled with a reason and plan nothing', () => {
 
 void test('expansion adds a whole replica set, then rebalances', () => {
   const before = desired();
-  const after = desired({ bricks: { nodeNames: ['pi0', 'pi1', 'pi2', 'pi3', 'pi4', 'pi5'], path: '/srv/gluster', allowRootFilesystem: false } }, nodes);
+  const after = desired(
+    { bricks: { nodeNames: ['pi0', 'pi1', 'pi2', 'pi3', 'pi4', 'pi5'], path: '/srv/gluster', allowRootFilesystem: false } },
+    nodes,
+  );
   const hosts = convergedHosts(before);
   for (const n of ['pi3', 'pi4', 'pi5']) hosts.set(n, freshHost(after));
   const out = planVolume({ desired: after, hosts, primary: 'pi0' });
   assert.ok(out.ok);
-  assert.deepEqual(out.plan.primary.map((s) => s.name), ['peer-probe', 'add-bricks', 'rebalance']);
-  assert.match(out.plan.primary[1]?.command ?? '', /add-brick 'shared' 'replica' '3' '10\.0\.0\.13:\/srv\/gluster\/shared' '10\.0\.0\.14:\/srv\/gluster\/shared' '10\.0\.0\.15:\/srv\/gluster\/shared'/);
-  assert.deepEqual(out.plan.prepare.get('pi3')?.map((s) => s.name), ['glusterd', 'brick-parent']);
+  assert.deepEqual(
+    out.plan.primary.map((s) => s.name),
+    ['peer-probe', 'add-bricks', 'rebalance'],
+  );
+  assert.match(
+    out.plan.primary[1]?.command ?? '',
+    /add-brick 'shared' 'replica' '3' '10\.0\.0\.13:\/srv\/gluster\/shared' '10\.0\.0\.14:\/srv\/gluster\/shared' '10\.0\.0\.15:\/srv\/gluster\/shared'/,
+  );
+  assert.deepEqual(
+    out.plan.prepare.get('pi3')?.map((s) => s.name),
+    ['glusterd', 'brick-parent'],
+  );
   assert.equal(out.plan.prepare.get('pi0'), undefined, 'existing bricks are left alone');
 });
 
@@ -101,7 +128,16 @@ void test('a node already in another pool is reported, not probed', () => {
   const d = desired();
   const hosts = fresh(d);
   const pi2 = hosts.get('pi2');
-  if (pi2) pi2.peers = [{ uuid: '99999999-0000-0000-0000-000000000000', hostname: '10.9.9.9', hostnames: ['10.9.9.9'], connected: true, state: 'Peer in Cluster' }];
+  if (pi2)
+    pi2.peers = [
+      {
+        uuid: '99999999-0000-0000-0000-000000000000',
+        hostname: '10.9.9.9',
+        hostnames: ['10.9.9.9'],
+        connected: true,
+        state: 'Peer in Cluster',
+      },
+    ];
   assert.deepEqual(poolCheck(d, hosts, 'pi0'), { probe: ['10.0.0.11'], foreign: ['pi2 (pool of 10.9.9.9)'] });
   const out = planVolume({ desired: d, hosts, primary: 'pi0' });
   assert.ok(!out.ok);
@@ -109,13 +145,25 @@ void test('a node already in another pool is reported, not probed', () => {
 });
 
 void test('options that differ are set; equal ones (on/enable spelled differently) are not', () => {
-  const d = desired({ options: [{ name: 'performance.cache-size', value: '128MB' }, { name: 'features.shard', value: 'on' }] });
+  const d = desired({
+    options: [
+      { name: 'performance.cache-size', value: '128MB' },
+      { name: 'features.shard', value: 'on' },
+    ],
+  });
   const hosts = convergedHosts(d);
   const info = hosts.get('pi0')?.volume?.info;
-  if (info) info.options = new Map([['performance.cache-size', '64MB'], ['features.shard', 'enable']]);
+  if (info)
+    info.options = new Map([
+      ['performance.cache-size', '64MB'],
+      ['features.shard', 'enable'],
+    ]);
   const out = planVolume({ desired: d, hosts, primary: 'pi0' });
   assert.ok(out.ok);
-  assert.deepEqual(out.plan.primary.map((s) => s.description), ['set performance.cache-size=128MB']);
+  assert.deepEqual(
+    out.plan.primary.map((s) => s.description),
+    ['set performance.cache-size=128MB'],
+  );
 });
 
 void test('a node that lost its mount (or its fstab line) gets only what is missing', () => {

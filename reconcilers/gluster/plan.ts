@@ -9,7 +9,15 @@ import type { GlusterVolumeInfo } from './parse-gluster.ts';
 import { collisionRefusal } from './collisions.ts';
 import type { Owner } from './ownership.ts';
 import {
-  addBricksStep, brickParentStep, glusterdStep, ownerMarkStep, peerProbeStep, rebalanceStep, volumeCreateStep, volumeOptionsStep, volumeStartStep,
+  addBricksStep,
+  brickParentStep,
+  glusterdStep,
+  ownerMarkStep,
+  peerProbeStep,
+  rebalanceStep,
+  volumeCreateStep,
+  volumeOptionsStep,
+  volumeStartStep,
 } from './steps.ts';
 import { clientStep, fstabStep, mountStep } from './mount-steps.ts';
 
@@ -54,35 +62,57 @@ export function unsafeChange(desired: DesiredVolume, info: GlusterVolumeInfo): R
   const spec = desired.spec;
   const stall = (reason: string, message: string): Refusal => ({ reason, message: `${message}; nothing was changed`, stalled: true });
   const type = specTypeOf(info);
-  if (type !== spec.type) return stall('TypeChangeRefused', `volume ${info.name} is ${info.typeStr}; changing its type to ${spec.type} is not done automatically`);
+  if (type !== spec.type)
+    return stall(
+      'TypeChangeRefused',
+      `volume ${info.name} is ${info.typeStr}; changing its type to ${spec.type} is not done automatically`,
+    );
   if (spec.type === 'Replicate' && info.replicaCount !== spec.replica) {
     const verb = (spec.replica ?? 0) < info.replicaCount ? 'shrinking' : 'changing';
-    return stall('ReplicaChangeRefused', `volume ${info.name} has replica ${info.replicaCount}; ${verb} it to ${spec.replica} is not done automatically`);
+    return stall(
+      'ReplicaChangeRefused',
+      `volume ${info.name} has replica ${info.replicaCount}; ${verb} it to ${spec.replica} is not done automatically`,
+    );
   }
-  if (spec.type === 'Replicate' && (info.arbiterCount > 0) !== Boolean(spec.arbiter)) {
+  if (spec.type === 'Replicate' && info.arbiterCount > 0 !== Boolean(spec.arbiter)) {
     return stall('ArbiterChangeRefused', `volume ${info.name} has arbiter ${info.arbiterCount}; changing it is not done automatically`);
   }
-  if (spec.type === 'Disperse' && (info.disperseCount !== spec.disperse || (spec.redundancy !== undefined && info.redundancyCount !== spec.redundancy))) {
-    return stall('DisperseChangeRefused', `volume ${info.name} is disperse ${info.disperseCount} redundancy ${info.redundancyCount}; changing it is not done automatically`);
+  if (
+    spec.type === 'Disperse' &&
+    (info.disperseCount !== spec.disperse || (spec.redundancy !== undefined && info.redundancyCount !== spec.redundancy))
+  ) {
+    return stall(
+      'DisperseChangeRefused',
+      `volume ${info.name} is disperse ${info.disperseCount} redundancy ${info.redundancyCount}; changing it is not done automatically`,
+    );
   }
   const wanted = new Set(desired.bricks.map(brickName));
   const removed = info.bricks.filter((b) => !wanted.has(b.name)).map((b) => b.name);
   if (removed.length) {
-    return stall('BrickRemovalRefused', `bricks ${removed.join(', ')} are in volume ${info.name} but no longer selected; removing bricks (and the data on them) is not done automatically`);
+    return stall(
+      'BrickRemovalRefused',
+      `bricks ${removed.join(', ')} are in volume ${info.name} but no longer selected; removing bricks (and the data on them) is not done automatically`,
+    );
   }
   return undefined;
 }
 
 function rootBricks(desired: DesiredVolume, hosts: ReadonlyMap<string, HostObservation>, among: readonly BrickHost[]): string[] {
-  return among.filter((b) => {
-    const h = hosts.get(b.node);
-    const dir = h?.bricks.get(b.dir);
-    return dir !== undefined && h?.rootDevice !== undefined && dir.device === h.rootDevice;
-  }).map((b) => `${b.node}:${b.dir}`);
+  return among
+    .filter((b) => {
+      const h = hosts.get(b.node);
+      const dir = h?.bricks.get(b.dir);
+      return dir !== undefined && h?.rootDevice !== undefined && dir.device === h.rootDevice;
+    })
+    .map((b) => `${b.node}:${b.dir}`);
 }
 
 /** Pool membership of every brick host as the primary sees it. */
-export function poolCheck(desired: DesiredVolume, hosts: ReadonlyMap<string, HostObservation>, primary: string): { probe: string[]; foreign: string[] } {
+export function poolCheck(
+  desired: DesiredVolume,
+  hosts: ReadonlyMap<string, HostObservation>,
+  primary: string,
+): { probe: string[]; foreign: string[] } {
   const p = hosts.get(primary);
   const pool = new Set<string>([...(p?.uuid ? [p.uuid] : []), ...(p?.peers ?? []).map((x) => x.uuid)]);
   const known = new Set((p?.peers ?? []).flatMap((x) => x.hostnames));
@@ -97,7 +127,12 @@ export function poolCheck(desired: DesiredVolume, hosts: ReadonlyMap<string, Hos
       continue;
     }
     if (h.peers.length > 0) {
-      foreign.push(`${b.node} (pool of ${h.peers.map((x) => x.hostname).sort().join(', ')})`);
+      foreign.push(
+        `${b.node} (pool of ${h.peers
+          .map((x) => x.hostname)
+          .sort()
+          .join(', ')})`,
+      );
       continue;
     }
     probe.push(b.address);
@@ -142,12 +177,19 @@ export function planVolume(input: PlanInput): PlanOutcome {
   if (collision) return { ok: false, refusal: collision };
   const onRoot = rootBricks(desired, hosts, newBricks);
   if (onRoot.length && !desired.spec.bricks.allowRootFilesystem) {
-    return refuse('BrickOnRootFilesystem',
-      `bricks would be on the root filesystem (the SD card): ${onRoot.join(', ')}; put spec.bricks.path on another disk, or set spec.bricks.allowRootFilesystem: true`, true);
+    return refuse(
+      'BrickOnRootFilesystem',
+      `bricks would be on the root filesystem (the SD card): ${onRoot.join(', ')}; put spec.bricks.path on another disk, or set spec.bricks.allowRootFilesystem: true`,
+      true,
+    );
   }
   const pool = poolCheck(desired, hosts, primary);
   if (pool.foreign.length) {
-    return refuse('PeerInAnotherPool', `nodes already in another trusted pool (not taken over): ${pool.foreign.join('; ')}; detach them there first`, true);
+    return refuse(
+      'PeerInAnotherPool',
+      `nodes already in another trusted pool (not taken over): ${pool.foreign.join('; ')}; detach them there first`,
+      true,
+    );
   }
 
   const plan: GlusterPlan = { prepare: new Map(), primary: [], mount: new Map() };
@@ -179,7 +221,8 @@ export function planVolume(input: PlanInput): PlanOutcome {
       if (!h || !mount) continue;
       if (!h.mountHelper) addStep(plan.mount, m.node, clientStep());
       // Every line left for the path is the volume's own (collisionRefusal saw to that).
-      if (mount.fstab.length !== 1 || mount.fstab[0] !== desired.fstabLine) addStep(plan.mount, m.node, fstabStep(desired.mountPath, desired.fstabLine, desired.name));
+      if (mount.fstab.length !== 1 || mount.fstab[0] !== desired.fstabLine)
+        addStep(plan.mount, m.node, fstabStep(desired.mountPath, desired.fstabLine, desired.name));
       if (mount.mounted?.fstype !== 'fuse.glusterfs') addStep(plan.mount, m.node, mountStep(desired.mountPath, desired.name));
     }
   }

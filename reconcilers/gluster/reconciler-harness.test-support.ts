@@ -28,7 +28,11 @@ export function piNode(name: string, namespace = 'lab'): PiNode {
     apiVersion: 'bramble.dev/v1alpha1',
     kind: 'PiNode',
     metadata: { name, namespace, labels: { seed: 'yes' } },
-    spec: { address: addresses[name] ?? '', port: 22, ssh: { user: 'pi', privateKeySecretRef: { name: 'pi-ssh' }, hostKeyPolicy: 'TrustOnFirstUse' } },
+    spec: {
+      address: addresses[name] ?? '',
+      port: 22,
+      ssh: { user: 'pi', privateKeySecretRef: { name: 'pi-ssh' }, hostKeyPolicy: 'TrustOnFirstUse' },
+    },
     // Recorded by the PiNode reconciler: the Gluster reconciler connects to no other host (shared/secret-target.ts).
     status: { hostKey: recordedHostKey },
   } as PiNode;
@@ -66,11 +70,13 @@ export function vol1Record(): NonNullable<GlusterVolume['status']>['owned'] {
 export function volumeInfoXml(owner: { uid: string; name: string } | null = { uid: ownUid, name: 'lab/vol1' }): string {
   const xml = fixture('volume-info-replica3.xml');
   if (!owner) return xml;
-  const option = (name: string, value: string) => `\n          <option>\n            <name>${name}</name>\n            <value>${value}</value>\n          </option>`;
+  const option = (name: string, value: string) =>
+    `\n          <option>\n            <name>${name}</name>\n            <value>${value}</value>\n          </option>`;
   return xml.replace('<options>', `<options>${option('user.bramble.owner-name', owner.name)}${option('user.bramble.owner', owner.uid)}`);
 }
 
-export const volumeMissingXml = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<cliOutput>\n  <opRet>-1</opRet>\n  <opErrno>30806</opErrno>\n  <opErrstr>Volume does not exist</opErrstr>\n</cliOutput>';
+export const volumeMissingXml =
+  '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<cliOutput>\n  <opRet>-1</opRet>\n  <opErrno>30806</opErrno>\n  <opErrstr>Volume does not exist</opErrstr>\n</cliOutput>';
 
 export const fstabLine = '10.213.42.10:/vol1 /mnt/shared glusterfs defaults,_netdev,backup-volfile-servers=10.213.42.11:10.213.42.12 0 0';
 
@@ -79,7 +85,9 @@ function peersSeenFrom(host: string): string {
   if (host === '10.213.42.10') return fixture('peer-status.xml');
   const pi2 = fixture('peer-status-pi2.xml');
   if (host === '10.213.42.12') return pi2;
-  return pi2.replaceAll('ebc3ad51-f690-46d9-b047-8cd98553a12e', 'f08d49b7-8fe5-4626-8cd1-872e15fa4b1d').replaceAll('10.213.42.11', '10.213.42.12');
+  return pi2
+    .replaceAll('ebc3ad51-f690-46d9-b047-8cd98553a12e', 'f08d49b7-8fe5-4626-8cd1-872e15fa4b1d')
+    .replaceAll('10.213.42.11', '10.213.42.12');
 }
 
 /** The section names an observe script asks for, in order (`sec NAME;`, NAME possibly quoted). */
@@ -126,10 +134,12 @@ export type SectionOverrides = Record<string, Record<string, string | undefined>
 /** What the observe script prints on `host`: the converged fixture volume, with `overrides` laid over it. */
 export function observeBlob(host: string, script: string, overrides: SectionOverrides = {}): string {
   const mine = { ...overrides['*'], ...overrides[host] };
-  return sectionsAskedFor(script).map((name) => {
-    const body = name in mine ? mine[name] : convergedSection(host, name);
-    return `\n@@bramble:${nonce} ${name}\n${body ?? ''}`;
-  }).join('\n');
+  return sectionsAskedFor(script)
+    .map((name) => {
+      const body = name in mine ? mine[name] : convergedSection(host, name);
+      return `\n@@bramble:${nonce} ${name}\n${body ?? ''}`;
+    })
+    .join('\n');
 }
 
 /** A fresh cluster: glusterd stopped and alone, no volume, no brick directories, nothing mounted. */
@@ -151,7 +161,12 @@ export const freshCluster: SectionOverrides = {
 /** Namespaced: two PiNodes of one name in two namespaces are two objects. */
 class NamespacedView extends FakeView {
   override put(o: Resource<unknown, unknown>): void {
-    this.objects = [...this.objects.filter((x) => !(x.kind === o.kind && x.metadata.namespace === o.metadata.namespace && x.metadata.name === o.metadata.name)), o];
+    this.objects = [
+      ...this.objects.filter(
+        (x) => !(x.kind === o.kind && x.metadata.namespace === o.metadata.namespace && x.metadata.name === o.metadata.name),
+      ),
+      o,
+    ];
   }
 }
 
@@ -171,11 +186,14 @@ export type Answer = string | { stdout: string; stderr: string } | Error;
 export function harness(answer: (target: SshTarget, stdin: string) => Answer) {
   const view = new NamespacedView();
   for (const ns of ['lab', 'team-b']) for (const n of ['pi0', 'pi1', 'pi2']) view.put(piNode(n, ns));
-  const executor = new RecordingExecutor().on(() => true, (_c: string, target: SshTarget, options: ExecOptions) => {
-    const stdin = options.stdin?.toString() ?? '';
-    const out = answer(target, stdin);
-    return typeof out === 'string' ? { stdout: out } : out;
-  });
+  const executor = new RecordingExecutor().on(
+    () => true,
+    (_c: string, target: SshTarget, options: ExecOptions) => {
+      const stdin = options.stdin?.toString() ?? '';
+      const out = answer(target, stdin);
+      return typeof out === 'string' ? { stdout: out } : out;
+    },
+  );
   const log = { debug() {}, info() {}, warn() {}, error() {} };
   const ctx: ReconcileContext = { executor, view, clock: { now: () => new Date('2026-11-25T10:00:00Z') }, log };
   const stdins = () => executor.calls.map((c) => ({ host: c.target.host, stdin: c.options.stdin?.toString() ?? '' }));

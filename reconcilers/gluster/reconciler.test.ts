@@ -5,16 +5,37 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { UnreachableError } from '../../ssh/errors.ts';
-import { addresses, allStepsSucceeded, fixture, freshCluster, harness, isObserve, nonce, observeBlob, piNode, vol1, vol1Record, type SectionOverrides } from './reconciler-harness.test-support.ts';
+import {
+  addresses,
+  allStepsSucceeded,
+  fixture,
+  freshCluster,
+  harness,
+  isObserve,
+  nonce,
+  observeBlob,
+  piNode,
+  vol1,
+  vol1Record,
+  type SectionOverrides,
+} from './reconciler-harness.test-support.ts';
 
-const brickDown: SectionOverrides = { '*': { 'volume-status': fixture('status-brick-down.xml'), 'heal-summary': fixture('heal-summary-pending.xml') } };
+const brickDown: SectionOverrides = {
+  '*': { 'volume-status': fixture('status-brick-down.xml'), 'heal-summary': fixture('heal-summary-pending.xml') },
+};
 
-void test('a converged volume: one observe per host, nothing applied, Ready with Gluster\'s own figures', async () => {
-  const h = harness((target, stdin) => (isObserve(stdin) ? observeBlob(target.host, stdin) : new Error(`unexpected change: ${stdin.slice(0, 80)}`)));
+void test("a converged volume: one observe per host, nothing applied, Ready with Gluster's own figures", async () => {
+  const h = harness((target, stdin) =>
+    isObserve(stdin) ? observeBlob(target.host, stdin) : new Error(`unexpected change: ${stdin.slice(0, 80)}`),
+  );
   const result = await h.reconciler.reconcile(vol1(), h.ctx);
   assert.equal(h.executor.calls.length, 3);
   assert.deepEqual(h.executor.calls.map((c) => c.target.host).sort(), ['10.213.42.10', '10.213.42.11', '10.213.42.12']);
-  assert.equal(h.executor.calls.filter((c) => c.options.stdin?.toString().includes('sec volume-info')).length, 1, 'only the primary asks about the volume');
+  assert.equal(
+    h.executor.calls.filter((c) => c.options.stdin?.toString().includes('sec volume-info')).length,
+    1,
+    'only the primary asks about the volume',
+  );
   const ready = result.status.conditions?.find((c) => c.type === 'Ready');
   assert.equal(ready?.status, 'True', ready?.message);
   assert.equal(result.status.bricksOnline, 3);
@@ -22,8 +43,11 @@ void test('a converged volume: one observe per host, nothing applied, Ready with
   assert.equal(result.status.peersConnected, 3);
   assert.deepEqual(result.status.mountedNodes, ['pi0', 'pi1', 'pi2']);
   assert.equal(result.status.observedGeneration, 3);
-  assert.deepEqual(result.status.owned, vol1Record(), 'the volume carries this resource\'s marker: recorded');
-  assert.equal(result.status.conditions?.some((c) => c.type === 'Stalled' || c.type === 'Reconciling'), false);
+  assert.deepEqual(result.status.owned, vol1Record(), "the volume carries this resource's marker: recorded");
+  assert.equal(
+    result.status.conditions?.some((c) => c.type === 'Stalled' || c.type === 'Reconciling'),
+    false,
+  );
 });
 
 void test('a brick process down with heal pending: Ready=False naming the brick and the count', async () => {
@@ -55,7 +79,21 @@ void test('a host still booting (glusterd not yet started, volume not yet mounte
   const h = harness((target, stdin) => {
     if (isObserve(stdin)) {
       const pi2 = target.host === '10.213.42.12';
-      return observeBlob(target.host, stdin, pi2 ? { [target.host]: { 'boot-state': bootState, glusterd: 'inactive enabled', 'gluster-peers': '', 'mounted /mnt/shared': '', 'mountdir /mnt/shared': 'empty' } } : {});
+      return observeBlob(
+        target.host,
+        stdin,
+        pi2
+          ? {
+              [target.host]: {
+                'boot-state': bootState,
+                glusterd: 'inactive enabled',
+                'gluster-peers': '',
+                'mounted /mnt/shared': '',
+                'mountdir /mnt/shared': 'empty',
+              },
+            }
+          : {},
+      );
     }
     applied.push(target.host);
     return '';
@@ -79,7 +117,10 @@ void test('Retain: deletion touches nothing on the Pis and says what was left', 
   const result = await h.reconciler.finalize?.(obj, h.ctx);
   assert.equal(result?.done, true);
   assert.equal(h.executor.calls.length, 0);
-  assert.match(result?.events[0]?.message ?? '', /Retain: volume vol1 left started with its 1 brick\(s\).*still mounted on pi0, pi1; nothing was unmounted, stopped or deleted/);
+  assert.match(
+    result?.events[0]?.message ?? '',
+    /Retain: volume vol1 left started with its 1 brick\(s\).*still mounted on pi0, pi1; nothing was unmounted, stopped or deleted/,
+  );
 });
 
 void test('Delete with a host unreachable waits rather than deleting part of the data', async () => {
@@ -95,16 +136,23 @@ void test('Delete with a host unreachable waits rather than deleting part of the
   assert.match(result?.status.conditions?.find((c) => c.type === 'Ready')?.message ?? '', /waiting to reach every host.*pi2/);
 });
 
-void test('a secret in a failing step\'s output reaches neither status nor Events: every host\'s SSH key is masked in every host\'s messages', async () => {
+void test("a secret in a failing step's output reaches neither status nor Events: every host's SSH key is masked in every host's messages", async () => {
   // pi1 logs in with a key of its own; pi0's failing step echoes a line of it.
-  const pi1Key = generateKeyPairSync('ec', { namedCurve: 'prime256v1', privateKeyEncoding: { type: 'sec1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey;
+  const pi1Key = generateKeyPairSync('ec', {
+    namedCurve: 'prime256v1',
+    privateKeyEncoding: { type: 'sec1', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  }).privateKey;
   const keyLine = pi1Key.split('\n')[1] ?? '';
   assert.ok(keyLine.length >= 60, 'a line of the key body');
   const mark = (text: string) => `\n@@bramble:${nonce} ${text}\n`;
   const h = harness((target, stdin) => {
     if (isObserve(stdin)) return observeBlob(target.host, stdin, freshCluster);
     if (target.host !== addresses.pi0) return allStepsSucceeded(stdin);
-    return { stdout: `${mark('step 0 begin')}${mark('step 0 end 1')}`, stderr: `${mark('step 0 begin')}could not parse ${keyLine}${mark('step 0 end 1')}` };
+    return {
+      stdout: `${mark('step 0 begin')}${mark('step 0 end 1')}`,
+      stderr: `${mark('step 0 begin')}could not parse ${keyLine}${mark('step 0 end 1')}`,
+    };
   });
   const pi1 = piNode('pi1');
   pi1.spec.ssh.privateKeySecretRef = { name: 'pi1-ssh' };

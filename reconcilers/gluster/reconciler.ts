@@ -29,7 +29,17 @@ export const unhealthyRecheckMs = 15_000;
 type Status = GlusterVolumeStatus;
 
 /** Status fields that describe a volume; cleared when the volume of the name is not this resource's. */
-const volumeFields = ['volumeState', 'bricks', 'bricksOnline', 'bricksTotal', 'peersConnected', 'peersTotal', 'healPendingEntries', 'rebalance', 'mountedNodes'] as const;
+const volumeFields = [
+  'volumeState',
+  'bricks',
+  'bricksOnline',
+  'bricksTotal',
+  'peersConnected',
+  'peersTotal',
+  'healPendingEntries',
+  'rebalance',
+  'mountedNodes',
+] as const;
 
 function layoutOf(run: VolumeRun): LayoutOutcome {
   const { obj, ctx } = run;
@@ -52,10 +62,11 @@ function layoutOf(run: VolumeRun): LayoutOutcome {
 }
 
 function pendingOf(plan: GlusterPlan, primary: string): { name: string; description: string }[] {
-  const tagged = (host: string, steps: readonly Step[]) => steps.map((s) => {
-    const p = pendingStepOf(s);
-    return { name: `${p.name}:${host}`.slice(0, 128), description: p.description };
-  });
+  const tagged = (host: string, steps: readonly Step[]) =>
+    steps.map((s) => {
+      const p = pendingStepOf(s);
+      return { name: `${p.name}:${host}`.slice(0, 128), description: p.description };
+    });
   return [
     ...[...plan.prepare].flatMap(([h, s]) => tagged(h, s)),
     ...tagged(primary, plan.primary),
@@ -91,12 +102,16 @@ interface Planned extends KindPlan<Status> {
 const reconcileStages: Stages<GlusterVolume, Status, ReconcileResult<Status>, Validated, Looked, Planned> = {
   validate(run) {
     const layout = layoutOf(run);
-    if (!layout.ok) return stop(notReady(run, layout.reason, layout.message, { stalled: layout.stalled, rest: { volumeName: volumeNameOf(run.obj) } }));
+    if (!layout.ok)
+      return stop(notReady(run, layout.reason, layout.message, { stalled: layout.stalled, rest: { volumeName: volumeNameOf(run.obj) } }));
     const desired = layout.volume;
     const edit = editRefusal(run.obj.status?.owned, desired);
     if (edit) return stop(notReady(run, edit.reason, edit.message, { stalled: edit.stalled }));
     const owner = ownerOf(run.obj);
-    if (!owner) return stop(notReady(run, 'NoUid', 'the object has no metadata.uid to mark its volume with; nothing was sent to any Pi', { stalled: true }));
+    if (!owner)
+      return stop(
+        notReady(run, 'NoUid', 'the object has no metadata.uid to mark its volume with; nothing was sent to any Pi', { stalled: true }),
+      );
     return { desired, owner };
   },
 
@@ -129,7 +144,8 @@ const reconcileStages: Stages<GlusterVolume, Status, ReconcileResult<Status>, Va
       fields.owned = recordOf({ previous: run.obj.status?.owned, info, nodeOfHost, mounts: ownMountsOf(desired, o.hosts) });
     }
     const planned = planVolume({ desired, hosts: o.hosts, primary, owner, adopt: ownership.kind === 'adopt' });
-    if (!planned.ok) return stop(notReady(run, planned.refusal.reason, planned.refusal.message, { stalled: planned.refusal.stalled, rest: fields }));
+    if (!planned.ok)
+      return stop(notReady(run, planned.refusal.reason, planned.refusal.message, { stalled: planned.refusal.stalled, rest: fields }));
     const plan = planned.plan;
     return {
       targets: o.targets,
@@ -146,30 +162,55 @@ const reconcileStages: Stages<GlusterVolume, Status, ReconcileResult<Status>, Va
     if (!planIsEmpty(plan)) {
       if (outcome.failure) {
         const f = outcome.failure;
-        return notReady(run, 'StepFailed', `step ${f.step} on ${f.host} failed: ${f.message}`, { stalled: true, rest: { ...fields, pendingSteps: pendingOf(plan, o.primary) } });
+        return notReady(run, 'StepFailed', `step ${f.step} on ${f.host} failed: ${f.message}`, {
+          stalled: true,
+          rest: { ...fields, pendingSteps: pendingOf(plan, o.primary) },
+        });
       }
-      const status = statusWith(run.sctx, {
-        ready: ['False', 'Converging', 'changes applied; waiting for Gluster to report'],
-        reconciling: ['Converging', `${outcome.applied.length} change(s) applied`],
-      }, fields);
+      const status = statusWith(
+        run.sctx,
+        {
+          ready: ['False', 'Converging', 'changes applied; waiting for Gluster to report'],
+          reconciling: ['Converging', `${outcome.applied.length} change(s) applied`],
+        },
+        fields,
+      );
       return { status, events: run.events, requeueAfterMs: settleDelayMs };
     }
     if (health.problems.length) {
       const message = health.problems.join('; ');
-      const reason = health.problems.some((p) => p.startsWith('brick ')) ? 'BricksOffline' : health.problems.some((p) => p.includes('pending heal')) ? 'HealPending' : 'NotHealthy';
+      const reason = health.problems.some((p) => p.startsWith('brick '))
+        ? 'BricksOffline'
+        : health.problems.some((p) => p.includes('pending heal'))
+          ? 'HealPending'
+          : 'NotHealthy';
       const result = notReady(run, reason, message, { rest: fields });
       return { ...result, requeueAfterMs: unhealthyRecheckMs };
     }
-    const status = statusWith(run.sctx, {
-      ready: ['True', 'VolumeHealthy', `${fields.bricksOnline}/${fields.bricksTotal} bricks online, no heal pending, mounted on ${fields.mountedNodes?.length ?? 0} node(s)`],
-    }, fields);
+    const status = statusWith(
+      run.sctx,
+      {
+        ready: [
+          'True',
+          'VolumeHealthy',
+          `${fields.bricksOnline}/${fields.bricksTotal} bricks online, no heal pending, mounted on ${fields.mountedNodes?.length ?? 0} node(s)`,
+        ],
+      },
+      fields,
+    );
     const events = [...run.events];
-    if (findCondition(run.obj.status?.conditions, 'Ready')?.status !== 'True') events.push({ type: 'Normal', reason: 'VolumeHealthy', message: status.conditions?.[0]?.message ?? '' });
+    if (findCondition(run.obj.status?.conditions, 'Ready')?.status !== 'True')
+      events.push({ type: 'Normal', reason: 'VolumeHealthy', message: status.conditions?.[0]?.message ?? '' });
     return { status, events, requeueAfterMs: driftCheckIntervalMs };
   },
 };
 
-export const glusterVolumeKind: Kind<GlusterVolumeSpec, GlusterVolumeStatus> = { kind: 'GlusterVolume', finalizer: glusterFinalizer, reconcile: reconcileStages, finalize: deleteStages };
+export const glusterVolumeKind: Kind<GlusterVolumeSpec, GlusterVolumeStatus> = {
+  kind: 'GlusterVolume',
+  finalizer: glusterFinalizer,
+  reconcile: reconcileStages,
+  finalize: deleteStages,
+};
 
 export function createGlusterVolumeReconciler(options: EngineOptions = {}): Reconciler<GlusterVolumeSpec, GlusterVolumeStatus> {
   return createKindReconciler(glusterVolumeKind, options);

@@ -16,7 +16,9 @@ const maxEntries = 128;
 export function ownMountsOf(desired: DesiredVolume, hosts: ReadonlyMap<string, HostObservation>): GlusterOwnedMount[] {
   const path = desired.mountPath;
   if (!path) return [];
-  return desired.mounts.filter((m) => holdsOwnMount(hosts.get(m.node)?.mounts.get(path), desired.name)).map((m) => ({ node: m.node, path }));
+  return desired.mounts
+    .filter((m) => holdsOwnMount(hosts.get(m.node)?.mounts.get(path), desired.name))
+    .map((m) => ({ node: m.node, path }));
 }
 
 function byKey<T>(items: readonly T[], key: (t: T) => string): T[] {
@@ -34,12 +36,15 @@ export function recordOf(input: {
 }): GlusterOwned {
   const { previous, info, nodeOfHost } = input;
   const sameVolume = previous?.volumeId === info.id;
-  const earlierNode = new Map((sameVolume ? previous?.bricks ?? [] : []).map((b) => [`${b.host}:${b.path}`, b.node] as const));
+  const earlierNode = new Map((sameVolume ? (previous?.bricks ?? []) : []).map((b) => [`${b.host}:${b.path}`, b.node] as const));
   const bricks = info.bricks.map((b) => {
     const node = nodeOfHost.get(b.host) ?? earlierNode.get(`${b.host}:${b.path}`);
     return { ...(node ? { node } : {}), host: b.host, path: b.path };
   });
-  const mounts = byKey([...(sameVolume ? previous?.mounts ?? [] : []), ...input.mounts], (m) => `${m.node}\n${m.path}`).slice(0, maxEntries);
+  const mounts = byKey([...(sameVolume ? (previous?.mounts ?? []) : []), ...input.mounts], (m) => `${m.node}\n${m.path}`).slice(
+    0,
+    maxEntries,
+  );
   return { volumeName: info.name, volumeId: info.id, bricks: bricks.slice(0, maxEntries), ...(mounts.length ? { mounts } : {}) };
 }
 
@@ -49,7 +54,8 @@ export function editRefusal(record: GlusterOwned | undefined, desired: DesiredVo
   const keep = 'delete this GlusterVolume (reclaimPolicy Retain keeps the data) and create one for the new place, or set the field back';
   if (record.volumeName !== desired.name) {
     return {
-      reason: 'VolumeNameChangeRefused', stalled: true,
+      reason: 'VolumeNameChangeRefused',
+      stalled: true,
       message: `this resource created Gluster volume ${record.volumeName}; spec now names ${desired.name}, which would leave ${record.volumeName} and its data behind. Nothing was changed: ${keep}`,
     };
   }
@@ -59,9 +65,11 @@ export function editRefusal(record: GlusterOwned | undefined, desired: DesiredVo
   if (moved.length && now !== undefined) {
     const was = [...new Set(moved.map((b) => b.path))].join(', ');
     return {
-      reason: 'BrickPathChangeRefused', stalled: true,
-      message: `the bricks of volume ${record.volumeName} are in ${was} (${moved.map((b) => b.node ?? b.host).join(', ')}); spec.bricks.path now means ${now}. `
-        + `Gluster cannot move bricks in place and bramble does not copy data. Nothing was changed: ${keep}`,
+      reason: 'BrickPathChangeRefused',
+      stalled: true,
+      message:
+        `the bricks of volume ${record.volumeName} are in ${was} (${moved.map((b) => b.node ?? b.host).join(', ')}); spec.bricks.path now means ${now}. ` +
+        `Gluster cannot move bricks in place and bramble does not copy data. Nothing was changed: ${keep}`,
     };
   }
   return undefined;

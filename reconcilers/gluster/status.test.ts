@@ -12,7 +12,11 @@ void test('a healthy volume: every brick online, no heal, mounted everywhere, no
   assert.equal(h.fields.bricksTotal, 3);
   assert.equal(h.fields.peersConnected, 3);
   assert.deepEqual(h.fields.mountedNodes, ['pi0', 'pi1', 'pi2']);
-  const status = statusWith({ previous: undefined, now: new Date('2026-01-01T00:00:00Z'), generation: 2 }, { ready: ['True', 'VolumeHealthy', 'ok'] }, h.fields);
+  const status = statusWith(
+    { previous: undefined, now: new Date('2026-01-01T00:00:00Z'), generation: 2 },
+    { ready: ['True', 'VolumeHealthy', 'ok'] },
+    h.fields,
+  );
   // The CRD's own validation (what the control plane runs on the /status write).
   assert.deepEqual(admit('GlusterVolume', { ...volumeObject(), status }).causes, []);
 });
@@ -34,7 +38,10 @@ void test('an offline brick and pending heal entries are named, and an unreachab
   ]);
   assert.equal(h.fields.bricksOnline, 2);
   assert.equal(h.fields.healPendingEntries, 6);
-  assert.deepEqual(h.fields.bricks?.find((b) => b.node === 'pi2'), { node: 'pi2', path: '/srv/gluster/shared', online: false });
+  assert.deepEqual(
+    h.fields.bricks?.find((b) => b.node === 'pi2'),
+    { node: 'pi2', path: '/srv/gluster/shared', online: false },
+  );
 });
 
 void test('a volume that does not exist yet is not Ready and says so', () => {

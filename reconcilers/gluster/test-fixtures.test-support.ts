@@ -18,7 +18,14 @@ export function piNode(name: string, address: string, labels: Record<string, str
   } as unknown as PiNode;
 }
 
-export const nodes = [piNode('pi0', '10.0.0.10'), piNode('pi1', '10.0.0.11'), piNode('pi2', '10.0.0.12'), piNode('pi3', '10.0.0.13'), piNode('pi4', '10.0.0.14'), piNode('pi5', '10.0.0.15')];
+export const nodes = [
+  piNode('pi0', '10.0.0.10'),
+  piNode('pi1', '10.0.0.11'),
+  piNode('pi2', '10.0.0.12'),
+  piNode('pi3', '10.0.0.13'),
+  piNode('pi4', '10.0.0.14'),
+  piNode('pi5', '10.0.0.15'),
+];
 
 export function volumeObject(spec: Partial<GlusterVolumeSpec> = {}, name = 'shared'): GlusterVolume {
   return {
@@ -36,7 +43,11 @@ export function volumeObject(spec: Partial<GlusterVolumeSpec> = {}, name = 'shar
   } as GlusterVolume;
 }
 
-export function desired(spec: Partial<GlusterVolumeSpec> = {}, brickNodes = nodes.slice(0, 3), mountNodes = nodes.slice(0, 3)): DesiredVolume {
+export function desired(
+  spec: Partial<GlusterVolumeSpec> = {},
+  brickNodes = nodes.slice(0, 3),
+  mountNodes = nodes.slice(0, 3),
+): DesiredVolume {
   const out = desiredVolume({ obj: volumeObject(spec), brickNodes, missingNodes: [], mountNodes });
   if (!out.ok) throw new Error(out.message);
   return out.volume;
@@ -71,7 +82,10 @@ export function volumeInfo(d: DesiredVolume, overrides: Partial<GlusterVolumeInf
     redundancyCount: 0,
     id: sharedVolumeId,
     bricks: d.bricks.map((b) => ({ name: `${b.address}:${b.dir}`, host: b.address, path: b.dir, arbiter: false })),
-    options: new Map([[ownerOption, owner.uid], [ownerNameOption, owner.name]]),
+    options: new Map([
+      [ownerOption, owner.uid],
+      [ownerNameOption, owner.name],
+    ]),
     ...overrides,
   };
 }
@@ -85,22 +99,41 @@ export function convergedHosts(d: DesiredVolume): Map<string, HostObservation> {
       glusterInstalled: true,
       glusterd: { active: true, enabled: true },
       uuid: uuids[i],
-      peers: d.bricks.filter((o) => o.node !== b.node).map((o) => ({
-        uuid: uuids[d.bricks.indexOf(o)] ?? '', hostname: o.address, hostnames: [o.address], connected: true, state: 'Peer in Cluster',
-      })),
+      peers: d.bricks
+        .filter((o) => o.node !== b.node)
+        .map((o) => ({
+          uuid: uuids[d.bricks.indexOf(o)] ?? '',
+          hostname: o.address,
+          hostnames: [o.address],
+          connected: true,
+          state: 'Peer in Cluster',
+        })),
       rootDevice: '2049',
       homes: ['/home/pi', '/root', '/nonexistent'],
       bricks: new Map([[b.dir, { exists: true, parentExists: true, device: '2065', volumeId: sharedVolumeId }]]),
       mountHelper: true,
-      mounts: new Map(d.mountPath ? [[d.mountPath, {
-        fstab: [d.fstabLine ?? ''], dir: 'mounted', mounted: { source: `${d.bricks[0]?.address}:/${d.name}`, fstype: 'fuse.glusterfs' },
-      } satisfies MountPointObservation]] : []),
+      mounts: new Map(
+        d.mountPath
+          ? [
+              [
+                d.mountPath,
+                {
+                  fstab: [d.fstabLine ?? ''],
+                  dir: 'mounted',
+                  mounted: { source: `${d.bricks[0]?.address}:/${d.name}`, fstype: 'fuse.glusterfs' },
+                } satisfies MountPointObservation,
+              ],
+            ]
+          : [],
+      ),
     });
   });
   const primary = hosts.get(d.bricks[0]?.node ?? '');
   if (primary) {
     primary.volume = {
-      info: volumeInfo(d, { options: new Map([...volumeInfo(d).options, ...(d.spec.options ?? []).map((o) => [o.name, o.value] as const)]) }),
+      info: volumeInfo(d, {
+        options: new Map([...volumeInfo(d).options, ...(d.spec.options ?? []).map((o) => [o.name, o.value] as const)]),
+      }),
       processes: d.bricks.map((b) => ({ host: b.address, path: b.dir, online: true })),
       heal: { pendingEntries: 0, splitBrainEntries: 0, unreachableBricks: [] },
     };

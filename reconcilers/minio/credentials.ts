@@ -20,6 +20,7 @@ export function credentialsFrom(view: ClusterView, namespace: string, name: stri
   const problems: string[] = [];
   if (user.length < 3 || !printable.test(user)) problems.push(`${rootUserField} must be at least 3 printable characters`);
   if (password.length < 8 || !printable.test(password)) problems.push(`${rootPasswordField} must be at least 8 printable characters`);
-  if (problems.length) return { ok: false, reason: 'CredentialsSecretInvalid', message: `Secret ${namespace}/${name}: ${problems.join('; ')}` };
+  if (problems.length)
+    return { ok: false, reason: 'CredentialsSecretInvalid', message: `Secret ${namespace}/${name}: ${problems.join('; ')}` };
   return { ok: true, credentials: { user, password } };
 }

@@ -42,7 +42,9 @@ export function planDriveDelete(input: {
     const d = o.drives.find((x) => x.path === r.path);
     if (!d?.exists) continue;
     if (d.marker?.uid !== ownerUid) {
-      plan.left.push(`${where}: ${d.marker ? `its marker names MinioPool ${d.marker.name} (uid ${d.marker.uid})` : 'it carries no marker of this pool'}, so it is not this pool's drive`);
+      plan.left.push(
+        `${where}: ${d.marker ? `its marker names MinioPool ${d.marker.name} (uid ${d.marker.uid})` : 'it carries no marker of this pool'}, so it is not this pool's drive`,
+      );
       continue;
     }
     if (record.deploymentId && d.deploymentId && d.deploymentId !== record.deploymentId) {

@@ -59,11 +59,22 @@ export class FakeMinioFleet {
   servedSha256 = '';
   /** The unit text the reconciler writes is not modelled; its hash is whatever was last written. */
   constructor() {
-    this.executor.on(() => true, (command, target, options) => this.answer(command, target, options));
+    this.executor.on(
+      () => true,
+      (command, target, options) => this.answer(command, target, options),
+    );
   }
 
   add(address: string): FakeNode {
-    const node: FakeNode = { user: false, drives: new Map(), active: false, enabled: false, applied: false, live: false, clusterHealthy: false };
+    const node: FakeNode = {
+      user: false,
+      drives: new Map(),
+      active: false,
+      enabled: false,
+      applied: false,
+      live: false,
+      clusterHealthy: false,
+    };
     this.nodes.set(address, node);
     return node;
   }
@@ -98,13 +109,28 @@ export class FakeMinioFleet {
     const drive = (p: string) => {
       const d = n.drives.get(p);
       if (!d) return `${p}\tno\t-\t/srv\t-\t-\t-\t-\t0`;
-      return [p, 'yes', 'minio-user', p, d.marker?.uid ?? '-', d.marker?.name ?? '-', d.marker ? 'yes' : '-', d.deploymentId ?? '-', String(d.entries)].join('\t');
+      return [
+        p,
+        'yes',
+        'minio-user',
+        p,
+        d.marker?.uid ?? '-',
+        d.marker?.name ?? '-',
+        d.marker ? 'yes' : '-',
+        d.deploymentId ?? '-',
+        String(d.entries),
+      ].join('\t');
     };
     return [
       sec('binary', n.binarySha256 ?? ''),
       sec('user', n.user ? `998:${n.userShell ?? '/usr/sbin/nologin'}` : ''),
       sec('drives', drivePaths.map(drive).join('\n')),
-      sec('env', n.envSha256 ? `600 root\n${n.envSha256}\n# Managed by bramble for MinioPool ${n.envPool ?? '?'}; changes here are overwritten.` : ''),
+      sec(
+        'env',
+        n.envSha256
+          ? `600 root\n${n.envSha256}\n# Managed by bramble for MinioPool ${n.envPool ?? '?'}; changes here are overwritten.`
+          : '',
+      ),
       sec('unit', n.unitSha256 ?? ''),
       sec('applied', n.applied ? 'current' : ''),
       sec('stamp-mode', n.stampMode ?? (n.applied ? '600' : '')),
@@ -125,7 +151,8 @@ export class FakeMinioFleet {
         const d = n.drives.get(path);
         if (!d) continue;
         if (d.marker && d.marker.uid !== owner[1]) return `${path} carries another resource's marker; left alone`;
-        if (!d.marker && d.entries > 0 && !(owner[3] ?? '').includes(` ${path} `)) return `${path} is not empty and carries no marker of this pool; left alone`;
+        if (!d.marker && d.entries > 0 && !(owner[3] ?? '').includes(` ${path} `))
+          return `${path} is not empty and carries no marker of this pool; left alone`;
       }
     }
     for (const [, path, uid, want] of script.matchAll(/^d='([^']*)' uid='([^']*)' want=(\S*)/gm)) {

@@ -30,8 +30,11 @@ function nodesToTearDown(run: PoolRun): { nodes: PiNode[]; nodeOfHost: Map<strin
 }
 
 function deleteMessage(owner: Owner | undefined, removes: readonly string[] | undefined): string {
-  if (!owner || !removes) return 'reclaimPolicy Delete: nothing was recorded as created by this MinioPool (it never prepared a drive), so no data was deleted on the Pis';
-  return removes.length ? `reclaimPolicy Delete: ${removes.length} drive(s) and their data deleted (${removes.join(', ')})` : 'reclaimPolicy Delete: no recorded drive was left to delete';
+  if (!owner || !removes)
+    return 'reclaimPolicy Delete: nothing was recorded as created by this MinioPool (it never prepared a drive), so no data was deleted on the Pis';
+  return removes.length
+    ? `reclaimPolicy Delete: ${removes.length} drive(s) and their data deleted (${removes.join(', ')})`
+    : 'reclaimPolicy Delete: no recorded drive was left to delete';
 }
 
 interface Scope {
@@ -60,14 +63,23 @@ export const deleteStages: Stages<MinioPool, Status, DeleteResult<Status>, Scope
 
   async observe(run, scope) {
     // The recorded drives are what Delete acts on, wherever spec.drivePaths points now.
-    const m = await observeMembers(run, scope.nodes, [...new Set([...run.obj.spec.drivePaths, ...(scope.record?.drives ?? []).map((d) => d.path)])]);
+    const m = await observeMembers(run, scope.nodes, [
+      ...new Set([...run.obj.spec.drivePaths, ...(scope.record?.drives ?? []).map((d) => d.path)]),
+    ]);
     return { ...scope, m };
   },
 
   plan(run, { reclaim, owner, record, nodeOfHost, m }) {
     const pool = `${run.obj.metadata.namespace}/${run.obj.metadata.name}`;
-    const plan = planStop(m.members.map((x) => x.name), m.observed, pool);
-    const drives = reclaim === 'Delete' && record && owner ? planDriveDelete({ record, ownerUid: owner.uid, nodeOfHost, observed: m.observed }) : undefined;
+    const plan = planStop(
+      m.members.map((x) => x.name),
+      m.observed,
+      pool,
+    );
+    const drives =
+      reclaim === 'Delete' && record && owner
+        ? planDriveDelete({ record, ownerUid: owner.uid, nodeOfHost, observed: m.observed })
+        : undefined;
     if (drives?.unreached.length) {
       const message = `reclaimPolicy Delete: waiting to reach the nodes of recorded drives before deleting data (${drives.unreached.join(', ')}): ${m.failures.join('; ')}; set reclaimPolicy Retain to delete the MinioPool without them`;
       return stop({ ...notReady(run, 'DeleteWaiting', message), done: false });
@@ -91,7 +103,12 @@ export const deleteStages: Stages<MinioPool, Status, DeleteResult<Status>, Scope
     if (reclaim === 'Delete') {
       kept = deleteMessage(owner, record && drives?.removes);
       events.push({ type: 'Normal', reason: drives?.removes.length ? 'DrivesDeleted' : 'NothingToDelete', message: kept });
-      if (drives?.left.length) events.push({ type: 'Warning', reason: 'DataLeftInPlace', message: `reclaimPolicy Delete left in place: ${drives.left.join('; ')}` });
+      if (drives?.left.length)
+        events.push({
+          type: 'Warning',
+          reason: 'DataLeftInPlace',
+          message: `reclaimPolicy Delete left in place: ${drives.left.join('; ')}`,
+        });
     } else {
       const where = record?.drives.map((d) => `${d.node}:${d.path}`) ?? [];
       kept = `reclaimPolicy Retain: data kept${where.length ? ` in ${where.join(', ')}` : ''}`;

@@ -21,7 +21,8 @@ export interface Members {
   failures: string[];
 }
 
-export const poolOrder = (a: PiNode, b: PiNode) => naturalOrder(a.spec.address, b.spec.address) || naturalOrder(a.metadata.name, b.metadata.name);
+export const poolOrder = (a: PiNode, b: PiNode) =>
+  naturalOrder(a.spec.address, b.spec.address) || naturalOrder(a.metadata.name, b.metadata.name);
 
 /** The PiNodes the selector picks, in pool order (by address). */
 export function selectedNodes(run: PoolRun): PiNode[] {
@@ -30,7 +31,11 @@ export function selectedNodes(run: PoolRun): PiNode[] {
 }
 
 /** `nodes` (in the order given), their SSH targets, and one observe of each. */
-export async function observeMembers(run: PoolRun, nodes: readonly PiNode[] = selectedNodes(run), drivePaths: readonly string[] = run.obj.spec.drivePaths): Promise<Members> {
+export async function observeMembers(
+  run: PoolRun,
+  nodes: readonly PiNode[] = selectedNodes(run),
+  drivePaths: readonly string[] = run.obj.spec.drivePaths,
+): Promise<Members> {
   const { obj, ctx } = run;
   const members = nodes.map((node) => ({ name: node.metadata.name, address: node.spec.address, node }));
   const { targets, failures } = secretTargetsOf(nodes, ctx.view);
@@ -39,4 +44,3 @@ export async function observeMembers(run: PoolRun, nodes: readonly PiNode[] = se
   const o = await observeHosts(run, targets, () => how);
   return { members, targets, observed: o.observed, failures: [...failures, ...o.failures] };
 }
-

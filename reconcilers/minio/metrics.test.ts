@@ -3,7 +3,13 @@ import assert from 'node:assert/strict';
 import { minioPoolGaugeSamples } from './metrics.ts';
 
 void test('pool gauges come from status, labelled by namespace and pool', () => {
-  const samples = minioPoolGaugeSamples('lab', 'objects', { nodesTotal: 4, nodesOnline: 3, drivesOnline: 6, drivesTotal: 8, health: 'Healthy' });
+  const samples = minioPoolGaugeSamples('lab', 'objects', {
+    nodesTotal: 4,
+    nodesOnline: 3,
+    drivesOnline: 6,
+    drivesTotal: 8,
+    health: 'Healthy',
+  });
   assert.deepEqual(Object.fromEntries(samples.map((s) => [s.name, s.value])), {
     bramble_minio_nodes: 4,
     bramble_minio_nodes_online: 3,
@@ -15,11 +21,13 @@ void test('pool gauges come from status, labelled by namespace and pool', () => 
   assert.deepEqual(minioPoolGaugeSamples('lab', 'objects', undefined), []);
 });
 
-void test('the pool gauges are exactly the catalog\'s bramble_minio_* metrics, with its labels', async () => {
+void test("the pool gauges are exactly the catalog's bramble_minio_* metrics, with its labels", async () => {
   const { loadCatalog } = await import('../../test/manifests/metric-catalog.ts');
   const catalog = loadCatalog();
   const samples = minioPoolGaugeSamples('lab', 'objects', { nodesTotal: 1, nodesOnline: 1, drivesOnline: 1, health: 'Healthy' });
-  const wanted = Object.keys(catalog.metrics).filter((n) => n.startsWith('bramble_minio_')).sort();
+  const wanted = Object.keys(catalog.metrics)
+    .filter((n) => n.startsWith('bramble_minio_'))
+    .sort();
   assert.deepEqual(samples.map((s) => s.name).sort(), wanted);
   for (const s of samples) {
     assert.equal(catalog.metrics[s.name]?.type, 'gauge');

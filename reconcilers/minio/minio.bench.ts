@@ -25,7 +25,10 @@ async function execs(count: number): Promise<Record<string, number>> {
   const nodes = Array.from({ length: count }, (_, i) => {
     const address = `10.0.${Math.floor(i / 200)}.${(i % 200) + 10}`;
     fleet.add(address);
-    return { metadata: { name: `pi${i}`, namespace: 'lab' }, spec: { address, ssh: { user: 'pi', privateKeySecretRef: { name: 'ssh' }, hostKey: 'ssh-ed25519 AAAA', hostKeyPolicy: 'Pinned' } } } as unknown as PiNode;
+    return {
+      metadata: { name: `pi${i}`, namespace: 'lab' },
+      spec: { address, ssh: { user: 'pi', privateKeySecretRef: { name: 'ssh' }, hostKey: 'ssh-ed25519 AAAA', hostKeyPolicy: 'Pinned' } },
+    } as unknown as PiNode;
   });
   fleet.servedSha256 = sha;
   const view: ClusterView = {
@@ -33,8 +36,22 @@ async function execs(count: number): Promise<Record<string, number>> {
     list: <T extends Resource<unknown, unknown>>(kind: string) => (kind === 'PiNode' ? nodes : []) as unknown as T[],
     get: () => undefined,
   };
-  const ctx: ReconcileContext = { executor: fleet.executor, view, clock: { now: () => new Date() }, log: { debug() {}, info() {}, warn() {}, error() {} } };
-  const pool = { metadata: { name: 'objects', namespace: 'lab', generation: 1, uid: '9d0e4f3a-0000-4000-8000-00000000000a' }, spec: { nodeSelector: {}, drivesPerNode: 2, drivePaths: ['/srv/minio/disk1', '/srv/minio/disk2'], credentialsSecretRef: { name: 'root' }, source: { url: 'http://mirror/minio', sha256: sha } } } as unknown as MinioPool;
+  const ctx: ReconcileContext = {
+    executor: fleet.executor,
+    view,
+    clock: { now: () => new Date() },
+    log: { debug() {}, info() {}, warn() {}, error() {} },
+  };
+  const pool = {
+    metadata: { name: 'objects', namespace: 'lab', generation: 1, uid: '9d0e4f3a-0000-4000-8000-00000000000a' },
+    spec: {
+      nodeSelector: {},
+      drivesPerNode: 2,
+      drivePaths: ['/srv/minio/disk1', '/srv/minio/disk2'],
+      credentialsSecretRef: { name: 'root' },
+      source: { url: 'http://mirror/minio', sha256: sha },
+    },
+  } as unknown as MinioPool;
   const reconciler = createMinioPoolReconciler({ nonce: () => nonce });
   const round = async () => {
     fleet.forgetCalls();
@@ -58,7 +75,9 @@ const cache = mkdtempSync(join(tmpdir(), 'bramble-standin-bench-'));
 try {
   const started = performance.now();
   const built = await buildStandin(cache);
-  console.log(`minio stand-in build (bundle + SEA), cold: ${((performance.now() - started) / 1000).toFixed(1)} s, ${(statSync(built.path).size / 2 ** 20).toFixed(0)} MiB`);
+  console.log(
+    `minio stand-in build (bundle + SEA), cold: ${((performance.now() - started) / 1000).toFixed(1)} s, ${(statSync(built.path).size / 2 ** 20).toFixed(0)} MiB`,
+  );
 } finally {
   rmSync(cache, { recursive: true, force: true });
 }

@@ -64,7 +64,10 @@ export function minioObserveScript(params: ObserveParams, nonce: string): string
     ['user', sh`getent passwd ${params.serviceUser} | cut -d: -f3,7`],
     ['drives', sh`for d in ${[...params.drivePaths]}; do drive_facts "$d"; done`],
     // mode and owner, digest, and the first line, which names the pool the file is for
-    ['env', `[ -f ${minioPaths.envFile} ] && stat -c '%a %U' ${minioPaths.envFile} && sha256sum < ${minioPaths.envFile} | cut -d ' ' -f 1 && head -n 1 ${minioPaths.envFile} | cut -c 1-300`],
+    [
+      'env',
+      `[ -f ${minioPaths.envFile} ] && stat -c '%a %U' ${minioPaths.envFile} && sha256sum < ${minioPaths.envFile} | cut -d ' ' -f 1 && head -n 1 ${minioPaths.envFile} | cut -c 1-300`,
+    ],
     ['unit', `[ -f ${minioPaths.unit} ] && sha256sum < ${minioPaths.unit} | cut -d ' ' -f 1`],
     ['applied', `[ -f ${minioPaths.stamp} ] && [ "$(cat ${minioPaths.stamp})" = "$(fingerprint)" ] && echo current`],
     ['stamp-mode', `[ -f ${minioPaths.stamp} ] && stat -c %a ${minioPaths.stamp}`],

@@ -25,33 +25,53 @@ export type DriveVerdict =
   | { kind: 'adopt' }
   | { kind: 'refused'; reason: 'DriveOwnedByAnother' | 'DriveHoldsAnotherDeployment' | 'DriveNotEmpty' | 'DriveIsSymlink'; why: string };
 
-export function driveVerdict(d: DriveObservation, input: { self: Owner; envPool: string | undefined; recordedDeploymentId: string | undefined }): DriveVerdict {
+export function driveVerdict(
+  d: DriveObservation,
+  input: { self: Owner; envPool: string | undefined; recordedDeploymentId: string | undefined },
+): DriveVerdict {
   const { self } = input;
   if (d.symlink) return { kind: 'refused', reason: 'DriveIsSymlink', why: `${d.path} is a symbolic link` };
   if (d.marker && d.marker.uid !== self.uid) {
-    return { kind: 'refused', reason: 'DriveOwnedByAnother', why: `${d.path} belongs to MinioPool ${d.marker.name} (uid ${d.marker.uid}, ${driveMarker})` };
+    return {
+      kind: 'refused',
+      reason: 'DriveOwnedByAnother',
+      why: `${d.path} belongs to MinioPool ${d.marker.name} (uid ${d.marker.uid}, ${driveMarker})`,
+    };
   }
   const recorded = input.recordedDeploymentId;
   if (d.deploymentId && recorded && d.deploymentId !== recorded) {
-    return { kind: 'refused', reason: 'DriveHoldsAnotherDeployment', why: `${d.path} holds MinIO deployment ${d.deploymentId}, not this pool's ${recorded}` };
+    return {
+      kind: 'refused',
+      reason: 'DriveHoldsAnotherDeployment',
+      why: `${d.path} holds MinIO deployment ${d.deploymentId}, not this pool's ${recorded}`,
+    };
   }
   if (d.marker) return { kind: 'ours' };
   if (!d.exists || d.entries === 0) return { kind: 'free' };
   if (d.deploymentId && input.envPool === self.name) return { kind: 'adopt' };
   if (d.deploymentId) {
-    return { kind: 'refused', reason: 'DriveHoldsAnotherDeployment', why: `${d.path} holds MinIO deployment ${d.deploymentId} and no bramble marker of this pool` };
+    return {
+      kind: 'refused',
+      reason: 'DriveHoldsAnotherDeployment',
+      why: `${d.path} holds MinIO deployment ${d.deploymentId} and no bramble marker of this pool`,
+    };
   }
   return { kind: 'refused', reason: 'DriveNotEmpty', why: `${d.path} is not empty (${d.entries} entries) and carries no bramble marker` };
 }
 
 /** A service user MinIO may not run as: root, a user bramble logs in as or manages, an account that can log in. */
-export function serviceUserProblem(user: string, loginUsers: ReadonlySet<string>, observed: ReadonlyMap<string, NodeObservation>): string | undefined {
+export function serviceUserProblem(
+  user: string,
+  loginUsers: ReadonlySet<string>,
+  observed: ReadonlyMap<string, NodeObservation>,
+): string | undefined {
   if (user === 'root') return 'serviceUser root: MinIO runs as a system user of its own';
   if (loginUsers.has(user)) return `serviceUser ${user} is a PiNode's SSH or managed user; its home and login would be handed to MinIO`;
   for (const [node, o] of observed) {
     const u = o.serviceUser;
     if (u && u.uid === 0) return `serviceUser ${user} has uid 0 on ${node}`;
-    if (u && !/\/(nologin|false)$/.test(u.shell)) return `serviceUser ${user} is an account with the login shell ${u.shell || '(default)'} on ${node}`;
+    if (u && !/\/(nologin|false)$/.test(u.shell))
+      return `serviceUser ${user} is an account with the login shell ${u.shell || '(default)'} on ${node}`;
   }
   return undefined;
 }
@@ -64,14 +84,24 @@ export function collisionRefusal(input: {
   recordedDeploymentId: string | undefined;
 }): Refusal | undefined {
   const { self, observed } = input;
-  const homes = [...observed].flatMap(([node, o]) => homeConflicts(input.drivePaths, o.homes).map((c) => `${node}: ${c.path} is in or over the home directory ${c.home}`));
+  const homes = [...observed].flatMap(([node, o]) =>
+    homeConflicts(input.drivePaths, o.homes).map((c) => `${node}: ${c.path} is in or over the home directory ${c.home}`),
+  );
   if (homes.length) {
-    return { reason: 'DataPathInHome', message: `${homes.join('; ')}; a drive there would be chowned to the service user (locking its user out) and removed with the pool. Nothing was changed: choose another path` };
+    return {
+      reason: 'DataPathInHome',
+      message: `${homes.join('; ')}; a drive there would be chowned to the service user (locking its user out) and removed with the pool. Nothing was changed: choose another path`,
+    };
   }
   // A pool deleted earlier leaves its files but not a running or enabled server: that node is free.
-  const serving = [...observed].flatMap(([node, o]) => (o.env?.pool && o.env.pool !== self.name && (o.active || o.enabled) ? [`${node} runs MinIO for MinioPool ${o.env.pool}`] : []));
+  const serving = [...observed].flatMap(([node, o]) =>
+    o.env?.pool && o.env.pool !== self.name && (o.active || o.enabled) ? [`${node} runs MinIO for MinioPool ${o.env.pool}`] : [],
+  );
   if (serving.length) {
-    return { reason: 'NodeServesAnotherPool', message: `${serving.join('; ')} (${minioPaths.envFile}); a node runs one pool. Nothing was changed: select other PiNodes` };
+    return {
+      reason: 'NodeServesAnotherPool',
+      message: `${serving.join('; ')} (${minioPaths.envFile}); a node runs one pool. Nothing was changed: select other PiNodes`,
+    };
   }
   const refused = new Map<string, string[]>();
   for (const [node, o] of observed) {
@@ -83,8 +113,10 @@ export function collisionRefusal(input: {
   const [first] = refused;
   if (!first) return undefined;
   const [reason, whys] = first;
-  const advice = reason === 'DriveOwnedByAnother'
-    ? 'choose other drive paths; or, if that MinioPool is gone and the data should be this one\'s, edit the marker\'s uid= line to this resource\'s uid ' + self.uid
-    : 'move what is there away or choose other drive paths';
+  const advice =
+    reason === 'DriveOwnedByAnother'
+      ? "choose other drive paths; or, if that MinioPool is gone and the data should be this one's, edit the marker's uid= line to this resource's uid " +
+        self.uid
+      : 'move what is there away or choose other drive paths';
   return { reason, message: `${whys.join('; ')}. Nothing was taken over or changed: ${advice}` };
 }

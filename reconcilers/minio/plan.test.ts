@@ -51,7 +51,14 @@ const fresh: NodeObservation = {
 const names = (steps: { name: string }[]) => steps.map((s) => s.name);
 
 void test('a converged node plans nothing', () => {
-  const plan = planPool(['pi1', 'pi2'], new Map([['pi1', converged], ['pi2', converged]]), wanted);
+  const plan = planPool(
+    ['pi1', 'pi2'],
+    new Map([
+      ['pi1', converged],
+      ['pi2', converged],
+    ]),
+    wanted,
+  );
   assert.ok(planIsEmpty(plan));
   assert.deepEqual(pendingStepsOf(plan), []);
 });
@@ -97,8 +104,18 @@ void test('the fetch step verifies the digest before keeping the download; insta
 });
 
 void test('unreachable nodes are left out of the plan; rollout order is the given order', () => {
-  const plan = planPool(['pi3', 'pi1', 'pi2'], new Map([['pi1', fresh], ['pi3', fresh]]), wanted);
-  assert.deepEqual(plan.nodes.map((n) => n.host), ['pi3', 'pi1']);
+  const plan = planPool(
+    ['pi3', 'pi1', 'pi2'],
+    new Map([
+      ['pi1', fresh],
+      ['pi3', fresh],
+    ]),
+    wanted,
+  );
+  assert.deepEqual(
+    plan.nodes.map((n) => n.host),
+    ['pi3', 'pi1'],
+  );
 });
 
 void test('drives on the root filesystem are refused unless allowed', () => {
@@ -114,10 +131,13 @@ void test('deletion stops the server only where its env file names this pool', (
     ['pi3', { ...converged, env: { ...converged.env!, pool: 'team-a/objects' } }],
   ]);
   const stop = planStop(['pi1', 'pi2', 'pi3'], observed, 'lab/objects');
-  assert.deepEqual(stop.nodes.map((n) => [n.host, names(n.roll)]), [['pi1', ['stop']]]);
+  assert.deepEqual(
+    stop.nodes.map((n) => [n.host, names(n.roll)]),
+    [['pi1', ['stop']]],
+  );
 });
 
-void test('a drive not yet marked as this pool\'s is marked in the drives step; a converged node with a readable stamp only tightens it', () => {
+void test("a drive not yet marked as this pool's is marked in the drives step; a converged node with a readable stamp only tightens it", () => {
   const unmarked = { ...converged, drives: converged.drives.map((d) => ({ ...d, marker: undefined })) };
   const plan = planNode('pi1', unmarked, wanted);
   assert.deepEqual(names(plan.roll), ['drives']);

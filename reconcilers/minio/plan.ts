@@ -6,7 +6,17 @@
 import type { Step } from '../shared/step.ts';
 import type { NodeObservation } from './parse-observed.ts';
 import type { Owner } from '../shared/owner.ts';
-import { drivesStep, enableStep, fetchBinaryStep, installBinaryStep, restartStep, serviceUserStep, stampModeStep, stopStep, unitStep } from './steps.ts';
+import {
+  drivesStep,
+  enableStep,
+  fetchBinaryStep,
+  installBinaryStep,
+  restartStep,
+  serviceUserStep,
+  stampModeStep,
+  stopStep,
+  unitStep,
+} from './steps.ts';
 
 export interface PoolWanted {
   url: string;
@@ -87,7 +97,8 @@ export function planStop(hosts: readonly string[], observed: ReadonlyMap<string,
   const nodes: NodePlan[] = [];
   for (const host of hosts) {
     const o = observed.get(host);
-    if (o?.env?.pool === pool && (o.active || o.enabled)) nodes.push({ host, stage: [], writeEnv: false, roll: [stopStep('the MinioPool was deleted')] });
+    if (o?.env?.pool === pool && (o.active || o.enabled))
+      nodes.push({ host, stage: [], writeEnv: false, roll: [stopStep('the MinioPool was deleted')] });
   }
   return { nodes };
 }

@@ -35,15 +35,31 @@ export function setup(count = 4) {
   for (const i of [3, 1, 0, 2].filter((x) => x < count)) {
     const address = `10.0.0.${10 + i}`;
     fleet.add(address);
-    view.nodes.push({ apiVersion: 'bramble.dev/v1alpha1', kind: 'PiNode', metadata: { name: `pi${i}`, namespace: 'lab' }, spec: { address, ssh: { user: 'pi', privateKeySecretRef: { name: 'ssh' }, hostKey: 'ssh-ed25519 AAAA', hostKeyPolicy: 'Pinned' } } } as unknown as PiNode);
+    view.nodes.push({
+      apiVersion: 'bramble.dev/v1alpha1',
+      kind: 'PiNode',
+      metadata: { name: `pi${i}`, namespace: 'lab' },
+      spec: { address, ssh: { user: 'pi', privateKeySecretRef: { name: 'ssh' }, hostKey: 'ssh-ed25519 AAAA', hostKeyPolicy: 'Pinned' } },
+    } as unknown as PiNode);
   }
   fleet.servedSha256 = sha;
-  const ctx: ReconcileContext = { executor: fleet.executor, view, clock: { now: () => new Date('2026-05-01T10:00:00Z') }, log: { debug() {}, info() {}, warn() {}, error() {} } };
+  const ctx: ReconcileContext = {
+    executor: fleet.executor,
+    view,
+    clock: { now: () => new Date('2026-05-01T10:00:00Z') },
+    log: { debug() {}, info() {}, warn() {}, error() {} },
+  };
   const pool = {
     apiVersion: 'bramble.dev/v1alpha1',
     kind: 'MinioPool',
     metadata: { name: 'objects', namespace: 'lab', generation: 1, uid: poolUid },
-    spec: { nodeSelector: {}, drivesPerNode: 1, drivePaths: drives, credentialsSecretRef: { name: 'minio-root' }, source: { url: 'http://mirror.lan/minio', sha256: sha } },
+    spec: {
+      nodeSelector: {},
+      drivesPerNode: 1,
+      drivePaths: drives,
+      credentialsSecretRef: { name: 'minio-root' },
+      source: { url: 'http://mirror.lan/minio', sha256: sha },
+    },
   } as unknown as MinioPool;
   return { fleet, view, ctx, pool };
 }
@@ -53,4 +69,3 @@ export async function reconcile(s: ReturnType<typeof setup>) {
   s.pool.status = r.status;
   return r;
 }
-

@@ -21,7 +21,8 @@ function sent(s: Setup): string[] {
   return s.fleet.mutatingCalls().map((c) => `${c.target.host}: ${c.command} ${c.options.stdin?.toString() ?? ''}`);
 }
 
-const removals = (s: Setup) => s.fleet.executor.calls.filter((c) => /rm -rf|rmdir|find "\$d"/.test(`${c.command}\n${c.options.stdin?.toString() ?? ''}`));
+const removals = (s: Setup) =>
+  s.fleet.executor.calls.filter((c) => /rm -rf|rmdir|find "\$d"/.test(`${c.command}\n${c.options.stdin?.toString() ?? ''}`));
 
 /** A converged pool of `count` nodes: two reconciles, then a status with the drives recorded. */
 async function converged(count = 4): Promise<Setup> {
@@ -45,7 +46,10 @@ for (const path of ['/var/lib', '/home/pi']) {
     const deleted = await reconciler.finalize!(s.pool, s.ctx);
     assert.equal(deleted.done, true, 'the delete completes');
     assert.deepEqual(removals(s), [], `no rm -rf of ${path}`);
-    assert.ok(deleted.events.some((e) => e.reason === 'NothingToDelete' && /nothing was recorded/.test(e.message)), JSON.stringify(deleted.events));
+    assert.ok(
+      deleted.events.some((e) => e.reason === 'NothingToDelete' && /nothing was recorded/.test(e.message)),
+      JSON.stringify(deleted.events),
+    );
   });
 }
 
@@ -60,10 +64,13 @@ void test('issue 15 #2: a pool refused on the Pi (drive on the root filesystem) 
   const deleted = await reconciler.finalize!(s.pool, s.ctx);
   assert.equal(deleted.done, true);
   assert.deepEqual(removals(s), []);
-  assert.ok([...s.fleet.nodes.values()].every((n) => n.drives.get('/srv/minio/disk1')?.entries === 3), 'the files there stay');
+  assert.ok(
+    [...s.fleet.nodes.values()].every((n) => n.drives.get('/srv/minio/disk1')?.entries === 3),
+    'the files there stay',
+  );
 });
 
-void test('issue 15 #5: a drive in a user\'s home outside /home (known only on the Pi) is refused; nothing is chowned', async () => {
+void test("issue 15 #5: a drive in a user's home outside /home (known only on the Pi) is refused; nothing is chowned", async () => {
   const s = setup();
   s.pool.spec.drivePaths = ['/data/pi'];
   for (const n of s.fleet.nodes.values()) n.homes = ['/root', '/data/pi'];
@@ -87,8 +94,16 @@ void test('issue 15 #5, #6: serviceUser root, the SSH login user, or an account 
   const r = await reconcile(s);
   assert.deepEqual(sent(s), []);
   assert.match(condition(r.status, 'Stalled')?.message ?? '', /serviceUser alice is an account with the login shell \/bin\/bash/);
-  const admitted = admit('MinioPool', { apiVersion: 'bramble.dev/v1alpha1', kind: 'MinioPool', metadata: { name: 'x', namespace: 'lab' }, spec: { ...setup().pool.spec, serviceUser: 'root' } });
-  assert.ok(admitted.causes.some((c) => /serviceUser may not be root/.test(c.message)), JSON.stringify(admitted.causes));
+  const admitted = admit('MinioPool', {
+    apiVersion: 'bramble.dev/v1alpha1',
+    kind: 'MinioPool',
+    metadata: { name: 'x', namespace: 'lab' },
+    spec: { ...setup().pool.spec, serviceUser: 'root' },
+  });
+  assert.ok(
+    admitted.causes.some((c) => /serviceUser may not be root/.test(c.message)),
+    JSON.stringify(admitted.causes),
+  );
 });
 
 void test('issue 15 #6: drivePaths [/etc] is refused by admission and by the reconciler; nothing is chowned', async () => {
@@ -97,14 +112,25 @@ void test('issue 15 #6: drivePaths [/etc] is refused by admission and by the rec
   const r = await reconcile(s);
   assert.equal(s.fleet.executor.calls.length, 0);
   assert.equal(condition(r.status, 'Stalled')?.reason, 'SystemPath');
-  const admitted = admit('MinioPool', { apiVersion: 'bramble.dev/v1alpha1', kind: 'MinioPool', metadata: { name: 'x', namespace: 'lab' }, spec: s.pool.spec });
-  assert.ok(admitted.causes.some((c) => /\/etc is a system path/.test(c.message)), JSON.stringify(admitted.causes));
+  const admitted = admit('MinioPool', {
+    apiVersion: 'bramble.dev/v1alpha1',
+    kind: 'MinioPool',
+    metadata: { name: 'x', namespace: 'lab' },
+    spec: s.pool.spec,
+  });
+  assert.ok(
+    admitted.causes.some((c) => /\/etc is a system path/.test(c.message)),
+    JSON.stringify(admitted.causes),
+  );
 });
 
-void test('issue 15 #1 (MinIO): a converged pool records each drive\'s host:path and its deployment ID; the drives carry its marker', async () => {
+void test("issue 15 #1 (MinIO): a converged pool records each drive's host:path and its deployment ID; the drives carry its marker", async () => {
   const s = await converged();
   assert.equal(s.pool.status?.owned?.deploymentId, fakeDeploymentId);
-  assert.deepEqual(s.pool.status?.owned?.drives.map((d) => `${d.node}:${d.host}:${d.path}`), [0, 1, 2, 3].map((i) => `pi${i}:10.0.0.1${i}:/srv/minio/disk1`));
+  assert.deepEqual(
+    s.pool.status?.owned?.drives.map((d) => `${d.node}:${d.host}:${d.path}`),
+    [0, 1, 2, 3].map((i) => `pi${i}:10.0.0.1${i}:/srv/minio/disk1`),
+  );
   assert.ok([...s.fleet.nodes.values()].every((n) => n.drives.get('/srv/minio/disk1')?.marker?.uid === poolUid));
 });
 
@@ -133,7 +159,10 @@ void test('issue 15 #7: a node leaving a converged pool is Stalled naming it; no
   const r = await reconcile(s);
   assert.deepEqual(sent(s), []);
   assert.equal(condition(r.status, 'Stalled')?.reason, 'NodeLeftPool');
-  assert.match(condition(r.status, 'Stalled')?.message ?? '', /pi3 \(10\.0\.0\.13\) holds drives of this pool .* MinIO there keeps running with the old endpoint list/);
+  assert.match(
+    condition(r.status, 'Stalled')?.message ?? '',
+    /pi3 \(10\.0\.0\.13\) holds drives of this pool .* MinIO there keeps running with the old endpoint list/,
+  );
   assert.equal(r.status.owned?.drives.length, 4, 'the record is kept');
 });
 
@@ -154,10 +183,13 @@ void test('issue 15 #7: drivePaths edited on a converged pool is refused; Delete
     assert.equal(n.drives.get('/srv/moved')?.entries, 5, 'the new path is untouched');
   }
   assert.ok(removals(s).every((c) => !(c.options.stdin?.toString() ?? '').includes('/srv/moved')));
-  assert.match(deleted.events.find((e) => e.reason === 'DrivesDeleted')?.message ?? '', /2 drive\(s\) and their data deleted \(pi0:\/srv\/minio\/disk1, pi1:\/srv\/minio\/disk1\)/);
+  assert.match(
+    deleted.events.find((e) => e.reason === 'DrivesDeleted')?.message ?? '',
+    /2 drive\(s\) and their data deleted \(pi0:\/srv\/minio\/disk1, pi1:\/srv\/minio\/disk1\)/,
+  );
 });
 
-void test('issue 15: team-b\'s pool of the same name meets team-a\'s drives: refused naming the owner; deleting it touches nothing', async () => {
+void test("issue 15: team-b's pool of the same name meets team-a's drives: refused naming the owner; deleting it touches nothing", async () => {
   const s = await converged(4);
   const b = setup(4);
   b.fleet.nodes.clear();
@@ -172,11 +204,14 @@ void test('issue 15: team-b\'s pool of the same name meets team-a\'s drives: ref
   for (const n of s.fleet.nodes.values()) n.envPool = undefined;
   const drives = await reconcile(b);
   assert.equal(condition(drives.status, 'Stalled')?.reason, 'DriveOwnedByAnother');
-  assert.match(condition(drives.status, 'Stalled')?.message ?? '', new RegExp(`pi0:/srv/minio/disk1 belongs to MinioPool lab/objects \\(uid ${poolUid}`));
+  assert.match(
+    condition(drives.status, 'Stalled')?.message ?? '',
+    new RegExp(`pi0:/srv/minio/disk1 belongs to MinioPool lab/objects \\(uid ${poolUid}`),
+  );
   b.pool.status = drives.status;
   const deleted = await reconciler.finalize!(b.pool, b.ctx);
   assert.equal(deleted.done, true);
-  assert.deepEqual(sent(b), [], 'team-a\'s MinIO is not stopped, its drives not deleted');
+  assert.deepEqual(sent(b), [], "team-a's MinIO is not stopped, its drives not deleted");
   assert.ok([...s.fleet.nodes.values()].every((n) => n.drives.get('/srv/minio/disk1')?.marker?.uid === poolUid && n.active));
 });
 
@@ -187,13 +222,22 @@ void test('issue 15: Delete of a converged pool removes exactly its drives; a re
   pi2.drives.get('/srv/minio/disk1')!.marker = { uid: otherUid, name: 'lab/other' };
   const deleted = await reconciler.finalize!(s.pool, s.ctx);
   assert.equal(deleted.done, true);
-  assert.equal(pi2.drives.has('/srv/minio/disk1'), true, 'the drive now marked as another pool\'s stays');
-  assert.deepEqual([...s.fleet.nodes.entries()].filter(([, n]) => n.drives.size === 0).map(([a]) => a).sort(), ['10.0.0.10', '10.0.0.11', '10.0.0.13']);
+  assert.equal(pi2.drives.has('/srv/minio/disk1'), true, "the drive now marked as another pool's stays");
+  assert.deepEqual(
+    [...s.fleet.nodes.entries()]
+      .filter(([, n]) => n.drives.size === 0)
+      .map(([a]) => a)
+      .sort(),
+    ['10.0.0.10', '10.0.0.11', '10.0.0.13'],
+  );
   const left = deleted.events.find((e) => e.reason === 'DataLeftInPlace');
   assert.equal(left?.type, 'Warning');
   assert.match(left?.message ?? '', /pi2:\/srv\/minio\/disk1: its marker names MinioPool lab\/other/);
   const scripts = removals(s).map((c) => c.options.stdin?.toString() ?? '');
-  assert.ok(scripts.every((t) => t.includes(`uid=${poolUid}`) || t.includes(`uid='\\''${poolUid}'\\''`)), 'every removal re-checks the marker on the Pi');
+  assert.ok(
+    scripts.every((t) => t.includes(`uid=${poolUid}`) || t.includes(`uid='\\''${poolUid}'\\''`)),
+    'every removal re-checks the marker on the Pi',
+  );
 });
 
 void test('issue 15: a pool that never converged deletes nothing, though drive directories of its paths exist', async () => {
@@ -232,5 +276,9 @@ void test('issue 15: the Pis of a pool deleted with Retain (stopped, files kept)
   s.fleet.forgetCalls();
   const r = await reconcile(s);
   assert.equal(condition(r.status, 'Ready')?.reason, 'RollingOut', condition(r.status, 'Ready')?.message);
-  assert.ok([...s.fleet.nodes.values()].every((n) => n.drives.get('/srv/minio/disk1')?.marker?.uid === poolUid && n.drives.get('/srv/minio/next')?.marker?.uid === otherUid));
+  assert.ok(
+    [...s.fleet.nodes.values()].every(
+      (n) => n.drives.get('/srv/minio/disk1')?.marker?.uid === poolUid && n.drives.get('/srv/minio/next')?.marker?.uid === otherUid,
+    ),
+  );
 });

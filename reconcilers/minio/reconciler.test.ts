@@ -13,7 +13,16 @@ void test('a fresh pool: stage everywhere, then one node at a time; then Ready w
   assert.equal(findCondition(first.status.conditions, 'Ready')?.reason, 'RollingOut');
   const mutating = s.fleet.mutatingCalls();
   // 4 fetches, then per node in address order: env file, then its steps.
-  assert.deepEqual(hostsOf(mutating.slice(4)), ['10.0.0.10', '10.0.0.10', '10.0.0.11', '10.0.0.11', '10.0.0.12', '10.0.0.12', '10.0.0.13', '10.0.0.13']);
+  assert.deepEqual(hostsOf(mutating.slice(4)), [
+    '10.0.0.10',
+    '10.0.0.10',
+    '10.0.0.11',
+    '10.0.0.11',
+    '10.0.0.12',
+    '10.0.0.12',
+    '10.0.0.13',
+    '10.0.0.13',
+  ]);
   assert.ok(mutating.slice(0, 4).every((c) => c.options.stdin?.toString().includes('curl -fsSL')));
   for (const c of s.fleet.executor.calls) assert.ok(!c.command.includes('first-password'), 'the password is never in a command line');
   const envWrites = mutating.filter((c) => c.command.includes('bramble-write'));
@@ -28,7 +37,10 @@ void test('a fresh pool: stage everywhere, then one node at a time; then Ready w
   assert.equal(s.fleet.executor.calls.length, 4, 'one observe per node');
   assert.ok(isConditionTrue(second.status.conditions, 'Ready'), findCondition(second.status.conditions, 'Ready')?.message);
   assert.equal(second.status.endpoint, 'http://10.0.0.10:9000');
-  assert.deepEqual([second.status.nodesOnline, second.status.nodesTotal, second.status.drivesOnline, second.status.drivesTotal], [4, 4, 4, 4]);
+  assert.deepEqual(
+    [second.status.nodesOnline, second.status.nodesTotal, second.status.drivesOnline, second.status.drivesTotal],
+    [4, 4, 4, 4],
+  );
   assert.equal(second.status.health, 'Healthy');
   assert.equal(second.status.installedSha256, sha);
 });
@@ -58,9 +70,23 @@ void test('a rotated password is written and restarted node by node, nothing els
   s.fleet.forgetCalls();
   const r = await reconcile(s);
   const mutating = s.fleet.mutatingCalls();
-  assert.deepEqual(hostsOf(mutating), ['10.0.0.10', '10.0.0.10', '10.0.0.11', '10.0.0.11', '10.0.0.12', '10.0.0.12', '10.0.0.13', '10.0.0.13']);
+  assert.deepEqual(hostsOf(mutating), [
+    '10.0.0.10',
+    '10.0.0.10',
+    '10.0.0.11',
+    '10.0.0.11',
+    '10.0.0.12',
+    '10.0.0.12',
+    '10.0.0.13',
+    '10.0.0.13',
+  ]);
   const stepScripts = mutating.filter((c) => c.options.stdin?.toString().includes('run_step'));
-  assert.ok(stepScripts.every((c) => (c.options.stdin?.toString().match(/run_step \d/g) ?? []).length === 1 && c.options.stdin?.toString().includes('systemctl restart')));
+  assert.ok(
+    stepScripts.every(
+      (c) =>
+        (c.options.stdin?.toString().match(/run_step \d/g) ?? []).length === 1 && c.options.stdin?.toString().includes('systemctl restart'),
+    ),
+  );
   assert.match(r.events.find((e) => e.reason === 'MinioRestarted')?.message ?? '', /credentials.*\(pi0, pi1, pi2, pi3\)/);
   assert.ok(!JSON.stringify(r).includes('rotated-password'));
 });
@@ -75,7 +101,10 @@ void test('a download whose digest is not the pinned one stalls the pool before 
   assert.equal(findCondition(r.status.conditions, 'Stalled')?.reason, 'ChecksumMismatch');
   assert.equal(findCondition(r.status.conditions, 'Ready')?.status, 'False');
   assert.match(findCondition(r.status.conditions, 'Ready')?.message ?? '', /sha256 mismatch.*nothing was installed/);
-  assert.ok(s.fleet.mutatingCalls().every((c) => c.options.stdin?.toString().includes('curl -fsSL')), 'only the fetches ran');
+  assert.ok(
+    s.fleet.mutatingCalls().every((c) => c.options.stdin?.toString().includes('curl -fsSL')),
+    'only the fetches ran',
+  );
   assert.ok([...s.fleet.nodes.values()].every((n) => n.binarySha256 === sha));
 });
 
@@ -116,7 +145,7 @@ void test('deletion stops MinIO on every node and keeps the data under Retain; D
   assert.ok([...d.fleet.nodes.values()].every((n) => n.drives.size === 0));
 });
 
-void test('a secret in a failing step\'s output reaches neither status nor Events: the root password is masked', async () => {
+void test("a secret in a failing step's output reaches neither status nor Events: the root password is masked", async () => {
   const s = setup();
   await reconcile(s);
   await reconcile(s);

@@ -36,7 +36,10 @@ export function recordOf(input: {
     for (const path of paths) drives.set(`${m.address}\n${path}`, { node: m.name, host: m.address, path });
   }
   if (drives.size === 0) return undefined;
-  const sorted = [...drives.keys()].sort().map((k) => drives.get(k) as MinioOwnedDrive).slice(0, maxDrives);
+  const sorted = [...drives.keys()]
+    .sort()
+    .map((k) => drives.get(k) as MinioOwnedDrive)
+    .slice(0, maxDrives);
   return { ...(deploymentId ? { deploymentId } : {}), drives: sorted };
 }
 
@@ -46,7 +49,11 @@ export function recordOf(input: {
  * longer selected (or changed address) is Stalled naming it; other node set or drive path changes
  * are refused. Nothing is rolled out meanwhile.
  */
-export function layoutRefusal(record: MinioOwned | undefined, members: readonly Member[], drivePaths: readonly string[]): (Refusal & { stalled: true }) | undefined {
+export function layoutRefusal(
+  record: MinioOwned | undefined,
+  members: readonly Member[],
+  drivePaths: readonly string[],
+): (Refusal & { stalled: true }) | undefined {
   if (!record?.deploymentId) return undefined;
   const id = record.deploymentId;
   const selected = new Set(members.map((m) => m.address));
@@ -54,10 +61,12 @@ export function layoutRefusal(record: MinioOwned | undefined, members: readonly 
   const keep = 'Nothing was changed on any Pi';
   if (left.length) {
     return {
-      reason: 'NodeLeftPool', stalled: true,
-      message: `${left.join(', ')} hold${left.length === 1 ? 's' : ''} drives of this pool (deployment ${id}) but ${left.length === 1 ? 'is' : 'are'} no longer selected by spec.nodeSelector (or changed address); `
-        + `MinIO there keeps running with the old endpoint list and the other nodes still count its drives. ${keep}: select ${left.length === 1 ? 'it' : 'them'} again, `
-        + 'or delete this MinioPool (reclaimPolicy Retain keeps the data)',
+      reason: 'NodeLeftPool',
+      stalled: true,
+      message:
+        `${left.join(', ')} hold${left.length === 1 ? 's' : ''} drives of this pool (deployment ${id}) but ${left.length === 1 ? 'is' : 'are'} no longer selected by spec.nodeSelector (or changed address); ` +
+        `MinIO there keeps running with the old endpoint list and the other nodes still count its drives. ${keep}: select ${left.length === 1 ? 'it' : 'them'} again, ` +
+        'or delete this MinioPool (reclaimPolicy Retain keeps the data)',
     };
   }
   const recordedHosts = new Set(record.drives.map((d) => d.host));
@@ -71,9 +80,11 @@ export function layoutRefusal(record: MinioOwned | undefined, members: readonly 
     ...(pathsMoved ? [`spec.drivePaths is now ${pathsNow.join(', ')}, the drives are ${recordedPaths.join(', ')}`] : []),
   ];
   return {
-    reason: 'PoolLayoutChangeRefused', stalled: true,
-    message: `MinIO formatted this server pool (deployment ${id}) on ${recordedHosts.size} node(s) × ${recordedPaths.join(', ')}; ${what.join('; ')}. `
-      + `MinIO cannot change a server pool's layout in place. ${keep}: set the fields back; to grow, add a new server pool instead `
-      + '(a new MinioPool on other PiNodes and drives; bramble does not join pools into one deployment yet)',
+    reason: 'PoolLayoutChangeRefused',
+    stalled: true,
+    message:
+      `MinIO formatted this server pool (deployment ${id}) on ${recordedHosts.size} node(s) × ${recordedPaths.join(', ')}; ${what.join('; ')}. ` +
+      `MinIO cannot change a server pool's layout in place. ${keep}: set the fields back; to grow, add a new server pool instead ` +
+      '(a new MinioPool on other PiNodes and drives; bramble does not join pools into one deployment yet)',
   };
 }

@@ -28,7 +28,12 @@ void test('a shell reading the env file gets every value back byte for byte', ()
   const dir = mkdtempSync(join(tmpdir(), 'bramble-minio-env-'));
   try {
     writeFileSync(join(dir, 'env'), renderEnvFile(input));
-    const out = execFileSync('sh', ['-c', '. "$1"; printf "%s\\n%s\\n%s" "$MINIO_ROOT_USER" "$MINIO_ROOT_PASSWORD" "$MINIO_VOLUMES"', 'sh', join(dir, 'env')]).toString();
+    const out = execFileSync('sh', [
+      '-c',
+      '. "$1"; printf "%s\\n%s\\n%s" "$MINIO_ROOT_USER" "$MINIO_ROOT_PASSWORD" "$MINIO_VOLUMES"',
+      'sh',
+      join(dir, 'env'),
+    ]).toString();
     assert.deepEqual(out.split('\n'), [input.credentials.user, input.credentials.password, input.volumes]);
   } finally {
     rmSync(dir, { recursive: true, force: true });

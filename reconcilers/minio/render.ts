@@ -19,7 +19,8 @@ export interface EnvFileInput {
 
 /** systemd EnvironmentFile double-quoting: backslash, quote, dollar and backtick are escaped. */
 export function envQuote(value: string): string {
-  if ([...value].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)) throw new Error('control characters cannot be written to an environment file');
+  if ([...value].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f))
+    throw new Error('control characters cannot be written to an environment file');
   return `"${value.replace(/[\\"$`]/g, (c) => `\\${c}`)}"`;
 }
 

@@ -29,7 +29,9 @@ function scratch(t: TestContext): string {
 
 async function observe(paths: string[]) {
   const nonce = 'obsm0001';
-  const r = await new LocalShellExecutor().exec(target, 'sh -s', { stdin: minioObserveScript({ apiPort: 1, serviceUser: user, drivePaths: paths }, nonce) });
+  const r = await new LocalShellExecutor().exec(target, 'sh -s', {
+    stdin: minioObserveScript({ apiPort: 1, serviceUser: user, drivePaths: paths }, nonce),
+  });
   return parseNodeObservation(r.stdout, nonce);
 }
 
@@ -37,11 +39,14 @@ async function run(steps: Step[]): Promise<string | undefined> {
   return firstFailure(steps, await runSteps(new LocalShellExecutor(), target, steps, 'stepm001'), [])?.message;
 }
 
-const formatJson = (id: string) => `{\n  "version": "1",\n  "format": "xl",\n  "id": "${id}",\n  "xl": { "version": "3", "this": "00000000-1111-4222-8333-444444444444" }\n}\n`;
+const formatJson = (id: string) =>
+  `{\n  "version": "1",\n  "format": "xl",\n  "id": "${id}",\n  "xl": { "version": "3", "this": "00000000-1111-4222-8333-444444444444" }\n}\n`;
 
-void test('observe reports each drive: absent, empty, foreign files, MinIO\'s deployment ID, bramble\'s marker, a symbolic link', async (t) => {
+void test("observe reports each drive: absent, empty, foreign files, MinIO's deployment ID, bramble's marker, a symbolic link", async (t) => {
   const dir = scratch(t);
-  const [absent, empty, foreign, formatted, marked, link] = ['absent', 'empty', 'foreign', 'formatted', 'marked', 'link'].map((n) => join(dir, n)) as [string, string, string, string, string, string];
+  const [absent, empty, foreign, formatted, marked, link] = ['absent', 'empty', 'foreign', 'formatted', 'marked', 'link'].map((n) =>
+    join(dir, n),
+  ) as [string, string, string, string, string, string];
   mkdirSync(empty);
   mkdirSync(join(empty, 'lost+found'));
   mkdirSync(foreign);
@@ -54,7 +59,11 @@ void test('observe reports each drive: absent, empty, foreign files, MinIO\'s de
   const o = await observe([absent, empty, foreign, formatted, marked, link]);
   const by = new Map(o.drives.map((d) => [d.path, d]));
   assert.deepEqual([by.get(absent)?.exists, by.get(absent)?.entries], [false, 0]);
-  assert.deepEqual([by.get(empty)?.exists, by.get(empty)?.entries, by.get(empty)?.marker], [true, 0, undefined], 'lost+found does not count');
+  assert.deepEqual(
+    [by.get(empty)?.exists, by.get(empty)?.entries, by.get(empty)?.marker],
+    [true, 0, undefined],
+    'lost+found does not count',
+  );
   assert.equal(by.get(foreign)?.entries, 1);
   assert.equal(by.get(formatted)?.deploymentId, deployment);
   assert.deepEqual(by.get(marked)?.marker, { ...owner, created: true });
@@ -64,7 +73,7 @@ void test('observe reports each drive: absent, empty, foreign files, MinIO\'s de
   assert.equal(o.serviceUser?.uid, userInfo().uid);
 });
 
-void test('the drives step creates and marks a new drive (0600, root), marks an empty one, and refuses foreign files and another pool\'s marker', async (t) => {
+void test("the drives step creates and marks a new drive (0600, root), marks an empty one, and refuses foreign files and another pool's marker", async (t) => {
   const dir = scratch(t);
   const fresh = join(dir, 'fresh');
   const empty = join(dir, 'empty');
@@ -79,14 +88,17 @@ void test('the drives step creates and marks a new drive (0600, root), marks an 
   const foreign = join(dir, 'foreign');
   mkdirSync(foreign);
   writeFileSync(join(foreign, 'photo.jpg'), 'x');
-  assert.match(await run([drivesStep([foreign], user, owner)]) ?? '', /is not empty and carries no marker of this pool; left alone/);
+  assert.match((await run([drivesStep([foreign], user, owner)])) ?? '', /is not empty and carries no marker of this pool; left alone/);
   assert.equal(existsSync(join(foreign, '.bramble-owner')), false);
   assert.equal(await run([drivesStep([foreign], user, owner, [foreign])]), undefined, 'adopted when the plan says so');
 
-  assert.match(await run([drivesStep([fresh], user, { uid: 'someone-else', name: 'team-b/objects' })]) ?? '', /carries another resource's marker/);
+  assert.match(
+    (await run([drivesStep([fresh], user, { uid: 'someone-else', name: 'team-b/objects' })])) ?? '',
+    /carries another resource's marker/,
+  );
 });
 
-void test('the delete step removes a drive only while it carries this pool\'s marker and deployment, keeps lost+found and a mount point', async (t) => {
+void test("the delete step removes a drive only while it carries this pool's marker and deployment, keeps lost+found and a mount point", async (t) => {
   const dir = scratch(t);
   const created = join(dir, 'created');
   const existing = join(dir, 'existing');
@@ -100,12 +112,21 @@ void test('the delete step removes a drive only while it carries this pool\'s ma
     writeFileSync(join(d, 'bucket', 'object'), 'data');
   }
   const other = '00000000-0000-4000-8000-000000000000';
-  assert.match(await run([deleteDriveStep(created, owner.uid, other)]) ?? '', /holds MinIO deployment 6f1c2b5e-.* not 00000000-.*; left in place/);
-  assert.match(await run([deleteDriveStep(created, 'someone-else', deployment)]) ?? '', /does not carry this pool's marker/);
+  assert.match(
+    (await run([deleteDriveStep(created, owner.uid, other)])) ?? '',
+    /holds MinIO deployment 6f1c2b5e-.* not 00000000-.*; left in place/,
+  );
+  assert.match((await run([deleteDriveStep(created, 'someone-else', deployment)])) ?? '', /does not carry this pool's marker/);
   assert.ok(existsSync(join(created, 'bucket', 'object')), 'nothing removed by a refused delete');
   assert.equal(await run([deleteDriveStep(created, owner.uid, deployment), deleteDriveStep(existing, owner.uid, deployment)]), undefined);
   assert.equal(existsSync(created), false, 'a directory bramble created goes');
-  assert.deepEqual(existsSync(existing) && existsSync(join(existing, 'lost+found')) && !existsSync(join(existing, 'bucket')) && !existsSync(join(existing, '.bramble-owner')), true,
-    'a directory that was there before stays, emptied of the pool\'s data, lost+found kept');
+  assert.deepEqual(
+    existsSync(existing) &&
+      existsSync(join(existing, 'lost+found')) &&
+      !existsSync(join(existing, 'bucket')) &&
+      !existsSync(join(existing, '.bramble-owner')),
+    true,
+    "a directory that was there before stays, emptied of the pool's data, lost+found kept",
+  );
   assert.equal(await run([deleteDriveStep(created, owner.uid, deployment)]), undefined, 'already gone: nothing to do');
 });

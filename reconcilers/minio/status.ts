@@ -24,7 +24,11 @@ export interface PoolMember {
 }
 
 /** Per node: live or not, and its drives that exist while it is live. */
-export function nodeStatuses(members: readonly PoolMember[], observed: ReadonlyMap<string, NodeObservation>, drivePaths: readonly string[]): MinioNodeStatus[] {
+export function nodeStatuses(
+  members: readonly PoolMember[],
+  observed: ReadonlyMap<string, NodeObservation>,
+  drivePaths: readonly string[],
+): MinioNodeStatus[] {
   return members.map(({ name }) => {
     const o = observed.get(name);
     const online = o?.live === 200;
@@ -33,7 +37,12 @@ export function nodeStatuses(members: readonly PoolMember[], observed: ReadonlyM
   });
 }
 
-export function poolFigures(members: readonly PoolMember[], observed: ReadonlyMap<string, NodeObservation>, drivePaths: readonly string[], apiPort: number): Partial<MinioPoolStatus> {
+export function poolFigures(
+  members: readonly PoolMember[],
+  observed: ReadonlyMap<string, NodeObservation>,
+  drivePaths: readonly string[],
+  apiPort: number,
+): Partial<MinioPoolStatus> {
   const nodes = nodeStatuses(members, observed, drivePaths);
   const healthy = members.find((m) => observed.get(m.name)?.cluster === 200) ?? members.find((m) => observed.get(m.name)?.live === 200);
   const binaries = new Set([...observed.values()].map((o) => o.binarySha256));

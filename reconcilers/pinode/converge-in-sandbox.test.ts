@@ -32,7 +32,12 @@ function node(spec: Partial<PiNodeSpec>, status?: PiNodeStatus): PiNode {
     apiVersion: 'bramble.dev/v1alpha1',
     kind: 'PiNode',
     metadata: { name: 'sbx', namespace: 'default', generation: 1 },
-    spec: { address: '127.0.0.1', port: 22, ssh: { user: 'root', privateKeySecretRef: { name: 'k' }, hostKeyPolicy: 'TrustOnFirstUse' }, ...spec },
+    spec: {
+      address: '127.0.0.1',
+      port: 22,
+      ssh: { user: 'root', privateKeySecretRef: { name: 'k' }, hostKeyPolicy: 'TrustOnFirstUse' },
+      ...spec,
+    },
     ...(status ? { status } : {}),
   };
 }
@@ -67,7 +72,10 @@ void test('a fresh Debian host converges: observe + one apply, and the host real
   const calls = sandbox.executor.calls.length;
   const result = await piNodeReconciler.reconcile(node(spec), ctx(new Date()));
   assert.equal(sandbox.executor.calls.length - calls, 2, 'one observe and one apply');
-  assert.equal(result.events.find((e) => e.reason === 'HostsFileUpdated')?.message, '/etc/hosts mapped 127.0.1.1 to old-name old, set to bramble-sbx1');
+  assert.equal(
+    result.events.find((e) => e.reason === 'HostsFileUpdated')?.message,
+    '/etc/hosts mapped 127.0.1.1 to old-name old, set to bramble-sbx1',
+  );
   assert.equal(await sandbox.run('grep -v ^127.0.1.1 /etc/hosts'), hostsBefore, 'other lines of /etc/hosts are kept');
   assert.equal(cond(result.status, 'Ready'), 'True/Ready', JSON.stringify(result.status.conditions));
   assert.deepEqual(
@@ -101,7 +109,9 @@ void test('the converged host re-observes in exactly one exec with nothing to do
 });
 
 void test('changes made by hand are found and corrected, and worded as drift', { skip }, async () => {
-  await sandbox.run('hostname by-hand && chmod 644 /home/alice/.ssh/authorized_keys && echo "ssh-rsa AAAA intruder" >> /home/alice/.ssh/authorized_keys');
+  await sandbox.run(
+    'hostname by-hand && chmod 644 /home/alice/.ssh/authorized_keys && echo "ssh-rsa AAAA intruder" >> /home/alice/.ssh/authorized_keys',
+  );
   const result = await piNodeReconciler.reconcile(node(spec, converged), ctx(new Date()));
   assert.deepEqual(
     result.events.map((e) => e.message),
@@ -120,11 +130,20 @@ void test('paused: drift is only reported, the host stays as it is', { skip }, a
   const calls = sandbox.executor.calls.length;
   const result = await piNodeReconciler.reconcile(node({ ...spec, paused: true }, converged), ctx(new Date()));
   assert.equal(sandbox.executor.calls.length - calls, 1);
-  assert.deepEqual(result.status.pendingSteps?.map((s) => s.name), ['hostname']);
+  assert.deepEqual(
+    result.status.pendingSteps?.map((s) => s.name),
+    ['hostname'],
+  );
   assert.equal(cond(result.status, 'Configured'), 'False/Paused');
-  assert.deepEqual(result.events.map((e) => [e.reason, e.message]), [
-    ['DriftDetected', 'drift detected, not corrected (paused): hostname was paused-by-hand (/etc/hostname: bramble-sbx1), set to bramble-sbx1'],
-  ]);
+  assert.deepEqual(
+    result.events.map((e) => [e.reason, e.message]),
+    [
+      [
+        'DriftDetected',
+        'drift detected, not corrected (paused): hostname was paused-by-hand (/etc/hostname: bramble-sbx1), set to bramble-sbx1',
+      ],
+    ],
+  );
   assert.equal((await sandbox.run('hostname')).trim(), 'paused-by-hand');
 });
 
@@ -138,8 +157,14 @@ void test('a missing group is created; a missing shell fails the step clearly an
   assert.equal(cond(result.status, 'Configured'), 'False/StepFailed');
   const message = result.status.conditions?.find((c) => c.type === 'Configured')?.message ?? '';
   assert.match(message, /^step user:carol exited 1: shell \/bin\/bramble-no-such-shell does not exist on this host$/);
-  assert.deepEqual(result.status.pendingSteps?.map((s) => s.name), ['user:carol', 'user:dave', 'authorized-keys:dave']);
-  assert.deepEqual(result.events.filter((e) => e.reason === 'UserConfigured').map((e) => e.message), ['create group bramble-new-group; create user bob (groups bramble-new-group)']);
+  assert.deepEqual(
+    result.status.pendingSteps?.map((s) => s.name),
+    ['user:carol', 'user:dave', 'authorized-keys:dave'],
+  );
+  assert.deepEqual(
+    result.events.filter((e) => e.reason === 'UserConfigured').map((e) => e.message),
+    ['create group bramble-new-group; create user bob (groups bramble-new-group)'],
+  );
   assert.match(await sandbox.run('id -nG bob'), /\bbramble-new-group\b/);
   await assert.rejects(sandbox.run('id dave'), 'steps after the failure did not run');
 });

@@ -88,7 +88,10 @@ export class FakePi {
       sections.push([`user-passwd ${name}`, `${name}:x:1001:1001::/home/${name}:${u.shell}\n`]);
       sections.push([`user-groups ${name}`, `${[name, ...u.groups].join(' ')}\n`]);
       if (u.keys) {
-        sections.push([`user-ssh ${name}`, `/home/${name}/.ssh|directory|700|${name}\n/home/${name}/.ssh/authorized_keys|regular file|600|${name}\n`]);
+        sections.push([
+          `user-ssh ${name}`,
+          `/home/${name}/.ssh|directory|700|${name}\n/home/${name}/.ssh/authorized_keys|regular file|600|${name}\n`,
+        ]);
         sections.push([`user-keys ${name}`, u.keys.map((k) => `${k}\n`).join('')]);
       }
     }
@@ -97,7 +100,6 @@ export class FakePi {
     sections.push(['packages', s.packages.map((p) => `${p}\tii \n`).join('')], ['end', '']);
     return sections.map(([name, body]) => `\n${marker} ${name}\n${body}`).join('');
   }
-
 }
 
 export const aliceKey = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAliceAliceAliceAliceAliceAliceAliceAlice alice@laptop';
@@ -135,7 +137,11 @@ export function node(spec: Partial<PiNodeSpec> = {}, status?: PiNodeStatus): PiN
   return obj;
 }
 
-export function context(executor: Executor, now: Date, secret: SecretView | null = { type: 'kubernetes.io/ssh-auth', data: { 'ssh-privatekey': Buffer.from(privateKey) } }): ReconcileContext {
+export function context(
+  executor: Executor,
+  now: Date,
+  secret: SecretView | null = { type: 'kubernetes.io/ssh-auth', data: { 'ssh-privatekey': Buffer.from(privateKey) } },
+): ReconcileContext {
   const view: ClusterView = {
     getSecret: (namespace, name) => (namespace === 'default' && name === 'pi-key' && secret ? secret : undefined),
     list: () => {

@@ -36,34 +36,51 @@ function powerVerdict(facts: PiNodeFacts): ConditionValue {
   const flags = new Set(facts.throttledFlags ?? []);
   const messages = facts.health?.underVoltageMessages ?? 0;
   const bits = facts.throttled ? ` (get_throttled ${facts.throttled})` : '';
-  if (flags.has('under-voltage-now')) return ['False', 'UnderVoltage', `the firmware reports under-voltage now${bits}; replace the power supply or cable`];
+  if (flags.has('under-voltage-now'))
+    return ['False', 'UnderVoltage', `the firmware reports under-voltage now${bits}; replace the power supply or cable`];
   if (flags.has('under-voltage-occurred') || messages > 0) {
-    return ['False', 'UnderVoltageSinceBoot', `under-voltage occurred since boot${bits}, ${messages} kernel message${messages === 1 ? '' : 's'}; replace the power supply or cable`];
+    return [
+      'False',
+      'UnderVoltageSinceBoot',
+      `under-voltage occurred since boot${bits}, ${messages} kernel message${messages === 1 ? '' : 's'}; replace the power supply or cable`,
+    ];
   }
-  if (flags.has('throttled-now') || flags.has('frequency-capped-now')) return ['False', 'Throttled', `the CPU is throttled or frequency-capped now${bits}; check cooling`];
+  if (flags.has('throttled-now') || flags.has('frequency-capped-now'))
+    return ['False', 'Throttled', `the CPU is throttled or frequency-capped now${bits}; check cooling`];
   if (flags.has('soft-temp-limit-now')) return ['False', 'SoftTempLimit', `the soft temperature limit is active now${bits}; check cooling`];
   if (flags.has('throttled-occurred') || flags.has('frequency-capped-occurred') || flags.has('soft-temp-limit-occurred')) {
     return ['False', 'ThrottledSinceBoot', `the CPU was throttled or frequency-capped since boot${bits}; check cooling`];
   }
   if (facts.throttled) return ['True', 'PowerOK', `no under-voltage or throttling since boot${bits}`];
-  if (facts.health?.underVoltageMessages === 0) return ['True', 'NoUnderVoltageLogged', 'no vcgencmd on the Pi; the kernel logged no under-voltage since boot'];
+  if (facts.health?.underVoltageMessages === 0)
+    return ['True', 'NoUnderVoltageLogged', 'no vcgencmd on the Pi; the kernel logged no under-voltage since boot'];
   return ['Unknown', 'NotReported', 'the Pi reports neither vcgencmd get_throttled nor a kernel log'];
 }
 
 function storageVerdict(facts: PiNodeFacts): ConditionValue {
   const h = facts.health;
   if (!h) return ['Unknown', 'NotReported', 'the Pi reported no mounts, ext4 or block device statistics'];
-  if ((h.readOnlyMounts?.length ?? 0) > 0) return ['False', 'ReadOnlyRemount', `mounted read-only: ${(h.readOnlyMounts ?? []).join(', ')}; the card or disk may be failing`];
-  if ((h.readOnlyRemountMessages ?? 0) > 0) return ['False', 'ReadOnlyRemount', `the kernel remounted a filesystem read-only ${h.readOnlyRemountMessages} time(s) since boot`];
-  if ((h.ext4Errors ?? 0) > 0) return ['False', 'Ext4Errors', `ext4 recorded ${h.ext4Errors} error(s); run fsck and plan to replace the card`];
+  if ((h.readOnlyMounts?.length ?? 0) > 0)
+    return ['False', 'ReadOnlyRemount', `mounted read-only: ${(h.readOnlyMounts ?? []).join(', ')}; the card or disk may be failing`];
+  if ((h.readOnlyRemountMessages ?? 0) > 0)
+    return ['False', 'ReadOnlyRemount', `the kernel remounted a filesystem read-only ${h.readOnlyRemountMessages} time(s) since boot`];
+  if ((h.ext4Errors ?? 0) > 0)
+    return ['False', 'Ext4Errors', `ext4 recorded ${h.ext4Errors} error(s); run fsck and plan to replace the card`];
   if ((h.emmcLifeTimeLevel ?? 0) >= emmcLifeTimeHighLevel || (h.emmcPreEolLevel ?? 0) >= emmcPreEolWarningLevel) {
-    return ['False', 'EmmcWearHigh', `eMMC life_time level ${h.emmcLifeTimeLevel ?? '?'} of 11, pre_eol_info ${h.emmcPreEolLevel ?? '?'}; replace the storage soon`];
+    return [
+      'False',
+      'EmmcWearHigh',
+      `eMMC life_time level ${h.emmcLifeTimeLevel ?? '?'} of 11, pre_eol_info ${h.emmcPreEolLevel ?? '?'}; replace the storage soon`,
+    ];
   }
   return ['True', 'StorageOK', 'no read-only mounts, ext4 errors or eMMC wear reported'];
 }
 
 /** The two conditions, each message followed by the history of its problems. */
-export function healthConditions(facts: PiNodeFacts, health: PiNodeHealthStatus | undefined): Record<(typeof healthConditionTypes)[number], ConditionValue> {
+export function healthConditions(
+  facts: PiNodeFacts,
+  health: PiNodeHealthStatus | undefined,
+): Record<(typeof healthConditionTypes)[number], ConditionValue> {
   const [ps, pr, pm] = powerVerdict(facts);
   const [ss, sr, sm] = storageVerdict(facts);
   return {

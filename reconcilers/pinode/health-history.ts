@@ -46,9 +46,12 @@ function historyWith(previous: readonly HealthHistoryEntry[], seen: Set<HealthPr
   const byProblem = new Map(previous.map((e) => [e.problem, e]));
   for (const problem of seen) {
     const before = byProblem.get(problem);
-    byProblem.set(problem, before
-      ? { ...before, lastSeen: now, boots: before.boots + (before.lastBoot === boot ? 0 : 1), lastBoot: boot }
-      : { problem, firstSeen: now, lastSeen: now, boots: 1, lastBoot: boot });
+    byProblem.set(
+      problem,
+      before
+        ? { ...before, lastSeen: now, boots: before.boots + (before.lastBoot === boot ? 0 : 1), lastBoot: boot }
+        : { problem, firstSeen: now, lastSeen: now, boots: 1, lastBoot: boot },
+    );
   }
   return [...byProblem.values()];
 }
@@ -63,7 +66,9 @@ function writesPerDay(facts: PiNodeFacts): number | undefined {
 /** The history after one observe; `facts` carry bootTime already (status.ts withBootTime). */
 export function nextHealth(previous: PiNodeHealthStatus | undefined, facts: PiNodeFacts, now: Date): PiNodeHealthStatus | undefined {
   const boot = bootOf(facts);
-  const history = boot ? historyWith(previous?.history ?? [], problemsSeen(facts), boot, now.toISOString().replace('.000Z', 'Z')) : previous?.history ?? [];
+  const history = boot
+    ? historyWith(previous?.history ?? [], problemsSeen(facts), boot, now.toISOString().replace('.000Z', 'Z'))
+    : (previous?.history ?? []);
   const estimate = writesPerDay(facts) ?? previous?.writesPerDayBytes;
   const health: PiNodeHealthStatus = {};
   if (history.length > 0) health.history = history;

@@ -6,8 +6,10 @@ import type { GaugeSample } from '../../metrics/sample-gauges.ts';
 import type { PiNodeStatus } from './pinode-types.ts';
 
 export const piNodeHealthGaugeHelp: Record<string, string> = {
-  bramble_node_power_healthy: '1 while PowerHealthy is True, 0 while False (under-voltage or throttling now or since boot); absent while Unknown',
-  bramble_node_storage_healthy: '1 while StorageHealthy is True, 0 while False (read-only remount, ext4 errors, eMMC wear); absent while Unknown',
+  bramble_node_power_healthy:
+    '1 while PowerHealthy is True, 0 while False (under-voltage or throttling now or since boot); absent while Unknown',
+  bramble_node_storage_healthy:
+    '1 while StorageHealthy is True, 0 while False (read-only remount, ext4 errors, eMMC wear); absent while Unknown',
   bramble_node_under_voltage_messages: 'Kernel under-voltage messages since boot',
   bramble_node_read_only_mounts: 'Disk filesystems mounted read-only now',
   bramble_node_ext4_errors: 'Errors recorded by the ext4 filesystems (errors_count)',
@@ -15,7 +17,8 @@ export const piNodeHealthGaugeHelp: Record<string, string> = {
   bramble_node_disk_written_bytes_per_day: 'Estimated bytes written to the root disk per day',
   bramble_node_emmc_life_time_level: 'eMMC life_time level (1 = 0-10% used … 11 = exceeded)',
   bramble_node_emmc_pre_eol_level: 'eMMC pre_eol_info (1 normal, 2 warning, 3 urgent)',
-  bramble_node_health_problem_boots: 'Boots of the Pi that showed this power or storage problem, kept across reboots (status.health.history)',
+  bramble_node_health_problem_boots:
+    'Boots of the Pi that showed this power or storage problem, kept across reboots (status.health.history)',
 };
 
 /** Families with a `problem` label besides namespace and pinode. */
@@ -26,7 +29,10 @@ export function piNodeHealthGaugeSamples(namespace: string, pinode: string, stat
   const add = (name: string, value: number | undefined, extra: Record<string, string> = {}) => {
     if (value !== undefined) out.push({ name, help: piNodeHealthGaugeHelp[name] ?? name, labels: { namespace, pinode, ...extra }, value });
   };
-  for (const [type, name] of [['PowerHealthy', 'bramble_node_power_healthy'], ['StorageHealthy', 'bramble_node_storage_healthy']] as const) {
+  for (const [type, name] of [
+    ['PowerHealthy', 'bramble_node_power_healthy'],
+    ['StorageHealthy', 'bramble_node_storage_healthy'],
+  ] as const) {
     const c = findCondition(status?.conditions, type);
     add(name, c?.status === 'True' ? 1 : c?.status === 'False' ? 0 : undefined);
   }

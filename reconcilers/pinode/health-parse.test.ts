@@ -16,7 +16,12 @@ function facts(board: string) {
 
 void test('Pi 3B+ under-voltage: kernel messages counted, SD card writes since boot, no eMMC', () => {
   assert.deepEqual(facts('pi3bplus').health, {
-    underVoltageMessages: 3, readOnlyRemountMessages: 0, readOnlyMounts: [], ext4Errors: 0, rootDisk: 'mmcblk0', bytesWrittenSinceBoot: 2406728 * 512,
+    underVoltageMessages: 3,
+    readOnlyRemountMessages: 0,
+    readOnlyMounts: [],
+    ext4Errors: 0,
+    rootDisk: 'mmcblk0',
+    bytesWrittenSinceBoot: 2406728 * 512,
   });
 });
 
@@ -33,13 +38,19 @@ void test('the firmware temperature is used only where the thermal zone is not e
   assert.equal(parseMeasureTemp("temp=61.4'C"), 61.4);
   assert.equal(parseMeasureTemp('VCHI initialization failed'), undefined);
   assert.equal(facts('pi5').temperatureCelsius, 61.35, 'thermal_zone0 wins when present');
-  const blob = readFileSync(new URL('./fixtures/pi5.observe.txt', import.meta.url), 'utf8').replace(/@@bramble:fixture thermal\n61350\n/, '@@bramble:fixture thermal\n\n');
+  const blob = readFileSync(new URL('./fixtures/pi5.observe.txt', import.meta.url), 'utf8').replace(
+    /@@bramble:fixture thermal\n61350\n/,
+    '@@bramble:fixture thermal\n\n',
+  );
   assert.equal(parseObserved(blob, 'fixture', scope).facts.temperatureCelsius, 61.4);
 });
 
 void test('built, not recorded: a read-only root, ext4 errors and a worn eMMC', () => {
   const sections = new Map([
-    ['health-mounts', '# /proc/mounts\n/dev/root / ext4 ro,noatime 0 0\n/dev/sda1 /mnt/my\\040data ext4 ro,relatime 0 0\n/dev/mmcblk0p1 /boot/firmware vfat rw 0 0'],
+    [
+      'health-mounts',
+      '# /proc/mounts\n/dev/root / ext4 ro,noatime 0 0\n/dev/sda1 /mnt/my\\040data ext4 ro,relatime 0 0\n/dev/mmcblk0p1 /boot/firmware vfat rw 0 0',
+    ],
     ['health-kernel-log', 'under-voltage 0\nread-only-remount 2'],
     ['health-ext4-errors', 'mmcblk0p2 4\nsda1 1'],
     ['health-block-stat', 'loop0 1 2 3 4 5 6 7 8 9 10 11\nmmcblk0 1 0 8 1 2 0 16 1 0 1 2\nsda 1 0 8 1 2 0 32 1 0 1 2'],
@@ -58,15 +69,22 @@ void test('built, not recorded: a read-only root, ext4 errors and a worn eMMC', 
   });
   assert.deepEqual(parseHealthFacts(new Map()), {}, 'nothing reported, nothing claimed');
   // A simulated Pi: overlay root, the host's os-release bound read-only under /run/host (not data), the host's virtio disk.
-  assert.deepEqual(parseHealthFacts(new Map([['health-mounts', '# /proc/mounts\n/dev/vda /run/host/os-release ext4 ro,nosuid 0 0'], ['health-block-stat', 'loop0 1 2 3 4 5 6 7\nvda 1 0 8 1 2 0 64 1']])),
-    { readOnlyMounts: [], rootDisk: 'vda', bytesWrittenSinceBoot: 64 * 512 });
+  assert.deepEqual(
+    parseHealthFacts(
+      new Map([
+        ['health-mounts', '# /proc/mounts\n/dev/vda /run/host/os-release ext4 ro,nosuid 0 0'],
+        ['health-block-stat', 'loop0 1 2 3 4 5 6 7\nvda 1 0 8 1 2 0 64 1'],
+      ]),
+    ),
+    { readOnlyMounts: [], rootDisk: 'vda', bytesWrittenSinceBoot: 64 * 512 },
+  );
 });
 
 void test('partitions map to their disk', () => {
   assert.deepEqual(['mmcblk0p2', 'nvme0n1p1', 'sda2', 'vdb1', 'sda'].map(diskOfPartition), ['mmcblk0', 'nvme0n1', 'sda', 'vdb', 'sda']);
 });
 
-void test('the kernel-log counter, run with sh on this host, counts both kernels\' wordings', () => {
+void test("the kernel-log counter, run with sh on this host, counts both kernels' wordings", () => {
   const log = [
     '[    3.1] raspberrypi-hwmon raspberrypi-hwmon: Under-voltage detected! (0x00050005)',
     '[   33.0] hwmon hwmon1: Undervoltage detected!',

@@ -20,13 +20,22 @@ function count(text: string | undefined): number | undefined {
   return text !== undefined && Number.isInteger(n) && n >= 0 ? n : undefined;
 }
 
-interface Mount { device: string; mountPoint: string; options: string[] }
+interface Mount {
+  device: string;
+  mountPoint: string;
+  options: string[];
+}
 
 function mountsOf(text: string | undefined): Mount[] {
-  return (text ?? '').split('\n').filter((line) => !line.startsWith('#')).flatMap((line) => {
-    const [device, mountPoint, , options] = line.trim().split(/\s+/);
-    return device && mountPoint && options ? [{ device, mountPoint: mountPoint.replaceAll('\\040', ' '), options: options.split(',') }] : [];
-  });
+  return (text ?? '')
+    .split('\n')
+    .filter((line) => !line.startsWith('#'))
+    .flatMap((line) => {
+      const [device, mountPoint, , options] = line.trim().split(/\s+/);
+      return device && mountPoint && options
+        ? [{ device, mountPoint: mountPoint.replaceAll('\\040', ' '), options: options.split(',') }]
+        : [];
+    });
 }
 
 /**
@@ -72,7 +81,10 @@ function emmcLevels(text: string | undefined): { lifeTime?: number; preEol?: num
   let lifeTime: number | undefined;
   let preEol: number | undefined;
   for (const line of (text ?? '').split('\n')) {
-    const [, a, b, eol] = line.trim().split(/\s+/).map((v) => Number.parseInt(v, 16));
+    const [, a, b, eol] = line
+      .trim()
+      .split(/\s+/)
+      .map((v) => Number.parseInt(v, 16));
     for (const level of [a, b]) if (level !== undefined && Number.isFinite(level)) lifeTime = Math.max(lifeTime ?? 0, level);
     if (eol !== undefined && Number.isFinite(eol)) preEol = Math.max(preEol ?? 0, eol);
   }

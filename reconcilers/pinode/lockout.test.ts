@@ -11,12 +11,18 @@ const brambleKey = publicKeyOf(privateKey) ?? assert.fail('the test key parses')
 
 async function refused(login: PiNodeUser, sshUser = 'pi') {
   const pi = new FakePi(freshPi());
-  const spec = { ssh: { user: sshUser, privateKeySecretRef: { name: 'pi-key' }, hostKeyPolicy: 'TrustOnFirstUse' as const }, users: [login] };
+  const spec = {
+    ssh: { user: sshUser, privateKeySecretRef: { name: 'pi-key' }, hostKeyPolicy: 'TrustOnFirstUse' as const },
+    users: [login],
+  };
   const result = await piNodeReconciler.reconcile(node(spec), context(pi.executor, t0));
   assert.equal(pi.calls.length, 0, 'nothing is sent to the Pi');
   assert.equal(condition(result.status, 'Configured')?.reason, 'WouldLockOut');
   assert.equal(condition(result.status, 'Stalled')?.reason, 'WouldLockOut');
-  assert.deepEqual(result.events.map((e) => [e.type, e.reason]), [['Warning', 'WouldLockOut']]);
+  assert.deepEqual(
+    result.events.map((e) => [e.type, e.reason]),
+    [['Warning', 'WouldLockOut']],
+  );
   return result.events[0]?.message ?? '';
 }
 
@@ -39,17 +45,20 @@ void test('a login shell that cannot run commands is refused for the login user'
 
 void test('the same settings for a user bramble does not log in as are applied', async () => {
   const pi = new FakePi(freshPi());
-  const result = await piNodeReconciler.reconcile(node({ users: [{ name: 'alice', shell: '/usr/sbin/nologin', authorizedKeys: [] }] }), context(pi.executor, t0));
+  const result = await piNodeReconciler.reconcile(
+    node({ users: [{ name: 'alice', shell: '/usr/sbin/nologin', authorizedKeys: [] }] }),
+    context(pi.executor, t0),
+  );
   assert.equal(pi.applies.length, 1);
   assert.equal(condition(result.status, 'Configured')?.status, 'True');
 });
 
-void test('the login user keeping bramble\'s key (any comment) and a real shell converges', async () => {
+void test("the login user keeping bramble's key (any comment) and a real shell converges", async () => {
   const pi = new FakePi(convergedPi());
   const login = { name: 'pi', shell: '/bin/bash', authorizedKeys: [`${brambleKey} bramble@operator`, aliceKey] };
   const result = await piNodeReconciler.reconcile(node({ users: [login] }), context(pi.executor, t0));
   assert.equal(condition(result.status, 'Configured')?.status, 'True');
-  assert.ok(pi.applies[0]?.options.stdin?.toString().includes(brambleKey), 'the key file written keeps bramble\'s key');
+  assert.ok(pi.applies[0]?.options.stdin?.toString().includes(brambleKey), "the key file written keeps bramble's key");
 });
 
 void test('a spec that leaves the login user out plans nothing for it (bramble never removes a user)', async () => {

@@ -12,7 +12,20 @@ import type { PiNodeSpec } from './pinode-types.ts';
  * Shells bramble can run `-c COMMAND` with. An allow-list rather than a deny-list of nologin and
  * false: a typo'd or unknown program as the login shell is as much a lockout as nologin.
  */
-export const loginShells: readonly string[] = ['sh', 'bash', 'dash', 'zsh', 'ksh', 'ksh93', 'mksh', 'ash', 'busybox', 'fish', 'tcsh', 'csh'];
+export const loginShells: readonly string[] = [
+  'sh',
+  'bash',
+  'dash',
+  'zsh',
+  'ksh',
+  'ksh93',
+  'mksh',
+  'ash',
+  'busybox',
+  'fish',
+  'tcsh',
+  'csh',
+];
 
 /** "TYPE BASE64" of the public half of an OpenSSH/PEM private key, or undefined when unparseable. */
 export function publicKeyOf(privateKey: string): string | undefined {
@@ -43,15 +56,19 @@ export function lockoutProblems(spec: PiNodeSpec, privateKey: string): string[] 
     const own = publicKeyOf(privateKey);
     const listed = user.authorizedKeys.map(keyIdentity);
     if (!own || !listed.includes(own)) {
-      problems.push(`spec.users[${login}].authorizedKeys would replace ${login}'s authorized_keys without the key bramble logs in with`
-        + ` (${own ?? 'the key in spec.ssh.privateKeySecretRef'}); add that key to the list, or leave authorizedKeys out to keep the file as it is`);
+      problems.push(
+        `spec.users[${login}].authorizedKeys would replace ${login}'s authorized_keys without the key bramble logs in with` +
+          ` (${own ?? 'the key in spec.ssh.privateKeySecretRef'}); add that key to the list, or leave authorizedKeys out to keep the file as it is`,
+      );
     }
   }
   if (user.shell !== undefined) {
     const base = user.shell.slice(user.shell.lastIndexOf('/') + 1);
     if (!loginShells.includes(base)) {
-      problems.push(`spec.users[${login}].shell ${user.shell} cannot run the commands bramble logs in to run; `
-        + `the login user's shell must be one of ${loginShells.join(', ')}`);
+      problems.push(
+        `spec.users[${login}].shell ${user.shell} cannot run the commands bramble logs in to run; ` +
+          `the login user's shell must be one of ${loginShells.join(', ')}`,
+      );
     }
   }
   return problems;

@@ -37,5 +37,8 @@ void test('facts become gauges with bounded labels', () => {
 
 void test('an unreachable node without facts reports only that it is down', () => {
   const samples = piNodeGaugeSamples('lab', 'pi2', undefined);
-  assert.deepEqual(samples.map((s) => [s.name, s.value]), [['bramble_node_up', 0]]);
+  assert.deepEqual(
+    samples.map((s) => [s.name, s.value]),
+    [['bramble_node_up', 0]],
+  );
 });

@@ -11,10 +11,23 @@ import { tryNetworkChange, type NetworkTiming } from './network-apply.ts';
 import { planNetwork } from './network-plan.ts';
 
 const target: SshTarget = { host: '10.0.0.20', port: 22, user: 'pi', privateKey: 'KEY', hostKey: { policy: 'Pinned', key: 'k' } };
-const network: PiNodeNetwork = { interface: 'eth0', mode: 'Static', address: '10.0.1.20/24', gateway: '10.0.1.1', reachAt: '10.0.1.20', rollbackAfterSeconds: 20 };
+const network: PiNodeNetwork = {
+  interface: 'eth0',
+  mode: 'Static',
+  address: '10.0.1.20/24',
+  gateway: '10.0.1.1',
+  reachAt: '10.0.1.20',
+  rollbackAfterSeconds: 20,
+};
 
 function fakeTiming(): NetworkTiming & { t: number } {
-  const timing = { t: 0, now: () => timing.t, sleep: async (ms: number) => { timing.t += ms; } };
+  const timing = {
+    t: 0,
+    now: () => timing.t,
+    sleep: async (ms: number) => {
+      timing.t += ms;
+    },
+  };
   return timing;
 }
 
@@ -23,40 +36,49 @@ function fakePi(timing: { t: number }, opts: { newReachable: boolean; refuse?: s
   let armedAt: number | undefined;
   let token = '';
   let confirmed = false;
-  const executor = new RecordingExecutor().on(() => true, (command, to, options) => {
-    const script = String(options.stdin ?? command);
-    if (script.includes('systemd-run')) {
-      if (opts.refuse) return { code: 1, stderr: opts.refuse };
-      assert.equal(to.host, target.host, 'the try runs at the old address');
-      armedAt = timing.t;
-      token = /armed %s\\n' '([^']+)'/.exec(script)?.[1] ?? '';
-      return { stdout: 'armed\n' };
-    }
-    const rolledBack = armedAt !== undefined && !confirmed && timing.t >= armedAt + network.rollbackAfterSeconds * 1000;
-    if (script.includes('echo confirmed')) {
-      if (to.host !== network.reachAt || !opts.newReachable || rolledBack) return new UnreachableError(`${to.host}:22`, `connect ${to.host}: no route to host`);
-      confirmed = true;
-      return { stdout: 'confirmed\n' };
-    }
-    if (command.startsWith('cat ')) {
-      if (to.host === target.host && !rolledBack) return new UnreachableError(`${to.host}:22`, 'connect: timed out');
-      return { stdout: `${rolledBack ? 'rolled-back' : 'armed'} ${token}\n` };
-    }
-    return new Error(`unexpected ${command}`);
-  });
+  const executor = new RecordingExecutor().on(
+    () => true,
+    (command, to, options) => {
+      const script = String(options.stdin ?? command);
+      if (script.includes('systemd-run')) {
+        if (opts.refuse) return { code: 1, stderr: opts.refuse };
+        assert.equal(to.host, target.host, 'the try runs at the old address');
+        armedAt = timing.t;
+        token = /armed %s\\n' '([^']+)'/.exec(script)?.[1] ?? '';
+        return { stdout: 'armed\n' };
+      }
+      const rolledBack = armedAt !== undefined && !confirmed && timing.t >= armedAt + network.rollbackAfterSeconds * 1000;
+      if (script.includes('echo confirmed')) {
+        if (to.host !== network.reachAt || !opts.newReachable || rolledBack)
+          return new UnreachableError(`${to.host}:22`, `connect ${to.host}: no route to host`);
+        confirmed = true;
+        return { stdout: 'confirmed\n' };
+      }
+      if (command.startsWith('cat ')) {
+        if (to.host === target.host && !rolledBack) return new UnreachableError(`${to.host}:22`, 'connect: timed out');
+        return { stdout: `${rolledBack ? 'rolled-back' : 'armed'} ${token}\n` };
+      }
+      return new Error(`unexpected ${command}`);
+    },
+  );
   return { executor, armedAt: () => armedAt, token: () => token };
 }
 
 function tryAction() {
   const action = planNetwork({
-    network, managedBy: 'NetworkManager', observed: { marker: false }, status: undefined, connectedAt: target.host, nonce: 'abc',
+    network,
+    managedBy: 'NetworkManager',
+    observed: { marker: false },
+    status: undefined,
+    connectedAt: target.host,
+    nonce: 'abc',
   });
   assert.equal(action.kind, 'try');
   if (action.kind !== 'try') throw new Error('unreachable');
   return action;
 }
 
-void test('the change is confirmed at reachAt before the Pi\'s timer runs out', async () => {
+void test("the change is confirmed at reachAt before the Pi's timer runs out", async () => {
   const timing = fakeTiming();
   const pi = fakePi(timing, { newReachable: true });
   const outcome = await tryNetworkChange(pi.executor, target, tryAction(), timing);
@@ -70,7 +92,10 @@ void test('unreachable at reachAt: bramble stops confirming before the timer, th
   const pi = fakePi(timing, { newReachable: false });
   const outcome = await tryNetworkChange(pi.executor, target, tryAction(), timing);
   assert.equal(outcome.outcome, 'rolledBack');
-  assert.match(outcome.outcome === 'rolledBack' ? outcome.message : '', /not confirmed at 10\.0\.1\.20 within 20s \(last: connect 10\.0\.1\.20: no route to host\); the Pi restored its previous network and answers at 10\.0\.0\.20 again/);
+  assert.match(
+    outcome.outcome === 'rolledBack' ? outcome.message : '',
+    /not confirmed at 10\.0\.1\.20 within 20s \(last: connect 10\.0\.1\.20: no route to host\); the Pi restored its previous network and answers at 10\.0\.0\.20 again/,
+  );
   const confirms = pi.executor.calls.filter((c) => String(c.options.stdin).includes('echo confirmed'));
   assert.ok(confirms.length > 3, 'kept trying the new address');
   // The last confirm started before the timer (minus the margin), so it cannot race the rollback.
@@ -79,8 +104,14 @@ void test('unreachable at reachAt: bramble stops confirming before the timer, th
 
 void test('a try the Pi refuses switches nothing and says why', async () => {
   const timing = fakeTiming();
-  const pi = fakePi(timing, { newReachable: true, refuse: 'a NetworkManager connection bramble-eth0 exists that bramble did not create; leaving it alone\n' });
+  const pi = fakePi(timing, {
+    newReachable: true,
+    refuse: 'a NetworkManager connection bramble-eth0 exists that bramble did not create; leaving it alone\n',
+  });
   const outcome = await tryNetworkChange(pi.executor, target, tryAction(), timing);
-  assert.deepEqual(outcome, { outcome: 'failed', message: 'network change not started: a NetworkManager connection bramble-eth0 exists that bramble did not create; leaving it alone' });
+  assert.deepEqual(outcome, {
+    outcome: 'failed',
+    message: 'network change not started: a NetworkManager connection bramble-eth0 exists that bramble did not create; leaving it alone',
+  });
   assert.equal(pi.executor.calls.length, 1);
 });

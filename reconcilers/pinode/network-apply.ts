@@ -44,8 +44,18 @@ function describeFailure(error: unknown): string {
 }
 
 /** Runs the confirm script at `target`: 'confirmed', the phase the Pi reports instead, or undefined when not yet. */
-export async function confirmAt(executor: Executor, target: SshTarget, iface: string, token: string, staticIp: string | undefined): Promise<{ result: 'confirmed' | 'notYet' | 'ended'; detail: string }> {
-  const exec = await executor.exec(target, 'sh -s', { asRoot: true, stdin: confirmScript(iface, token, staticIp), timeoutMs: confirmExecTimeoutMs });
+export async function confirmAt(
+  executor: Executor,
+  target: SshTarget,
+  iface: string,
+  token: string,
+  staticIp: string | undefined,
+): Promise<{ result: 'confirmed' | 'notYet' | 'ended'; detail: string }> {
+  const exec = await executor.exec(target, 'sh -s', {
+    asRoot: true,
+    stdin: confirmScript(iface, token, staticIp),
+    timeoutMs: confirmExecTimeoutMs,
+  });
   const out = exec.stdout.trim();
   if (exec.code === 0 && out === 'confirmed') return { result: 'confirmed', detail: out };
   if (exec.code === 3) return { result: 'ended', detail: out };
@@ -53,16 +63,27 @@ export async function confirmAt(executor: Executor, target: SshTarget, iface: st
 }
 
 async function readState(executor: Executor, target: SshTarget, iface: string): Promise<string> {
-  const exec = await executor.exec(target, `cat ${shellQuote(`${networkStateDir}/${iface}.state`)}`, { asRoot: true, timeoutMs: confirmExecTimeoutMs });
+  const exec = await executor.exec(target, `cat ${shellQuote(`${networkStateDir}/${iface}.state`)}`, {
+    asRoot: true,
+    timeoutMs: confirmExecTimeoutMs,
+  });
   return exec.stdout.trim();
 }
 
-export async function tryNetworkChange(executor: Executor, target: SshTarget, action: Try, timing: NetworkTiming = realTiming): Promise<TryOutcome> {
+export async function tryNetworkChange(
+  executor: Executor,
+  target: SshTarget,
+  action: Try,
+  timing: NetworkTiming = realTiming,
+): Promise<TryOutcome> {
   const { network, token } = action.change;
   const iface = network.interface;
   const armed = await executor.exec(target, 'sh -s', { asRoot: true, stdin: tryScript(action.change), timeoutMs: 60_000 });
   if (armed.code !== 0 || armed.stdout.trim() !== 'armed') {
-    return { outcome: 'failed', message: `network change not started: ${tail(maskSecrets(armed.stderr, [target.privateKey]), 512).trim() || `exited ${armed.code ?? armed.signal ?? '?'}`}` };
+    return {
+      outcome: 'failed',
+      message: `network change not started: ${tail(maskSecrets(armed.stderr, [target.privateKey]), 512).trim() || `exited ${armed.code ?? armed.signal ?? '?'}`}`,
+    };
   }
   const started = timing.now();
   const timerMs = network.rollbackAfterSeconds * 1000;
@@ -74,7 +95,8 @@ export async function tryNetworkChange(executor: Executor, target: SshTarget, ac
       const confirmed = await confirmAt(executor, next, iface, token, action.staticIp);
       if (confirmed.result === 'confirmed') return { outcome: 'confirmed', address: action.reachAt, elapsedMs: timing.now() - started };
       // "confirmed" here: an earlier confirm went through but its answer was lost.
-      if (confirmed.result === 'ended' && confirmed.detail === 'confirmed') return { outcome: 'confirmed', address: action.reachAt, elapsedMs: timing.now() - started };
+      if (confirmed.result === 'ended' && confirmed.detail === 'confirmed')
+        return { outcome: 'confirmed', address: action.reachAt, elapsedMs: timing.now() - started };
       lastSeen = confirmed.detail;
       if (confirmed.result === 'ended') break;
     } catch (error) {
@@ -102,5 +124,8 @@ export async function tryNetworkChange(executor: Executor, target: SshTarget, ac
     }
     await timing.sleep(confirmPollMs * 2);
   }
-  return { outcome: 'lost', message: `network change not confirmed at ${action.reachAt} (last: ${lastSeen}), and the old address ${target.host} did not answer after the rollback timer (last: ${oldSeen})` };
+  return {
+    outcome: 'lost',
+    message: `network change not confirmed at ${action.reachAt} (last: ${lastSeen}), and the old address ${target.host} did not answer after the rollback timer (last: ${oldSeen})`,
+  };
 }

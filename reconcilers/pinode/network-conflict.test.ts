@@ -9,16 +9,22 @@ import { piNodeReconciler } from './reconciler.ts';
 import { condition, context, FakePi, freshPi, node, t0 } from './fake-pi.test-support.ts';
 
 const pi = (name: string, address: string, staticAddress?: string): PiNode => ({
-  apiVersion: 'bramble.dev/v1alpha1', kind: 'PiNode', metadata: { name, namespace: 'farm' },
+  apiVersion: 'bramble.dev/v1alpha1',
+  kind: 'PiNode',
+  metadata: { name, namespace: 'farm' },
   spec: {
-    address, port: 22, ssh: { user: 'pi', hostKeyPolicy: 'TrustOnFirstUse', privateKeySecretRef: { name: 'k' } },
-    ...(staticAddress ? { network: { interface: 'eth0', mode: 'Static' as const, address: staticAddress, rollbackAfterSeconds: 120 } } : {}),
+    address,
+    port: 22,
+    ssh: { user: 'pi', hostKeyPolicy: 'TrustOnFirstUse', privateKeySecretRef: { name: 'k' } },
+    ...(staticAddress
+      ? { network: { interface: 'eth0', mode: 'Static' as const, address: staticAddress, rollbackAfterSeconds: 120 } }
+      : {}),
   },
 });
 const viewOf = (nodes: PiNode[]): ClusterView => ({
   getSecret: () => undefined,
   get: () => undefined,
-  list: <T,>() => nodes as unknown as T[],
+  list: <T>() => nodes as unknown as T[],
 });
 
 void test('two PiNodes declaring one static address are refused', () => {
@@ -42,9 +48,15 @@ void test('the reconciler refuses an AddressConflict with a condition and a Warn
   const theirs = pi('other', '10.0.0.30', '10.0.1.20/24');
   const pi1 = new FakePi(freshPi());
   const ctx = context(pi1.executor, t0);
-  const result = await piNodeReconciler.reconcile(mine, { ...ctx, view: { ...ctx.view, list: <T,>() => [mine, { ...theirs, metadata: { ...theirs.metadata, namespace: 'default' } }] as unknown as T[] } });
+  const result = await piNodeReconciler.reconcile(mine, {
+    ...ctx,
+    view: { ...ctx.view, list: <T>() => [mine, { ...theirs, metadata: { ...theirs.metadata, namespace: 'default' } }] as unknown as T[] },
+  });
   assert.equal(pi1.calls.length, 0, 'nothing sent');
   assert.equal(condition(result.status, 'Configured')?.reason, 'AddressConflict');
   assert.equal(condition(result.status, 'Stalled')?.status, 'True');
-  assert.deepEqual(result.events.map((e) => [e.type, e.reason, e.message]), [['Warning', 'AddressConflict', 'static address 10.0.1.20 is also declared by PiNode other']]);
+  assert.deepEqual(
+    result.events.map((e) => [e.type, e.reason, e.message]),
+    [['Warning', 'AddressConflict', 'static address 10.0.1.20 is also declared by PiNode other']],
+  );
 });

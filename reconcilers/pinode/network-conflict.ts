@@ -15,7 +15,8 @@ export function addressConflicts(node: PiNode, view: ClusterView): string[] {
     if (other.metadata.name === node.metadata.name) continue;
     const theirs = other.spec.network ? staticIpOf(other.spec.network) : undefined;
     if (theirs === mine) problems.push(`static address ${mine} is also declared by PiNode ${other.metadata.name}`);
-    else if (connectAddressOf(other.spec, other.status) === mine) problems.push(`static address ${mine} is where PiNode ${other.metadata.name} is reached`);
+    else if (connectAddressOf(other.spec, other.status) === mine)
+      problems.push(`static address ${mine} is where PiNode ${other.metadata.name} is reached`);
   }
   return problems;
 }

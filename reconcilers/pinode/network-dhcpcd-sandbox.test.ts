@@ -18,7 +18,7 @@ import { networkProbes } from './network-observe.ts';
 const skip = canUseNamespaceSandbox() ? false : 'needs root (mount namespaces)';
 let sandbox: NamespaceSandbox;
 let standins: string;
-const userConf = '# the Pi owner\'s own settings\nhostname\nclientid\ninterface wlan0\nstatic ip_address=192.168.9.9/24\n';
+const userConf = "# the Pi owner's own settings\nhostname\nclientid\ninterface wlan0\nstatic ip_address=192.168.9.9/24\n";
 
 const change = (address: string, token: string): NetworkChange => {
   const network: PiNodeNetwork = { interface: 'eth0', mode: 'Static', address, gateway: '10.0.1.1', rollbackAfterSeconds: 20 };
@@ -26,8 +26,11 @@ const change = (address: string, token: string): NetworkChange => {
 };
 
 async function run(script: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const r = await sandbox.executor.exec({ host: 'sandbox', port: 22, user: 'root', privateKey: '', hostKey: { policy: 'TrustOnFirstUse' } },
-    `PATH=${standins}:$PATH STANDIN_LOG=${standins}/log sh -s`, { stdin: script, timeoutMs: 30_000 });
+  const r = await sandbox.executor.exec(
+    { host: 'sandbox', port: 22, user: 'root', privateKey: '', hostKey: { policy: 'TrustOnFirstUse' } },
+    `PATH=${standins}:$PATH STANDIN_LOG=${standins}/log sh -s`,
+    { stdin: script, timeoutMs: 30_000 },
+  );
   return { code: r.code, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -55,45 +58,57 @@ after(() => {
 });
 
 const rollbackCommand = () => {
-  const line = standinLog().split('\n').filter((l) => l.includes('--unit=bramble-network-rollback-eth0')).at(-1) ?? '';
+  const line =
+    standinLog()
+      .split('\n')
+      .filter((l) => l.includes('--unit=bramble-network-rollback-eth0'))
+      .at(-1) ?? '';
   return line.slice(line.indexOf('/bin/sh '));
 };
 
-void test('dhcpcd: the block is added after the owner\'s lines under a marker, the timer armed before the switch, and a confirm stops it', { skip }, async () => {
-  const first = change('10.0.1.20/24', `${configDigest(dhcpcdBlock(change('10.0.1.20/24', 'x').network))}-one`);
-  const armed = await run(tryScript(first));
-  assert.equal(armed.code, 0, armed.stderr);
-  assert.equal(armed.stdout.trim(), 'armed');
-  assert.equal(await sandbox.run('cat /etc/dhcpcd.conf'), userConf + first.config);
-  assert.equal((await sandbox.run('cat /var/lib/bramble/network/eth0.state')).trim(), `armed ${first.token}`);
-  const log = standinLog().split('\n');
-  const timer = log.findIndex((l) => l.includes('--unit=bramble-network-rollback-eth0 --on-active=20s'));
-  const switched = log.findIndex((l) => l.includes('systemctl restart dhcpcd'));
-  assert.ok(timer >= 0 && switched > timer, `timer armed, then the switch scheduled:\n${log.join('\n')}`);
-  // The observe's digest probe, run on the same file, matches what plan compares.
-  const [, probe] = networkProbes('eth0').find(([name]) => name === 'network-dhcpcd-digest') ?? [];
-  assert.equal((await sandbox.run(probe ?? 'false')).trim(), configDigest(first.config));
+void test(
+  "dhcpcd: the block is added after the owner's lines under a marker, the timer armed before the switch, and a confirm stops it",
+  { skip },
+  async () => {
+    const first = change('10.0.1.20/24', `${configDigest(dhcpcdBlock(change('10.0.1.20/24', 'x').network))}-one`);
+    const armed = await run(tryScript(first));
+    assert.equal(armed.code, 0, armed.stderr);
+    assert.equal(armed.stdout.trim(), 'armed');
+    assert.equal(await sandbox.run('cat /etc/dhcpcd.conf'), userConf + first.config);
+    assert.equal((await sandbox.run('cat /var/lib/bramble/network/eth0.state')).trim(), `armed ${first.token}`);
+    const log = standinLog().split('\n');
+    const timer = log.findIndex((l) => l.includes('--unit=bramble-network-rollback-eth0 --on-active=20s'));
+    const switched = log.findIndex((l) => l.includes('systemctl restart dhcpcd'));
+    assert.ok(timer >= 0 && switched > timer, `timer armed, then the switch scheduled:\n${log.join('\n')}`);
+    // The observe's digest probe, run on the same file, matches what plan compares.
+    const [, probe] = networkProbes('eth0').find(([name]) => name === 'network-dhcpcd-digest') ?? [];
+    assert.equal((await sandbox.run(probe ?? 'false')).trim(), configDigest(first.config));
 
-  const confirmed = await run(confirmScript('eth0', first.token, undefined));
-  assert.equal(confirmed.stdout.trim(), 'confirmed', confirmed.stderr);
-  assert.match(standinLog(), /systemctl stop bramble-network-rollback-eth0\.timer/);
-  assert.equal((await sandbox.run('cat /var/lib/bramble/network/eth0.state')).trim(), `confirmed ${first.token}`);
-});
+    const confirmed = await run(confirmScript('eth0', first.token, undefined));
+    assert.equal(confirmed.stdout.trim(), 'confirmed', confirmed.stderr);
+    assert.match(standinLog(), /systemctl stop bramble-network-rollback-eth0\.timer/);
+    assert.equal((await sandbox.run('cat /var/lib/bramble/network/eth0.state')).trim(), `confirmed ${first.token}`);
+  },
+);
 
-void test('dhcpcd: a change not confirmed is undone by the Pi\'s timer: the previous dhcpcd.conf back, dhcpcd restarted, the state says rolled-back', { skip }, async () => {
-  const before = await sandbox.run('cat /etc/dhcpcd.conf');
-  const second = change('10.0.2.20/24', '0123456789abcdef-two');
-  assert.equal((await run(tryScript(second))).stdout.trim(), 'armed');
-  const after = await sandbox.run('cat /etc/dhcpcd.conf');
-  assert.equal(after, userConf + second.config, 'bramble\'s old block replaced, the owner\'s lines untouched');
-  await run(`${rollbackCommand()}`);
-  assert.equal(await sandbox.run('cat /etc/dhcpcd.conf'), before);
-  assert.equal((await sandbox.run('cat /var/lib/bramble/network/eth0.state')).trim(), 'rolled-back 0123456789abcdef-two');
-  // A late confirm finds the rollback and says so.
-  const late = await run(confirmScript('eth0', second.token, undefined));
-  assert.equal(late.code, 3);
-  assert.equal(late.stdout.trim(), 'rolled-back');
-});
+void test(
+  "dhcpcd: a change not confirmed is undone by the Pi's timer: the previous dhcpcd.conf back, dhcpcd restarted, the state says rolled-back",
+  { skip },
+  async () => {
+    const before = await sandbox.run('cat /etc/dhcpcd.conf');
+    const second = change('10.0.2.20/24', '0123456789abcdef-two');
+    assert.equal((await run(tryScript(second))).stdout.trim(), 'armed');
+    const after = await sandbox.run('cat /etc/dhcpcd.conf');
+    assert.equal(after, userConf + second.config, "bramble's old block replaced, the owner's lines untouched");
+    await run(`${rollbackCommand()}`);
+    assert.equal(await sandbox.run('cat /etc/dhcpcd.conf'), before);
+    assert.equal((await sandbox.run('cat /var/lib/bramble/network/eth0.state')).trim(), 'rolled-back 0123456789abcdef-two');
+    // A late confirm finds the rollback and says so.
+    const late = await run(confirmScript('eth0', second.token, undefined));
+    assert.equal(late.code, 3);
+    assert.equal(late.stdout.trim(), 'rolled-back');
+  },
+);
 
 void test('dhcpcd: a bramble block bramble has no marker for is left alone and nothing is armed', { skip }, async () => {
   await sandbox.run('rm -f /var/lib/bramble/network/eth0.marker');

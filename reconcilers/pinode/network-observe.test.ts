@@ -14,7 +14,11 @@ void test('the state file, marker and digests are read; anything else is unknown
     ['network-dhcpcd-digest', 'not a digest'],
   ]);
   assert.equal(parseManagedBy(sections), 'NetworkManager');
-  assert.deepEqual(parseNetwork(sections), { marker: true, lastChange: { phase: 'armed', token: '0123456789abcdef-n1' }, networkManagerDigest: '0123456789abcdef' });
+  assert.deepEqual(parseNetwork(sections), {
+    marker: true,
+    lastChange: { phase: 'armed', token: '0123456789abcdef-n1' },
+    networkManagerDigest: '0123456789abcdef',
+  });
   assert.deepEqual(parseNetwork(new Map([['network-state', 'exploded 1']])), { marker: false });
   assert.equal(parseManagedBy(new Map([['network-managed-by', 'systemd-networkd']])), undefined);
 });

@@ -8,9 +8,11 @@ import { sectionText, type Sections } from '../shared/parse-sections.ts';
 import { dhcpcdBegin, dhcpcdConfPath, dhcpcdEnd, profilePath } from './network-profile.ts';
 import { networkStateDir } from './network-scripts.ts';
 
-export const managedByProbe: Probe = ['network-managed-by',
-  'if command -v nmcli >/dev/null && nmcli -t -f RUNNING general | grep -qx running; then echo NetworkManager; '
-  + 'elif pidof dhcpcd >/dev/null || systemctl is-active --quiet dhcpcd; then echo dhcpcd; else echo other; fi'];
+export const managedByProbe: Probe = [
+  'network-managed-by',
+  'if command -v nmcli >/dev/null && nmcli -t -f RUNNING general | grep -qx running; then echo NetworkManager; ' +
+    'elif pidof dhcpcd >/dev/null || systemctl is-active --quiet dhcpcd; then echo dhcpcd; else echo other; fi',
+];
 
 /** sed's address form of a line, with the regex characters a marker holds escaped. */
 const sedLine = (line: string) => `/^${line.replace(/[.]/g, '\\.')}$/`;
@@ -23,7 +25,10 @@ export function networkProbes(iface: string | undefined): Probe[] {
     ['network-state', `cat ${shellQuote(`${networkStateDir}/${iface}.state`)}`],
     ['network-marker', `[ -f ${shellQuote(`${networkStateDir}/${iface}.marker`)} ] && echo present`],
     ['network-nm-digest', `[ -f ${file} ] && sha256sum ${file} | cut -c1-16`],
-    ['network-dhcpcd-digest', `grep -qxF ${shellQuote(dhcpcdBegin(iface))} ${conf} && sed -n ${shellQuote(`${sedLine(dhcpcdBegin(iface))},${sedLine(dhcpcdEnd(iface))}p`)} ${conf} | sha256sum | cut -c1-16`],
+    [
+      'network-dhcpcd-digest',
+      `grep -qxF ${shellQuote(dhcpcdBegin(iface))} ${conf} && sed -n ${shellQuote(`${sedLine(dhcpcdBegin(iface))},${sedLine(dhcpcdEnd(iface))}p`)} ${conf} | sha256sum | cut -c1-16`,
+    ],
   ];
 }
 

@@ -46,7 +46,10 @@ export function planNetwork(input: NetworkPlanInput): NetworkAction {
   const { network, managedBy, observed, status, connectedAt } = input;
   if (!network || !observed) return { kind: 'none' };
   if (managedBy !== 'NetworkManager' && managedBy !== 'dhcpcd') {
-    return { kind: 'unmanaged', message: `the Pi's network is managed by ${managedBy ?? 'something bramble could not tell'}; bramble writes NetworkManager profiles and dhcpcd.conf only` };
+    return {
+      kind: 'unmanaged',
+      message: `the Pi's network is managed by ${managedBy ?? 'something bramble could not tell'}; bramble writes NetworkManager profiles and dhcpcd.conf only`,
+    };
   }
   const config = networkConfigFor(managedBy, network) ?? '';
   const digest = configDigest(config);
@@ -59,13 +62,23 @@ export function planNetwork(input: NetworkPlanInput): NetworkAction {
     if (connectedAt === reachAt && digestOfToken(last.token) === digest && onPi === digest) {
       return { kind: 'confirm', token: last.token, ...(staticIp ? { staticIp } : {}) };
     }
-    return { kind: 'waitArmed', message: `a network change is waiting for confirmation at ${reachAt}; the Pi restores its previous network unless it is confirmed` };
+    return {
+      kind: 'waitArmed',
+      message: `a network change is waiting for confirmation at ${reachAt}; the Pi restores its previous network unless it is confirmed`,
+    };
   }
   if (last?.phase === 'rolled-back' && status?.lastChange?.token !== last.token) {
-    return { kind: 'reportRolledBack', token: last.token, message: `the Pi restored its previous network: the change to ${describe(network)} was not confirmed at ${reachAt} within ${network.rollbackAfterSeconds}s` };
+    return {
+      kind: 'reportRolledBack',
+      token: last.token,
+      message: `the Pi restored its previous network: the change to ${describe(network)} was not confirmed at ${reachAt} within ${network.rollbackAfterSeconds}s`,
+    };
   }
   if (onPi === digest) return { kind: 'none' };
-  const rolledBackHere = status?.lastChange?.outcome === 'RolledBack' && status.lastChange.token === last?.token && status.lastChange.generation === input.generation;
+  const rolledBackHere =
+    status?.lastChange?.outcome === 'RolledBack' &&
+    status.lastChange.token === last?.token &&
+    status.lastChange.generation === input.generation;
   if (last?.phase === 'rolled-back' && digestOfToken(last.token) === digest && rolledBackHere) {
     return { kind: 'heldBack', message: `${describe(network)} rolled back before; not tried again until spec.network changes` };
   }

@@ -16,8 +16,15 @@ const now = new Date('2026-12-05T21:00:00Z');
 const network = { interface: 'eth0', mode: 'Static' as const, address: '10.0.1.20/24', reachAt: '10.0.1.20', rollbackAfterSeconds: 20 };
 const digest = configDigest(networkManagerProfile(network));
 const node: PiNode = {
-  apiVersion: 'bramble.dev/v1alpha1', kind: 'PiNode', metadata: { name: 'pi1', namespace: 'farm', generation: 2 },
-  spec: { address: '10.0.0.20', port: 22, ssh: { user: 'pi', hostKeyPolicy: 'TrustOnFirstUse', privateKeySecretRef: { name: 'k' } }, network },
+  apiVersion: 'bramble.dev/v1alpha1',
+  kind: 'PiNode',
+  metadata: { name: 'pi1', namespace: 'farm', generation: 2 },
+  spec: {
+    address: '10.0.0.20',
+    port: 22,
+    ssh: { user: 'pi', hostKeyPolicy: 'TrustOnFirstUse', privateKeySecretRef: { name: 'k' } },
+    network,
+  },
 };
 const target = (host: string): SshTarget => ({ host, port: 22, user: 'pi', privateKey: 'KEY', hostKey: { policy: 'TrustOnFirstUse' } });
 const observedWith = (lastChange?: { phase: 'armed' | 'confirmed' | 'rolled-back'; token: string }): Observed => ({
@@ -25,17 +32,29 @@ const observedWith = (lastChange?: { phase: 'armed' | 'confirmed' | 'rolled-back
   state: { loopbackNames: [], users: new Map(), existingGroups: new Set(), installedPackages: new Set() },
   network: { marker: true, networkManagerDigest: digest, ...(lastChange ? { lastChange } : {}) },
 });
-const ready: PiNodeStatus = { conditions: [{ type: 'Ready', status: 'True', reason: 'Ready', message: 'ok', lastTransitionTime: '2026-12-05T20:00:00Z' }] };
+const ready: PiNodeStatus = {
+  conditions: [{ type: 'Ready', status: 'True', reason: 'Ready', message: 'ok', lastTransitionTime: '2026-12-05T20:00:00Z' }],
+};
 
 void test('a new leader finds the Pi rolled back by itself: NetworkRolledBack, a Warning, not Ready; said once', async () => {
   const executor = new RecordingExecutor();
   const token = `${digest}-killed`;
-  const observed: Observed = { ...observedWith({ phase: 'rolled-back', token }), network: { marker: false, lastChange: { phase: 'rolled-back', token } } };
+  const observed: Observed = {
+    ...observedWith({ phase: 'rolled-back', token }),
+    network: { marker: false, lastChange: { phase: 'rolled-back', token } },
+  };
   const result = await reconcileNetwork(node, observed, { executor, target: target('10.0.0.20'), now, nonce: 'n' });
   assert.equal(executor.calls.length, 0, 'reporting sends nothing');
-  assert.deepEqual(result.events.map((e) => [e.type, e.reason]), [['Warning', 'NetworkRolledBack']]);
+  assert.deepEqual(
+    result.events.map((e) => [e.type, e.reason]),
+    [['Warning', 'NetworkRolledBack']],
+  );
   const status = withNetworkResult(ready, result, now, 2);
-  for (const [type, s] of [['NetworkRolledBack', 'True'], ['Ready', 'False'], ['Stalled', 'True']] as const) {
+  for (const [type, s] of [
+    ['NetworkRolledBack', 'True'],
+    ['Ready', 'False'],
+    ['Stalled', 'True'],
+  ] as const) {
     assert.equal(findCondition(status.conditions, type)?.status, s, type);
   }
   assert.equal(status.network?.lastChange?.token, token);
@@ -55,17 +74,30 @@ void test('a change armed earlier is confirmed when bramble reaches the Pi at re
     return { stdout: 'confirmed\n' };
   });
   const nodeHere = { ...node, spec: { ...node.spec } };
-  const result = await reconcileNetwork(nodeHere, observedWith({ phase: 'armed', token }), { executor, target: target('10.0.1.20'), now, nonce: 'n' });
-  assert.deepEqual(result.events.map((e) => e.reason), ['NetworkConfirmed']);
+  const result = await reconcileNetwork(nodeHere, observedWith({ phase: 'armed', token }), {
+    executor,
+    target: target('10.0.1.20'),
+    now,
+    nonce: 'n',
+  });
+  assert.deepEqual(
+    result.events.map((e) => e.reason),
+    ['NetworkConfirmed'],
+  );
   const status = withNetworkResult(ready, result, now, 2);
   assert.equal(findCondition(status.conditions, 'NetworkRolledBack')?.status, 'False');
   assert.equal(findCondition(status.conditions, 'Ready')?.status, 'True');
   assert.equal(connectAddressOf(node.spec, status), '10.0.1.20');
 });
 
-void test('armed and bramble still at the old address: wait for the Pi\'s timer, nothing sent', async () => {
+void test("armed and bramble still at the old address: wait for the Pi's timer, nothing sent", async () => {
   const executor = new RecordingExecutor();
-  const result = await reconcileNetwork(node, observedWith({ phase: 'armed', token: `${digest}-x` }), { executor, target: target('10.0.0.20'), now, nonce: 'n' });
+  const result = await reconcileNetwork(node, observedWith({ phase: 'armed', token: `${digest}-x` }), {
+    executor,
+    target: target('10.0.0.20'),
+    now,
+    nonce: 'n',
+  });
   assert.equal(result.notReady?.reason, 'NetworkChangePending');
   assert.equal(result.requeueAfterMs, 5_000);
   assert.equal(executor.calls.length, 0);

@@ -52,7 +52,9 @@ export async function reconcileNetwork(node: PiNode, observed: Observed, ctx: Ne
   });
   switch (action.kind) {
     case 'none':
-      return network ? { events: [], rolledBack: { status: 'False', reason: 'InSync', message: `the Pi has ${describe(network)} as declared` } } : nothing;
+      return network
+        ? { events: [], rolledBack: { status: 'False', reason: 'InSync', message: `the Pi has ${describe(network)} as declared` } }
+        : nothing;
     case 'unmanaged':
       return { events: [], notReady: { reason: 'NetworkUnmanaged', message: action.message, stalled: true } };
     case 'heldBack':
@@ -66,10 +68,18 @@ export async function reconcileNetwork(node: PiNode, observed: Observed, ctx: Ne
       const iface = network?.interface ?? 'eth0';
       const confirmed = await confirmAt(ctx.executor, ctx.target, iface, action.token, action.staticIp);
       if (confirmed.result !== 'confirmed') {
-        return { events: [], notReady: { reason: 'NetworkChangePending', message: `confirming the network change: ${confirmed.detail}`, stalled: false }, requeueAfterMs: 5_000 };
+        return {
+          events: [],
+          notReady: { reason: 'NetworkChangePending', message: `confirming the network change: ${confirmed.detail}`, stalled: false },
+          requeueAfterMs: 5_000,
+        };
       }
       const message = `${network ? describe(network) : 'network'} confirmed at ${ctx.target.host}`;
-      return { events: [{ type: 'Normal', reason: 'NetworkConfirmed', message }], network: confirmedStatus(ctx.target.host, action.token, message), rolledBack: { status: 'False', reason: 'Confirmed', message } };
+      return {
+        events: [{ type: 'Normal', reason: 'NetworkConfirmed', message }],
+        network: confirmedStatus(ctx.target.host, action.token, message),
+        rolledBack: { status: 'False', reason: 'Confirmed', message },
+      };
     }
     case 'try': {
       const outcome = await tryNetworkChange(ctx.executor, ctx.target, action, ctx.timing ?? realTiming);
@@ -86,18 +96,34 @@ export async function reconcileNetwork(node: PiNode, observed: Observed, ctx: Ne
         case 'rolledBack':
           return rolledBack(previous, action.change.token, outcome.message, at, node.metadata.generation);
         case 'failed':
-          return { events: [{ type: 'Warning', reason: 'NetworkChangeFailed', message: outcome.message }], notReady: { reason: 'NetworkChangeFailed', message: outcome.message, stalled: true } };
+          return {
+            events: [{ type: 'Warning', reason: 'NetworkChangeFailed', message: outcome.message }],
+            notReady: { reason: 'NetworkChangeFailed', message: outcome.message, stalled: true },
+          };
         case 'lost':
-          return { events: [{ type: 'Warning', reason: 'NetworkLost', message: outcome.message }], notReady: { reason: 'NetworkLost', message: outcome.message, stalled: false }, requeueAfterMs: 10_000 };
+          return {
+            events: [{ type: 'Warning', reason: 'NetworkLost', message: outcome.message }],
+            notReady: { reason: 'NetworkLost', message: outcome.message, stalled: false },
+            requeueAfterMs: 10_000,
+          };
       }
     }
   }
 }
 
-function rolledBack(previous: PiNodeNetworkStatus | undefined, token: string, message: string, at: string, generation: number | undefined): NetworkResult {
+function rolledBack(
+  previous: PiNodeNetworkStatus | undefined,
+  token: string,
+  message: string,
+  at: string,
+  generation: number | undefined,
+): NetworkResult {
   return {
     events: [{ type: 'Warning', reason: 'NetworkRolledBack', message }],
-    network: { ...previous, lastChange: { outcome: 'RolledBack', token, at, message, ...(generation !== undefined ? { generation } : {}) } },
+    network: {
+      ...previous,
+      lastChange: { outcome: 'RolledBack', token, at, message, ...(generation !== undefined ? { generation } : {}) },
+    },
     rolledBack: { status: 'True', reason: 'NetworkRolledBack', message },
     notReady: { reason: 'NetworkRolledBack', message, stalled: true },
   };

@@ -99,7 +99,11 @@ function switchCommand(change: NetworkChange): string {
 
 export function tryScript(change: NetworkChange): string {
   const iface = change.network.interface;
-  const rollback = ['#!/bin/sh', '# Written by bramble: restores the network before its last change unless that change was confirmed.', ...rollbackBody(change.managedBy, iface)].join('\n');
+  const rollback = [
+    '#!/bin/sh',
+    '# Written by bramble: restores the network before its last change unless that change was confirmed.',
+    ...rollbackBody(change.managedBy, iface),
+  ].join('\n');
   // No `set -u`: replace_file reads an optional third argument.
   return [
     failFunction,
@@ -135,7 +139,11 @@ export function confirmScript(iface: string, token: string, staticIp: string | u
     ...paths(iface),
     ...check,
     // Static: the Pi must hold the address itself, not merely answer somewhere.
-    ...(staticIp ? [`ip -4 -o addr show dev "$iface" | grep -qF ${shellQuote(`inet ${staticIp}/`)} || { echo "address ${staticIp} is not on $iface"; exit 4; }`] : []),
+    ...(staticIp
+      ? [
+          `ip -4 -o addr show dev "$iface" | grep -qF ${shellQuote(`inet ${staticIp}/`)} || { echo "address ${staticIp} is not on $iface"; exit 4; }`,
+        ]
+      : []),
     'systemctl stop "$unit.timer" 2>/dev/null',
     'while systemctl is-active --quiet "$unit.service"; do sleep 0.2; done',
     ...check,

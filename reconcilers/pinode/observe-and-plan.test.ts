@@ -17,7 +17,14 @@ void test('a fresh Pi is observed once and planned, nothing applied', async () =
   const pi = new FakePi(freshPi());
   const out = await look(pi);
   assert.equal(out.outcome, 'planned');
-  assert.deepEqual(out.outcome === 'planned' && out.plan.map((s) => s.name), ['hostname', 'etc-hosts', 'timezone', 'packages', 'user:alice', 'authorized-keys:alice']);
+  assert.deepEqual(out.outcome === 'planned' && out.plan.map((s) => s.name), [
+    'hostname',
+    'etc-hosts',
+    'timezone',
+    'packages',
+    'user:alice',
+    'authorized-keys:alice',
+  ]);
   assert.equal(out.outcome === 'planned' && out.hostKey, fakeHostKey);
   assert.equal(pi.calls.length, 1);
   assert.equal(pi.applies.length, 0);
@@ -47,7 +54,10 @@ void test('a Pi that cannot be reached is an outcome with its reason; anything e
   assert.equal(out.outcome, 'unreachable');
   assert.equal(out.outcome === 'unreachable' && describeNotPlanned(out), 'Unreachable: connect ECONNREFUSED 10.0.0.11:22');
   assert.deepEqual(failedExec(new ObserveFailedError('cut', fakeHostKey, 'ObserveOutputTooLarge')), {
-    outcome: 'observeFailed', reason: 'ObserveOutputTooLarge', message: 'cut', hostKey: fakeHostKey,
+    outcome: 'observeFailed',
+    reason: 'ObserveOutputTooLarge',
+    message: 'cut',
+    hostKey: fakeHostKey,
   });
   assert.throws(() => failedExec(new TypeError('a bug')), TypeError);
 });

@@ -52,13 +52,19 @@ export function describeNotPlanned(n: NotPlanned): string {
 
 /** A failed exec as an outcome. Anything that is not a transport failure is a bug, thrown again. */
 export function failedExec(error: unknown): ObserveFailed | Unreachable {
-  if (error instanceof ObserveFailedError) return { outcome: 'observeFailed', reason: error.reason, message: error.message, hostKey: error.hostKey };
+  if (error instanceof ObserveFailedError)
+    return { outcome: 'observeFailed', reason: error.reason, message: error.message, hostKey: error.hostKey };
   const failure = reachabilityFailure(error);
   if (!failure) throw error;
   return { outcome: 'unreachable', ...failure };
 }
 
-export async function observeAndPlan(node: PiNode, view: ClusterView, executor: Executor, nonce: () => string): Promise<Planned | NotPlanned> {
+export async function observeAndPlan(
+  node: PiNode,
+  view: ClusterView,
+  executor: Executor,
+  nonce: () => string,
+): Promise<Planned | NotPlanned> {
   const problems = specProblems(node.spec);
   if (problems.length > 0) return { outcome: 'refused', reason: 'InvalidSpec', problems };
   const conflicts = addressConflicts(node, view);
@@ -73,5 +79,11 @@ export async function observeAndPlan(node: PiNode, view: ClusterView, executor: 
   } catch (error) {
     return failedExec(error);
   }
-  return { outcome: 'planned', target: target.target, observed: seen.observed, hostKey: seen.hostKey, plan: planPiNode(node.spec, seen.observed.state) };
+  return {
+    outcome: 'planned',
+    target: target.target,
+    observed: seen.observed,
+    hostKey: seen.hostKey,
+    plan: planPiNode(node.spec, seen.observed.state),
+  };
 }

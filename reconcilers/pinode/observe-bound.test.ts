@@ -19,7 +19,10 @@ void test('an authorized_keys past the section bound: ObserveOutputTooLarge nami
   assert.match(configured?.message ?? '', /~alice\/\.ssh\/authorized_keys on the Pi is larger than 65536 bytes/);
   assert.equal(condition(result.status, 'Reachable')?.status, 'True');
   assert.equal(result.status.hostKey, fakeHostKey);
-  assert.deepEqual(result.events.map((e) => [e.type, e.reason]), [['Warning', 'ObserveOutputTooLarge']]);
+  assert.deepEqual(
+    result.events.map((e) => [e.type, e.reason]),
+    [['Warning', 'ObserveOutputTooLarge']],
+  );
 });
 
 void test('an observe output the executor had to cut is ObserveOutputTooLarge, not read as whole', async () => {

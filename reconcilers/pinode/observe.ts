@@ -74,15 +74,23 @@ export async function observe(
     maxOutputBytes: observeOutputLimitBytes,
   });
   if (exec.truncated) {
-    throw new ObserveFailedError(`observe output went past ${observeOutputLimitBytes} bytes and was cut; nothing was planned`, exec.hostKey, 'ObserveOutputTooLarge');
+    throw new ObserveFailedError(
+      `observe output went past ${observeOutputLimitBytes} bytes and was cut; nothing was planned`,
+      exec.hostKey,
+      'ObserveOutputTooLarge',
+    );
   }
   try {
     return { observed: parseObserved(exec.stdout, nonce, scope), hostKey: exec.hostKey };
   } catch (error) {
     if (error instanceof ObserveOutputTooLargeError) {
       const what = error.sections.map(describeSection).join(', ');
-      throw new ObserveFailedError(`${what} on the Pi is larger than ${error.limitBytes} bytes, so bramble did not read it; nothing was planned. `
-        + 'Shorten or remove it on the Pi', exec.hostKey, 'ObserveOutputTooLarge');
+      throw new ObserveFailedError(
+        `${what} on the Pi is larger than ${error.limitBytes} bytes, so bramble did not read it; nothing was planned. ` +
+          'Shorten or remove it on the Pi',
+        exec.hostKey,
+        'ObserveOutputTooLarge',
+      );
     }
     if (!(error instanceof IncompleteObserveError)) throw error;
     const stderr = tail(maskSecrets(exec.stderr, [target.privateKey]), 512);

@@ -98,7 +98,10 @@ void test('sections are only recognised with the nonce of this run', () => {
 
 void test('the real observe script runs on this Debian host with Pi-only tools absent', () => {
   const users = ['root', 'bramble-no-such-user'];
-  const script = observeScript({ users, groups: ['root', 'bramble-no-such-group'], packages: ['coreutils', 'bramble-no-such-package'] }, 'localrun');
+  const script = observeScript(
+    { users, groups: ['root', 'bramble-no-such-group'], packages: ['coreutils', 'bramble-no-such-package'] },
+    'localrun',
+  );
   const run = spawnSync('sh', ['-s'], { input: script, encoding: 'utf8', timeout: 30_000 });
   assert.equal(run.status, 0, run.stderr);
   const { facts, state } = parseObserved(run.stdout, 'localrun', { users, groups: [], packages: [] });

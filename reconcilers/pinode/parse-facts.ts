@@ -35,7 +35,10 @@ function firstNumber(text: string | undefined): number | undefined {
 function diskOf(text: string | undefined): { diskBytes?: number; diskFreeBytes?: number } {
   // POSIX `df -P -k`: header, then one line whose LAST five fields are numbers and mount point
   // (the device name may contain spaces).
-  const line = text?.split('\n').slice(1).find((l) => l.trim());
+  const line = text
+    ?.split('\n')
+    .slice(1)
+    .find((l) => l.trim());
   const fields = line?.trim().split(/\s+/) ?? [];
   if (fields.length < 6) return {};
   const total = Number(fields[fields.length - 5]);

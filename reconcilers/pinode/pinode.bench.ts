@@ -38,7 +38,9 @@ async function roundTrips(rows: [string, string][]): Promise<void> {
     return result.status;
   };
   const paused = await count('paused, fresh Pi', () => piNodeReconciler.reconcile(node({ paused: true }), context(pi.executor, t0)));
-  const converged = await count('converge, fresh Pi (6 steps)', () => piNodeReconciler.reconcile(node({}, paused), context(pi.executor, t0)));
+  const converged = await count('converge, fresh Pi (6 steps)', () =>
+    piNodeReconciler.reconcile(node({}, paused), context(pi.executor, t0)),
+  );
   pi.state = convergedPi();
   const resynced = await count('no-change resync', () => piNodeReconciler.reconcile(node({}, converged), context(pi.executor, t0)));
   pi.state = { ...convergedPi(), hostname: 'by-hand' };
@@ -49,10 +51,11 @@ function localCosts(rows: [string, string][]): void {
   const scope = { users: ['root', 'pi', 'alice'], groups: ['video', 'gpio'], packages: ['coreutils', 'openssh-server', 'htop'] };
   const script = observeScript(scope, 'benchmark1');
   let blob = '';
-  const runs = Array.from({ length: 30 }, () =>
-    timeMs(() => (blob = spawnSync('sh', ['-s'], { input: script, encoding: 'utf8' }).stdout)),
-  );
-  rows.push(['observe script on this host (sh, no SSH), median of 30', `${median(runs).toFixed(1)} ms; ${script.length} bytes in, ${blob.length} bytes out`]);
+  const runs = Array.from({ length: 30 }, () => timeMs(() => (blob = spawnSync('sh', ['-s'], { input: script, encoding: 'utf8' }).stdout)));
+  rows.push([
+    'observe script on this host (sh, no SSH), median of 30',
+    `${median(runs).toFixed(1)} ms; ${script.length} bytes in, ${blob.length} bytes out`,
+  ]);
 
   const fixture = readFileSync(new URL('./fixtures/pi3bplus.observe.txt', import.meta.url), 'utf8');
   const fixtureScope = { users: ['pi', 'alice'], groups: ['gpio'], packages: ['git'] };
@@ -79,12 +82,17 @@ async function sandboxConverge(rows: [string, string][]): Promise<void> {
     const spec = {
       hostname: 'bench-pi',
       timezone: 'Europe/Berlin',
-      users: [{ name: 'alice', groups: ['video'], authorizedKeys: ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBenchBenchBenchBench alice@bench'] }],
+      users: [
+        { name: 'alice', groups: ['video'], authorizedKeys: ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBenchBenchBenchBench alice@bench'] },
+      ],
     };
     const ctx = (): ReconcileContext => ({ ...context(sandbox.executor, new Date()), executor: sandbox.executor });
     let start = performance.now();
     const first = await piNodeReconciler.reconcile(node(spec), ctx());
-    rows.push(['real converge: hostname, hosts, timezone, user, keys (observe + apply)', `${(performance.now() - start).toFixed(0)} ms, ${sandbox.executor.calls.length} exec`]);
+    rows.push([
+      'real converge: hostname, hosts, timezone, user, keys (observe + apply)',
+      `${(performance.now() - start).toFixed(0)} ms, ${sandbox.executor.calls.length} exec`,
+    ]);
     const resyncs: number[] = [];
     let status = first.status;
     for (let i = 0; i < 10; i++) {
@@ -92,7 +100,10 @@ async function sandboxConverge(rows: [string, string][]): Promise<void> {
       status = (await piNodeReconciler.reconcile(node(spec, status), ctx())).status;
       resyncs.push(performance.now() - start);
     }
-    rows.push(['real no-change resync (observe only), median of 10', `${median(resyncs).toFixed(0)} ms, ${sandbox.executor.calls.length - 2 - 9} exec each`]);
+    rows.push([
+      'real no-change resync (observe only), median of 10',
+      `${median(resyncs).toFixed(0)} ms, ${sandbox.executor.calls.length - 2 - 9} exec each`,
+    ]);
   } finally {
     sandbox.stop();
   }

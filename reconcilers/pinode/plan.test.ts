@@ -20,7 +20,12 @@ const piKeys = [
 const aliceKey = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBobAliceKeyAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA alice@home';
 
 function spec(extra: Partial<PiNodeSpec>): PiNodeSpec {
-  return { address: '10.0.0.11', port: 22, ssh: { user: 'pi', privateKeySecretRef: { name: 'pi-key' }, hostKeyPolicy: 'TrustOnFirstUse' }, ...extra };
+  return {
+    address: '10.0.0.11',
+    port: 22,
+    ssh: { user: 'pi', privateKeySecretRef: { name: 'pi-key' }, hostKeyPolicy: 'TrustOnFirstUse' },
+    ...extra,
+  };
 }
 
 void test('a fresh Pi gets every declared change, in a fixed order, described for humans', () => {
@@ -72,21 +77,28 @@ void test('an unspecified field is never touched', () => {
 
 void test('a key removed from the spec is revoked; wrong permissions alone are fixed', () => {
   const revoke = planPiNode(spec({ users: [{ name: 'pi', authorizedKeys: [piKeys[0] as string] }] }), state);
-  assert.deepEqual(revoke.map((s) => [s.name, s.description]), [['authorized-keys:pi', 'authorized keys of pi: 0 added, 1 removed']]);
+  assert.deepEqual(
+    revoke.map((s) => [s.name, s.description]),
+    [['authorized-keys:pi', 'authorized keys of pi: 0 added, 1 removed']],
+  );
 
   const loose: ObservedState = {
     ...state,
     users: new Map([['pi', { ...state.users.get('pi')!, keysFile: { type: 'regular file', mode: '644', owner: 'pi' } }]]),
   };
   const fix = planPiNode(spec({ users: [{ name: 'pi', authorizedKeys: piKeys }] }), loose);
-  assert.deepEqual(fix.map((s) => s.description), ['fix ownership and permissions of ~pi/.ssh and its authorized_keys (0700/0600)']);
+  assert.deepEqual(
+    fix.map((s) => s.description),
+    ['fix ownership and permissions of ~pi/.ssh and its authorized_keys (0700/0600)'],
+  );
 });
 
 void test('an existing user gets only the missing groups (created when absent) and a changed shell', () => {
   const steps = planPiNode(spec({ users: [{ name: 'pi', groups: ['gpio', 'docker'], shell: '/bin/zsh' }] }), state);
-  assert.deepEqual(steps.map((s) => [s.name, s.description]), [
-    ['user:pi', 'create group docker; add pi to groups docker; shell of pi was /bin/bash, set to /bin/zsh'],
-  ]);
+  assert.deepEqual(
+    steps.map((s) => [s.name, s.description]),
+    [['user:pi', 'create group docker; add pi to groups docker; shell of pi was /bin/bash, set to /bin/zsh']],
+  );
 });
 
 void test('every generated command is valid POSIX sh (parsed by the real sh)', () => {

@@ -84,12 +84,18 @@ void test('paused: observe only, the plan goes to pendingSteps, each pending cha
   const result = await piNodeReconciler.reconcile(node({ paused: true }), context(pi.executor, t0));
   assert.equal(pi.calls.length, 1);
   assert.equal(pi.applies.length, 0);
-  assert.deepEqual(result.status.pendingSteps?.map((p) => p.name), ['hostname', 'etc-hosts', 'timezone', 'packages', 'user:alice', 'authorized-keys:alice']);
+  assert.deepEqual(
+    result.status.pendingSteps?.map((p) => p.name),
+    ['hostname', 'etc-hosts', 'timezone', 'packages', 'user:alice', 'authorized-keys:alice'],
+  );
   assert.equal(result.status.pendingSteps?.[0]?.description, 'hostname was raspberrypi, set to pi1');
   assert.deepEqual([condition(result.status, 'Configured')?.status, condition(result.status, 'Configured')?.reason], ['False', 'Paused']);
   assert.equal(condition(result.status, 'Ready')?.status, 'False');
   assert.deepEqual(result.events.filter((e) => e.reason === 'ChangePending').length, 6);
-  assert.equal(result.events.find((e) => e.reason === 'ChangePending')?.message, 'not applied (paused): hostname was raspberrypi, set to pi1');
+  assert.equal(
+    result.events.find((e) => e.reason === 'ChangePending')?.message,
+    'not applied (paused): hostname was raspberrypi, set to pi1',
+  );
 
   const again = await piNodeReconciler.reconcile(node({ paused: true }, result.status), context(pi.executor, later(5)));
   assert.equal(pi.applies.length, 0);
@@ -108,18 +114,29 @@ void test('a failed step stops the plan with a condition naming it and its maske
   assert.ok(!configured?.message.includes(keyLine));
   assert.ok(!configured?.message.includes('hunter2'));
   assert.equal(condition(result.status, 'Stalled')?.status, 'True');
-  assert.deepEqual(result.status.pendingSteps?.map((p) => p.name), ['user:alice', 'authorized-keys:alice']);
+  assert.deepEqual(
+    result.status.pendingSteps?.map((p) => p.name),
+    ['user:alice', 'authorized-keys:alice'],
+  );
   assert.deepEqual(
     result.events.filter((e) => e.type === 'Warning').map((e) => e.reason),
     ['UnderVoltage', 'StepFailed'],
   );
-  assert.equal(result.events.filter((e) => e.type === 'Normal' && e.reason !== 'HostKeyRecorded').length, 4, 'the four steps before it were applied');
+  assert.equal(
+    result.events.filter((e) => e.type === 'Normal' && e.reason !== 'HostKeyRecorded').length,
+    4,
+    'the four steps before it were applied',
+  );
   assert.equal(result.requeueAfterMs, 10_000);
 
   pi.state = { ...convergedPi(), users: { pi: { groups: ['sudo'], shell: '/bin/bash' } } };
   pi.failAt = { ...pi.failAt, index: 0 };
   const again = await piNodeReconciler.reconcile(node({}, result.status), context(pi.executor, later(2)));
-  assert.deepEqual(again.status.pendingSteps?.map((p) => p.name), ['user:alice', 'authorized-keys:alice'], 'only what is still missing');
+  assert.deepEqual(
+    again.status.pendingSteps?.map((p) => p.name),
+    ['user:alice', 'authorized-keys:alice'],
+    'only what is still missing',
+  );
   assert.deepEqual(again.events, [], 'the same failure is not announced twice');
   assert.equal(again.requeueAfterMs, 120_000, 'failing for two minutes: wait two minutes');
 });
@@ -133,12 +150,18 @@ void test('a missing Secret means no SSH at all', async () => {
   assert.match(reachable?.message ?? '', /default\/pi-key/);
   assert.equal(condition(result.status, 'Stalled')?.status, 'True');
   assert.equal(condition(result.status, 'Ready')?.status, 'False');
-  assert.deepEqual(result.events.map((e) => [e.type, e.reason]), [['Warning', 'SecretNotFound']]);
+  assert.deepEqual(
+    result.events.map((e) => [e.type, e.reason]),
+    [['Warning', 'SecretNotFound']],
+  );
 });
 
 void test('a Secret without ssh-privatekey is reported as invalid, with no SSH', async () => {
   const pi = new FakePi(freshPi());
-  const result = await piNodeReconciler.reconcile(node(), context(pi.executor, t0, { type: 'Opaque', data: { password: Buffer.from('x') } }));
+  const result = await piNodeReconciler.reconcile(
+    node(),
+    context(pi.executor, t0, { type: 'Opaque', data: { password: Buffer.from('x') } }),
+  );
   assert.equal(pi.calls.length, 0);
   assert.equal(condition(result.status, 'Reachable')?.reason, 'SecretInvalid');
 });
@@ -153,7 +176,10 @@ void test('a host key mismatch is reported, with a Warning, and nothing runs', a
   const reachable = condition(result.status, 'Reachable');
   assert.deepEqual([reachable?.status, reachable?.reason], ['False', 'HostKeyMismatch']);
   assert.equal(condition(result.status, 'Stalled')?.status, 'True');
-  assert.deepEqual(result.events.map((e) => [e.type, e.reason]), [['Warning', 'HostKeyMismatch']]);
+  assert.deepEqual(
+    result.events.map((e) => [e.type, e.reason]),
+    [['Warning', 'HostKeyMismatch']],
+  );
 });
 
 void test('an unreachable Pi is retried with growing delays and keeps its last facts', async () => {
@@ -201,8 +227,9 @@ void test('a new boot id is reported as a Rebooted Warning with the uptime; boot
   assert.ok(!same.events.some((e) => e.reason === 'Rebooted'));
   state.boot = { uptimeSeconds: 42, bootId: '66666666-7777-4888-9999-000000000000' };
   const after = await piNodeReconciler.reconcile(node({}, same.status), context(pi.executor, later(10)));
-  assert.deepEqual(after.events.filter((e) => e.reason === 'Rebooted'), [
-    { type: 'Warning', reason: 'Rebooted', message: 'Pi pi1 has been rebooted, boot id: 66666666-7777-4888-9999-000000000000 (up 42 s)' },
-  ]);
+  assert.deepEqual(
+    after.events.filter((e) => e.reason === 'Rebooted'),
+    [{ type: 'Warning', reason: 'Rebooted', message: 'Pi pi1 has been rebooted, boot id: 66666666-7777-4888-9999-000000000000 (up 42 s)' }],
+  );
   assert.equal(after.status.facts?.bootTime, '2026-11-25T12:09:18Z');
 });

@@ -52,7 +52,12 @@ function retryAfter(ctx: StatusContext, status: PiNodeStatus, conditionType: str
   return retryDelayMs(findCondition(status.conditions, conditionType)?.lastTransitionTime, ctx.now, retryPolicy);
 }
 
-async function reconcilePiNode(node: PiNode, ctx: ReconcileContext, nonce: () => string, networkTiming?: NetworkTiming): Promise<ReconcileResult<PiNodeStatus>> {
+async function reconcilePiNode(
+  node: PiNode,
+  ctx: ReconcileContext,
+  nonce: () => string,
+  networkTiming?: NetworkTiming,
+): Promise<ReconcileResult<PiNodeStatus>> {
   const sctx: StatusContext = { previous: node.status, now: ctx.clock.now(), generation: node.metadata.generation };
   const look = await observeAndPlan(node, ctx.view, ctx.executor, nonce);
   if (look.outcome !== 'planned') return notPlannedResult(node, sctx, look);
@@ -79,21 +84,32 @@ async function reconcilePiNode(node: PiNode, ctx: ReconcileContext, nonce: () =>
   let network: NetworkResult = { events: [] };
   if (!paused && !outcome.failure) {
     try {
-      network = await reconcileNetwork(node, observed, { executor: ctx.executor, target, now: sctx.now, nonce: nonce(), ...(networkTiming ? { timing: networkTiming } : {}) });
+      network = await reconcileNetwork(node, observed, {
+        executor: ctx.executor,
+        target,
+        now: sctx.now,
+        nonce: nonce(),
+        ...(networkTiming ? { timing: networkTiming } : {}),
+      });
     } catch (error) {
       return notPlannedResult(node, sctx, failedExec(error));
     }
     events.push(...network.events);
   }
 
-  const status = withNetworkResult(observedStatus(sctx, {
-    facts: observed.facts,
-    hostKey,
-    pending: outcome.pending,
-    paused,
-    applied: outcome.applied,
-    ...(outcome.failure ? { failure: outcome.failure } : {}),
-  }), network, sctx.now, sctx.generation);
+  const status = withNetworkResult(
+    observedStatus(sctx, {
+      facts: observed.facts,
+      hostKey,
+      pending: outcome.pending,
+      paused,
+      applied: outcome.applied,
+      ...(outcome.failure ? { failure: outcome.failure } : {}),
+    }),
+    network,
+    sctx.now,
+    sctx.generation,
+  );
   events.push(...healthEvents(node.status, status));
   if (outcome.failure) {
     ctx.log.warn('PiNode step failed', { pinode: key(node), step: outcome.failure.step.name, applied: outcome.applied.map((s) => s.name) });
@@ -121,15 +137,27 @@ function notPlannedResult(node: PiNode, sctx: StatusContext, n: NotPlanned): Rec
     }
     case 'noTarget': {
       const status = notConnectedStatus(sctx, n.reason, n.message);
-      return { status, events: warningOnChange(previous, 'Reachable', n.reason, n.message), requeueAfterMs: retryAfter(sctx, status, 'Reachable') };
+      return {
+        status,
+        events: warningOnChange(previous, 'Reachable', n.reason, n.message),
+        requeueAfterMs: retryAfter(sctx, status, 'Reachable'),
+      };
     }
     case 'observeFailed': {
       const status = observeFailedStatus(sctx, n.hostKey, n.message, n.reason);
-      return { status, events: warningOnChange(previous, 'Configured', n.reason, n.message), requeueAfterMs: retryAfter(sctx, status, 'Stalled') };
+      return {
+        status,
+        events: warningOnChange(previous, 'Configured', n.reason, n.message),
+        requeueAfterMs: retryAfter(sctx, status, 'Stalled'),
+      };
     }
     case 'unreachable': {
       const status = unreachableStatus(sctx, n.reason, n.message, n.needsAttention);
-      return { status, events: warningOnChange(previous, 'Reachable', n.reason, n.message), requeueAfterMs: retryAfter(sctx, status, 'Reachable') };
+      return {
+        status,
+        events: warningOnChange(previous, 'Reachable', n.reason, n.message),
+        requeueAfterMs: retryAfter(sctx, status, 'Reachable'),
+      };
     }
   }
 }

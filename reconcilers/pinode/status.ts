@@ -26,12 +26,20 @@ function notPlannedStatus(ctx: StatusContext, verdict: Verdict, rest: Partial<Pi
 /** The spec itself is unusable, or refused (reason WouldLockOut); nothing was sent. */
 export function invalidSpecStatus(ctx: StatusContext, problems: string[], reason = 'InvalidSpec'): PiNodeStatus {
   const message = problems.join('; ');
-  return notPlannedStatus(ctx, { own: { Configured: ['False', reason, message] }, ready: ['False', reason, message], stalled: [reason, message] });
+  return notPlannedStatus(ctx, {
+    own: { Configured: ['False', reason, message] },
+    ready: ['False', reason, message],
+    stalled: [reason, message],
+  });
 }
 
 /** No credentials or no host key to check against: no connection was attempted. */
 export function notConnectedStatus(ctx: StatusContext, reason: string, message: string): PiNodeStatus {
-  return notPlannedStatus(ctx, { own: { Reachable: ['Unknown', reason, message] }, ready: ['False', reason, message], stalled: [reason, message] });
+  return notPlannedStatus(ctx, {
+    own: { Reachable: ['Unknown', reason, message] },
+    ready: ['False', reason, message],
+    stalled: [reason, message],
+  });
 }
 
 /** The transport failed; the last known facts stay, marked by the old lastSeen. */
@@ -47,7 +55,11 @@ export function unreachableStatus(ctx: StatusContext, reason: string, message: s
 export function observeFailedStatus(ctx: StatusContext, hostKey: string, message: string, reason = 'ObserveFailed'): PiNodeStatus {
   return notPlannedStatus(
     ctx,
-    { own: { Reachable: connected, Configured: ['Unknown', reason, message] }, ready: ['False', reason, message], stalled: [reason, message] },
+    {
+      own: { Reachable: connected, Configured: ['Unknown', reason, message] },
+      ready: ['False', reason, message],
+      stalled: [reason, message],
+    },
     { hostKey, lastSeen: ctx.now.toISOString() },
   );
 }
@@ -92,13 +104,17 @@ export function observedStatus(ctx: StatusContext, o: ObservedOutcome): PiNodeSt
   // PowerHealthy and StorageHealthy sit beside Reachable and Configured; Ready does not read them.
   const health = nextHealth(ctx.previous?.health, facts, ctx.now);
   const verdict = observedVerdict(o);
-  return statusWith(ctx, { ...verdict, own: { ...verdict.own, ...healthConditions(facts, health) } }, {
-    facts,
-    ...(health ? { health } : {}),
-    hostKey: o.hostKey,
-    lastSeen: ctx.now.toISOString(),
-    pendingSteps: o.pending.map(pendingStepOf),
-  });
+  return statusWith(
+    ctx,
+    { ...verdict, own: { ...verdict.own, ...healthConditions(facts, health) } },
+    {
+      facts,
+      ...(health ? { health } : {}),
+      hostKey: o.hostKey,
+      lastSeen: ctx.now.toISOString(),
+      pendingSteps: o.pending.map(pendingStepOf),
+    },
+  );
 }
 
 /** Boot time by the controller's clock (a Pi without a real-time clock may not know the date yet). */

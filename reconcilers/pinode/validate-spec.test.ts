@@ -3,7 +3,11 @@ import assert from 'node:assert/strict';
 import { specProblems } from './validate-spec.ts';
 import type { PiNodeSpec } from './pinode-types.ts';
 
-const base: PiNodeSpec = { address: '10.0.0.11', port: 22, ssh: { user: 'pi', privateKeySecretRef: { name: 'k' }, hostKeyPolicy: 'TrustOnFirstUse' } };
+const base: PiNodeSpec = {
+  address: '10.0.0.11',
+  port: 22,
+  ssh: { user: 'pi', privateKeySecretRef: { name: 'k' }, hostKeyPolicy: 'TrustOnFirstUse' },
+};
 
 void test('a sensible spec has no problems', () => {
   assert.deepEqual(
@@ -32,6 +36,9 @@ void test('values the schema would reject are refused here too, each named', () 
   });
   assert.equal(problems.length, 8, problems.join('\n'));
   for (const word of ['hostname', 'timezone', 'package', 'user "Root$"', 'group "a b"', 'shell', 'spans several lines', 'listed twice']) {
-    assert.ok(problems.some((p) => p.includes(word)), `no problem mentions ${word}`);
+    assert.ok(
+      problems.some((p) => p.includes(word)),
+      `no problem mentions ${word}`,
+    );
   }
 });

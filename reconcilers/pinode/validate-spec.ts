@@ -13,8 +13,10 @@ const shellPattern = new RegExp(pattern.absolutePath);
 /** Human problems with the spec; empty when it is safe to plan from. */
 export function specProblems(spec: PiNodeSpec): string[] {
   const problems: string[] = [];
-  if (spec.hostname !== undefined && !hostnamePattern.test(spec.hostname)) problems.push(`hostname ${JSON.stringify(spec.hostname)} is not a valid host name`);
-  if (spec.timezone !== undefined && !timezonePattern.test(spec.timezone)) problems.push(`timezone ${JSON.stringify(spec.timezone)} is not an IANA zone name`);
+  if (spec.hostname !== undefined && !hostnamePattern.test(spec.hostname))
+    problems.push(`hostname ${JSON.stringify(spec.hostname)} is not a valid host name`);
+  if (spec.timezone !== undefined && !timezonePattern.test(spec.timezone))
+    problems.push(`timezone ${JSON.stringify(spec.timezone)} is not an IANA zone name`);
   for (const p of spec.packages ?? []) {
     if (!packagePattern.test(p)) problems.push(`package ${JSON.stringify(p)} is not a Debian package name`);
   }

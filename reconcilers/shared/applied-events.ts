@@ -17,5 +17,9 @@ export function appliedEvents(applied: readonly AppliedOnHost[], hostOrder: 'sor
     entry.hosts.push(a.host);
     byChange.set(key, entry);
   }
-  return [...byChange.values()].map((e) => ({ type: 'Normal', reason: e.reason, message: `${e.description} (${(hostOrder === 'sorted' ? e.hosts.sort() : e.hosts).join(', ')})` }));
+  return [...byChange.values()].map((e) => ({
+    type: 'Normal',
+    reason: e.reason,
+    message: `${e.description} (${(hostOrder === 'sorted' ? e.hosts.sort() : e.hosts).join(', ')})`,
+  }));
 }

@@ -21,12 +21,7 @@ export function outcomeOf(steps: readonly Step[], run: StepsRun, secrets: readon
   return { applied: steps.slice(0, failedAt), pending: steps.slice(failedAt), ...(failure ? { failure } : {}) };
 }
 
-export async function applyPlan(
-  executor: Executor,
-  target: SshTarget,
-  steps: readonly Step[],
-  nonce: string,
-): Promise<ApplyOutcome> {
+export async function applyPlan(executor: Executor, target: SshTarget, steps: readonly Step[], nonce: string): Promise<ApplyOutcome> {
   const secrets = [target.privateKey];
   try {
     return outcomeOf(steps, await runSteps(executor, target, steps, nonce), secrets);

@@ -22,5 +22,15 @@ void test('the probe prints a state and the uptime in seconds in a real shell', 
 });
 
 void test('booting hosts are named in order', () => {
-  assert.deepEqual(bootingHosts(new Map([['pi3', { booting: true }], ['pi1', { booting: false }], ['pi0', { booting: true }], ['pi2', {}]])), ['pi0', 'pi3']);
+  assert.deepEqual(
+    bootingHosts(
+      new Map([
+        ['pi3', { booting: true }],
+        ['pi1', { booting: false }],
+        ['pi0', { booting: true }],
+        ['pi2', {}],
+      ]),
+    ),
+    ['pi0', 'pi3'],
+  );
 });

@@ -16,7 +16,7 @@ export const bootRecheckMs = 5_000;
 /** The observe section: `systemctl is-system-running` and the seconds since boot. */
 export const bootStateProbe: [section: string, probe: string] = [
   'boot-state',
-  "printf '%s %s\\n' \"$(systemctl is-system-running 2>/dev/null)\" \"$(cut -d ' ' -f 1 /proc/uptime)\"",
+  'printf \'%s %s\\n\' "$(systemctl is-system-running 2>/dev/null)" "$(cut -d \' \' -f 1 /proc/uptime)"',
 ];
 
 /** Whether the boot-state section says the host is still booting (or already shutting down). */
@@ -29,5 +29,8 @@ export function isBooting(section: string | undefined): boolean {
 
 /** The hosts (by name) still booting, sorted, from a map of observations. */
 export function bootingHosts(observed: ReadonlyMap<string, { booting?: boolean }>): string[] {
-  return [...observed].filter(([, o]) => o.booting === true).map(([name]) => name).sort();
+  return [...observed]
+    .filter(([, o]) => o.booting === true)
+    .map(([name]) => name)
+    .sort();
 }

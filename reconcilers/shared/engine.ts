@@ -16,7 +16,14 @@ export type KindPlan<Status> = PhasedPlan<HostWork[number], Status>;
 export type DeleteResult<Status> = ReconcileResult<Status> & Partial<Pick<FinalizeResult<Status>, 'done'>>;
 
 /** One intent's four functions, as the engine calls them. */
-export type Stages<Obj extends Resource<unknown, Status>, Status, R, V, O, P extends KindPlan<Status>> = KindStages<Run<Obj, Status>, R, V, O, P, PhasedApplyOutcome>;
+export type Stages<Obj extends Resource<unknown, Status>, Status, R, V, O, P extends KindPlan<Status>> = KindStages<
+  Run<Obj, Status>,
+  R,
+  V,
+  O,
+  P,
+  PhasedApplyOutcome
+>;
 
 /** A kind: its four functions for a reconcile and four for a delete. */
 export interface Kind<Spec, Status extends ConditionedStatus> {
@@ -40,7 +47,8 @@ function isStop<R>(x: unknown): x is Stop<R> {
 }
 
 /** Whether any phase gives any host anything to do. */
-export const hasWork = (plan: KindPlan<unknown>): boolean => plan.phases.some((phase) => [...phase.values()].some((work) => work.length > 0));
+export const hasWork = (plan: KindPlan<unknown>): boolean =>
+  plan.phases.some((phase) => [...phase.values()].some((work) => work.length > 0));
 
 export interface Planned<O, P> {
   observed: O;
@@ -48,7 +56,10 @@ export interface Planned<O, P> {
 }
 
 /** validate → observe → plan: what the kind would apply, or why it stops there. Changes nothing. */
-async function lookAndPlan<Obj extends Resource<unknown, Status>, Status, R, V, O, P extends KindPlan<Status>>(stages: Stages<Obj, Status, R, V, O, P>, run: Run<Obj, Status>): Promise<Stop<R> | Planned<O, P>> {
+async function lookAndPlan<Obj extends Resource<unknown, Status>, Status, R, V, O, P extends KindPlan<Status>>(
+  stages: Stages<Obj, Status, R, V, O, P>,
+  run: Run<Obj, Status>,
+): Promise<Stop<R> | Planned<O, P>> {
   const validated = await stages.validate(run);
   if (isStop<R>(validated)) return validated;
   const observed = await stages.observe(run, validated);
@@ -58,11 +69,14 @@ async function lookAndPlan<Obj extends Resource<unknown, Status>, Status, R, V, 
   return { observed, planned };
 }
 
-async function runStages<Obj extends Resource<unknown, Status>, Status extends ConditionedStatus, R extends ReconcileResult<Status>, V, O, P extends KindPlan<Status>>(
-  stages: Stages<Obj, Status, R, V, O, P>,
-  run: Run<Obj, Status>,
-  lockKey: string | undefined,
-): Promise<R> {
+async function runStages<
+  Obj extends Resource<unknown, Status>,
+  Status extends ConditionedStatus,
+  R extends ReconcileResult<Status>,
+  V,
+  O,
+  P extends KindPlan<Status>,
+>(stages: Stages<Obj, Status, R, V, O, P>, run: Run<Obj, Status>, lockKey: string | undefined): Promise<R> {
   const converge = async (): Promise<Stop<R> | (Planned<O, P> & { outcome: PhasedApplyOutcome })> => {
     const looked = await lookAndPlan(stages, run);
     if (isStop<R>(looked)) return looked;
@@ -80,7 +94,10 @@ async function runStages<Obj extends Resource<unknown, Status>, Status extends C
 }
 
 /** The Reconciler the runtime calls: each call a fresh Run through the kind's stages. */
-export function createKindReconciler<Spec, Status extends ConditionedStatus>(kind: Kind<Spec, Status>, options: EngineOptions = {}): Reconciler<Spec, Status> {
+export function createKindReconciler<Spec, Status extends ConditionedStatus>(
+  kind: Kind<Spec, Status>,
+  options: EngineOptions = {},
+): Reconciler<Spec, Status> {
   const nonce = options.nonce ?? randomNonce;
   return {
     kind: kind.kind,
@@ -101,7 +118,12 @@ export type Preview<Status> = { stopped: ReconcileResult<Status> } | { observed:
  * read-only commands reach the Pis. `ctx.secrets` decides whether a missing generated Secret
  * counts as created (a plan passes a creator that only records the wish).
  */
-export async function previewKind<Spec, Status extends ConditionedStatus>(kind: Kind<Spec, Status>, obj: Resource<Spec, Status>, ctx: ReconcileContext, options: EngineOptions = {}): Promise<Preview<Status>> {
+export async function previewKind<Spec, Status extends ConditionedStatus>(
+  kind: Kind<Spec, Status>,
+  obj: Resource<Spec, Status>,
+  ctx: ReconcileContext,
+  options: EngineOptions = {},
+): Promise<Preview<Status>> {
   const run = startRun(obj, ctx, options.nonce ?? randomNonce);
   const looked = await lookAndPlan(kind.reconcile, run);
   if (isStop<ReconcileResult<Status>>(looked)) return { stopped: looked.stop };

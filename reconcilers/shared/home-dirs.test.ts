@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { homeDirsOf, homeDirsProbe } from './home-dirs.ts';
 
-void test('the probe lists the homes of this machine, root\'s among them', () => {
+void test("the probe lists the homes of this machine, root's among them", () => {
   const out = execFileSync('sh', ['-c', homeDirsProbe[1]], { encoding: 'utf8' });
   const homes = homeDirsOf(new Map([['home-dirs', out]]));
   assert.ok(homes.includes('/root'), out);

@@ -8,5 +8,8 @@ export const homeDirsProbe: [section: string, probe: string] = ['home-dirs', 'ge
 
 /** The home directories from the probe's section; an empty list when it is missing. */
 export function homeDirsOf(sections: Sections): string[] {
-  return (sectionText(sections, 'home-dirs') ?? '').split('\n').map((l) => l.trim()).filter((l) => l.startsWith('/'));
+  return (sectionText(sections, 'home-dirs') ?? '')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.startsWith('/'));
 }

@@ -23,8 +23,10 @@ void test('converges of one cluster run one after the other; other clusters do n
 });
 
 void test('a failure releases the lock for the next one', async () => {
-  await assert.rejects(withKeyLock('lab/c', async () => {
-    throw new Error('boom');
-  }));
+  await assert.rejects(
+    withKeyLock('lab/c', async () => {
+      throw new Error('boom');
+    }),
+  );
   assert.equal(await withKeyLock('lab/c', async () => 42), 42);
 });

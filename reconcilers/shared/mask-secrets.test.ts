@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { maskSecrets, tail } from './mask-secrets.ts';
 
-const key = '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ\nAAAAAAAAAAEAAAAzAAAAC3NzaC1lZDI1NTE5AAAAIHq0\n-----END OPENSSH PRIVATE KEY-----\n';
+const key =
+  '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ\nAAAAAAAAAAEAAAAzAAAAC3NzaC1lZDI1NTE5AAAAIHq0\n-----END OPENSSH PRIVATE KEY-----\n';
 
 void test('a known secret is masked whole and line by line', () => {
   const line = 'AAAAAAAAAAEAAAAzAAAAC3NzaC1lZDI1NTE5AAAAIHq0';

@@ -4,7 +4,8 @@
 
 const MASK = '***';
 const pemBlock = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z0-9 ]*PRIVATE KEY-----|$)/g;
-const assignment = /\b(password|passwd|passphrase|secret|token|api[_-]?key|access[_-]?key|secret[_-]?key)(\s*[=:]\s*)("[^"]*"|'[^']*'|\S+)/gi;
+const assignment =
+  /\b(password|passwd|passphrase|secret|token|api[_-]?key|access[_-]?key|secret[_-]?key)(\s*[=:]\s*)("[^"]*"|'[^']*'|\S+)/gi;
 
 /** Shortest secret fragment worth masking: shorter ones would mask ordinary words. */
 const minFragment = 8;

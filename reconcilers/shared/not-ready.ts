@@ -25,7 +25,12 @@ export interface NotReadyOptions<S> {
   rest?: Partial<S>;
 }
 
-export function notReady<S extends ConditionedStatus>(run: RunState<S>, reason: string, message: string, opts: NotReadyOptions<S> = {}): ReconcileResult<S> {
+export function notReady<S extends ConditionedStatus>(
+  run: RunState<S>,
+  reason: string,
+  message: string,
+  opts: NotReadyOptions<S> = {},
+): ReconcileResult<S> {
   return notReadyResult(run, retryPolicy, reason, message, opts);
 }
 
@@ -33,7 +38,11 @@ export function notReady<S extends ConditionedStatus>(run: RunState<S>, reason: 
  * Nothing is applied while a host boots or shuts down (boot-state.ts): what looks missing may be
  * systemd's next job. The result to return then; undefined when no host is booting.
  */
-export function waitForBoot<S extends ConditionedStatus>(run: RunState<S>, observed: ReadonlyMap<string, { booting?: boolean }>, rest: Partial<S>): ReconcileResult<S> | undefined {
+export function waitForBoot<S extends ConditionedStatus>(
+  run: RunState<S>,
+  observed: ReadonlyMap<string, { booting?: boolean }>,
+  rest: Partial<S>,
+): ReconcileResult<S> | undefined {
   const booting = bootingHosts(observed);
   if (!booting.length) return undefined;
   const message = `waiting for ${booting.join(', ')} to finish booting before changing anything`;

@@ -42,15 +42,21 @@ export interface HostsObserved<O> {
 }
 
 /** Observes every host at once; `how` says how to observe each. */
-export async function observeHosts<O>(run: ObserveRun, targets: Iterable<readonly [string, SshTarget]>, how: (host: string) => HostObserve<O>): Promise<HostsObserved<O>> {
+export async function observeHosts<O>(
+  run: ObserveRun,
+  targets: Iterable<readonly [string, SshTarget]>,
+  how: (host: string) => HostObserve<O>,
+): Promise<HostsObserved<O>> {
   const observed = new Map<string, O>();
   const failures: string[] = [];
-  await Promise.all([...targets].map(async ([host, target]) => {
-    try {
-      observed.set(host, await observeHost(run, target, how(host)));
-    } catch (error) {
-      failures.push(`${host}: ${whyUnobserved(error)}`);
-    }
-  }));
+  await Promise.all(
+    [...targets].map(async ([host, target]) => {
+      try {
+        observed.set(host, await observeHost(run, target, how(host)));
+      } catch (error) {
+        failures.push(`${host}: ${whyUnobserved(error)}`);
+      }
+    }),
+  );
   return { observed, failures };
 }

@@ -14,22 +14,64 @@ const nonce = '0123456789abcdef';
 const blob = (sections: [string, string][]) => sections.map(([n, b]) => `\n${markerOf(nonce)} ${n}\n${b}`).join('') + '\n';
 
 void test('sections are split at markers, trailing newlines dropped, text before the first ignored', () => {
-  const s = parseSections(`noise\n${blob([['a', 'one\ntwo\n\n'], ['b', ''], ['end', '']])}`, nonce);
-  assert.deepEqual([...s], [['a', 'one\ntwo'], ['b', ''], ['end', '']]);
+  const s = parseSections(
+    `noise\n${blob([
+      ['a', 'one\ntwo\n\n'],
+      ['b', ''],
+      ['end', ''],
+    ])}`,
+    nonce,
+  );
+  assert.deepEqual(
+    [...s],
+    [
+      ['a', 'one\ntwo'],
+      ['b', ''],
+      ['end', ''],
+    ],
+  );
   assert.throws(() => parseSections(blob([['a', 'x']]), nonce), IncompleteObserveError);
 });
 
 void test('a section past its bound is rejected by name; a larger bound given for a section is honoured', () => {
   const big = 'k'.repeat(sectionLimitBytes + 1);
-  assert.throws(() => parseSections(blob([['a', 'fine'], ['user-keys alice', big], ['end', '']]), nonce), (e: unknown) =>
-    e instanceof ObserveOutputTooLargeError && e.sections.join() === 'user-keys alice' && e.limitBytes === sectionLimitBytes);
-  const s = parseSections(blob([['nodes', big], ['end', '']]), nonce, new Map([['nodes', 2 * sectionLimitBytes]]));
+  assert.throws(
+    () =>
+      parseSections(
+        blob([
+          ['a', 'fine'],
+          ['user-keys alice', big],
+          ['end', ''],
+        ]),
+        nonce,
+      ),
+    (e: unknown) =>
+      e instanceof ObserveOutputTooLargeError && e.sections.join() === 'user-keys alice' && e.limitBytes === sectionLimitBytes,
+  );
+  const s = parseSections(
+    blob([
+      ['nodes', big],
+      ['end', ''],
+    ]),
+    nonce,
+    new Map([['nodes', 2 * sectionLimitBytes]]),
+  );
   assert.equal(s.get('nodes')?.length, big.length);
 });
 
 void test('16 MiB of newlines in one section: rejected, not split into 16 million lines', () => {
   const huge = '\n'.repeat(16 * 1024 * 1024);
-  assert.throws(() => parseSections(blob([['user-keys alice', huge], ['end', '']]), nonce), ObserveOutputTooLargeError);
+  assert.throws(
+    () =>
+      parseSections(
+        blob([
+          ['user-keys alice', huge],
+          ['end', ''],
+        ]),
+        nonce,
+      ),
+    ObserveOutputTooLargeError,
+  );
 });
 
 void test('on the Pi, a probe of a 16 MiB file prints its bound plus one byte, and the script goes on', () => {
@@ -37,10 +79,19 @@ void test('on the Pi, a probe of a 16 MiB file prints its bound plus one byte, a
   try {
     const file = join(dir, 'authorized_keys');
     writeFileSync(file, '\n'.repeat(16 * 1024 * 1024));
-    const script = observeFrame(probeLines([['keys', `cat '${file}'`], ['after', 'echo still here']]), nonce);
+    const script = observeFrame(
+      probeLines([
+        ['keys', `cat '${file}'`],
+        ['after', 'echo still here'],
+      ]),
+      nonce,
+    );
     const out = execFileSync('sh', ['-s'], { input: script, maxBuffer: 64 * 1024 * 1024 }).toString();
     assert.ok(out.length < sectionLimitBytes + 1024, `output is ${out.length} bytes`);
-    assert.throws(() => parseSections(out, nonce), (e: unknown) => e instanceof ObserveOutputTooLargeError && e.sections.join() === 'keys');
+    assert.throws(
+      () => parseSections(out, nonce),
+      (e: unknown) => e instanceof ObserveOutputTooLargeError && e.sections.join() === 'keys',
+    );
     assert.match(out, /still here/);
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -17,7 +17,10 @@ export class IncompleteObserveError extends Error {
 
 /** Sections over their bound (by name as the script named them): the observe is not used. */
 export class ObserveOutputTooLargeError extends IncompleteObserveError {
-  constructor(readonly sections: readonly string[], readonly limitBytes: number) {
+  constructor(
+    readonly sections: readonly string[],
+    readonly limitBytes: number,
+  ) {
     super(`observe output too large: ${sections.map((s) => `section ${s}`).join(', ')} over ${limitBytes} bytes`);
     this.name = 'ObserveOutputTooLargeError';
   }

@@ -115,7 +115,7 @@ async function runHost(a: Applying, host: string, work: HostWork): Promise<boole
   const target = a.targets.get(host);
   if (!target) return failed(a, { host, step: isFileWrite(first) ? first.step.name : first.name, message: `no SSH target for ${host}` });
   for (const sending of sendings(work)) {
-    const step = Array.isArray(sending) ? sending[0]?.name ?? 'connect' : sending.step.name;
+    const step = Array.isArray(sending) ? (sending[0]?.name ?? 'connect') : sending.step.name;
     try {
       if (!(await send(a, host, target, sending))) return false;
     } catch (error) {

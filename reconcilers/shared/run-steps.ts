@@ -16,12 +16,7 @@ export interface StepFailure {
   message: string;
 }
 
-export async function runSteps(
-  executor: Executor,
-  target: SshTarget,
-  steps: readonly Step[],
-  nonce: string,
-): Promise<StepsRun> {
+export async function runSteps(executor: Executor, target: SshTarget, steps: readonly Step[], nonce: string): Promise<StepsRun> {
   const exec = await executor.exec(target, 'sh -s', {
     asRoot: true,
     stdin: stepScript(steps, nonce),
@@ -34,11 +29,7 @@ export async function runSteps(
 const maxStderr = 512;
 
 /** The first step that did not succeed, described with its stderr masked of `secrets`. */
-export function firstFailure(
-  steps: readonly Step[],
-  run: StepsRun,
-  secrets: readonly string[],
-): StepFailure | undefined {
+export function firstFailure(steps: readonly Step[], run: StepsRun, secrets: readonly string[]): StepFailure | undefined {
   for (const outcome of run.outcomes) {
     if (outcome.state === 'succeeded') continue;
     const step = steps[outcome.index];

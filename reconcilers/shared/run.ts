@@ -17,7 +17,11 @@ export interface Run<Obj extends Resource<unknown, Status>, Status> {
 /** A marker no output from the Pi can guess (see step-script.ts). */
 export const randomNonce = (): string => randomBytes(8).toString('hex');
 
-export function startRun<Obj extends Resource<unknown, Status>, Status>(obj: Obj, ctx: ReconcileContext, nonce: () => string): Run<Obj, Status> {
+export function startRun<Obj extends Resource<unknown, Status>, Status>(
+  obj: Obj,
+  ctx: ReconcileContext,
+  nonce: () => string,
+): Run<Obj, Status> {
   return {
     obj,
     ctx,

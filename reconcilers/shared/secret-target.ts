@@ -15,8 +15,10 @@ export type SecretTargetOutcome = TargetOutcome | { ok: false; reason: 'HostKeyN
 export function hostKeyNotRecorded(node: PiNode): string | undefined {
   const { ssh } = node.spec;
   if (ssh.hostKeyPolicy === 'Pinned' ? ssh.hostKey : node.status?.hostKey) return undefined;
-  return 'HostKeyNotRecorded: its host key is neither pinned (spec.ssh.hostKey) nor recorded by the PiNode reconciler (status.hostKey); '
-    + 'nothing is sent there until it is';
+  return (
+    'HostKeyNotRecorded: its host key is neither pinned (spec.ssh.hostKey) nor recorded by the PiNode reconciler (status.hostKey); ' +
+    'nothing is sent there until it is'
+  );
 }
 
 export function secretTargetFor(node: PiNode, view: ClusterView): SecretTargetOutcome {

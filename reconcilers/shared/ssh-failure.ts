@@ -4,12 +4,7 @@
 import { SshError } from '../../ssh/errors.ts';
 
 export type ReachableReason =
-  | 'HostKeyMismatch'
-  | 'Unreachable'
-  | 'AuthenticationFailed'
-  | 'InvalidCredentials'
-  | 'Timeout'
-  | 'ConnectionLost';
+  'HostKeyMismatch' | 'Unreachable' | 'AuthenticationFailed' | 'InvalidCredentials' | 'Timeout' | 'ConnectionLost';
 
 export interface ReachabilityFailure {
   reason: ReachableReason;

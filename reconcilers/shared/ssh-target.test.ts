@@ -16,7 +16,11 @@ function node(ssh: Partial<PiNodeSpec['ssh']>, status?: PiNodeStatus): PiNode {
     apiVersion: 'bramble.dev/v1alpha1',
     kind: 'PiNode',
     metadata: { name: 'pi1', namespace: 'lab' },
-    spec: { address: 'pi1.lan', port: 2222, ssh: { user: 'admin', privateKeySecretRef: { name: 'pi-key' }, hostKeyPolicy: 'Pinned', ...ssh } },
+    spec: {
+      address: 'pi1.lan',
+      port: 2222,
+      ssh: { user: 'admin', privateKeySecretRef: { name: 'pi-key' }, hostKeyPolicy: 'Pinned', ...ssh },
+    },
     ...(status ? { status } : {}),
   };
 }
@@ -25,7 +29,10 @@ const secret: SecretView = { type: 'kubernetes.io/ssh-auth', data: { 'ssh-privat
 
 void test('Pinned uses the key from the spec; address, port, user and key come through', () => {
   const out = sshTargetFor(node({ hostKey: key }), view(secret));
-  assert.deepEqual(out, { ok: true, target: { host: 'pi1.lan', port: 2222, user: 'admin', privateKey: testPrivateKey, hostKey: { policy: 'Pinned', key } } });
+  assert.deepEqual(out, {
+    ok: true,
+    target: { host: 'pi1.lan', port: 2222, user: 'admin', privateKey: testPrivateKey, hostKey: { policy: 'Pinned', key } },
+  });
 });
 
 void test('Pinned without a key is refused before any connection', () => {

@@ -10,8 +10,7 @@ import { connectAddressOf } from '../../crds/pinode-network.ts';
 export const privateKeyField = 'ssh-privatekey';
 
 export type TargetOutcome =
-  | { ok: true; target: SshTarget }
-  | { ok: false; reason: 'SecretNotFound' | 'SecretInvalid' | 'HostKeyMissing'; message: string };
+  { ok: true; target: SshTarget } | { ok: false; reason: 'SecretNotFound' | 'SecretInvalid' | 'HostKeyMissing'; message: string };
 
 export function sshTargetFor(node: PiNode, view: ClusterView): TargetOutcome {
   const { namespace } = node.metadata;

@@ -39,7 +39,10 @@ export function conditionsFor<S extends KindStatus>(ctx: StatusContext<S>, verdi
   };
   for (const [type, value] of Object.entries(verdict.own ?? {})) set(type, value);
   set('Ready', verdict.ready);
-  for (const [type, value] of [['Reconciling', verdict.reconciling], ['Stalled', verdict.stalled]] as const) {
+  for (const [type, value] of [
+    ['Reconciling', verdict.reconciling],
+    ['Stalled', verdict.stalled],
+  ] as const) {
     if (value) set(type, ['True', value[0], value[1]]);
     else conditions = removeCondition(conditions, type);
   }

@@ -19,5 +19,8 @@ void test('output cut off inside a step: earlier steps succeeded, that one is un
 });
 
 void test('nothing printed at all (sudo refused before the script ran): every step not-run', () => {
-  assert.deepEqual(parseStepOutput('', 'sudo: a password is required\n', 'abc123', 2).map((o) => o.state), ['not-run', 'not-run']);
+  assert.deepEqual(
+    parseStepOutput('', 'sudo: a password is required\n', 'abc123', 2).map((o) => o.state),
+    ['not-run', 'not-run'],
+  );
 });

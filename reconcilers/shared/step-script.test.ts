@@ -27,45 +27,60 @@ function withDir(fn: (dir: string) => Promise<void>): () => Promise<void> {
   };
 }
 
-void test('all steps run in order in one exec and each one reports its own output', withDir(async (dir) => {
-  const exec = new LocalShellExecutor();
-  const steps = [
-    step('a', `echo one > ${shellQuote(join(dir, 'a'))}; echo out-a; echo warn-a >&2`),
-    step('b', `cat ${shellQuote(join(dir, 'a'))}; echo warn-b >&2`),
-  ];
-  const run = await runSteps(exec, target, steps, 'n0nce1');
-  assert.equal(exec.calls.length, 1);
-  assert.deepEqual(run.outcomes.map((o) => o.state), ['succeeded', 'succeeded']);
-  assert.equal(run.outcomes[0]?.stdout, 'out-a');
-  assert.equal(run.outcomes[0]?.stderr, 'warn-a');
-  assert.equal(run.outcomes[1]?.stdout, 'one');
-  assert.equal(run.outcomes[1]?.stderr, 'warn-b');
-  assert.equal(firstFailure(steps, run, []), undefined);
-}));
+void test(
+  'all steps run in order in one exec and each one reports its own output',
+  withDir(async (dir) => {
+    const exec = new LocalShellExecutor();
+    const steps = [
+      step('a', `echo one > ${shellQuote(join(dir, 'a'))}; echo out-a; echo warn-a >&2`),
+      step('b', `cat ${shellQuote(join(dir, 'a'))}; echo warn-b >&2`),
+    ];
+    const run = await runSteps(exec, target, steps, 'n0nce1');
+    assert.equal(exec.calls.length, 1);
+    assert.deepEqual(
+      run.outcomes.map((o) => o.state),
+      ['succeeded', 'succeeded'],
+    );
+    assert.equal(run.outcomes[0]?.stdout, 'out-a');
+    assert.equal(run.outcomes[0]?.stderr, 'warn-a');
+    assert.equal(run.outcomes[1]?.stdout, 'one');
+    assert.equal(run.outcomes[1]?.stderr, 'warn-b');
+    assert.equal(firstFailure(steps, run, []), undefined);
+  }),
+);
 
-void test('the first failing step stops the plan and its stderr is reported, masked', withDir(async (dir) => {
-  const exec = new LocalShellExecutor();
-  const secret = 'hunter2-very-secret-value';
-  const steps = [
-    step('first', 'echo fine'),
-    step('breaks', `echo noise >&2; echo "cannot do it, password=${secret}" >&2; exit 3`),
-    step('never', `touch ${shellQuote(join(dir, 'never'))}`),
-  ];
-  const run = await runSteps(exec, target, steps, 'n0nce2');
-  assert.deepEqual(run.outcomes.map((o) => o.state), ['succeeded', 'failed', 'not-run']);
-  assert.equal(run.outcomes[1]?.exitCode, 3);
-  assert.deepEqual(readdirSync(dir), [], 'the step after the failure must not run');
-  const failure = firstFailure(steps, run, [secret]);
-  assert.equal(failure?.step.name, 'breaks');
-  assert.match(failure?.message ?? '', /^step breaks exited 3: noise\ncannot do it, password=\*\*\*$/);
-  assert.ok(!failure?.message.includes(secret));
-}));
+void test(
+  'the first failing step stops the plan and its stderr is reported, masked',
+  withDir(async (dir) => {
+    const exec = new LocalShellExecutor();
+    const secret = 'hunter2-very-secret-value';
+    const steps = [
+      step('first', 'echo fine'),
+      step('breaks', `echo noise >&2; echo "cannot do it, password=${secret}" >&2; exit 3`),
+      step('never', `touch ${shellQuote(join(dir, 'never'))}`),
+    ];
+    const run = await runSteps(exec, target, steps, 'n0nce2');
+    assert.deepEqual(
+      run.outcomes.map((o) => o.state),
+      ['succeeded', 'failed', 'not-run'],
+    );
+    assert.equal(run.outcomes[1]?.exitCode, 3);
+    assert.deepEqual(readdirSync(dir), [], 'the step after the failure must not run');
+    const failure = firstFailure(steps, run, [secret]);
+    assert.equal(failure?.step.name, 'breaks');
+    assert.match(failure?.message ?? '', /^step breaks exited 3: noise\ncannot do it, password=\*\*\*$/);
+    assert.ok(!failure?.message.includes(secret));
+  }),
+);
 
 void test('a step that outlives its timeout is killed and reported as timed out', async () => {
   const exec = new LocalShellExecutor();
   const steps = [step('slow', 'sleep 30', 1000), step('after', 'echo no')];
   const run = await runSteps(exec, target, steps, 'n0nce3');
-  assert.deepEqual(run.outcomes.map((o) => o.state), ['failed', 'not-run']);
+  assert.deepEqual(
+    run.outcomes.map((o) => o.state),
+    ['failed', 'not-run'],
+  );
   assert.match(firstFailure(steps, run, [])?.message ?? '', /^step slow timed out after 1s/);
 });
 
@@ -73,7 +88,10 @@ void test('a step cannot read the rest of the script from stdin', async () => {
   const exec = new LocalShellExecutor();
   const steps = [step('greedy', 'cat >/dev/null; echo ate'), step('second', 'echo still-here')];
   const run = await runSteps(exec, target, steps, 'n0nce4');
-  assert.deepEqual(run.outcomes.map((o) => o.state), ['succeeded', 'succeeded']);
+  assert.deepEqual(
+    run.outcomes.map((o) => o.state),
+    ['succeeded', 'succeeded'],
+  );
   assert.equal(run.outcomes[1]?.stdout, 'still-here');
 });
 

@@ -27,9 +27,7 @@ export function stepScript(steps: readonly Step[], nonce: string): string {
     // The script arrives on stdin (`sh -s`); defining everything in one function makes sh read
     // it all before running anything, and </dev/null keeps a step from eating the script.
     'main() {',
-    ...steps.map(
-      (step, i) => `  run_step ${i} ${Math.max(1, Math.ceil(step.timeoutMs / 1000))} ${shellQuote(step.command)} || return 0`,
-    ),
+    ...steps.map((step, i) => `  run_step ${i} ${Math.max(1, Math.ceil(step.timeoutMs / 1000))} ${shellQuote(step.command)} || return 0`),
     '  mark done',
     '}',
     'main </dev/null',

@@ -42,8 +42,12 @@ export function partition(name: string, spec: Partial<SlurmPartitionSpec> = {}):
 
 function matches(selector: LabelSelector | undefined, labels: Record<string, string> = {}): boolean {
   if (!selector) return false;
-  return Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v)
-    && (selector.matchExpressions ?? []).every((e) => (e.operator === 'In' ? (e.values ?? []).includes(labels[e.key] ?? '\0') : e.operator === 'Exists' ? e.key in labels : true));
+  return (
+    Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v) &&
+    (selector.matchExpressions ?? []).every((e) =>
+      e.operator === 'In' ? (e.values ?? []).includes(labels[e.key] ?? '\0') : e.operator === 'Exists' ? e.key in labels : true,
+    )
+  );
 }
 
 export class FakeView implements ClusterView {
@@ -58,7 +62,9 @@ export class FakeView implements ClusterView {
   }
 
   list<T extends Resource<unknown, unknown>>(kind: string, ns: string, selector?: LabelSelector): T[] {
-    return structuredClone(this.objects.filter((o) => o.kind === kind && o.metadata.namespace === ns && (!selector || matches(selector, o.metadata.labels)))) as T[];
+    return structuredClone(
+      this.objects.filter((o) => o.kind === kind && o.metadata.namespace === ns && (!selector || matches(selector, o.metadata.labels))),
+    ) as T[];
   }
 
   get<T extends Resource<unknown, unknown>>(kind: string, ns: string, name: string): T | undefined {

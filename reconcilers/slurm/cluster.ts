@@ -48,7 +48,10 @@ export function controllerConflict(partitions: readonly SlurmPartition[]): strin
     byController.set(p.spec.controller, list);
   }
   if (byController.size <= 1) return undefined;
-  return [...byController].sort(([a], [b]) => (a < b ? -1 : 1)).map(([c, names]) => `${names.join(', ')} → ${c}`).join('; ');
+  return [...byController]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([c, names]) => `${names.join(', ')} → ${c}`)
+    .join('; ');
 }
 
 /** Problems that stop the whole cluster until someone fixes the partitions. */
@@ -58,7 +61,8 @@ export function clusterProblems(partitions: readonly SlurmPartition[]): string[]
   if (conflict) problems.push(`partitions disagree about the controller: ${conflict}`);
   const extra = new Map<string, { value: string; from: string }>();
   for (const p of partitions) {
-    for (const problem of extraConfigProblems(p.spec.extraConfig ?? [], p.spec.allowRootPrograms === true)) problems.push(`${p.metadata.name}: ${problem}`);
+    for (const problem of extraConfigProblems(p.spec.extraConfig ?? [], p.spec.allowRootPrograms === true))
+      problems.push(`${p.metadata.name}: ${problem}`);
     for (const e of p.spec.extraConfig ?? []) {
       const before = extra.get(e.name.toLowerCase());
       if (before && before.value !== e.value) {
@@ -82,7 +86,12 @@ export function invalidNodeNames(nodes: Iterable<PiNode>): string[] {
 function nodeSpecOf(node: PiNode, reservedMiB: number): SlurmNodeSpec | undefined {
   const facts = node.status?.facts;
   if (!facts?.cpus || !facts.memoryBytes) return undefined;
-  return { name: node.metadata.name, address: node.spec.address, cpus: facts.cpus, realMemoryMiB: realMemoryMiB(facts.memoryBytes, reservedMiB) };
+  return {
+    name: node.metadata.name,
+    address: node.spec.address,
+    cpus: facts.cpus,
+    realMemoryMiB: realMemoryMiB(facts.memoryBytes, reservedMiB),
+  };
 }
 
 function runningSpec(node: ScontrolNode): SlurmNodeSpec | undefined {

@@ -206,7 +206,8 @@ export class FakeSlurmFleet {
     const nodeLines = conf.split('\n').filter((l) => l.startsWith('NodeName='));
     const partLines = conf.split('\n').filter((l) => l.startsWith('PartitionName='));
     const field = (line: string, key: string) => new RegExp(`${key}=(\\S*)`).exec(line)?.[1] ?? '';
-    const partitionsOf = (node: string) => partLines.filter((p) => field(p, 'Nodes').split(',').includes(node)).map((p) => field(p, 'PartitionName'));
+    const partitionsOf = (node: string) =>
+      partLines.filter((p) => field(p, 'Nodes').split(',').includes(node)).map((p) => field(p, 'PartitionName'));
     const scontrol = nodeLines.map((l) => {
       const name = field(l, 'NodeName');
       const h = [...this.hosts.values()].find((x) => x.name === name);
@@ -215,7 +216,10 @@ export class FakeSlurmFleet {
       const state = [s.base, ...s.flags].join('+');
       return `NodeName=${name} Arch=aarch64 CoresPerSocket=4  CPUAlloc=${s.cpusAllocated ?? 0} CPUEfctv=${field(l, 'CPUs')} CPUTot=${field(l, 'CPUs')} CPULoad=0.10 AvailableFeatures=(null) ActiveFeatures=(null) Gres=(null) NodeAddr=${field(l, 'NodeAddr')} NodeHostName=${name} Version=22.05.8 OS=Linux 6.1.0-rpi7-rpi-v8 #1 SMP PREEMPT Debian 1:6.1.63-1+rpt1 (2023-11-24)  RealMemory=${field(l, 'RealMemory')} AllocMem=0 FreeMem=500 Sockets=1 Boards=1 State=${state} ThreadsPerCore=1 TmpDisk=0 Weight=1 Owner=N/A MCS_label=N/A Partitions=${partitionsOf(name).join(',')}  BootTime=2026-11-25T08:00:00 SlurmdStartTime=${registered ? '2026-11-25T08:00:30' : 'None'} LastBusyTime=2026-11-25T08:00:30 CfgTRES=cpu=4 AllocTRES= CapWatts=n/a CurrentWatts=0 AveWatts=0 ExtSensorsJoules=n/s ExtSensorsWatts=0 ExtSensorsTemp=n/s${s.reason ? ` Reason=${s.reason} [root@2026-11-25T09:00:00]` : ''}`;
     });
-    const partitions = partLines.map((p) => `${field(p, 'PartitionName')}|${(this.partitionStateOverride.get(field(p, 'PartitionName')) ?? field(p, 'State')).toLowerCase().replace('inactive', 'inact')}`);
+    const partitions = partLines.map(
+      (p) =>
+        `${field(p, 'PartitionName')}|${(this.partitionStateOverride.get(field(p, 'PartitionName')) ?? field(p, 'State')).toLowerCase().replace('inactive', 'inact')}`,
+    );
     return [
       ['deployed-nodes', nodeLines.join('\n')],
       ['ping', running ? `Slurmctld(primary) at ${host.hostname} is UP` : `Slurmctld(primary) at ${host.hostname} is DOWN`],
@@ -233,7 +237,13 @@ export class FakeSlurmFleet {
     const sections: [string, string][] = [
       ['hostname', host.hostname],
       ['cgroupfs', host.cgroup === 'v2' ? 'cgroup2fs' : 'tmpfs'],
-      ['packages', [...host.installed].sort().map((p) => `${p}\tii `).join('\n')],
+      [
+        'packages',
+        [...host.installed]
+          .sort()
+          .map((p) => `${p}\tii `)
+          .join('\n'),
+      ],
       ['munge-key', host.mungeKey ? `${host.mungeKey.owner} ${host.mungeKey.group} ${host.mungeKey.mode}\n${host.mungeKey.sha256}  -` : ''],
       ['files', [...host.files].map(([p, h]) => `${p} ${h}`).join('\n')],
       ['services', ['munge', 'slurmd', 'slurmctld'].map(svc).join('\n')],

@@ -17,5 +17,8 @@ void test('node gauges by state and partition up, from status', () => {
 
 void test('job gauges by state, from the partition status', () => {
   const samples = slurmPartitionGaugeSamples('lab', 'bramble', 'batch', { jobs: { pending: 2, running: 1 } });
-  assert.deepEqual(samples.map((s) => `${s.name}/${s.labels.state}=${s.value}`), ['bramble_slurm_jobs/pending=2', 'bramble_slurm_jobs/running=1']);
+  assert.deepEqual(
+    samples.map((s) => `${s.name}/${s.labels.state}=${s.value}`),
+    ['bramble_slurm_jobs/pending=2', 'bramble_slurm_jobs/running=1'],
+  );
 });

@@ -12,23 +12,42 @@ export const slurmGaugeHelp: Record<string, string> = {
 
 const nodeStates = ['total', 'idle', 'allocated', 'mixed', 'drained', 'down'] as const;
 
-export function slurmPartitionGaugeSamples(namespace: string, cluster: string, partition: string, status: SlurmPartitionStatus | undefined): GaugeSample[] {
+export function slurmPartitionGaugeSamples(
+  namespace: string,
+  cluster: string,
+  partition: string,
+  status: SlurmPartitionStatus | undefined,
+): GaugeSample[] {
   const labels = { namespace, cluster, partition };
   const out: GaugeSample[] = [];
   const counts = status?.nodeCounts;
   if (counts) {
     for (const state of nodeStates) {
-      out.push({ name: 'bramble_slurm_nodes', help: slurmGaugeHelp.bramble_slurm_nodes ?? '', labels: { ...labels, state }, value: counts[state] });
+      out.push({
+        name: 'bramble_slurm_nodes',
+        help: slurmGaugeHelp.bramble_slurm_nodes ?? '',
+        labels: { ...labels, state },
+        value: counts[state],
+      });
     }
   }
   if (status?.jobs) {
     for (const state of ['pending', 'running'] as const) {
-      out.push({ name: 'bramble_slurm_jobs', help: slurmGaugeHelp.bramble_slurm_jobs ?? '', labels: { ...labels, state }, value: status.jobs[state] });
+      out.push({
+        name: 'bramble_slurm_jobs',
+        help: slurmGaugeHelp.bramble_slurm_jobs ?? '',
+        labels: { ...labels, state },
+        value: status.jobs[state],
+      });
     }
   }
   if (status?.partitionState !== undefined) {
-    out.push({ name: 'bramble_slurm_partition_up', help: slurmGaugeHelp.bramble_slurm_partition_up ?? '', labels, value: status.partitionState === 'UP' ? 1 : 0 });
+    out.push({
+      name: 'bramble_slurm_partition_up',
+      help: slurmGaugeHelp.bramble_slurm_partition_up ?? '',
+      labels,
+      value: status.partitionState === 'UP' ? 1 : 0,
+    });
   }
   return out;
 }
-

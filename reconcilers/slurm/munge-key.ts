@@ -30,7 +30,11 @@ export async function mungeKeyFor(
   if (secret) {
     const key = secret.data[mungeKeyField];
     if (!key || key.length < 32 || key.length > 1024) {
-      return { ok: false, reason: 'MungeKeySecretInvalid', message: `Secret ${namespace}/${name} needs a ${mungeKeyField} of 32 to 1024 bytes` };
+      return {
+        ok: false,
+        reason: 'MungeKeySecretInvalid',
+        message: `Secret ${namespace}/${name} needs a ${mungeKeyField} of 32 to 1024 bytes`,
+      };
     }
     return { ok: true, key, created: false };
   }
@@ -43,13 +47,21 @@ export async function mungeKeyFor(
     };
   }
   if (!creator) {
-    return { ok: false, reason: 'MungeKeySecretMissing', message: `Secret ${namespace}/${name} not found and this controller cannot create Secrets` };
+    return {
+      ok: false,
+      reason: 'MungeKeySecretMissing',
+      message: `Secret ${namespace}/${name} not found and this controller cannot create Secrets`,
+    };
   }
   const key = randomBytes(mungeKeyBytes);
   const result = await creator.createSecret(namespace, name, { [mungeKeyField]: key });
   if (result === 'exists') {
     // Someone else created it between the cache read and now: use theirs on the next reconcile.
-    return { ok: false, reason: 'MungeKeySecretMissing', message: `Secret ${namespace}/${name} was just created elsewhere; waiting for it` };
+    return {
+      ok: false,
+      reason: 'MungeKeySecretMissing',
+      message: `Secret ${namespace}/${name} was just created elsewhere; waiting for it`,
+    };
   }
   return { ok: true, key, created: true };
 }

@@ -21,7 +21,10 @@ const hostProbes: Probe[] = [
   ['packages', `dpkg-query -W -f='\${Package}\\t\${db:Status-Abbrev}\\n' ${slurmPackages.join(' ')}`],
   ['munge-key', `[ -f ${mungeKeyPath} ] && stat -c '%U %G %a' ${mungeKeyPath} && sha256sum < ${mungeKeyPath}`],
   ['files', `for f in ${managedFiles.join(' ')}; do [ -f "$f" ] && printf '%s %s\\n' "$f" "$(sha256sum < "$f" | cut -d ' ' -f 1)"; done`],
-  ['services', `for s in munge slurmd slurmctld; do printf '%s %s %s\\n' "$s" "$(systemctl is-active "$s")" "$(systemctl is-enabled "$s")"; done`],
+  [
+    'services',
+    `for s in munge slurmd slurmctld; do printf '%s %s %s\\n' "$s" "$(systemctl is-active "$s")" "$(systemctl is-enabled "$s")"; done`,
+  ],
   ['stamp-slurmctld', `cat ${ctldStampPath}`],
   ['stamp-slurmd', `cat ${slurmdStampPath}`],
   // Whose cluster this Pi and its StateSaveLocation are (ownership.ts); the first line only.

@@ -67,7 +67,13 @@ export function markFor(self: SlurmPartition, controller: HostObservation | unde
     const m = parseMark(text);
     if (m && m !== 'unreadable' && m.cluster === cluster) return m;
   }
-  return { cluster, uid: record?.clusterUid ?? self.metadata.uid ?? `${self.metadata.namespace}.${self.metadata.name}`.replace(/[^A-Za-z0-9-]/g, '-').slice(0, 64) };
+  return {
+    cluster,
+    uid:
+      record?.clusterUid ??
+      self.metadata.uid ??
+      `${self.metadata.namespace}.${self.metadata.name}`.replace(/[^A-Za-z0-9-]/g, '-').slice(0, 64),
+  };
 }
 
 /** Whether a host carries this cluster's marker, or (before markers) the slurm.conf this cluster recorded. */
@@ -87,26 +93,38 @@ export interface Refusal {
 }
 
 /** The first host of `hosts` this cluster may not configure, as a refusal; undefined when all are free or ours. */
-export function ownershipRefusal(cluster: string, hosts: ReadonlyMap<string, HostObservation>, record: StateRecord | undefined): Refusal | undefined {
+export function ownershipRefusal(
+  cluster: string,
+  hosts: ReadonlyMap<string, HostObservation>,
+  record: StateRecord | undefined,
+): Refusal | undefined {
   for (const [name, o] of [...hosts].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    for (const [path, text] of [[hostOwnerPath, o.owner], [stateOwnerPath, o.stateOwner]] as const) {
+    for (const [path, text] of [
+      [hostOwnerPath, o.owner],
+      [stateOwnerPath, o.stateOwner],
+    ] as const) {
       const m = parseMark(text);
       if (m === 'unreadable') {
-        return { reason: 'NotCreatedByBramble', message: `PiNode ${name}: ${path} is not a bramble marker; nothing was changed. Remove it by hand if this Pi is free for Slurm cluster ${cluster}` };
+        return {
+          reason: 'NotCreatedByBramble',
+          message: `PiNode ${name}: ${path} is not a bramble marker; nothing was changed. Remove it by hand if this Pi is free for Slurm cluster ${cluster}`,
+        };
       }
       if (m && m.cluster !== cluster) {
         return {
           reason: 'ClusterOwnedByAnother',
-          message: `PiNode ${name} belongs to Slurm cluster ${m.cluster} (SlurmPartition uid ${m.uid}, marker ${path}); nothing was taken over or changed. `
-            + `Choose other PiNodes, another controller or the same clusterName in that namespace; if that cluster is gone, remove ${path} on ${name} by hand`,
+          message:
+            `PiNode ${name} belongs to Slurm cluster ${m.cluster} (SlurmPartition uid ${m.uid}, marker ${path}); nothing was taken over or changed. ` +
+            `Choose other PiNodes, another controller or the same clusterName in that namespace; if that cluster is gone, remove ${path} on ${name} by hand`,
         };
       }
     }
     if (o.owner === undefined && running(o) && !isOurs(o, cluster, record)) {
       return {
         reason: 'NotCreatedByBramble',
-        message: `PiNode ${name} runs slurmd or slurmctld that bramble did not set up for Slurm cluster ${cluster} (no ${hostOwnerPath}); nothing was changed. `
-          + `Stop them there (systemctl disable --now slurmd slurmctld) if the Pi is free`,
+        message:
+          `PiNode ${name} runs slurmd or slurmctld that bramble did not set up for Slurm cluster ${cluster} (no ${hostOwnerPath}); nothing was changed. ` +
+          `Stop them there (systemctl disable --now slurmd slurmctld) if the Pi is free`,
       };
     }
   }
@@ -136,9 +154,10 @@ export function controllerMoveRefusal(input: {
   const old = record.node;
   return {
     reason: 'ControllerMoveRefused',
-    message: `spec.controller changed from ${old} to ${controller}, but the cluster's state (StateSaveLocation ${stateSaveLocation}: queued and running jobs) is on ${old}; `
-      + `starting slurmctld on ${controller} would lose the queue and run two controllers. Nothing was changed. To move it by hand: on ${old} run `
-      + `"systemctl disable --now slurmctld"; copy ${stateSaveLocation} (with its bramble-owner file) to ${controller} keeping owner slurm (e.g. rsync -a); `
-      + `bramble then moves the cluster. Or set spec.controller back to ${old}`,
+    message:
+      `spec.controller changed from ${old} to ${controller}, but the cluster's state (StateSaveLocation ${stateSaveLocation}: queued and running jobs) is on ${old}; ` +
+      `starting slurmctld on ${controller} would lose the queue and run two controllers. Nothing was changed. To move it by hand: on ${old} run ` +
+      `"systemctl disable --now slurmctld"; copy ${stateSaveLocation} (with its bramble-owner file) to ${controller} keeping owner slurm (e.g. rsync -a); ` +
+      `bramble then moves the cluster. Or set spec.controller back to ${old}`,
   };
 }

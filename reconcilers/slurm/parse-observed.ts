@@ -43,7 +43,10 @@ export interface HostObservation {
 }
 
 function lines(sections: Sections, name: string): string[] {
-  return (sectionText(sections, name) ?? '').split('\n').map((l) => l.trim()).filter(Boolean);
+  return (sectionText(sections, name) ?? '')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
 }
 
 const hostnamePattern = new RegExp(pattern.dnsLabel);
@@ -54,7 +57,12 @@ const nodeAddrPattern = /^[A-Za-z0-9]([A-Za-z0-9.:-]{0,251}[A-Za-z0-9])?$/;
 export function parseDeployedNodes(text: string): SlurmNodeSpec[] {
   const out: SlurmNodeSpec[] = [];
   for (const line of text.split('\n')) {
-    const pairs = new Map(line.trim().split(/\s+/).map((t) => [t.slice(0, t.indexOf('=')).toLowerCase(), t.slice(t.indexOf('=') + 1)] as const));
+    const pairs = new Map(
+      line
+        .trim()
+        .split(/\s+/)
+        .map((t) => [t.slice(0, t.indexOf('=')).toLowerCase(), t.slice(t.indexOf('=') + 1)] as const),
+    );
     const name = pairs.get('nodename');
     const cpus = Number(pairs.get('cpus'));
     const mem = Number(pairs.get('realmemory'));

@@ -67,7 +67,8 @@ void test('state strings: base plus flags in any combination', () => {
 });
 
 void test('a reason that looks like Key=Value does not leak into the fields', () => {
-  const line = 'NodeName=pi7 CPUAlloc=0 CPUTot=4 NodeAddr=10.0.0.17 RealMemory=670 State=IDLE+DRAIN Partitions=batch SlurmdStartTime=2026-11-25T08:00:30 Reason=swap CPUTot=99 State=UP [root@2026-11-25T09:00:00]';
+  const line =
+    'NodeName=pi7 CPUAlloc=0 CPUTot=4 NodeAddr=10.0.0.17 RealMemory=670 State=IDLE+DRAIN Partitions=batch SlurmdStartTime=2026-11-25T08:00:30 Reason=swap CPUTot=99 State=UP [root@2026-11-25T09:00:00]';
   const [node] = parseScontrolNodes(line);
   assert.equal(node?.cpus, 4);
   assert.equal(node?.stateText, 'IDLE+DRAIN');
@@ -79,7 +80,13 @@ void test('sinfo partitions, squeue job counts and scontrol ping', () => {
   assert.deepEqual(parseSinfoPartitions(fixture('live-sinfo-partitions-down.txt')), [{ name: 'batch', state: 'DOWN' }]);
   assert.deepEqual(parseSinfoPartitions('debug*|inact\n'), [{ name: 'debug', state: 'INACTIVE' }]);
   assert.deepEqual([...parseSqueueCounts(fixture('live-squeue-full.txt'))], [['batch', { pending: 1, running: 2 }]]);
-  assert.deepEqual([...parseSqueueCounts('9|batch,long|PENDING|\n')].map(([p, c]) => [p, c.pending]), [['batch', 1], ['long', 1]]);
+  assert.deepEqual(
+    [...parseSqueueCounts('9|batch,long|PENDING|\n')].map(([p, c]) => [p, c.pending]),
+    [
+      ['batch', 1],
+      ['long', 1],
+    ],
+  );
   assert.ok(controllerAnswers(fixture('live-scontrol-ping-up.txt')));
   assert.ok(!controllerAnswers(fixture('doc-scontrol-ping-down.txt')));
   assert.ok(!controllerAnswers(''));
@@ -92,6 +99,9 @@ void test('live output of slurmctld running the generated slurm.conf', () => {
   const [mixed] = parseScontrolNodes(fixture('live-scontrol-generated-mixed.txt'));
   assert.equal(categoryOf(mixed!), 'mixed');
   assert.equal(mixed?.cpusAllocated, 1);
-  assert.deepEqual(parseSinfoPartitions(fixture('live-sinfo-two-partitions.txt')).map((p) => p.name), ['batch', 'long']);
+  assert.deepEqual(
+    parseSinfoPartitions(fixture('live-sinfo-two-partitions.txt')).map((p) => p.name),
+    ['batch', 'long'],
+  );
   assert.deepEqual([...parseSqueueCounts(fixture('live-squeue-running.txt'))], [['long', { pending: 0, running: 1 }]]);
 });

@@ -28,7 +28,13 @@ const pairStart = / (?=[A-Za-z_][A-Za-z0-9_]*=)/;
 function fields(line: string): { pairs: Map<string, string>; reason?: string } {
   const at = line.indexOf(reasonMarker);
   const head = at >= 0 ? line.slice(0, at) : line;
-  const reason = at >= 0 ? line.slice(at + reasonMarker.length).replace(/\s*\[[^\]]*@[^\]]*\]\s*$/, '').trim() : undefined;
+  const reason =
+    at >= 0
+      ? line
+          .slice(at + reasonMarker.length)
+          .replace(/\s*\[[^\]]*@[^\]]*\]\s*$/, '')
+          .trim()
+      : undefined;
   const pairs = new Map<string, string>();
   for (const token of head.split(pairStart)) {
     const eq = token.indexOf('=');
@@ -88,7 +94,14 @@ export type NodeCategory = 'idle' | 'allocated' | 'mixed' | 'drained' | 'drainin
 
 export function categoryOf(node: Pick<ScontrolNode, 'base' | 'flags'>): NodeCategory {
   const busy = node.base === 'ALLOCATED' || node.base === 'MIXED' || node.flags.includes('COMPLETING');
-  if (node.base === 'DOWN' || node.base === 'ERROR' || node.base === 'FUTURE' || node.base === 'UNKNOWN' || node.flags.includes('NOT_RESPONDING') || node.flags.includes('FAIL')) {
+  if (
+    node.base === 'DOWN' ||
+    node.base === 'ERROR' ||
+    node.base === 'FUTURE' ||
+    node.base === 'UNKNOWN' ||
+    node.flags.includes('NOT_RESPONDING') ||
+    node.flags.includes('FAIL')
+  ) {
     return node.flags.includes('DRAIN') && !busy ? 'drained' : 'down';
   }
   if (node.flags.includes('DRAIN')) return busy ? 'draining' : 'drained';

@@ -39,7 +39,8 @@ export function parseSqueueCounts(output: string): Map<string, JobCounts> {
     if (!line) continue;
     const [, partitions, state] = line.split('|');
     if (!partitions || !state) continue;
-    const kind = state.trim() === 'PENDING' ? 'pending' : state.trim() === 'RUNNING' || state.trim() === 'COMPLETING' ? 'running' : undefined;
+    const kind =
+      state.trim() === 'PENDING' ? 'pending' : state.trim() === 'RUNNING' || state.trim() === 'COMPLETING' ? 'running' : undefined;
     if (!kind) continue;
     for (const p of partitions.split(',')) {
       const c = counts.get(p) ?? { pending: 0, running: 0 };

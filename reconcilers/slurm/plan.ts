@@ -23,7 +23,18 @@ import {
   slurmConfPath,
   slurmdDefaultsPath,
 } from './slurm-conf.ts';
-import { daemonStep, drainStep, fileStep, markStep, packagesStep, reconfigureStep, resumeStep, serviceStartStep, serviceStopStep, unmarkStep } from './steps.ts';
+import {
+  daemonStep,
+  drainStep,
+  fileStep,
+  markStep,
+  packagesStep,
+  reconfigureStep,
+  resumeStep,
+  serviceStartStep,
+  serviceStopStep,
+  unmarkStep,
+} from './steps.ts';
 import { formatMark, hostOwnerPath, parseMark, stateOwnerPath, type ClusterMark } from './ownership.ts';
 
 export interface HostPlan {
@@ -65,7 +76,9 @@ export function ctldStamp(model: ClusterModel, confText: string): string {
 
 export function slurmdIdentity(model: ClusterModel, node: string, cgroup: 'v1' | 'v2'): string {
   const spec = model.config.nodes.find((n) => n.name === node);
-  return sha256([controllerLine(model.config), spec ? nodeLine(spec) : '', renderSlurmdDefaults(node), renderCgroupConf(cgroup)].join('\n'));
+  return sha256(
+    [controllerLine(model.config), spec ? nodeLine(spec) : '', renderSlurmdDefaults(node), renderCgroupConf(cgroup)].join('\n'),
+  );
 }
 
 /** Hosts that carry the cluster's files: members, nodes still leaving, and the controller. */
@@ -111,7 +124,8 @@ function prepareHost(input: PlanInput, host: string, o: HostObservation, isContr
   if (isCompute) {
     const identity = slurmdIdentity(input.model, host, o.cgroup);
     if (!active(o, 'slurmd')) finish.push(daemonStep('slurmd', false, identity, 'not running'));
-    else if (o.slurmdStamp !== identity) finish.push(daemonStep('slurmd', true, identity, 'its node line, the controller or cgroup.conf changed'));
+    else if (o.slurmdStamp !== identity)
+      finish.push(daemonStep('slurmd', true, identity, 'its node line, the controller or cgroup.conf changed'));
     else if (!enabled(o, 'slurmd')) finish.push(serviceStartStep('slurmd', false, 'not enabled'));
   }
   return { host, writeMungeKey, prepare: steps, finish };
@@ -125,7 +139,8 @@ function controllerSteps(input: PlanInput, o: HostObservation): Step[] {
   const stamp = ctldStamp(model, input.confText);
   const [stampIdentity, stampConf] = (o.ctldStamp ?? '').split(' ');
   if (!active(o, 'slurmctld')) steps.push(daemonStep('slurmctld', false, stamp, 'not running'));
-  else if (stampIdentity !== ctldIdentity(model)) steps.push(daemonStep('slurmctld', true, stamp, 'the node set or the controller changed'));
+  else if (stampIdentity !== ctldIdentity(model))
+    steps.push(daemonStep('slurmctld', true, stamp, 'the node set or the controller changed'));
   else if (stampConf !== sha256(input.confText)) steps.push(reconfigureStep(stamp));
   else if (!enabled(o, 'slurmctld')) steps.push(serviceStartStep('slurmctld', false, 'not enabled'));
   if (answers) for (const name of model.resume) steps.push(resumeStep(name));
@@ -147,7 +162,10 @@ export function planCluster(input: PlanInput): ClusterPlan {
     if (leaving.action !== 'remove' || compute.includes(leaving.name)) continue;
     const o = input.observed.get(leaving.name);
     if (!o || (!active(o, 'slurmd') && !enabled(o, 'slurmd'))) continue;
-    const stop = [serviceStopStep('slurmd', 'the node left the cluster'), ...(leaving.name === controller ? [] : [unmarkStep(hostOwnerPath)])];
+    const stop = [
+      serviceStopStep('slurmd', 'the node left the cluster'),
+      ...(leaving.name === controller ? [] : [unmarkStep(hostOwnerPath)]),
+    ];
     const existing = hosts.find((h) => h.host === leaving.name);
     if (existing) existing.finish.push(...stop);
     else hosts.push({ host: leaving.name, writeMungeKey: false, prepare: [], finish: stop });
@@ -161,12 +179,17 @@ export function planCluster(input: PlanInput): ClusterPlan {
  * marker and record), stop the daemons and remove the host marker; keep packages, files, data
  * and the StateSaveLocation with its marker.
  */
-export function planClusterStop(observed: ReadonlyMap<string, HostObservation>, controller: string, ours: (o: HostObservation) => boolean): ClusterPlan {
+export function planClusterStop(
+  observed: ReadonlyMap<string, HostObservation>,
+  controller: string,
+  ours: (o: HostObservation) => boolean,
+): ClusterPlan {
   const hosts: HostPlan[] = [];
   for (const [host, o] of [...observed].sort(([a], [b]) => (a < b ? -1 : 1))) {
     if (!ours(o)) continue;
     const finish: Step[] = [];
-    if (active(o, 'slurmd') || enabled(o, 'slurmd')) finish.push(serviceStopStep('slurmd', 'the last partition of the cluster was deleted'));
+    if (active(o, 'slurmd') || enabled(o, 'slurmd'))
+      finish.push(serviceStopStep('slurmd', 'the last partition of the cluster was deleted'));
     if (host === controller && (active(o, 'slurmctld') || enabled(o, 'slurmctld'))) {
       finish.push(serviceStopStep('slurmctld', 'the last partition of the cluster was deleted'));
     }
@@ -203,8 +226,6 @@ export function holdPaused(plan: ClusterPlan, paused: ReadonlySet<string>, contr
   if (controllerHeld && !held.includes(controller)) held.push(controller);
   if (held.length === 0) return { plan, held };
   const behind = plan.hosts.some((h) => paused.has(h.host) && (h.writeMungeKey || h.prepare.length));
-  const hosts = plan.hosts
-    .filter((h) => !paused.has(h.host))
-    .map((h) => (behind ? { ...h, finish: [] } : h));
+  const hosts = plan.hosts.filter((h) => !paused.has(h.host)).map((h) => (behind ? { ...h, finish: [] } : h));
   return { plan: { hosts, controller: behind || controllerHeld ? [] : plan.controller }, held: held.sort() };
 }

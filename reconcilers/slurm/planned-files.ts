@@ -5,7 +5,11 @@ import type { Phase } from '../shared/phased-apply.ts';
 import { renderCgroupConf, renderSlurmdDefaults, cgroupConfPath, slurmConfPath, slurmdDefaultsPath } from './slurm-conf.ts';
 import type { HostObservation } from './parse-observed.ts';
 
-export function slurmFilesOf(phases: readonly Phase[], confText: string, observed: ReadonlyMap<string, HostObservation>): Map<string, PlannedFile[]> {
+export function slurmFilesOf(
+  phases: readonly Phase[],
+  confText: string,
+  observed: ReadonlyMap<string, HostObservation>,
+): Map<string, PlannedFile[]> {
   const out = new Map<string, PlannedFile[]>();
   for (const phase of phases) {
     for (const [host, work] of phase) {

@@ -21,5 +21,10 @@ export async function converge(l: Lab, p: SlurmPartition) {
     const r = await reconcile(l, p);
     if (l.fleet.mutatingCalls().length === 0) return r;
   }
-  throw new Error(`no convergence: ${l.fleet.mutatingCalls().map((c) => `${c.host}: ${c.command.slice(0, 80)}`).join('\n')}`);
+  throw new Error(
+    `no convergence: ${l.fleet
+      .mutatingCalls()
+      .map((c) => `${c.host}: ${c.command.slice(0, 80)}`)
+      .join('\n')}`,
+  );
 }

@@ -9,7 +9,6 @@ import type { SlurmPartition } from './types.ts';
 import { findCondition } from '../../crds/conditions.ts';
 import { hostOwnerPath, stateOwnerPath } from './ownership.ts';
 
-
 function withUid(p: SlurmPartition, uid: string): SlurmPartition {
   p.metadata.uid = uid;
   return p;
@@ -92,7 +91,7 @@ void test('a Pi running a Slurm daemon bramble did not set up is refused, not re
   assert.deepEqual(l.fleet.mutatingCalls(), []);
 });
 
-void test('deleting the last partition stops daemons only on Pis marked as this cluster\'s, and releases them', async () => {
+void test("deleting the last partition stops daemons only on Pis marked as this cluster's, and releases them", async () => {
   const l = lab();
   const p = withUid(partition('batch'), 'u1');
   await converge(l, p);

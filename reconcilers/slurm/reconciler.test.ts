@@ -9,8 +9,12 @@ import { createSlurmPartitionReconciler } from './reconciler.ts';
 import { isConditionTrue, findCondition } from '../../crds/conditions.ts';
 import { mungeKeyPath } from './observe-script.ts';
 
-const restarts = (l: Lab) => l.fleet.mutatingCalls().filter((c) => /systemctl (restart|start) /.test(c.command))
-  .map((c) => `${c.host}:${/systemctl (?:restart|start) '([a-z]+)'/.exec(c.command)?.[1]}`).sort();
+const restarts = (l: Lab) =>
+  l.fleet
+    .mutatingCalls()
+    .filter((c) => /systemctl (restart|start) /.test(c.command))
+    .map((c) => `${c.host}:${/systemctl (?:restart|start) '([a-z]+)'/.exec(c.command)?.[1]}`)
+    .sort();
 
 void test('a fresh cluster gets packages, the munge key, one slurm.conf everywhere and running daemons, then Ready', async () => {
   const l = lab();
@@ -40,7 +44,10 @@ void test('a fresh cluster gets packages, the munge key, one slurm.conf everywhe
   assert.ok(isConditionTrue(second.status.conditions, 'Ready'), findCondition(second.status.conditions, 'Ready')?.message);
   assert.equal(second.status.partitionState, 'UP');
   assert.deepEqual(second.status.nodeCounts, { total: 3, idle: 3, allocated: 0, mixed: 0, drained: 0, down: 0 });
-  assert.deepEqual(second.status.nodes?.map((n) => n.name), ['pi1', 'pi2', 'pi3']);
+  assert.deepEqual(
+    second.status.nodes?.map((n) => n.name),
+    ['pi1', 'pi2', 'pi3'],
+  );
 });
 
 void test('a partition-only change is one scontrol reconfigure and no restart', async () => {
@@ -57,7 +64,13 @@ void test('a partition-only change is one scontrol reconfigure and no restart', 
   assert.equal(calls.find((c) => c.command.includes('scontrol reconfigure'))?.host, 'pi0');
   assert.equal(l.fleet.reconfigures, 1);
   // Everything else is the new slurm.conf, once per host.
-  assert.deepEqual(calls.filter((c) => !c.command.includes('scontrol reconfigure')).map((c) => c.host).sort(), ['pi0', 'pi1', 'pi2', 'pi3']);
+  assert.deepEqual(
+    calls
+      .filter((c) => !c.command.includes('scontrol reconfigure'))
+      .map((c) => c.host)
+      .sort(),
+    ['pi0', 'pi1', 'pi2', 'pi3'],
+  );
 });
 
 void test('a node joining restarts slurmctld and starts only the new slurmd', async () => {
@@ -86,7 +99,10 @@ void test('an admin-drained node stays drained and is reported; Ready says why',
     const r = await reconcile(l, p);
     assert.deepEqual(l.fleet.mutatingCalls(), [], 'nothing is sent to undrain it');
     assert.equal(findCondition(r.status.conditions, 'Ready')?.status, 'False');
-    assert.match(findCondition(r.status.conditions, 'Ready')?.message ?? '', /pi2 is IDLE\+DRAIN: fan broken, see ticket 42 \(drained by an admin/);
+    assert.match(
+      findCondition(r.status.conditions, 'Ready')?.message ?? '',
+      /pi2 is IDLE\+DRAIN: fan broken, see ticket 42 \(drained by an admin/,
+    );
     assert.equal(r.status.nodes?.find((n) => n.name === 'pi2')?.reason, 'fan broken, see ticket 42');
     assert.equal(r.status.nodeCounts?.drained, 1);
   }
@@ -149,7 +165,6 @@ void test('a missing munge key Secret is created with a random key and announced
   assert.ok(r.events.some((e) => e.reason === 'MungeKeyCreated'));
   assert.ok(!JSON.stringify(r).includes(creator.created[0]?.data['munge.key']?.toString('base64') ?? 'x'));
 
-
   const bare = lab();
   bare.view.secrets.delete('munge');
   const without = await createSlurmPartitionReconciler().reconcile(partition('batch'), bare.ctx);
@@ -171,7 +186,10 @@ void test('the munge key Secret deleted from a running cluster: the Pis keep the
   const r = await createSlurmPartitionReconciler().reconcile(p, { ...l.ctx, secrets: creator });
   assert.equal(creator.created.length, 0, 'no new key');
   assert.deepEqual(l.fleet.mutatingCalls(), [], 'nothing is changed on the Pis');
-  assert.deepEqual([...l.fleet.hosts.values()].map((h) => h.files.get('/etc/munge/munge.key')), keysBefore);
+  assert.deepEqual(
+    [...l.fleet.hosts.values()].map((h) => h.files.get('/etc/munge/munge.key')),
+    keysBefore,
+  );
   const ready = findCondition(r.status.conditions, 'Ready');
   assert.equal(ready?.reason, 'MungeKeySecretMissing');
   assert.match(ready?.message ?? '', /nodes keep the munge key they share\. Restore the Secret/);
@@ -283,17 +301,27 @@ void test('a controller that is also a compute node runs both daemons and conver
   l.view.put(piNode('pi0', '10.0.0.10', { slurm: 'compute' }));
   const p = partition('batch');
   const first = await reconcile(l, p);
-  assert.deepEqual(restarts(l).filter((r) => r.startsWith('pi0')), ['pi0:munge', 'pi0:slurmctld', 'pi0:slurmd']);
-  assert.ok(first.events.some((e) => e.reason === 'SlurmConfigWritten' && e.message.includes('pi0, pi1, pi2')), 'one Event per change, naming the hosts');
+  assert.deepEqual(
+    restarts(l).filter((r) => r.startsWith('pi0')),
+    ['pi0:munge', 'pi0:slurmctld', 'pi0:slurmd'],
+  );
+  assert.ok(
+    first.events.some((e) => e.reason === 'SlurmConfigWritten' && e.message.includes('pi0, pi1, pi2')),
+    'one Event per change, naming the hosts',
+  );
   const done = await converge(l, p);
   assert.ok(isConditionTrue(done.status.conditions, 'Ready'), findCondition(done.status.conditions, 'Ready')?.message);
   assert.equal(done.status.nodeCounts?.total, 3);
 });
 
-void test('a secret in a failing step\'s output reaches neither status nor Events: the munge key and every host\'s SSH key are masked', async () => {
+void test("a secret in a failing step's output reaches neither status nor Events: the munge key and every host's SSH key are masked", async () => {
   const l = lab();
   // pi3 logs in with a key of its own; the other hosts' failing step echoes a line of it.
-  const pi3Key = generateKeyPairSync('ec', { namedCurve: 'prime256v1', privateKeyEncoding: { type: 'sec1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey;
+  const pi3Key = generateKeyPairSync('ec', {
+    namedCurve: 'prime256v1',
+    privateKeyEncoding: { type: 'sec1', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  }).privateKey;
   const keyLine = pi3Key.split('\n')[1] ?? '';
   assert.ok(keyLine.length >= 60, 'a line of the key body');
   const pi3 = piNode('pi3', '10.0.0.13', { slurm: 'compute' });
@@ -311,5 +339,5 @@ void test('a secret in a failing step\'s output reaches neither status nor Event
   assert.match(stalled?.message ?? '', /step slurm-conf on pi[0-2] failed: .*munge key \*\*\* rejected; ssh key \*\*\* rejected/);
   const text = JSON.stringify(r);
   assert.equal(text.includes(munge), false, 'the munge key is nowhere in status or Events');
-  assert.equal(text.includes(keyLine), false, 'pi3\'s SSH key is nowhere in status or Events');
+  assert.equal(text.includes(keyLine), false, "pi3's SSH key is nowhere in status or Events");
 });

@@ -23,8 +23,26 @@ import { mungeKeyFor } from './munge-key.ts';
 import { nodeCounts, nodeStatuses, statusWith, unusableNodes } from './status.ts';
 import { driftCheckIntervalMs, notReady } from '../shared/not-ready.ts';
 import type { Run as SharedRun } from '../shared/run.ts';
-import { createKindReconciler, stop, type DeleteResult, type EngineOptions, type Kind, type KindPlan, type Stages } from '../shared/engine.ts';
-import { clusterKey, controllerMoveRefusal, isOurs, markFor, ownershipRefusal, recordOf, stateSaveLocation, type ClusterMark, type StateRecord } from './ownership.ts';
+import {
+  createKindReconciler,
+  stop,
+  type DeleteResult,
+  type EngineOptions,
+  type Kind,
+  type KindPlan,
+  type Stages,
+} from '../shared/engine.ts';
+import {
+  clusterKey,
+  controllerMoveRefusal,
+  isOurs,
+  markFor,
+  ownershipRefusal,
+  recordOf,
+  stateSaveLocation,
+  type ClusterMark,
+  type StateRecord,
+} from './ownership.ts';
 
 export { driftCheckIntervalMs, retryPolicy } from '../shared/not-ready.ts';
 
@@ -40,12 +58,26 @@ type Status = SlurmPartitionStatus;
 type Run = SharedRun<SlurmPartition, SlurmPartitionStatus>;
 
 function slurmObserve(isController: boolean): HostObserve<HostObservation> {
-  return { script: (nonce) => slurmObserveScript(isController, nonce), parse: (stdout, nonce) => parseHostObservation(stdout, nonce, isController), timeoutMs: observeTimeoutMs };
+  return {
+    script: (nonce) => slurmObserveScript(isController, nonce),
+    parse: (stdout, nonce) => parseHostObservation(stdout, nonce, isController),
+    timeoutMs: observeTimeoutMs,
+  };
 }
 
 /** Observes each host not observed yet once, in parallel; hosts that fail are reported, not thrown. */
-async function observeMore(run: Run, targets: Iterable<readonly [string, SshTarget]>, controller: string, into: Map<string, HostObservation>, failures: string[]) {
-  const o = await observeHosts(run, [...targets].filter(([n]) => !into.has(n)), (name) => slurmObserve(name === controller));
+async function observeMore(
+  run: Run,
+  targets: Iterable<readonly [string, SshTarget]>,
+  controller: string,
+  into: Map<string, HostObservation>,
+  failures: string[],
+) {
+  const o = await observeHosts(
+    run,
+    [...targets].filter(([n]) => !into.has(n)),
+    (name) => slurmObserve(name === controller),
+  );
   for (const [name, observation] of o.observed) into.set(name, observation);
   failures.push(...o.failures);
 }
@@ -117,12 +149,20 @@ function validateCluster(run: Run, mode: Mode): Stop<ReconcileResult<Status>> | 
   const reference = live[0] ?? obj;
   const controllerName = reference.spec.controller;
   const controllerNode = ctx.view.get<PiNode>('PiNode', namespace, controllerName);
-  if (!controllerNode) return stop(notReady(run, 'ControllerNotFound', `PiNode ${namespace}/${controllerName} (the controller) not found`, { rest: { controller: controllerName } }));
+  if (!controllerNode)
+    return stop(
+      notReady(run, 'ControllerNotFound', `PiNode ${namespace}/${controllerName} (the controller) not found`, {
+        rest: { controller: controllerName },
+      }),
+    );
 
   const selected = new Map<string, PiNode[]>();
   for (const p of [...live, ...deleting]) selected.set(p.metadata.name, ctx.view.list<PiNode>('PiNode', namespace, p.spec.nodeSelector));
   const bad = invalidNodeNames([...selected.values()].flat());
-  if (bad.length) return stop(notReady(run, 'InvalidNodeName', `PiNode names must be DNS labels to be Slurm NodeNames: ${bad.join(', ')}`, { stalled: true }));
+  if (bad.length)
+    return stop(
+      notReady(run, 'InvalidNodeName', `PiNode names must be DNS labels to be Slurm NodeNames: ${bad.join(', ')}`, { stalled: true }),
+    );
   return { all, live, deleting, reference, controllerName, controllerNode, selected };
 }
 
@@ -134,11 +174,22 @@ async function observeCluster(run: Run, v: Validated): Promise<Stop<ReconcileRes
   const { all, live, reference, controllerName, controllerNode, selected } = v;
   const converged = [...live, obj].some((p) => p.status?.configHash !== undefined);
   const key = await mungeKeyFor(ctx.view, run.ctx.secrets, namespace, reference.spec.mungeKeySecretRef.name, converged);
-  if (!key.ok) return stop(notReady(run, key.reason, key.message, { rest: { controller: controllerName }, ...(key.stalled ? { stalled: true } : {}) }));
-  if (key.created) run.events.push({ type: 'Normal', reason: 'MungeKeyCreated', message: `created Secret ${namespace}/${reference.spec.mungeKeySecretRef.name} with a random munge key` });
+  if (!key.ok)
+    return stop(
+      notReady(run, key.reason, key.message, { rest: { controller: controllerName }, ...(key.stalled ? { stalled: true } : {}) }),
+    );
+  if (key.created)
+    run.events.push({
+      type: 'Normal',
+      reason: 'MungeKeyCreated',
+      message: `created Secret ${namespace}/${reference.spec.mungeKeySecretRef.name} with a random munge key`,
+    });
 
   const unvouched = hostKeyNotRecorded(controllerNode);
-  if (unvouched) return stop(notReady(run, 'HostKeyNotRecorded', `the controller ${controllerName}: ${unvouched}`, { rest: { controller: controllerName } }));
+  if (unvouched)
+    return stop(
+      notReady(run, 'HostKeyNotRecorded', `the controller ${controllerName}: ${unvouched}`, { rest: { controller: controllerName } }),
+    );
   const failures: string[] = [];
   const pinodes = new Map<string, PiNode>([[controllerName, controllerNode]]);
   for (const list of selected.values()) for (const n of list) pinodes.set(n.metadata.name, n);
@@ -148,14 +199,34 @@ async function observeCluster(run: Run, v: Validated): Promise<Stop<ReconcileRes
   if (oldController) pinodes.set(record?.node ?? '', oldController);
   const targets = targetsFor(run, pinodes.values(), failures);
   const observed = new Map<string, HostObservation>();
-  await observeMore(run, [...targets].filter(([n]) => n === controllerName), controllerName, observed, failures);
+  await observeMore(
+    run,
+    [...targets].filter(([n]) => n === controllerName),
+    controllerName,
+    observed,
+    failures,
+  );
   const ctl = observed.get(controllerName);
   if (ctl?.invalidHostname) {
-    return stop(notReady(run, 'InvalidControllerHostname', `the controller ${controllerName} reports hostname ${ctl.invalidHostname}, which is not a valid host name; `
-      + 'it would go into SlurmctldHost= on every node, so nothing was changed. Set a plain hostname on the Pi (the PiNode spec.hostname)', { stalled: true, rest: { controller: controllerName } }));
+    return stop(
+      notReady(
+        run,
+        'InvalidControllerHostname',
+        `the controller ${controllerName} reports hostname ${ctl.invalidHostname}, which is not a valid host name; ` +
+          'it would go into SlurmctldHost= on every node, so nothing was changed. Set a plain hostname on the Pi (the PiNode spec.hostname)',
+        { stalled: true, rest: { controller: controllerName } },
+      ),
+    );
   }
   if (!ctl?.hostname || !ctl.controller) {
-    return stop(notReady(run, 'ControllerUnreachable', `cannot observe the controller ${controllerName}: ${failures.join('; ') || 'no hostname reported'}`, { rest: { controller: controllerName } }));
+    return stop(
+      notReady(
+        run,
+        'ControllerUnreachable',
+        `cannot observe the controller ${controllerName}: ${failures.join('; ') || 'no hostname reported'}`,
+        { rest: { controller: controllerName } },
+      ),
+    );
   }
   // Nodes Slurm knows that no partition selects any more must be observed too (to stop slurmd).
   for (const name of [...ctl.controller.nodes.map((n) => n.name), ...ctl.controller.deployedNodes.map((n) => n.name)]) {
@@ -165,7 +236,17 @@ async function observeCluster(run: Run, v: Validated): Promise<Stop<ReconcileRes
   }
   await observeMore(run, targets, controllerName, observed, failures);
   const mark = markFor(obj, ctl, record);
-  return { ...v, key: key.key, targets, observed, failures, ctl: { ...ctl, hostname: ctl.hostname, controller: ctl.controller }, record, pinodes, mark };
+  return {
+    ...v,
+    key: key.key,
+    targets,
+    observed,
+    failures,
+    ctl: { ...ctl, hostname: ctl.hostname, controller: ctl.controller },
+    record,
+    pinodes,
+    mark,
+  };
 }
 
 /** Pure: refuse a cluster that is not ours, then model it, render slurm.conf and plan. */
@@ -174,9 +255,17 @@ function planClusterRun(run: Run, mode: Mode, o: Looked): Stop<ReconcileResult<S
   const { live, deleting, reference, controllerName, controllerNode, selected, observed, ctl, record, pinodes, key, mark } = o;
   const cluster = clusterKey(obj);
   if (mode === 'reconcile') {
-    const members = new Map([...observed].filter(([n]) => n === controllerName || [...selected.values()].some((l) => l.some((p) => p.metadata.name === n))));
-    const refusal = controllerMoveRefusal({ cluster, record, controller: controllerName, newController: ctl, oldController: record ? observed.get(record.node) : undefined })
-      ?? ownershipRefusal(cluster, members, record);
+    const members = new Map(
+      [...observed].filter(([n]) => n === controllerName || [...selected.values()].some((l) => l.some((p) => p.metadata.name === n))),
+    );
+    const refusal =
+      controllerMoveRefusal({
+        cluster,
+        record,
+        controller: controllerName,
+        newController: ctl,
+        oldController: record ? observed.get(record.node) : undefined,
+      }) ?? ownershipRefusal(cluster, members, record);
     if (refusal) return stop(notReady(run, refusal.reason, refusal.message, { stalled: true, rest: { controller: controllerName } }));
   }
 
@@ -195,9 +284,12 @@ function planClusterRun(run: Run, mode: Mode, o: Looked): Stop<ReconcileResult<S
   const confText = renderSlurmConf(model.config);
   const runningJobs = [...jobs.values()].reduce((sum, c) => sum + c.running, 0);
   // The last partition is gone: stop the daemons once no job runs (never kill running jobs).
-  const plan = live.length > 0
-    ? planCluster({ model, confText, mungeKeySha256: sha256Buffer(key), observed, mark })
-    : runningJobs > 0 ? { hosts: [], controller: [] } : planClusterStop(observed, controllerName, (h) => isOurs(h, cluster, record));
+  const plan =
+    live.length > 0
+      ? planCluster({ model, confText, mungeKeySha256: sha256Buffer(key), observed, mark })
+      : runningJobs > 0
+        ? { hosts: [], controller: [] }
+        : planClusterStop(observed, controllerName, (h) => isOurs(h, cluster, record));
   const paused = new Set([...pinodes.values()].filter((n) => n.spec.paused === true).map((n) => n.metadata.name));
   const { plan: runnable, held } = holdPaused(plan, paused, controllerName);
   const selectedHere = (selected.get(obj.metadata.name) ?? []).map((n) => n.metadata.name).sort();
@@ -221,8 +313,8 @@ function planClusterRun(run: Run, mode: Mode, o: Looked): Stop<ReconcileResult<S
 function stateSaveOf(looked: Looked, c: Converged, outcome: PhasedApplyOutcome): Status['stateSave'] {
   const node = c.model.config.controller.name;
   const o = looked.observed.get(node);
-  const marked = o?.stateOwner?.split(' ')[0] === looked.mark.cluster
-    || outcome.applied.some((a) => a.host === node && a.step.name === 'mark-state');
+  const marked =
+    o?.stateOwner?.split(' ')[0] === looked.mark.cluster || outcome.applied.some((a) => a.host === node && a.step.name === 'mark-state');
   return marked ? { node, path: stateSaveLocation, clusterUid: looked.mark.uid } : undefined;
 }
 
@@ -233,7 +325,9 @@ function sha256Buffer(b: Buffer): string {
 /** Whether any partition of the cluster (this one included) records a rollout (ownership.ts recordOf). */
 function everRolledOut(obj: SlurmPartition, ctx: ReconcileContext): boolean {
   const key = clusterKey(obj);
-  const all = ctx.view.list<SlurmPartition>('SlurmPartition', obj.metadata.namespace).filter((p) => clusterKey(p) === key && p.metadata.name !== obj.metadata.name);
+  const all = ctx.view
+    .list<SlurmPartition>('SlurmPartition', obj.metadata.namespace)
+    .filter((p) => clusterKey(p) === key && p.metadata.name !== obj.metadata.name);
   const record: StateRecord | undefined = recordOf([...all, obj]);
   return record !== undefined;
 }
@@ -270,20 +364,36 @@ function reportStatus(run: Run, o: Looked, c: Converged, outcome: PhasedApplyOut
     return notReady(run, 'NodesPaused', message, { rest: { ...rest, pendingSteps: pending.slice(0, 128) } });
   }
   if (outcome.applied.length > 0) {
-    const status = statusWith(run.sctx, { ready: ['False', 'Converging', 'changes applied; waiting for Slurm to settle'], reconciling: ['Converging', `${outcome.applied.length} change(s) applied`] }, rest);
+    const status = statusWith(
+      run.sctx,
+      {
+        ready: ['False', 'Converging', 'changes applied; waiting for Slurm to settle'],
+        reconciling: ['Converging', `${outcome.applied.length} change(s) applied`],
+      },
+      rest,
+    );
     return { status, events: run.events, requeueAfterMs: settleDelayMs };
   }
   const unreachable = o.failures.length ? [`unreachable: ${o.failures.join('; ')}`] : [];
-  if (!ctl?.answers) return notReady(run, 'ControllerNotAnswering', `slurmctld on ${c.model.config.controller.name} does not answer`, { rest });
+  if (!ctl?.answers)
+    return notReady(run, 'ControllerNotAnswering', `slurmctld on ${c.model.config.controller.name} does not answer`, { rest });
   const wantState = run.obj.spec.state ?? 'UP';
   const problems = [
     ...unreachable,
     ...(partitionState === wantState ? [] : [`partition ${name} is ${partitionState ?? 'unknown to Slurm'}, wanted ${wantState}`]),
-    ...unusableNodes(c.selectedHere, ctl, c.model.waitingForFacts.filter((n) => inPartition.has(n))),
+    ...unusableNodes(
+      c.selectedHere,
+      ctl,
+      c.model.waitingForFacts.filter((n) => inPartition.has(n)),
+    ),
   ];
   const waiting = c.model.leaving.filter((l) => l.action !== 'remove');
   if (problems.length) return notReady(run, 'NodesNotReady', problems.join('; '), { rest });
-  const status = statusWith(run.sctx, { ready: ['True', 'SlurmReady', `partition ${name} is ${partitionState}; ${c.selectedHere.length} node(s) usable`] }, rest);
+  const status = statusWith(
+    run.sctx,
+    { ready: ['True', 'SlurmReady', `partition ${name} is ${partitionState}; ${c.selectedHere.length} node(s) usable`] },
+    rest,
+  );
   return { status, events: run.events, requeueAfterMs: waiting.length ? jobWaitDelayMs : driftCheckIntervalMs };
 }
 
@@ -300,7 +410,17 @@ const finalizeStages: Stages<SlurmPartition, Status, DeleteResult<Status>, Valid
     const { obj, ctx } = run;
     if (!everRolledOut(obj, ctx)) {
       // Refused, never applied: nothing on the Pis is this cluster's, so nothing is touched.
-      return stop({ status: obj.status ?? {}, events: [{ type: 'Normal', reason: 'NothingToRemove', message: `Slurm cluster ${clusterKey(obj)} was never rolled out; nothing on the Pis was changed` }], done: true });
+      return stop({
+        status: obj.status ?? {},
+        events: [
+          {
+            type: 'Normal',
+            reason: 'NothingToRemove',
+            message: `Slurm cluster ${clusterKey(obj)} was never rolled out; nothing on the Pis was changed`,
+          },
+        ],
+        done: true,
+      });
     }
     return validateCluster(run, 'finalize');
   },
@@ -313,7 +433,14 @@ const finalizeStages: Stages<SlurmPartition, Status, DeleteResult<Status>, Valid
     // An unreachable host keeps its old file until it is back; that must not block deletion.
     const done = !outcome.failure && !stillListed;
     if (!done) return { ...result, done, requeueAfterMs: jobWaitDelayMs };
-    return { ...result, events: [...result.events, { type: 'Normal', reason: 'PartitionRemoved', message: `partition ${name} removed from the Slurm configuration` }], done };
+    return {
+      ...result,
+      events: [
+        ...result.events,
+        { type: 'Normal', reason: 'PartitionRemoved', message: `partition ${name} removed from the Slurm configuration` },
+      ],
+      done,
+    };
   },
 };
 

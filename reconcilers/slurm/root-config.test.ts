@@ -14,7 +14,10 @@ void test('extraConfig Prolog without allowRootPrograms is refused before anythi
   const r = await reconcile(l, p);
   assert.equal(l.fleet.executor.calls.length, 0);
   assert.equal(findCondition(r.status.conditions, 'Ready')?.reason, 'InvalidCluster');
-  assert.match(findCondition(r.status.conditions, 'Ready')?.message ?? '', /extraConfig prolog runs or loads programs as root.*allowRootPrograms/);
+  assert.match(
+    findCondition(r.status.conditions, 'Ready')?.message ?? '',
+    /extraConfig prolog runs or loads programs as root.*allowRootPrograms/,
+  );
   p.spec.allowRootPrograms = true;
   await converge(l, p);
   assert.match(l.fleet.confs.get('pi1') ?? '', /^prolog=\/usr\/local\/sbin\/prolog$/m);
@@ -22,7 +25,12 @@ void test('extraConfig Prolog without allowRootPrograms is refused before anythi
 
 void test('admission: a root-program key is refused unless allowRootPrograms is true', () => {
   const p = partition('batch', { extraConfig: [{ name: 'HealthCheckProgram', value: '/tmp/x' }] });
-  assert.match(admit('SlurmPartition', p).causes.map((c) => c.message).join(), /runs or loads programs as root/);
+  assert.match(
+    admit('SlurmPartition', p)
+      .causes.map((c) => c.message)
+      .join(),
+    /runs or loads programs as root/,
+  );
   assert.deepEqual(admit('SlurmPartition', { ...p, spec: { ...p.spec, allowRootPrograms: true } }).causes, []);
 });
 
@@ -36,10 +44,15 @@ void test('a controller hostname with a newline never reaches slurm.conf: Invali
 });
 
 void test('NodeName lines read back from the controller are used only when well formed', () => {
-  const nodes = parseDeployedNodes([
-    'NodeName=pi1 NodeAddr=10.0.0.11 CPUs=4 RealMemory=670 State=UNKNOWN',
-    'NodeName=pi2#x NodeAddr=10.0.0.12 CPUs=4 RealMemory=670',
-    'NodeName=pi3 NodeAddr=a,Prolog=/x CPUs=4 RealMemory=670',
-  ].join('\n'));
-  assert.deepEqual(nodes.map((n) => n.name), ['pi1']);
+  const nodes = parseDeployedNodes(
+    [
+      'NodeName=pi1 NodeAddr=10.0.0.11 CPUs=4 RealMemory=670 State=UNKNOWN',
+      'NodeName=pi2#x NodeAddr=10.0.0.12 CPUs=4 RealMemory=670',
+      'NodeName=pi3 NodeAddr=a,Prolog=/x CPUs=4 RealMemory=670',
+    ].join('\n'),
+  );
+  assert.deepEqual(
+    nodes.map((n) => n.name),
+    ['pi1'],
+  );
 });

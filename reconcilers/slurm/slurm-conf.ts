@@ -85,9 +85,12 @@ export function extraConfigProblems(entries: readonly { name: string; value: str
   for (const { name, value } of entries) {
     if (isManagedKey(name)) problems.push(`extraConfig may not set ${name}: bramble manages it`);
     if (!allowRootPrograms && rootProgramLower.has(name.toLowerCase())) {
-      problems.push(`extraConfig ${name} runs or loads programs as root on every Pi of the cluster; set allowRootPrograms: true (root-equivalent) if that is meant`);
+      problems.push(
+        `extraConfig ${name} runs or loads programs as root on every Pi of the cluster; set allowRootPrograms: true (root-equivalent) if that is meant`,
+      );
     }
-    if (!/^[A-Za-z][A-Za-z0-9]{1,63}$/.test(name)) problems.push(`extraConfig name ${JSON.stringify(name)} is not a slurm.conf parameter name`);
+    if (!/^[A-Za-z][A-Za-z0-9]{1,63}$/.test(name))
+      problems.push(`extraConfig name ${JSON.stringify(name)} is not a slurm.conf parameter name`);
     // The CRD pattern already holds; this keeps a value from ever breaking the line it is on.
     if (!/^[A-Za-z0-9_,:=/@+%][A-Za-z0-9_,:=/@+%.-]*$/.test(value) || value.includes('..')) {
       problems.push(`extraConfig ${name} has a value that is not one plain word`);

@@ -37,17 +37,29 @@ async function execs(nodes: number): Promise<Record<string, number>> {
 }
 
 function planCost(nodes: number): number {
-  const pis = Array.from({ length: nodes }, (_, i) => piNode(`pi${i + 1}`, `10.1.${Math.floor(i / 250)}.${(i % 250) + 1}`, { slurm: 'compute' }));
+  const pis = Array.from({ length: nodes }, (_, i) =>
+    piNode(`pi${i + 1}`, `10.1.${Math.floor(i / 250)}.${(i % 250) + 1}`, { slurm: 'compute' }),
+  );
   const fresh: HostObservation = { cgroup: 'v2', installed: new Set(), files: new Map(), services: new Map(), hostname: 'x' };
   const observed = new Map(['pi0', ...pis.map((p) => p.metadata.name)].map((n) => [n, fresh] as const));
   const rounds = 20;
   const start = performance.now();
   for (let i = 0; i < rounds; i++) {
     const model = buildCluster({
-      clusterName: 'bramble', partitions: [partition('batch')], retiring: new Set(), selected: new Map([['batch', pis]]),
-      controller: { name: 'pi0', hostname: 'pi0', address: '10.0.0.10' }, deployedNodes: [],
+      clusterName: 'bramble',
+      partitions: [partition('batch')],
+      retiring: new Set(),
+      selected: new Map([['batch', pis]]),
+      controller: { name: 'pi0', hostname: 'pi0', address: '10.0.0.10' },
+      deployedNodes: [],
     });
-    planCluster({ model, confText: renderSlurmConf(model.config), mungeKeySha256: 'a'.repeat(64), observed, mark: { cluster: 'lab/bramble', uid: 'u1' } });
+    planCluster({
+      model,
+      confText: renderSlurmConf(model.config),
+      mungeKeySha256: 'a'.repeat(64),
+      observed,
+      mark: { cluster: 'lab/bramble', uid: 'u1' },
+    });
   }
   return (performance.now() - start) / rounds;
 }

@@ -43,7 +43,8 @@ export function unusableNodes(selected: readonly string[], ctl: ControllerObserv
     const node = byName.get(name);
     if (!node) out.push(`${name} is not known to slurmctld yet`);
     else if (!usable(node)) {
-      const who = node.flags.includes('DRAIN') && !(node.reason ?? '').startsWith('bramble:') ? ' (drained by an admin; bramble leaves it)' : '';
+      const who =
+        node.flags.includes('DRAIN') && !(node.reason ?? '').startsWith('bramble:') ? ' (drained by an admin; bramble leaves it)' : '';
       out.push(`${name} is ${node.stateText}${node.reason ? `: ${node.reason}` : ''}${who}`);
     }
   }

@@ -56,8 +56,12 @@ export async function startClientsControlPlane(): Promise<ClientsControlPlane> {
     throw new Error(`installing the CRDs failed: ${crds.stderr}`);
   }
   const helmEnv = {
-    ...process.env, KUBECONFIG: kubeconfig, HOME: dir,
-    HELM_CONFIG_HOME: join(dir, 'helm', 'config'), HELM_CACHE_HOME: join(dir, 'helm', 'cache'), HELM_DATA_HOME: join(dir, 'helm', 'data'),
+    ...process.env,
+    KUBECONFIG: kubeconfig,
+    HOME: dir,
+    HELM_CONFIG_HOME: join(dir, 'helm', 'config'),
+    HELM_CACHE_HOME: join(dir, 'helm', 'cache'),
+    HELM_DATA_HOME: join(dir, 'helm', 'data'),
   };
   return {
     kubeconfig,
@@ -65,7 +69,13 @@ export async function startClientsControlPlane(): Promise<ClientsControlPlane> {
     bramble,
     kubectl,
     helm: (args) => run(toolPath('helm', 'HELM'), args, helmEnv),
-    python: (script, args) => run(pythonPath(), [join(CLIENT_FIXTURES, script), ...args], { ...process.env, KUBECONFIG: kubeconfig, HOME: dir, PYTHONDONTWRITEBYTECODE: '1' }),
+    python: (script, args) =>
+      run(pythonPath(), [join(CLIENT_FIXTURES, script), ...args], {
+        ...process.env,
+        KUBECONFIG: kubeconfig,
+        HOME: dir,
+        PYTHONDONTWRITEBYTECODE: '1',
+      }),
     rssMiB: () => {
       const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${bramble.child.pid}/status`, 'utf8'))?.[1] ?? 0);
       return Math.round(kb / 102.4) / 10;

@@ -31,7 +31,8 @@ async function kubectl(...args: string[]): Promise<string> {
 }
 
 const revisionInCluster = async () => (await kubectl('get', 'configmap', 'demo-settings', '-o', 'jsonpath={.data.revision}')).trim();
-const releaseSecrets = async () => (await kubectl('get', 'secrets', '-l', 'owner=helm,name=demo', '-o', 'name')).trim().split('\n').filter(Boolean);
+const releaseSecrets = async () =>
+  (await kubectl('get', 'secrets', '-l', 'owner=helm,name=demo', '-o', 'name')).trim().split('\n').filter(Boolean);
 
 void test('helm install creates the ConfigMap, the Secret and the PiNode', async () => {
   assert.match(await helm('install', 'demo', CHART), /STATUS: deployed/);
@@ -46,13 +47,13 @@ void test('helm upgrade 12 times with the default history keeps the last 10 revi
   }
   assert.equal(await revisionInCluster(), '12');
   assert.equal((await kubectl('get', 'pinode', 'demo-pi', '-o', 'jsonpath={.metadata.annotations.revision}')).trim(), '12');
-  const history = (await helm('history', 'demo', '-o', 'json'));
+  const history = await helm('history', 'demo', '-o', 'json');
   const revisions = (JSON.parse(history) as { revision: number }[]).map((h) => h.revision);
   assert.deepEqual(revisions, [4, 5, 6, 7, 8, 9, 10, 11, 12, 13], 'the oldest release Secrets were deleted');
   assert.equal((await releaseSecrets()).length, 10);
 });
 
-void test('helm rollback restores the previous revision\'s objects', async () => {
+void test("helm rollback restores the previous revision's objects", async () => {
   assert.match(await helm('rollback', 'demo', '12'), /Rollback was a success/);
   assert.equal(await revisionInCluster(), '11');
   const status = JSON.parse(await helm('status', 'demo', '-o', 'json')) as { version: number; info: { status: string } };

@@ -26,7 +26,8 @@ async function ok(args: string[], stdin?: string): Promise<string> {
 }
 
 const KINDS = 'pinodes,slurmpartitions,glustervolumes,miniopools';
-const specs = async (ns: string) => JSON.parse(await ok(['-n', ns, 'get', KINDS, '-o', 'json'])) as { items: { kind: string; metadata: { name: string }; spec: unknown }[] };
+const specs = async (ns: string) =>
+  JSON.parse(await ok(['-n', ns, 'get', KINDS, '-o', 'json'])) as { items: { kind: string; metadata: { name: string }; spec: unknown }[] };
 
 void test('get -o yaml of every bramble kind, delete, then apply -f of that List restores them', async () => {
   await ok(['create', 'namespace', 'backup']);
@@ -38,9 +39,19 @@ void test('get -o yaml of every bramble kind, delete, then apply -f of that List
   await ok(['-n', 'backup', 'delete', KINDS, '--all']);
   assert.equal((await specs('backup')).items.length, 0);
   const restored = await ok(['-n', 'backup', 'apply', '-f', '-'], backup);
-  assert.equal(restored.trim().split('\n').filter((l) => / created$/.test(l)).length, before.items.length, restored);
+  assert.equal(
+    restored
+      .trim()
+      .split('\n')
+      .filter((l) => / created$/.test(l)).length,
+    before.items.length,
+    restored,
+  );
   const after = await specs('backup');
-  assert.deepEqual(after.items.map((i) => [i.kind, i.metadata.name, i.spec]), before.items.map((i) => [i.kind, i.metadata.name, i.spec]));
+  assert.deepEqual(
+    after.items.map((i) => [i.kind, i.metadata.name, i.spec]),
+    before.items.map((i) => [i.kind, i.metadata.name, i.spec]),
+  );
 });
 
 void test('auth can-i answers yes and no; auth whoami names the user', async () => {
@@ -58,13 +69,20 @@ metadata: {name: ssa, namespace: default}
 spec:
   ssh: {hostKeyPolicy: TrustOnFirstUse, privateKeySecretRef: {name: key}}
 ${fields}`;
-const live = async (name = 'ssa') => JSON.parse(await ok(['get', 'pinode', name, '-o', 'json', '--show-managed-fields'])) as { spec: Record<string, unknown>; metadata: { resourceVersion: string; managedFields: { manager: string; operation: string }[]; annotations?: Record<string, string> } };
+const live = async (name = 'ssa') =>
+  JSON.parse(await ok(['get', 'pinode', name, '-o', 'json', '--show-managed-fields'])) as {
+    spec: Record<string, unknown>;
+    metadata: { resourceVersion: string; managedFields: { manager: string; operation: string }[]; annotations?: Record<string, string> };
+  };
 
 void test('apply --server-side: create, a re-apply that changes nothing, a conflict between two field managers, --force-conflicts, a dropped field removed', async () => {
   const file = pinode('  address: 10.0.0.80\n  timezone: UTC\n  packages: [htop]\n');
   assert.match(await ok(['apply', '--server-side', '-f', '-'], file), /pinode\.bramble\.dev\/ssa serverside-applied/);
   const first = await live();
-  assert.deepEqual(first.metadata.managedFields.map((m) => [m.manager, m.operation]), [['kubectl', 'Apply']]);
+  assert.deepEqual(
+    first.metadata.managedFields.map((m) => [m.manager, m.operation]),
+    [['kubectl', 'Apply']],
+  );
 
   await ok(['apply', '--server-side', '-f', '-'], file);
   assert.equal((await live()).metadata.resourceVersion, first.metadata.resourceVersion, 're-applying the same file writes nothing');
@@ -91,7 +109,10 @@ void test('apply --server-side: create, a re-apply that changes nothing, a confl
 void test('from client-side to server-side apply: kubectl migrates the ownership, the annotation follows, later drops remove fields', async () => {
   const file = (fields: string) => pinode(fields).replace('name: ssa', 'name: migrated');
   await ok(['apply', '-f', '-'], file('  address: 10.0.0.90\n  timezone: UTC\n'));
-  assert.deepEqual((await live('migrated')).metadata.managedFields.map((m) => [m.manager, m.operation]), [['kubectl-client-side-apply', 'Update']]);
+  assert.deepEqual(
+    (await live('migrated')).metadata.managedFields.map((m) => [m.manager, m.operation]),
+    [['kubectl-client-side-apply', 'Update']],
+  );
   // A changed value in the same file: no conflict with the client-side manager (the annotation still holds its values).
   await ok(['apply', '--server-side', '-f', '-'], file('  address: 10.0.0.91\n  timezone: UTC\n'));
   const moved = await live('migrated');
@@ -102,7 +123,7 @@ void test('from client-side to server-side apply: kubectl migrates the ownership
   assert.equal((await live('migrated')).spec.timezone, undefined);
 });
 
-void test('explain describes a built-in kind\'s fields', async () => {
+void test("explain describes a built-in kind's fields", async () => {
   const out = await ok(['explain', 'secret']);
   assert.match(out, /KIND:\s+Secret/);
   assert.match(out, /stringData\s+<map\[string\]string>/);

@@ -212,10 +212,9 @@ void test('a repeating Event becomes one events.k8s.io/v1 Event with a series co
       await waitFor('resync reconcile', () => r.records.length > n);
     }
     await new Promise((res) => setTimeout(res, 200));
-    const list = await api.request<{ items: { reason: string; note: string; type: string; series?: { count: number }; regarding: { name: string } }[] }>(
-      'GET',
-      collectionPath(resourceTypes.Event, ns),
-    );
+    const list = await api.request<{
+      items: { reason: string; note: string; type: string; series?: { count: number }; regarding: { name: string } }[];
+    }>('GET', collectionPath(resourceTypes.Event, ns));
     const mine = list.items.filter((e) => e.regarding.name === 'w' && e.reason === 'Complaint');
     assert.equal(mine.length, 1, JSON.stringify(list.items));
     assert.equal(mine[0]?.type, 'Warning');
@@ -242,7 +241,12 @@ void test('a change to a selected PiNode re-queues the objects that select it', 
       await new Promise((res) => setTimeout(res, 100));
       const start = r.records.length;
       await api.request('POST', nodes, {
-        body: { apiVersion: 'bramble.dev/v1alpha1', kind: 'PiNode', metadata: { name: 'pi-1', namespace: ns, labels: { role: 'compute' } }, spec: {} },
+        body: {
+          apiVersion: 'bramble.dev/v1alpha1',
+          kind: 'PiNode',
+          metadata: { name: 'pi-1', namespace: ns, labels: { role: 'compute' } },
+          spec: {},
+        },
       });
       await waitFor('sel re-queued', () => r.records.slice(start).some((x) => x.key === `${ns}/sel`));
       await new Promise((res) => setTimeout(res, 200));
@@ -264,7 +268,12 @@ void test('health probes answer and the ClusterView serves the Secrets the objec
   const ns = await freshNamespace();
   const r = recordingReconciler();
   await api.request('POST', collectionPath(resourceTypes.Secret, ns), {
-    body: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'creds', namespace: ns }, data: { ssh: Buffer.from('k').toString('base64'), user: 'cGk=' } },
+    body: {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'creds', namespace: ns },
+      data: { ssh: Buffer.from('k').toString('base64'), user: 'cGk=' },
+    },
   });
   await createWidget(ns, 'w', { value: 1, credentialsSecretRef: { name: 'creds' } });
   await withManager(r, ns, {}, async (m) => {

@@ -7,7 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runKubectl, startBrambleProcess } from './harness.ts';
 
-async function runBramble(args: string[], home: string, check: (kubeconfig: string) => Promise<void>): Promise<{ code: number | null; stderr: string }> {
+async function runBramble(
+  args: string[],
+  home: string,
+  check: (kubeconfig: string) => Promise<void>,
+): Promise<{ code: number | null; stderr: string }> {
   const bramble = await startBrambleProcess(args, home);
   try {
     await check(bramble.kubeconfig);
@@ -43,12 +47,16 @@ void test('bramble controlplane --in-memory --kubeconfig-out serves kubectl', as
   const home = mkdtempSync(join(tmpdir(), 'bramble-cp-'));
   const out = join(home, 'kc.yaml');
   try {
-    const { code } = await runBramble(['controlplane', '--in-memory', '--listen', '127.0.0.1:0', '--kubeconfig-out', out], home, async (kubeconfig) => {
-      assert.equal(kubeconfig, out);
-      const ns = await runKubectl(kubeconfig, ['get', 'namespaces', '-o', 'name']);
-      assert.equal(ns.code, 0, ns.stderr);
-      assert.match(ns.stdout, /namespace\/default/);
-    });
+    const { code } = await runBramble(
+      ['controlplane', '--in-memory', '--listen', '127.0.0.1:0', '--kubeconfig-out', out],
+      home,
+      async (kubeconfig) => {
+        assert.equal(kubeconfig, out);
+        const ns = await runKubectl(kubeconfig, ['get', 'namespaces', '-o', 'name']);
+        assert.equal(ns.code, 0, ns.stderr);
+        assert.match(ns.stdout, /namespace\/default/);
+      },
+    );
     assert.equal(code, 0);
     assert.ok(!existsSync(join(home, '.bramble')), 'in-memory leaves no data dir');
   } finally {

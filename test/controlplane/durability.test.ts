@@ -12,7 +12,9 @@ import { FIXTURES } from './harness.ts';
 void test('a store reopened after SIGKILL holds every acknowledged write and continues the version', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'bramble-durability-'));
   const file = join(dir, 'state.db');
-  const child = spawn(process.execPath, ['--import', 'tsx', join(FIXTURES, 'write-until-killed.ts'), file], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(FIXTURES, 'write-until-killed.ts'), file], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
   try {
     let lastAck = -1;

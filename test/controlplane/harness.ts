@@ -40,14 +40,19 @@ export interface TestControlPlane {
 
 export function runKubectl(kubeconfigPath: string, args: string[], stdin?: string): Promise<KubectlResult> {
   return new Promise((resolve) => {
-    const child = execFile(kubectlPath(), args, {
-      env: { ...process.env, KUBECONFIG: kubeconfigPath, HOME: join(kubeconfigPath, '..') },
-      timeout: 60_000,
-      maxBuffer: 16 * 1024 * 1024,
-    }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
+    const child = execFile(
+      kubectlPath(),
+      args,
+      {
+        env: { ...process.env, KUBECONFIG: kubeconfigPath, HOME: join(kubeconfigPath, '..') },
+        timeout: 60_000,
+        maxBuffer: 16 * 1024 * 1024,
+      },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
     if (stdin !== undefined) child.stdin?.end(stdin);
   });
 }
@@ -91,19 +96,28 @@ export function api(
   headers: Record<string, string> = {},
 ): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const req = request(new URL(path, cp.url), {
-      method,
-      ca: cp.caCertPem,
-      headers: { Authorization: `Bearer ${cp.token}`, 'Content-Type': 'application/json', ...headers },
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text, json: () => JSON.parse(text) as Record<string, unknown> });
-      });
-      res.on('error', reject);
-    });
+    const req = request(
+      new URL(path, cp.url),
+      {
+        method,
+        ca: cp.caCertPem,
+        headers: { Authorization: `Bearer ${cp.token}`, 'Content-Type': 'application/json', ...headers },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: text,
+            json: () => JSON.parse(text) as Record<string, unknown>,
+          });
+        });
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });

@@ -26,7 +26,9 @@ let child: ChildProcess;
 let s: Served;
 
 before(async () => {
-  child = spawn(process.execPath, ['--import', 'tsx', join(FIXTURES, 'serve.ts'), JSON.stringify({ limits: LIMITS })], { stdio: ['ignore', 'pipe', 'inherit'] });
+  child = spawn(process.execPath, ['--import', 'tsx', join(FIXTURES, 'serve.ts'), JSON.stringify({ limits: LIMITS })], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   s = await new Promise<Served>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (c: Buffer) => {
@@ -84,16 +86,27 @@ function trickle(socket: Socket, text: string, everyMs: number): () => void {
   return () => clearInterval(timer);
 }
 
-function call(method: string, path: string, body?: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+function call(
+  method: string,
+  path: string,
+  body?: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request(new URL(path, s.url), {
-      method, ca: s.caCertPem, agent: false,
-      headers: { Authorization: `Bearer ${s.token}`, 'Content-Type': 'application/json', ...headers },
-    }, (res) => {
-      let text = '';
-      res.on('data', (c: Buffer) => (text += c.toString('utf8')));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
-    });
+    const req = request(
+      new URL(path, s.url),
+      {
+        method,
+        ca: s.caCertPem,
+        agent: false,
+        headers: { Authorization: `Bearer ${s.token}`, 'Content-Type': 'application/json', ...headers },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c.toString('utf8')));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -113,7 +126,9 @@ void test('slowloris without a token: 401 at once and the socket closed, not hel
 void test('slowloris with a token: the body deadline (request timeout) ends the connection', async () => {
   const socket = await tls();
   const start = Date.now();
-  socket.write(`POST ${CM} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${s.token}\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{`);
+  socket.write(
+    `POST ${CM} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${s.token}\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{`,
+  );
   trickle(socket, ' ', 200);
   const { ms, received } = await closed(socket, start, 8000);
   assert.ok(ms >= LIMITS.requestTimeoutMs - 100 && ms < LIMITS.requestTimeoutMs + 1500, `closed after ${ms} ms`);
@@ -143,22 +158,26 @@ void test('headers never finished, and a TLS handshake never started, are cut at
 function watch(query: string): Promise<{ events: { type: string; object: { metadata: { name: string } } }[]; ended: Promise<number> }> {
   return new Promise((resolve, reject) => {
     const start = Date.now();
-    const req = request(new URL(`${CM}?watch=true&${query}`, s.url), { ca: s.caCertPem, agent: false, headers: { Authorization: `Bearer ${s.token}` } }, (res) => {
-      if (res.statusCode !== 200) {
-        reject(new Error(`watch answered ${res.statusCode}`));
-        return;
-      }
-      const events: { type: string; object: { metadata: { name: string } } }[] = [];
-      let buffer = '';
-      res.on('data', (c: Buffer) => {
-        buffer += c.toString('utf8');
-        const lines = buffer.split('\n');
-        buffer = lines.pop()!;
-        for (const line of lines) if (line) events.push(JSON.parse(line) as (typeof events)[number]);
-      });
-      const ended = new Promise<number>((done) => res.on('close', () => done(Date.now() - start)));
-      resolve({ events, ended });
-    });
+    const req = request(
+      new URL(`${CM}?watch=true&${query}`, s.url),
+      { ca: s.caCertPem, agent: false, headers: { Authorization: `Bearer ${s.token}` } },
+      (res) => {
+        if (res.statusCode !== 200) {
+          reject(new Error(`watch answered ${res.statusCode}`));
+          return;
+        }
+        const events: { type: string; object: { metadata: { name: string } } }[] = [];
+        let buffer = '';
+        res.on('data', (c: Buffer) => {
+          buffer += c.toString('utf8');
+          const lines = buffer.split('\n');
+          buffer = lines.pop()!;
+          for (const line of lines) if (line) events.push(JSON.parse(line) as (typeof events)[number]);
+        });
+        const ended = new Promise<number>((done) => res.on('close', () => done(Date.now() - start)));
+        resolve({ events, ended });
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -176,11 +195,15 @@ void test('a watch is exempt from the request deadline: it outlives it and still
   const w = await watch('timeoutSeconds=4');
   await new Promise((r) => setTimeout(r, LIMITS.requestTimeoutMs + 500));
   assert.equal((await call('POST', CM, JSON.stringify({ metadata: { name: 'late' } }))).status, 201);
-  await until('the ADDED event after the deadline', () => w.events.some((e) => e.type === 'ADDED' && e.object.metadata.name === 'late'), 3000);
+  await until(
+    'the ADDED event after the deadline',
+    () => w.events.some((e) => e.type === 'ADDED' && e.object.metadata.name === 'late'),
+    3000,
+  );
   assert.ok((await w.ended) >= 3900, 'the watch ran to its own timeoutSeconds');
 });
 
-void test('bodies nested 400,000 levels deep get 400 (JSON and YAML); the server\'s memory stays flat', async (t) => {
+void test("bodies nested 400,000 levels deep get 400 (JSON and YAML); the server's memory stays flat", async (t) => {
   const before = rssMiB();
   const json = `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"deep"},"x":${'['.repeat(400_000)}${']'.repeat(400_000)}}`;
   const deep = await call('POST', CM, json);
@@ -191,12 +214,18 @@ void test('bodies nested 400,000 levels deep get 400 (JSON and YAML); the server
     assert.equal(r.status, 400, r.body.slice(0, 200));
     assert.match(JSON.parse(r.body).message as string, /exceeded max depth of 1000/);
   }
-  const patch = await call('PATCH', `${CM}/late`, `{"data":${'{"a":'.repeat(200_000)}1${'}'.repeat(200_000)}}`, { 'Content-Type': 'application/merge-patch+json' });
+  const patch = await call('PATCH', `${CM}/late`, `{"data":${'{"a":'.repeat(200_000)}1${'}'.repeat(200_000)}}`, {
+    'Content-Type': 'application/merge-patch+json',
+  });
   assert.equal(patch.status, 400);
   // At the limit everything still works: create, patch and read back.
-  const atLimit = (name: string, depth: number) => JSON.stringify({ metadata: { name } }).replace(/}$/, `,"x":${'['.repeat(depth - 1)}${']'.repeat(depth - 1)}}`);
+  const atLimit = (name: string, depth: number) =>
+    JSON.stringify({ metadata: { name } }).replace(/}$/, `,"x":${'['.repeat(depth - 1)}${']'.repeat(depth - 1)}}`);
   assert.equal((await call('POST', CM, atLimit('at-limit', 1000))).status, 201);
-  assert.equal((await call('PATCH', `${CM}/at-limit`, '{"data":{"k":"v"}}', { 'Content-Type': 'application/strategic-merge-patch+json' })).status, 200);
+  assert.equal(
+    (await call('PATCH', `${CM}/at-limit`, '{"data":{"k":"v"}}', { 'Content-Type': 'application/strategic-merge-patch+json' })).status,
+    200,
+  );
   assert.equal((await call('POST', CM, atLimit('over-limit', 1001))).status, 400);
   const afterRss = rssMiB();
   t.diagnostic(`deep bodies: control plane RSS ${before} MiB before, ${afterRss} MiB after`);
@@ -235,14 +264,27 @@ void test('500 concurrent watches are all served and end by themselves; the conn
   const before = rssMiB();
   // Opened 50 at a time: 500 simultaneous TLS handshakes on a busy machine overrun the 1 s handshake deadline.
   const watches: Awaited<ReturnType<typeof watch>>[] = [];
-  while (watches.length < 500) watches.push(...await Promise.all(Array.from({ length: 50 }, () => watch('timeoutSeconds=8'))));
+  while (watches.length < 500) watches.push(...(await Promise.all(Array.from({ length: 50 }, () => watch('timeoutSeconds=8')))));
   const opened = rssMiB();
   assert.equal((await call('POST', CM, JSON.stringify({ metadata: { name: 'fanout' } }))).status, 201);
-  await until('all 500 watches to get the ADDED event', () => watches.every((w) => w.events.some((e) => e.type === 'ADDED' && e.object.metadata.name === 'fanout')), 10_000);
+  await until(
+    'all 500 watches to get the ADDED event',
+    () => watches.every((w) => w.events.some((e) => e.type === 'ADDED' && e.object.metadata.name === 'fanout')),
+    10_000,
+  );
 
   // 500 watches hold 500 of the 550 connections: of 100 more, the ones over the cap are closed at once.
   const extra = Array.from({ length: 100 }, () => tcpConnect(port(), '127.0.0.1'));
-  const dropped = (await Promise.all(extra.map((sock) => closed(sock, Date.now(), 6000).then((c) => c.ms < 500, () => false)))).filter(Boolean).length;
+  const dropped = (
+    await Promise.all(
+      extra.map((sock) =>
+        closed(sock, Date.now(), 6000).then(
+          (c) => c.ms < 500,
+          () => false,
+        ),
+      ),
+    )
+  ).filter(Boolean).length;
   assert.ok(dropped >= 40 && dropped <= 60, `${dropped} of 100 connections over the cap were dropped at once`);
 
   const durations = await Promise.all(watches.map((w) => w.ended));
@@ -250,6 +292,8 @@ void test('500 concurrent watches are all served and end by themselves; the conn
   assert.equal((await call('GET', CM)).status, 200, 'the server serves again once the watches are gone');
   await new Promise((r) => setTimeout(r, 500));
   const afterRss = rssMiB();
-  t.diagnostic(`500 watches: control plane RSS ${before} MiB before, ${opened} MiB with all open, ${afterRss} MiB after they ended; ${dropped} of 100 connections over the cap of ${LIMITS.maxConnections} dropped`);
+  t.diagnostic(
+    `500 watches: control plane RSS ${before} MiB before, ${opened} MiB with all open, ${afterRss} MiB after they ended; ${dropped} of 100 connections over the cap of ${LIMITS.maxConnections} dropped`,
+  );
   assert.ok(opened - before < 200, `500 watches cost ${opened - before} MiB`);
 });

@@ -42,7 +42,13 @@ function clientFor(cp: ControlPlane) {
       k8s.KubernetesListObject<PiNode>
     >;
   const create = (obj: PiNode) =>
-    api.createNamespacedCustomObject({ group: 'bramble.dev', version: 'v1alpha1', namespace: 'default', plural: 'pinodes', body: obj }) as Promise<PiNode>;
+    api.createNamespacedCustomObject({
+      group: 'bramble.dev',
+      version: 'v1alpha1',
+      namespace: 'default',
+      plural: 'pinodes',
+      body: obj,
+    }) as Promise<PiNode>;
   return { kc, api, list, create };
 }
 
@@ -66,7 +72,11 @@ function recordingInformer(kc: k8s.KubeConfig, list: () => Promise<k8s.Kubernete
     informer,
     seen,
     restarts: () => restarts,
-    names: () => informer.list().map((o) => o.metadata?.name).sort(),
+    names: () =>
+      informer
+        .list()
+        .map((o) => o.metadata?.name)
+        .sort(),
     stop: async () => {
       stopped = true;
       await informer.stop();
@@ -88,11 +98,24 @@ void test('an informer sees add, update and delete', async () => {
     await create(piNode('pi1', '10.0.0.1'));
     await waitFor('add', () => rec.seen.includes('add pi1'));
     await api.patchNamespacedCustomObject(
-      { group: 'bramble.dev', version: 'v1alpha1', namespace: 'default', plural: 'pinodes', name: 'pi1', body: { spec: { address: '10.0.0.2' } } },
+      {
+        group: 'bramble.dev',
+        version: 'v1alpha1',
+        namespace: 'default',
+        plural: 'pinodes',
+        name: 'pi1',
+        body: { spec: { address: '10.0.0.2' } },
+      },
       k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
     );
     await waitFor('update', () => rec.seen.includes('update pi1 "10.0.0.2"'));
-    await api.deleteNamespacedCustomObject({ group: 'bramble.dev', version: 'v1alpha1', namespace: 'default', plural: 'pinodes', name: 'pi1' });
+    await api.deleteNamespacedCustomObject({
+      group: 'bramble.dev',
+      version: 'v1alpha1',
+      namespace: 'default',
+      plural: 'pinodes',
+      name: 'pi1',
+    });
     await waitFor('delete', () => rec.seen.includes('delete pi1'));
     assert.deepEqual(rec.seen, ['add pi1', 'update pi1 "10.0.0.2"', 'delete pi1']);
   } finally {
@@ -117,7 +140,10 @@ void test('an informer survives a control plane restart, and resourceVersions co
     cp = await startControlPlane({ dataDir, listen: `127.0.0.1:${port}` });
     const second = clientFor(cp);
     const after = await second.create(piNode('pi2', '10.0.0.2'));
-    assert.ok(Number(after.metadata?.resourceVersion) > Number(before.metadata?.resourceVersion), 'resourceVersion continues after restart');
+    assert.ok(
+      Number(after.metadata?.resourceVersion) > Number(before.metadata?.resourceVersion),
+      'resourceVersion continues after restart',
+    );
     await waitFor('add after restart', () => rec.seen.includes('add pi2'));
     assert.deepEqual(rec.names(), ['pi1', 'pi2']);
     assert.equal(rec.seen.filter((s) => s === 'add pi1').length, 1, 'pi1 was kept, not re-added');

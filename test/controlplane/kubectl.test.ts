@@ -26,7 +26,12 @@ async function ok(args: string[], stdin?: string): Promise<string> {
 }
 
 void test('the CRDs are established and their kinds are served under the bramble category', async () => {
-  const crds = await ok(['get', 'crd', '-o', 'jsonpath={range .items[*]}{.metadata.name}={.status.conditions[?(@.type=="Established")].status}{"\\n"}{end}']);
+  const crds = await ok([
+    'get',
+    'crd',
+    '-o',
+    'jsonpath={range .items[*]}{.metadata.name}={.status.conditions[?(@.type=="Established")].status}{"\\n"}{end}',
+  ]);
   assert.match(crds, /pinodes\.bramble\.dev=True/);
   const resources = await ok(['api-resources', '--categories', 'bramble', '-o', 'name']);
   assert.match(resources, /pinodes\.bramble\.dev/);
@@ -42,8 +47,15 @@ void test('the samples apply cleanly, and applying them again changes nothing', 
   await ok(['create', 'namespace', 'samples']);
   const first = await ok(['-n', 'samples', 'apply', how, dir]);
   assert.match(first, /created/);
-  const versions = () => ok(['-n', 'samples', 'get', 'secrets,pinodes,slurmpartitions,glustervolumes,miniopools', '-o',
-    'jsonpath={range .items[*]}{.kind}/{.metadata.name}={.metadata.resourceVersion} {end}']);
+  const versions = () =>
+    ok([
+      '-n',
+      'samples',
+      'get',
+      'secrets,pinodes,slurmpartitions,glustervolumes,miniopools',
+      '-o',
+      'jsonpath={range .items[*]}{.kind}/{.metadata.name}={.metadata.resourceVersion} {end}',
+    ]);
   const before = await versions();
   const second = await ok(['-n', 'samples', 'apply', how, dir]);
   assert.doesNotMatch(second, /created/);
@@ -74,7 +86,16 @@ void test('status patch then kubectl wait --for=condition=Ready; status never bu
   await ok(['apply', '-f', SAMPLE]);
   const status = {
     status: {
-      conditions: [{ type: 'Ready', status: 'True', reason: 'Configured', message: 'all good', lastTransitionTime: '2026-01-01T00:00:00Z', observedGeneration: 1 }],
+      conditions: [
+        {
+          type: 'Ready',
+          status: 'True',
+          reason: 'Configured',
+          message: 'all good',
+          lastTransitionTime: '2026-01-01T00:00:00Z',
+          observedGeneration: 1,
+        },
+      ],
     },
   };
   await ok(['patch', 'pinode', 'pi1', '--subresource=status', '--type=merge', '-p', JSON.stringify(status)]);
@@ -140,7 +161,10 @@ void test('delete waits on a finalizer until it is removed', async () => {
 void test('kubectl create secret/configmap (protobuf bodies), label selectors and namespace cascade', async () => {
   await ok(['create', 'namespace', 'lab']);
   await ok(['-n', 'lab', 'create', 'secret', 'generic', 'pi-ssh', '--type=kubernetes.io/ssh-auth', '--from-literal=ssh-privatekey=KEY']);
-  assert.equal((await ok(['-n', 'lab', 'get', 'secret', 'pi-ssh', '-o', 'jsonpath={.data.ssh-privatekey}'])).trim(), Buffer.from('KEY').toString('base64'));
+  assert.equal(
+    (await ok(['-n', 'lab', 'get', 'secret', 'pi-ssh', '-o', 'jsonpath={.data.ssh-privatekey}'])).trim(),
+    Buffer.from('KEY').toString('base64'),
+  );
   await ok(['-n', 'lab', 'create', 'configmap', 'one', '--from-literal=a=1']);
   await ok(['-n', 'lab', 'label', 'configmap', 'one', 'tier=x']);
   await ok(['-n', 'lab', 'create', 'configmap', 'two', '--from-literal=a=2']);
@@ -173,7 +197,13 @@ data: {a: "${value}"}
 });
 
 void test('kubectl auth can-i answers yes for what the server serves and no, with the reason, for what it does not; auth whoami names the admin', async () => {
-  for (const args of [['create', 'pinodes'], ['delete', 'secrets', '-n', 'kube-system'], ['patch', 'pinodes', '--subresource=status'], ['get', '/version'], ['*', '*']]) {
+  for (const args of [
+    ['create', 'pinodes'],
+    ['delete', 'secrets', '-n', 'kube-system'],
+    ['patch', 'pinodes', '--subresource=status'],
+    ['get', '/version'],
+    ['*', '*'],
+  ]) {
     assert.equal((await ok(['auth', 'can-i', ...args])).trim(), 'yes', args.join(' '));
   }
   for (const [args, reason] of [

@@ -24,7 +24,7 @@ function modes(dir: string): Record<string, string> {
   return out;
 }
 
-void test('a data dir left readable by others, with a killed run\'s -wal and -shm, is made private on the next start', async () => {
+void test("a data dir left readable by others, with a killed run's -wal and -shm, is made private on the next start", async () => {
   const home = mkdtempSync(join(tmpdir(), 'bramble-modes-'));
   const data = join(home, 'data');
   try {
@@ -44,7 +44,16 @@ void test('a data dir left readable by others, with a killed run\'s -wal and -sh
     const second = await startBrambleProcess(['controlplane', '--data-dir', data, '--listen', '127.0.0.1:0'], home);
     try {
       const got = modes(data);
-      assert.deepEqual(Object.keys(got).sort(), ['.', 'ca.crt', 'ca.key', 'kubeconfig', 'state.db', 'state.db-shm', 'state.db-wal', 'token']);
+      assert.deepEqual(Object.keys(got).sort(), [
+        '.',
+        'ca.crt',
+        'ca.key',
+        'kubeconfig',
+        'state.db',
+        'state.db-shm',
+        'state.db-wal',
+        'token',
+      ]);
       for (const [f, m] of Object.entries(got)) assert.equal(m, f === '.' ? '700' : '600', `${f} after restart`);
       const read = await runKubectl(second.kubeconfig, ['get', 'secret', 's', '-o', 'name']);
       assert.equal(read.stdout.trim(), 'secret/s', 'the data survived');

@@ -55,7 +55,12 @@ export function appliedSteps(calls: readonly Call[]): AppliedStep[] {
  * duplicate side effects a fault must not cause. `allowed` names commands that legitimately run
  * on every apply (none today).
  */
-export function repeatedAfter(calls: readonly Call[], host: string, faultAt: number, allowed: (command: string) => boolean = () => false): AppliedStep[] {
+export function repeatedAfter(
+  calls: readonly Call[],
+  host: string,
+  faultAt: number,
+  allowed: (command: string) => boolean = () => false,
+): AppliedStep[] {
   const steps = appliedSteps(calls).filter((s) => s.host === host);
   const done = new Set(steps.filter((s) => s.at < faultAt && s.rc === 0).map((s) => s.command));
   return steps.filter((s) => s.at >= faultAt && done.has(s.command) && !allowed(s.command));

@@ -30,10 +30,28 @@ export function recordingExecutor(inner: Executor, file: string, operator: strin
     exec: async (target: SshTarget, command: string, options?: ExecOptions): Promise<ExecResult> => {
       const id = next++;
       const stdin = options?.stdin === undefined ? undefined : options.stdin.toString();
-      write({ operator, pid: process.pid, host: target.host, phase: 'start', id, at: Date.now(), command, ...(stdin !== undefined ? { stdin } : {}) });
+      write({
+        operator,
+        pid: process.pid,
+        host: target.host,
+        phase: 'start',
+        id,
+        at: Date.now(),
+        command,
+        ...(stdin !== undefined ? { stdin } : {}),
+      });
       try {
         const result = await inner.exec(target, command, options);
-        write({ operator, pid: process.pid, host: target.host, phase: 'end', id, at: Date.now(), code: result.code, stdout: result.stdout.toString() });
+        write({
+          operator,
+          pid: process.pid,
+          host: target.host,
+          phase: 'end',
+          id,
+          at: Date.now(),
+          code: result.code,
+          stdout: result.stdout.toString(),
+        });
         return result;
       } catch (err) {
         write({ operator, pid: process.pid, host: target.host, phase: 'end', id, at: Date.now(), code: null, error: (err as Error).name });
@@ -68,7 +86,15 @@ export function readCalls(file: string): Call[] {
       continue; // the line a SIGKILL cut short
     }
     const key = `${e.operator}/${e.pid ?? ''}/${e.id}`;
-    if (e.phase === 'start') calls.set(key, { operator: e.operator, ...(e.pid !== undefined ? { pid: e.pid } : {}), host: e.host, at: e.at, command: e.command ?? '', stdin: e.stdin ?? '' });
+    if (e.phase === 'start')
+      calls.set(key, {
+        operator: e.operator,
+        ...(e.pid !== undefined ? { pid: e.pid } : {}),
+        host: e.host,
+        at: e.at,
+        command: e.command ?? '',
+        stdin: e.stdin ?? '',
+      });
     else {
       const c = calls.get(key);
       if (c) c.end = { at: e.at, code: e.code ?? null, stdout: e.stdout ?? '', ...(e.error ? { error: e.error } : {}) };

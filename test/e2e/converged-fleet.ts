@@ -45,7 +45,6 @@ interface ChildHandle {
   exited: Promise<void>;
 }
 
-
 function spawnLogged(args: string[], logFile: string, env: NodeJS.ProcessEnv): ChildHandle {
   const out = createWriteStream(logFile, { flags: 'a' });
   const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -98,8 +97,11 @@ export class FaultFleet {
     ]);
     this.fleet = fleet;
     this.standin = standin;
-    await Promise.all(fleet.nodes.map((n) =>
-      this.onNode(n.name, `echo 'deb [trusted=yes] ${fleet.aptRepoUrl} ./' > /etc/apt/sources.list.d/local.list && apt-get update -qq`)));
+    await Promise.all(
+      fleet.nodes.map((n) =>
+        this.onNode(n.name, `echo 'deb [trusted=yes] ${fleet.aptRepoUrl} ./' > /etc/apt/sources.list.d/local.list && apt-get update -qq`),
+      ),
+    );
     this.artifacts = await serveArtifacts(fleet.bridgeAddress, { minio: standin.path });
 
     this.cpPort = await freePort();
@@ -108,9 +110,24 @@ export class FaultFleet {
     await this.kubectl(['create', 'namespace', 'bramble-system']);
     const keyFile = join(this.dir, 'bramble-key');
     writeFileSync(keyFile, fleet.clientKey.privateKey, { mode: 0o600 });
-    await this.kubectl(['create', 'secret', 'generic', 'bramble-ssh-key', '--type', 'kubernetes.io/ssh-auth', `--from-file=ssh-privatekey=${keyFile}`]);
+    await this.kubectl([
+      'create',
+      'secret',
+      'generic',
+      'bramble-ssh-key',
+      '--type',
+      'kubernetes.io/ssh-auth',
+      `--from-file=ssh-privatekey=${keyFile}`,
+    ]);
     rmSync(keyFile);
-    await this.kubectl(['create', 'secret', 'generic', 'minio-root', `--from-literal=rootUser=bramble-admin`, `--from-literal=rootPassword=${MINIO_PASSWORD}`]);
+    await this.kubectl([
+      'create',
+      'secret',
+      'generic',
+      'minio-root',
+      `--from-literal=rootUser=bramble-admin`,
+      `--from-literal=rootPassword=${MINIO_PASSWORD}`,
+    ]);
     for (let i = 0; i < (this.options.operators ?? 1); i++) await this.startOperator(`op${i}`);
 
     await this.kubectl(['apply', '-f', '-'], this.piNodeYaml());
@@ -144,16 +161,31 @@ export class FaultFleet {
     const ports = { metrics: await freePort(), health: await freePort() };
     this.operatorPorts.set(name, ports);
     const elect = this.options.leaderElect ?? (this.options.operators ?? 1) > 1;
-    const handle = spawnLogged([
-      '--import', 'tsx', join(REPO_ROOT, 'test', 'e2e', 'operator-process.ts'), this.callLog, name,
-      '--kubeconfig', this.kubeconfigPath,
-      '--metrics-bind-address', `127.0.0.1:${ports.metrics}`, '--health-probe-bind-address', `127.0.0.1:${ports.health}`,
-      ...(elect ? ['--leader-elect', '--leader-election-namespace', 'bramble-system'] : []),
-      '--log-level', process.env.BRAMBLE_E2E_LOG_LEVEL ?? 'info',
-    ], join(this.dir, `operator-${name}.log`), {
-      PATH: process.env.PATH, HOME: this.dir, BRAMBLE_FAULTS_RESYNC_MS: String(this.options.resyncMs),
-      ...(this.options.heapCapMiB ? { NODE_OPTIONS: `--max-old-space-size=${this.options.heapCapMiB}` } : {}),
-    });
+    const handle = spawnLogged(
+      [
+        '--import',
+        'tsx',
+        join(REPO_ROOT, 'test', 'e2e', 'operator-process.ts'),
+        this.callLog,
+        name,
+        '--kubeconfig',
+        this.kubeconfigPath,
+        '--metrics-bind-address',
+        `127.0.0.1:${ports.metrics}`,
+        '--health-probe-bind-address',
+        `127.0.0.1:${ports.health}`,
+        ...(elect ? ['--leader-elect', '--leader-election-namespace', 'bramble-system'] : []),
+        '--log-level',
+        process.env.BRAMBLE_E2E_LOG_LEVEL ?? 'info',
+      ],
+      join(this.dir, `operator-${name}.log`),
+      {
+        PATH: process.env.PATH,
+        HOME: this.dir,
+        BRAMBLE_FAULTS_RESYNC_MS: String(this.options.resyncMs),
+        ...(this.options.heapCapMiB ? { NODE_OPTIONS: `--max-old-space-size=${this.options.heapCapMiB}` } : {}),
+      },
+    );
     this.operators.set(name, handle);
     await waitFor(`operator ${name} healthy`, 60_000, async () => (await fetch(`http://127.0.0.1:${ports.health}/healthz`)).status === 200);
   }
@@ -190,7 +222,10 @@ export class FaultFleet {
   /** The operators' and the control plane's logs, all of them. */
   logs(): string {
     const files = [...this.operatorPorts.keys()].map((n) => join(this.dir, `operator-${n}.log`)).concat(join(this.dir, 'controlplane.log'));
-    return files.filter((f) => existsSync(f)).map((f) => readFileSync(f, 'utf8')).join('\n');
+    return files
+      .filter((f) => existsSync(f))
+      .map((f) => readFileSync(f, 'utf8'))
+      .join('\n');
   }
 
   async kubectl(args: string[], stdin?: string): Promise<string> {
@@ -213,21 +248,36 @@ export class FaultFleet {
 
   /** Every resource's Ready, and whether its status is of its current generation (one request). */
   async readiness(): Promise<{ kind: string; name: string; ready: string; current: boolean; reason: string; message: string }[]> {
-    const all = JSON.parse(await this.kubectl(['get', KINDS.map((k) => k.kind).join(','), '-o', 'json'])) as { items: (ObjectJson & { kind: string })[] };
-    return KINDS.flatMap(({ kind, names }) => names.map((name) => {
-      const o = all.items.find((i) => i.kind.toLowerCase() === kind && i.metadata.name === name);
-      const ready = o?.status?.conditions?.find((c) => c.type === 'Ready');
-      const meta = o?.metadata as { generation?: number } | undefined;
-      return { kind, name, ready: ready?.status ?? 'Missing', reason: ready?.reason ?? '', message: ready?.message ?? '', current: (o?.status as { observedGeneration?: number } | undefined)?.observedGeneration === meta?.generation };
-    }));
+    const all = JSON.parse(await this.kubectl(['get', KINDS.map((k) => k.kind).join(','), '-o', 'json'])) as {
+      items: (ObjectJson & { kind: string })[];
+    };
+    return KINDS.flatMap(({ kind, names }) =>
+      names.map((name) => {
+        const o = all.items.find((i) => i.kind.toLowerCase() === kind && i.metadata.name === name);
+        const ready = o?.status?.conditions?.find((c) => c.type === 'Ready');
+        const meta = o?.metadata as { generation?: number } | undefined;
+        return {
+          kind,
+          name,
+          ready: ready?.status ?? 'Missing',
+          reason: ready?.reason ?? '',
+          message: ready?.message ?? '',
+          current: (o?.status as { observedGeneration?: number } | undefined)?.observedGeneration === meta?.generation,
+        };
+      }),
+    );
   }
 
   /** Resolves once every SSH call a running operator began before now has ended. */
   async waitCallsBegunBeforeNow(timeoutMs: number): Promise<void> {
     const from = Date.now();
     const running = new Set([...this.operators.values()].map((h) => h.child.pid));
-    await waitFor('SSH calls begun before now to end', timeoutMs, async () =>
-      this.calls().every((c) => c.at >= from || c.end !== undefined || c.pid === undefined || !running.has(c.pid)), 500);
+    await waitFor(
+      'SSH calls begun before now to end',
+      timeoutMs,
+      async () => this.calls().every((c) => c.at >= from || c.end !== undefined || c.pid === undefined || !running.has(c.pid)),
+      500,
+    );
   }
 
   async waitAllReady(timeoutMs: number, except: (kind: string, name: string) => boolean = () => false): Promise<void> {
@@ -236,11 +286,19 @@ export class FaultFleet {
     // every SSH call a running operator began before now has ended.
     await this.waitCallsBegunBeforeNow(timeoutMs);
     let last = '';
-    await waitFor('every resource Ready', timeoutMs, async () => {
-      const r = await this.readiness();
-      last = r.filter((x) => !except(x.kind, x.name) && (x.ready !== 'True' || !x.current)).map((x) => `${x.kind}/${x.name}=${x.ready}(${x.reason})`).join(', ');
-      return last === '';
-    }, 1000).catch((err: Error) => {
+    await waitFor(
+      'every resource Ready',
+      timeoutMs,
+      async () => {
+        const r = await this.readiness();
+        last = r
+          .filter((x) => !except(x.kind, x.name) && (x.ready !== 'True' || !x.current))
+          .map((x) => `${x.kind}/${x.name}=${x.ready}(${x.reason})`)
+          .join(', ');
+        return last === '';
+      },
+      1000,
+    ).catch((err: Error) => {
       throw new Error(`${err.message}; not Ready: ${last}`);
     });
   }
@@ -259,19 +317,26 @@ export class FaultFleet {
   }
 
   piNodeYaml(): string {
-    return this.fleet.nodes.map((n) => stringify({
-      apiVersion: 'bramble.dev/v1alpha1',
-      kind: 'PiNode',
-      metadata: { name: n.name, labels: { 'bramble.dev/cluster': 'seed', 'bramble.dev/role': n.name === 'pi0' ? 'controller' : 'compute' } },
-      spec: {
-        address: n.address,
-        ssh: { user: 'pi', privateKeySecretRef: { name: 'bramble-ssh-key' }, hostKey: n.hostKey },
-        hostname: n.name,
-        timezone: 'Europe/London',
-        users: [{ name: 'alice', groups: ['users'], shell: '/bin/bash', authorizedKeys: [this.fleet.clientKey.publicKey.trim()] }],
-        packages: ['tree'],
-      },
-    })).join('---\n');
+    return this.fleet.nodes
+      .map((n) =>
+        stringify({
+          apiVersion: 'bramble.dev/v1alpha1',
+          kind: 'PiNode',
+          metadata: {
+            name: n.name,
+            labels: { 'bramble.dev/cluster': 'seed', 'bramble.dev/role': n.name === 'pi0' ? 'controller' : 'compute' },
+          },
+          spec: {
+            address: n.address,
+            ssh: { user: 'pi', privateKeySecretRef: { name: 'bramble-ssh-key' }, hostKey: n.hostKey },
+            hostname: n.name,
+            timezone: 'Europe/London',
+            users: [{ name: 'alice', groups: ['users'], shell: '/bin/bash', authorizedKeys: [this.fleet.clientKey.publicKey.trim()] }],
+            packages: ['tree'],
+          },
+        }),
+      )
+      .join('---\n');
   }
 
   minioYaml(): string {
@@ -320,7 +385,10 @@ export function glusterYaml(): string {
       replica: 3,
       bricks: { nodeNames: ['pi1', 'pi2', 'pi3'], path: '/srv/gluster', allowRootFilesystem: true },
       // A brick that goes away would otherwise stall writes for the default 42 s.
-      options: [{ name: 'network.ping-timeout', value: '5' }, { name: 'cluster.quorum-type', value: 'auto' }],
+      options: [
+        { name: 'network.ping-timeout', value: '5' },
+        { name: 'cluster.quorum-type', value: 'auto' },
+      ],
       mount: { nodeSelector: { matchLabels: { 'bramble.dev/cluster': 'seed' } }, path: '/mnt/shared' },
     },
   });

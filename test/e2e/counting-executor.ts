@@ -23,7 +23,14 @@ export interface CountedCall {
 function kindOf(command: string, options: ExecOptions | undefined): CallKind {
   const text = `${command}\n${options?.stdin?.toString() ?? ''}`;
   if (text.includes('run_step ')) return 'apply';
-  if (text.includes('sec os-release') || text.includes('stamp-slurmctld') || text.includes('sec applied') || text.includes('# bramble-plan-file-snapshot') || text.includes('sec gluster-peers')) return 'observe';
+  if (
+    text.includes('sec os-release') ||
+    text.includes('stamp-slurmctld') ||
+    text.includes('sec applied') ||
+    text.includes('# bramble-plan-file-snapshot') ||
+    text.includes('sec gluster-peers')
+  )
+    return 'observe';
   return 'other';
 }
 

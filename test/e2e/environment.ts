@@ -12,13 +12,23 @@ import { startBrambleOperator, type RunningOperator } from '../../cli/operator.t
 import { kubeConfigFromString } from '../../controllers/kubeconfig.ts';
 import { CountingExecutor } from './counting-executor.ts';
 
-export interface Condition { type: string; status: string; reason: string; message: string }
+export interface Condition {
+  type: string;
+  status: string;
+  reason: string;
+  message: string;
+}
 export interface ObjectJson {
   metadata: { name: string; labels?: Record<string, string> };
   spec: Record<string, unknown>;
   status?: { conditions?: Condition[] } & Record<string, unknown>;
 }
-export interface EventJson { reason: string; note?: string; type: string; regarding?: { name?: string; kind?: string } }
+export interface EventJson {
+  reason: string;
+  note?: string;
+  type: string;
+  regarding?: { name?: string; kind?: string };
+}
 
 export interface E2eOptions {
   /** Fleet name, unique per test file. */
@@ -40,17 +50,43 @@ export class E2eEnvironment {
   static async start(options: E2eOptions): Promise<E2eEnvironment> {
     const env = new E2eEnvironment();
     try {
-      env.fleet = await startFleet({ name: options.name, nodes: options.nodes, subnet: options.subnet, ...(options.networkManager ? { networkManager: options.networkManager } : {}) });
+      env.fleet = await startFleet({
+        name: options.name,
+        nodes: options.nodes,
+        subnet: options.subnet,
+        ...(options.networkManager ? { networkManager: options.networkManager } : {}),
+      });
       // What every real Pi has: an apt source. Here it is the fleet's local repository.
-      await Promise.all(env.fleet.nodes.map((n) =>
-        env.onNode(n.name, `echo 'deb [trusted=yes] ${env.fleet.aptRepoUrl} ./' > /etc/apt/sources.list.d/local.list && apt-get update -qq`)));
+      await Promise.all(
+        env.fleet.nodes.map((n) =>
+          env.onNode(
+            n.name,
+            `echo 'deb [trusted=yes] ${env.fleet.aptRepoUrl} ./' > /etc/apt/sources.list.d/local.list && apt-get update -qq`,
+          ),
+        ),
+      );
       env.cp = await startTestControlPlane();
       await env.kubectl(['apply', '-f', join(REPO_ROOT, 'crds')]);
       const keyFile = join(env.cp.dir, 'bramble-key');
       writeFileSync(keyFile, env.fleet.clientKey.privateKey, { mode: 0o600 });
-      await env.kubectl(['create', 'secret', 'generic', 'bramble-ssh-key', '--type', 'kubernetes.io/ssh-auth', `--from-file=ssh-privatekey=${keyFile}`]);
+      await env.kubectl([
+        'create',
+        'secret',
+        'generic',
+        'bramble-ssh-key',
+        '--type',
+        'kubernetes.io/ssh-auth',
+        `--from-file=ssh-privatekey=${keyFile}`,
+      ]);
       env.operator = await startBrambleOperator({
-        argv: ['--metrics-bind-address', '127.0.0.1:0', '--health-probe-bind-address', '127.0.0.1:0', '--log-level', process.env.BRAMBLE_E2E_LOG_LEVEL ?? 'warn'],
+        argv: [
+          '--metrics-bind-address',
+          '127.0.0.1:0',
+          '--health-probe-bind-address',
+          '127.0.0.1:0',
+          '--log-level',
+          process.env.BRAMBLE_E2E_LOG_LEVEL ?? 'warn',
+        ],
         kubeConfig: kubeConfigFromString(env.cp.cp.kubeconfig()),
         wrapExecutor: (inner) => env.counter.wrap(inner),
         tuning: { resyncMs: options.resyncMs },
@@ -97,20 +133,22 @@ export class E2eEnvironment {
 
   /** PiNodes for the fleet's Pis, pinned to their host keys; `extra` adds labels and spec per Pi. */
   piNodeYaml(extra: (node: string) => { labels?: Record<string, string>; spec?: Record<string, unknown> } = () => ({})): string {
-    return this.fleet.nodes.map((n) => {
-      const more = extra(n.name);
-      return stringify({
-        apiVersion: 'bramble.dev/v1alpha1',
-        kind: 'PiNode',
-        metadata: { name: n.name, labels: more.labels ?? {} },
-        spec: {
-          address: n.address,
-          ssh: { user: 'pi', privateKeySecretRef: { name: 'bramble-ssh-key' }, hostKey: n.hostKey },
-          hostname: n.name,
-          ...more.spec,
-        },
-      });
-    }).join('---\n');
+    return this.fleet.nodes
+      .map((n) => {
+        const more = extra(n.name);
+        return stringify({
+          apiVersion: 'bramble.dev/v1alpha1',
+          kind: 'PiNode',
+          metadata: { name: n.name, labels: more.labels ?? {} },
+          spec: {
+            address: n.address,
+            ssh: { user: 'pi', privateKeySecretRef: { name: 'bramble-ssh-key' }, hostKey: n.hostKey },
+            hostname: n.name,
+            ...more.spec,
+          },
+        });
+      })
+      .join('---\n');
   }
 }
 

@@ -14,7 +14,12 @@ const resyncMs = 8_000;
 let env: E2eEnvironment;
 
 interface VolumeStatus {
-  owned?: { volumeName: string; volumeId: string; bricks: { node?: string; host: string; path: string }[]; mounts?: { node: string; path: string }[] };
+  owned?: {
+    volumeName: string;
+    volumeId: string;
+    bricks: { node?: string; host: string; path: string }[];
+    mounts?: { node: string; path: string }[];
+  };
   bricksOnline?: number;
   bricksTotal?: number;
   healPendingEntries?: number;
@@ -33,7 +38,10 @@ function volumeYaml(name: string, spec: Record<string, unknown>): string {
       replica: 3,
       bricks: { nodeNames: ['pi0', 'pi1', 'pi2'], path: '/srv/gluster', allowRootFilesystem: true },
       // A powered-off brick would otherwise stall writes for the default 42 s.
-      options: [{ name: 'network.ping-timeout', value: '5' }, { name: 'cluster.quorum-type', value: 'auto' }],
+      options: [
+        { name: 'network.ping-timeout', value: '5' },
+        { name: 'cluster.quorum-type', value: 'auto' },
+      ],
       mount: { nodeSelector: { matchLabels: { 'bramble.dev/cluster': 'seed' } }, path: '/mnt/shared' },
       ...spec,
     },
@@ -63,7 +71,10 @@ async function twoGlusterPasses(mark: number): Promise<void> {
 
 before(async () => {
   env = await E2eEnvironment.start({ name: 'e2egluster', nodes: 3, subnet: '10.213.42.0/24', resyncMs });
-  await env.kubectl(['apply', '-f', '-'], env.piNodeYaml(() => ({ labels: { 'bramble.dev/cluster': 'seed' } })));
+  await env.kubectl(
+    ['apply', '-f', '-'],
+    env.piNodeYaml(() => ({ labels: { 'bramble.dev/cluster': 'seed' } })),
+  );
   await env.kubectl(['wait', '--for=condition=Ready', 'pinode', '--all', '--timeout=180s']);
 });
 
@@ -72,7 +83,11 @@ after(async () => {
 });
 
 test('bricks on the root filesystem are refused with a clear condition and nothing is touched', async () => {
-  const yaml = volumeYaml('sdcard', { bricks: { nodeNames: ['pi0', 'pi1', 'pi2'], path: '/srv/sdcard' }, mount: undefined, options: undefined });
+  const yaml = volumeYaml('sdcard', {
+    bricks: { nodeNames: ['pi0', 'pi1', 'pi2'], path: '/srv/sdcard' },
+    mount: undefined,
+    options: undefined,
+  });
   await env.kubectl(['apply', '-f', '-'], yaml);
   await waitFor('sdcard Stalled', 60_000, async () => condition(await volume('sdcard'), 'Stalled')?.status === 'True');
   const v = await volume('sdcard');
@@ -111,14 +126,18 @@ test('replica 3 mounted on all nodes: a file written on one node is read on anot
   assert.equal(v.status?.volumeState, 'Started');
   assert.deepEqual(v.status?.mountedNodes, ['pi0', 'pi1', 'pi2']);
   assert.equal(await env.onNode('pi0', 'gluster volume get shared network.ping-timeout | tail -1 | tr -s " " | cut -d" " -f2'), '5');
-  const fstab = await env.onNode('pi1', "awk '$2 == \"/mnt/shared\"' /etc/fstab");
-  assert.match(fstab, /^10\.213\.42\.10:\/shared \/mnt\/shared glusterfs defaults,_netdev,backup-volfile-servers=10\.213\.42\.11:10\.213\.42\.12 0 0$/);
+  const fstab = await env.onNode('pi1', 'awk \'$2 == "/mnt/shared"\' /etc/fstab');
+  assert.match(
+    fstab,
+    /^10\.213\.42\.10:\/shared \/mnt\/shared glusterfs defaults,_netdev,backup-volfile-servers=10\.213\.42\.11:10\.213\.42\.12 0 0$/,
+  );
   await env.onNode('pi0', 'echo "written on pi0" > /mnt/shared/hello.txt');
   assert.equal(await env.onNode('pi2', 'cat /mnt/shared/hello.txt'), 'written on pi0');
-  for (const n of ['pi0', 'pi1', 'pi2']) assert.equal(await env.onNode(n, 'cat /srv/gluster/shared/hello.txt'), 'written on pi0', `${n} holds a full copy`);
+  for (const n of ['pi0', 'pi1', 'pi2'])
+    assert.equal(await env.onNode(n, 'cat /srv/gluster/shared/hello.txt'), 'written on pi0', `${n} holds a full copy`);
 });
 
-test('the volume carries its resource\'s UID, the bricks Gluster\'s volume ID, and status records both', async () => {
+test("the volume carries its resource's UID, the bricks Gluster's volume ID, and status records both", async () => {
   const v = await volume('shared');
   firstUid = v.metadata.uid ?? '';
   assert.match(firstUid, /^[0-9a-f-]{36}$/);
@@ -127,10 +146,23 @@ test('the volume carries its resource\'s UID, the bricks Gluster\'s volume ID, a
   assert.equal(await option('user.bramble.owner-name'), 'default/shared');
   const id = await env.onNode('pi0', "gluster volume info shared | sed -n 's/^Volume ID: //p'");
   assert.equal(v.status?.owned?.volumeId, id);
-  assert.deepEqual(v.status?.owned?.bricks, env.fleet.nodes.map((n) => ({ node: n.name, host: n.address, path: '/srv/gluster/shared' })));
-  assert.deepEqual(v.status?.owned?.mounts, ['pi0', 'pi1', 'pi2'].map((node) => ({ node, path: '/mnt/shared' })));
+  assert.deepEqual(
+    v.status?.owned?.bricks,
+    env.fleet.nodes.map((n) => ({ node: n.name, host: n.address, path: '/srv/gluster/shared' })),
+  );
+  assert.deepEqual(
+    v.status?.owned?.mounts,
+    ['pi0', 'pi1', 'pi2'].map((node) => ({ node, path: '/mnt/shared' })),
+  );
   for (const n of ['pi0', 'pi1', 'pi2']) {
-    assert.equal(await env.onNode(n, 'getfattr -n trusted.glusterfs.volume-id -e hex --absolute-names /srv/gluster/shared | sed -n "s/^trusted.glusterfs.volume-id=0x//p"'), id.replaceAll('-', ''), `${n}'s brick names the volume`);
+    assert.equal(
+      await env.onNode(
+        n,
+        'getfattr -n trusted.glusterfs.volume-id -e hex --absolute-names /srv/gluster/shared | sed -n "s/^trusted.glusterfs.volume-id=0x//p"',
+      ),
+      id.replaceAll('-', ''),
+      `${n}'s brick names the volume`,
+    );
   }
 });
 
@@ -146,7 +178,12 @@ test('a brick node powered off: Ready=False naming its brick, writes go on; back
   await env.fleet.stop('pi2');
   const offline = /brick pi2:\/srv\/gluster\/shared is offline/;
   // While pi2 shuts down, a reconcile may first fail to reach it; the brick's state follows.
-  await waitFor('shared not Ready, naming the brick', 90_000, async () => offline.test(condition(await volume('shared'), 'Ready')?.message ?? ''), 1000);
+  await waitFor(
+    'shared not Ready, naming the brick',
+    90_000,
+    async () => offline.test(condition(await volume('shared'), 'Ready')?.message ?? ''),
+    1000,
+  );
   const down = await volume('shared');
   assert.equal(condition(down, 'Ready')?.status, 'False');
   assert.equal(condition(down, 'Ready')?.reason, 'BricksOffline');
@@ -159,30 +196,45 @@ test('a brick node powered off: Ready=False naming its brick, writes go on; back
   const up = await volume('shared');
   assert.equal(up.status?.bricksOnline, 3);
   assert.equal(up.status?.healPendingEntries, 0);
-  assert.equal(await env.onNode('pi2', 'cat /srv/gluster/shared/outage.txt'), 'written while pi2 was off', 'healed onto pi2\'s brick');
+  assert.equal(await env.onNode('pi2', 'cat /srv/gluster/shared/outage.txt'), 'written while pi2 was off', "healed onto pi2's brick");
   assert.equal(await env.onNode('pi2', 'cat /mnt/shared/outage.txt'), 'written while pi2 was off');
 });
 
 test('deleting with Retain keeps the volume, its bricks and their data', async () => {
   await env.kubectl(['delete', 'glustervolume', 'shared', '--timeout=60s']);
   assert.notEqual((await env.cp.kubectl(['get', 'glustervolume', 'shared'])).code, 0);
-  assert.ok((await env.events()).some((e) => e.reason === 'VolumeRetained' && /nothing was unmounted, stopped or deleted/.test(e.note ?? '')));
+  assert.ok(
+    (await env.events()).some((e) => e.reason === 'VolumeRetained' && /nothing was unmounted, stopped or deleted/.test(e.note ?? '')),
+  );
   assert.match(await env.onNode('pi0', 'gluster volume info shared'), /Status: Started/);
-  for (const n of ['pi0', 'pi1', 'pi2']) assert.equal(await env.onNode(n, 'cat /srv/gluster/shared/hello.txt'), 'written on pi0', `${n} kept its brick`);
+  for (const n of ['pi0', 'pi1', 'pi2'])
+    assert.equal(await env.onNode(n, 'cat /srv/gluster/shared/hello.txt'), 'written on pi0', `${n} kept its brick`);
   assert.equal(await env.onNode('pi1', 'cat /mnt/shared/hello.txt'), 'written on pi0', 'still mounted');
 });
 
 test('a new GlusterVolume of the same name does not take over the retained volume; handed over by hand, its Delete removes exactly it', async () => {
   await env.kubectl(['apply', '-f', '-'], volumeYaml('shared', { reclaimPolicy: 'Delete' }));
-  await waitFor('shared refused', 90_000, async () => condition(await volume('shared'), 'Stalled')?.reason === 'VolumeOwnedByAnother', 1000);
+  await waitFor(
+    'shared refused',
+    90_000,
+    async () => condition(await volume('shared'), 'Stalled')?.reason === 'VolumeOwnedByAnother',
+    1000,
+  );
   const refused = await volume('shared');
   assert.notEqual(refused.metadata.uid, firstUid);
   const message = condition(refused, 'Stalled')?.message ?? '';
   assert.match(message, new RegExp(`belongs to GlusterVolume default/shared \\(uid ${firstUid}\\); nothing was taken over or changed`));
   assert.equal(refused.status?.owned, undefined, 'nothing recorded');
-  assert.match(await env.onNode('pi0', 'gluster volume info shared'), new RegExp(`Status: Started[\\s\\S]*user\\.bramble\\.owner: ${firstUid}`), 'untouched');
+  assert.match(
+    await env.onNode('pi0', 'gluster volume info shared'),
+    new RegExp(`Status: Started[\\s\\S]*user\\.bramble\\.owner: ${firstUid}`),
+    'untouched',
+  );
   // What the refusal tells a person to run, once they know the old resource is gone for good.
-  const handOver = /run on a brick host: (gluster volume set shared user\.bramble\.owner \S+ user\.bramble\.owner-name default\/shared)$/.exec(message)?.[1];
+  const handOver =
+    /run on a brick host: (gluster volume set shared user\.bramble\.owner \S+ user\.bramble\.owner-name default\/shared)$/.exec(
+      message,
+    )?.[1];
   assert.ok(handOver, message);
   await env.onNode('pi0', handOver);
   await waitFor('shared handed over and Ready', 120_000, () => readyIs('shared', 'True'), 1000);
@@ -197,7 +249,7 @@ test('a new GlusterVolume of the same name does not take over the retained volum
     assert.equal(await env.onNode(n, 'test -e /srv/gluster/shared && echo present || echo absent'), 'absent', `${n}: brick removed`);
     assert.equal(await env.onNode(n, 'cat /srv/gluster/not-a-brick.txt'), 'mine', `${n}: nothing else removed`);
     assert.equal(await env.onNode(n, 'findmnt -n /mnt/shared || echo unmounted'), 'unmounted', `${n}: unmounted`);
-    assert.equal(await env.onNode(n, "awk '$2 == \"/mnt/shared\"' /etc/fstab"), '', `${n}: fstab entry removed`);
+    assert.equal(await env.onNode(n, 'awk \'$2 == "/mnt/shared"\' /etc/fstab'), '', `${n}: fstab entry removed`);
   }
   assert.ok((await env.events()).some((e) => e.reason === 'VolumeDeleted' && /3 brick directories removed/.test(e.note ?? '')));
 });

@@ -22,7 +22,12 @@ after(async () => {
 type Sample = Awaited<ReturnType<FaultFleet['readiness']>>[number];
 
 /** Samples readiness every second until `done` holds; returns when each resource first met `check`. */
-async function firstSeen(since: number, check: (s: Sample) => boolean, done: (seen: Map<string, number>) => boolean, timeoutMs: number): Promise<Map<string, number>> {
+async function firstSeen(
+  since: number,
+  check: (s: Sample) => boolean,
+  done: (seen: Map<string, number>) => boolean,
+  timeoutMs: number,
+): Promise<Map<string, number>> {
   const seen = new Map<string, number>();
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline && !done(seen)) {
@@ -37,23 +42,42 @@ async function firstSeen(since: number, check: (s: Sample) => boolean, done: (se
 
 const figures = (m: Map<string, number>): string => [...m].map(([k, ms]) => `${k} ${(ms / 1000).toFixed(1)} s`).join(', ');
 
-test('a Pi powered off and on: the PiNode and the Slurm, Gluster and MinIO resources on it follow within 30 s', { timeout: 600_000 }, async () => {
-  const resources = (await ff.readiness()).map((s) => `${s.kind}/${s.name}`);
-  const offAt = Date.now();
-  await ff.fleet.stop(node);
-  // Watch 45 s: long enough for anything that follows the Pi to show it.
-  const down = await firstSeen(offAt, (s) => s.ready !== 'True', () => Date.now() - offAt > 45_000, 60_000);
-  console.log(`# liveness resources: ${node} off → not Ready: ${figures(down)}; stayed Ready: ${resources.filter((r) => !down.has(r)).join(', ') || 'none'}`);
+test(
+  'a Pi powered off and on: the PiNode and the Slurm, Gluster and MinIO resources on it follow within 30 s',
+  { timeout: 600_000 },
+  async () => {
+    const resources = (await ff.readiness()).map((s) => `${s.kind}/${s.name}`);
+    const offAt = Date.now();
+    await ff.fleet.stop(node);
+    // Watch 45 s: long enough for anything that follows the Pi to show it.
+    const down = await firstSeen(
+      offAt,
+      (s) => s.ready !== 'True',
+      () => Date.now() - offAt > 45_000,
+      60_000,
+    );
+    console.log(
+      `# liveness resources: ${node} off → not Ready: ${figures(down)}; stayed Ready: ${resources.filter((r) => !down.has(r)).join(', ') || 'none'}`,
+    );
 
-  await ff.fleet.start(node);
-  const answeredAt = Date.now();
-  const back = await firstSeen(answeredAt, (s) => s.ready === 'True', (seen) => resources.every((r) => seen.has(r)), 300_000);
-  console.log(`# liveness resources: ${node} sshd answering → Ready: ${figures(back)}`);
+    await ff.fleet.start(node);
+    const answeredAt = Date.now();
+    const back = await firstSeen(
+      answeredAt,
+      (s) => s.ready === 'True',
+      (seen) => resources.every((r) => seen.has(r)),
+      300_000,
+    );
+    console.log(`# liveness resources: ${node} sshd answering → Ready: ${figures(back)}`);
 
-  assert.ok((down.get(`pinode/${node}`) ?? Infinity) <= 30_000, `pinode/${node} not Ready within 30 s: ${figures(down)}`);
-  assert.ok(down.has('slurmpartition/batch'), 'the partition with a compute node gone is not Ready');
-  for (const [resource, ms] of down) assert.ok(ms <= 30_000, `${resource} went not Ready after ${ms} ms`);
-  for (const resource of resources) {
-    assert.ok((back.get(resource) ?? Infinity) <= 30_000, `${resource} Ready again ${back.get(resource)} ms after sshd answered: ${figures(back)}`);
-  }
-});
+    assert.ok((down.get(`pinode/${node}`) ?? Infinity) <= 30_000, `pinode/${node} not Ready within 30 s: ${figures(down)}`);
+    assert.ok(down.has('slurmpartition/batch'), 'the partition with a compute node gone is not Ready');
+    for (const [resource, ms] of down) assert.ok(ms <= 30_000, `${resource} went not Ready after ${ms} ms`);
+    for (const resource of resources) {
+      assert.ok(
+        (back.get(resource) ?? Infinity) <= 30_000,
+        `${resource} Ready again ${back.get(resource)} ms after sshd answered: ${figures(back)}`,
+      );
+    }
+  },
+);

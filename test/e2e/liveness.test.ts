@@ -29,7 +29,10 @@ function report(what: string, ms: number): void {
 }
 
 async function acceptedLogins(node: string, sinceEpochSeconds: number): Promise<number> {
-  const out = await env.onNode(node, `journalctl -u ssh.service --since @${sinceEpochSeconds} --no-pager -o cat | grep -c 'Accepted publickey' || true`);
+  const out = await env.onNode(
+    node,
+    `journalctl -u ssh.service --since @${sinceEpochSeconds} --no-pager -o cat | grep -c 'Accepted publickey' || true`,
+  );
   return Number(out);
 }
 
@@ -63,7 +66,10 @@ test('a Pi powered off is Reachable/Ready False within 30 s; powered on, Ready w
   const facts = (now.status?.facts ?? {}) as { bootId?: string; bootTime?: string; uptimeSeconds?: number };
   const oldFacts = (before.status?.facts ?? {}) as { bootId?: string; bootTime?: string };
   assert.notEqual(facts.bootId, oldFacts.bootId, 'a new boot id');
-  assert.ok(Date.parse(facts.bootTime ?? '') > Date.parse(oldFacts.bootTime ?? ''), `boot time moved on: ${oldFacts.bootTime} → ${facts.bootTime}`);
+  assert.ok(
+    Date.parse(facts.bootTime ?? '') > Date.parse(oldFacts.bootTime ?? ''),
+    `boot time moved on: ${oldFacts.bootTime} → ${facts.bootTime}`,
+  );
   assert.ok((facts.uptimeSeconds ?? Infinity) < 120, `uptime counts from this boot: ${facts.uptimeSeconds}`);
   const rebooted = (await env.events()).filter((e) => e.reason === 'Rebooted' && e.regarding?.name === 'pi0');
   assert.equal(rebooted.length, 1, 'one Rebooted Event');
@@ -88,14 +94,24 @@ test('a link cut for 60 s: Reachable/Ready False within 30 s of the cut, Ready w
 });
 
 /** For each name, when `check` first held (one list per poll, not one kubectl per Pi). */
-async function firstTimes(names: readonly string[], what: string, check: (n: ObjectJson) => boolean, timeoutMs: number): Promise<Map<string, number>> {
+async function firstTimes(
+  names: readonly string[],
+  what: string,
+  check: (n: ObjectJson) => boolean,
+  timeoutMs: number,
+): Promise<Map<string, number>> {
   const seen = new Map<string, number>();
-  await waitFor(`${what} for all of ${names.join(' ')}`, timeoutMs, async () => {
-    for (const n of await env.list('pinodes')) {
-      if (names.includes(n.metadata.name) && !seen.has(n.metadata.name) && check(n)) seen.set(n.metadata.name, Date.now());
-    }
-    return seen.size === names.length;
-  }, 1000);
+  await waitFor(
+    `${what} for all of ${names.join(' ')}`,
+    timeoutMs,
+    async () => {
+      for (const n of await env.list('pinodes')) {
+        if (names.includes(n.metadata.name) && !seen.has(n.metadata.name) && check(n)) seen.set(n.metadata.name, Date.now());
+      }
+      return seen.size === names.length;
+    },
+    1000,
+  );
   return seen;
 }
 
@@ -107,10 +123,12 @@ test('20 Pis powered off together, then on together: all Ready within 60 s of th
   report('20 off → last Reachable/Ready False', Math.max(...downMs));
   const answered = new Map<string, number>();
   const readySeen = firstTimes(herd, 'Ready', isReady, 300_000);
-  await Promise.all(herd.map(async (n) => {
-    await env.fleet.start(n, 240_000);
-    answered.set(n, Date.now());
-  }));
+  await Promise.all(
+    herd.map(async (n) => {
+      await env.fleet.start(n, 240_000);
+      answered.set(n, Date.now());
+    }),
+  );
   const ready = await readySeen;
   const readyMs = herd.map((n) => (ready.get(n) ?? 0) - (answered.get(n) ?? 0));
   report('20 on → slowest Ready after its sshd answered', Math.max(...readyMs));
@@ -124,7 +142,12 @@ test('a reinstalled Pi (new host keys) that reboots is HostKeyMismatch within 30
   const since = Math.floor(Date.now() / 1000);
   const changedAt = Date.now();
   await env.fleet.replaceHostKey(reinstalled);
-  const mismatchSeen = msUntil(reinstalled, 'HostKeyMismatch', changedAt, (n) => condition(n, 'Reachable')?.reason === 'HostKeyMismatch' && status(n, 'Ready') === 'False');
+  const mismatchSeen = msUntil(
+    reinstalled,
+    'HostKeyMismatch',
+    changedAt,
+    (n) => condition(n, 'Reachable')?.reason === 'HostKeyMismatch' && status(n, 'Ready') === 'False',
+  );
   const loginsBeforeReboot = await acceptedLogins(reinstalled, since);
   await env.fleet.reboot(reinstalled);
   const mismatch = await mismatchSeen;

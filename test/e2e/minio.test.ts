@@ -60,7 +60,13 @@ function poolYaml(source: { url: string; sha256: string }): string {
 }
 
 function secretYaml(password: string): string {
-  return stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'minio-root' }, type: 'Opaque', stringData: { rootUser: 'bramble-admin', rootPassword: password } });
+  return stringify({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 'minio-root' },
+    type: 'Opaque',
+    stringData: { rootUser: 'bramble-admin', rootPassword: password },
+  });
 }
 
 function s3(endpoint: string, secretKey: string, accessKey = 'bramble-admin'): Client {
@@ -76,14 +82,20 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
 
 async function poolReady(): Promise<boolean> {
   const p = await pool();
-  return condition(p, 'Ready')?.status === 'True' && (p.status as { observedGeneration?: number }).observedGeneration === (p.metadata as { generation?: number }).generation;
+  return (
+    condition(p, 'Ready')?.status === 'True' &&
+    (p.status as { observedGeneration?: number }).observedGeneration === (p.metadata as { generation?: number }).generation
+  );
 }
 
 /** What each node's server runs as right now: main PID and env file digest. */
 async function serverState(): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const n of nodes()) {
-    out[n] = await env.onNode(n, 'echo "$(systemctl show -p MainPID --value minio) $(sha256sum < /usr/local/bin/minio | cut -c1-16) $(sha256sum < /etc/default/minio | cut -c1-16)"');
+    out[n] = await env.onNode(
+      n,
+      'echo "$(systemctl show -p MainPID --value minio) $(sha256sum < /usr/local/bin/minio | cut -c1-16) $(sha256sum < /etc/default/minio | cut -c1-16)"',
+    );
   }
   return out;
 }
@@ -104,8 +116,11 @@ before(async () => {
   const damaged = Buffer.from(release.subarray(0, 4 * 2 ** 20));
   damaged.writeUInt8(damaged.readUInt8(1000) ^ 0xff, 1000);
   writeFileSync(corrupt, damaged);
-  artifacts = await serveArtifacts(env.fleet.bridgeAddress, { 'minio': standin.path, 'minio-next': corrupt });
-  await env.kubectl(['apply', '-f', '-'], env.piNodeYaml(() => ({ labels: { 'bramble.dev/storage': 'minio' } })));
+  artifacts = await serveArtifacts(env.fleet.bridgeAddress, { minio: standin.path, 'minio-next': corrupt });
+  await env.kubectl(
+    ['apply', '-f', '-'],
+    env.piNodeYaml(() => ({ labels: { 'bramble.dev/storage': 'minio' } })),
+  );
   await env.kubectl(['wait', '--for=condition=Ready', 'pinode', '--all', '--timeout=180s']);
   await env.kubectl(['apply', '-f', '-'], secretYaml(firstPassword));
 });
@@ -145,7 +160,10 @@ test('a four-node pool becomes Ready: binary verified, env file 0600, unit enabl
   // and each drive carries bramble's marker naming this resource; the stamp is private (issue 16).
   const owned = (p.status as { owned?: { deploymentId?: string; drives: { node: string; path: string }[] } }).owned;
   assert.equal(owned?.drives.length, 8);
-  assert.equal(owned?.deploymentId, await env.onNode(nodes()[0]!, `sed -n 's/.*"id":"\\([0-9a-f-]*\\)".*/\\1/p' ${drives[0]}/.minio.sys/format.json`));
+  assert.equal(
+    owned?.deploymentId,
+    await env.onNode(nodes()[0]!, `sed -n 's/.*"id":"\\([0-9a-f-]*\\)".*/\\1/p' ${drives[0]}/.minio.sys/format.json`),
+  );
   for (const n of nodes()) {
     assert.equal(await env.onNode(n, `stat -c '%a %U' ${drives.map((d) => `${d}/.bramble-owner`).join(' ')} | sort -u`), '600 root');
     assert.equal(await env.onNode(n, `sed -n 's/^uid=//p' ${drives[0]}/.bramble-owner`), (p.metadata as { uid?: string }).uid);
@@ -155,15 +173,21 @@ test('a four-node pool becomes Ready: binary verified, env file 0600, unit enabl
   assert.ok(!everything.includes(firstPassword), 'the root password is in no status and no Event');
 });
 
-test('S3 with the Secret\'s credentials: make a bucket, put and get an object; wrong credentials are refused', async () => {
+test("S3 with the Secret's credentials: make a bucket, put and get an object; wrong credentials are refused", async () => {
   const endpoint = statusOf(await pool()).endpoint ?? '';
   const client = s3(endpoint, firstPassword);
   await client.makeBucket('bramble-e2e');
   await client.putObject('bramble-e2e', 'hello.txt', Buffer.from('stored on a simulated Pi'));
   assert.equal(await readAll(await client.getObject('bramble-e2e', 'hello.txt')), 'stored on a simulated Pi');
   assert.ok((await client.listBuckets()).some((b) => b.name === 'bramble-e2e'));
-  await assert.rejects(s3(endpoint, 'not-the-password').listBuckets(), (e: Error & { code?: string }) => e.code === 'SignatureDoesNotMatch');
-  await assert.rejects(s3(endpoint, firstPassword, 'someone-else').listBuckets(), (e: Error & { code?: string }) => e.code === 'InvalidAccessKeyId');
+  await assert.rejects(
+    s3(endpoint, 'not-the-password').listBuckets(),
+    (e: Error & { code?: string }) => e.code === 'SignatureDoesNotMatch',
+  );
+  await assert.rejects(
+    s3(endpoint, firstPassword, 'someone-else').listBuckets(),
+    (e: Error & { code?: string }) => e.code === 'InvalidAccessKeyId',
+  );
   const anonymous = await fetch(`${endpoint}/bramble-e2e/hello.txt`);
   assert.equal(anonymous.status, 403, 'an unsigned request is refused');
 });
@@ -172,8 +196,16 @@ test('a second reconcile of a converged pool changes nothing', async () => {
   const mark = env.counter.calls.length;
   const pi0 = env.fleet.nodes[0]!.address;
   // pi0 is observed by its PiNode and by the pool: four observes are two passes of each.
-  await waitFor('two passes', resyncMs * 6, async () => env.counter.since(mark).filter((c) => c.kind === 'observe' && c.done && c.host === pi0).length >= 4);
-  assert.deepEqual(env.counter.since(mark).filter((c) => c.kind !== 'observe'), [], 'only observes: no mutating command');
+  await waitFor(
+    'two passes',
+    resyncMs * 6,
+    async () => env.counter.since(mark).filter((c) => c.kind === 'observe' && c.done && c.host === pi0).length >= 4,
+  );
+  assert.deepEqual(
+    env.counter.since(mark).filter((c) => c.kind !== 'observe'),
+    [],
+    'only observes: no mutating command',
+  );
   assert.ok(await poolReady());
 });
 
@@ -186,7 +218,8 @@ test('a corrupted download (wrong sha256) is refused before anything runs, and S
   assert.match(condition(p, 'Stalled')?.message ?? '', /sha256 mismatch/);
   assert.deepEqual(await serverState(), before, 'no node installed, restarted or rewrote anything');
   // (A retry may be downloading again right now; what matters is that nothing bad is kept.)
-  for (const n of nodes()) assert.equal(await env.onNode(n, `ls /usr/local/bin | grep -v '^minio.download.' || true`), 'minio', `${n} kept no bad download`);
+  for (const n of nodes())
+    assert.equal(await env.onNode(n, `ls /usr/local/bin | grep -v '^minio.download.' || true`), 'minio', `${n} kept no bad download`);
   assert.ok((await env.events()).some((e) => e.reason === 'ChecksumMismatch'));
   // Back to the good release: Ready again without a restart (the binary never changed).
   await env.kubectl(['apply', '-f', '-'], poolYaml({ url: `${artifacts.url}minio`, sha256: standin.sha256 }));
@@ -198,13 +231,21 @@ test('rotating the root password rolls node by node, and only the new password w
   const before = await serverState();
   const mark = env.counter.calls.length;
   await env.kubectl(['apply', '-f', '-'], secretYaml(rotatedPassword));
-  await waitFor('every node restarted with the new env file', 120_000, async () => {
-    const now = await serverState();
-    return nodes().every((n) => now[n]?.split(' ')[0] !== before[n]?.split(' ')[0] && now[n]?.split(' ')[2] !== before[n]?.split(' ')[2]);
-  }, 1000);
+  await waitFor(
+    'every node restarted with the new env file',
+    120_000,
+    async () => {
+      const now = await serverState();
+      return nodes().every((n) => now[n]?.split(' ')[0] !== before[n]?.split(' ')[0] && now[n]?.split(' ')[2] !== before[n]?.split(' ')[2]);
+    },
+    1000,
+  );
   await waitFor('Ready after the rotation', 60_000, poolReady, 1000);
   // One restart at a time: each node's rollout exec ended before the next one began.
-  const rollout = env.counter.since(mark).filter((c) => c.kind === 'apply').sort((a, b) => a.at - b.at);
+  const rollout = env.counter
+    .since(mark)
+    .filter((c) => c.kind === 'apply')
+    .sort((a, b) => a.at - b.at);
   assert.equal(new Set(rollout.map((c) => c.host)).size, 4, 'every node took part');
   for (let i = 1; i < rollout.length; i++) {
     const prev = rollout[i - 1]!;
@@ -229,6 +270,10 @@ test('deleting the pool stops and disables MinIO everywhere and keeps the data',
     assert.equal(await env.onNode(n, 'systemctl is-enabled minio || true'), 'disabled', n);
     assert.equal(await env.onNode(n, `ls -d ${drives.join(' ')} | wc -l`), '2', `${n} keeps its drives`);
   }
-  assert.equal(await env.onNode(holder, 'cat /srv/minio/disk1/bramble-e2e/hello.txt._S3rver_object'), 'stored on a simulated Pi', 'the object is still on disk');
+  assert.equal(
+    await env.onNode(holder, 'cat /srv/minio/disk1/bramble-e2e/hello.txt._S3rver_object'),
+    'stored on a simulated Pi',
+    'the object is still on disk',
+  );
   assert.ok((await env.events()).some((e) => e.reason === 'MinioPoolRemoved' && /data kept/.test(e.note ?? '')));
 });

@@ -23,7 +23,8 @@ let env: E2eEnvironment;
 
 const log = (message: string) => process.stderr.write(`network e2e: ${message}\n`);
 const piNode = (): Promise<ObjectJson> => env.get('pinode', 'pi0');
-const networkStatus = async () => ((await piNode()).status?.network ?? {}) as { address?: string; lastChange?: { outcome: string; token: string; message: string } };
+const networkStatus = async () =>
+  ((await piNode()).status?.network ?? {}) as { address?: string; lastChange?: { outcome: string; token: string; message: string } };
 
 function staticNetwork(prefix: string): Record<string, unknown> {
   return { mode: 'Static', address: `${prefix}.10/24`, reachAt: `${prefix}.10`, rollbackAfterSeconds };
@@ -37,8 +38,14 @@ async function setNetwork(network: Record<string, unknown>): Promise<void> {
 function sshAnswers(host: string): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ host, port: 22, timeout: 2_000 });
-    socket.once('data', (d) => { socket.destroy(); resolve(d.toString().startsWith('SSH-')); });
-    socket.once('timeout', () => { socket.destroy(); resolve(false); });
+    socket.once('data', (d) => {
+      socket.destroy();
+      resolve(d.toString().startsWith('SSH-'));
+    });
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
     socket.once('error', () => resolve(false));
   });
 }
@@ -83,18 +90,30 @@ test('a change to an unreachable subnet rolls back by itself within the timer an
   await setNetwork(staticNetwork(nowhere));
   await waitFor('the Pi to take the unreachable address', 30_000, async () => (await addressesOnPi()) === `${nowhere}.10/24`);
   const switchedMs = Date.now() - started;
-  await waitFor('the Pi to restore its previous address', (rollbackAfterSeconds + 15) * 1000, async () => (await addressesOnPi()) === `${second}.10/24`);
+  await waitFor(
+    'the Pi to restore its previous address',
+    (rollbackAfterSeconds + 15) * 1000,
+    async () => (await addressesOnPi()) === `${second}.10/24`,
+  );
   const restoredMs = Date.now() - started;
   await waitFor('NetworkRolledBack', 120_000, async () => condition(await piNode(), 'NetworkRolledBack')?.status === 'True');
   const reportedMs = Date.now() - started;
   const node = await piNode();
-  assert.match(condition(node, 'NetworkRolledBack')?.message ?? '', new RegExp(`not confirmed at ${nowhere.replaceAll('.', '\\.')}\\.10 within ${rollbackAfterSeconds}s`));
+  assert.match(
+    condition(node, 'NetworkRolledBack')?.message ?? '',
+    new RegExp(`not confirmed at ${nowhere.replaceAll('.', '\\.')}\\.10 within ${rollbackAfterSeconds}s`),
+  );
   assert.equal(condition(node, 'Ready')?.status, 'False');
   assert.equal(await sshAnswers(`${second}.10`), true, 'the Pi answers at its old address');
   const events = await env.events();
-  assert.ok(events.some((e) => e.reason === 'NetworkRolledBack' && e.type === 'Warning'), 'a Warning Event');
+  assert.ok(
+    events.some((e) => e.reason === 'NetworkRolledBack' && e.type === 'Warning'),
+    'a Warning Event',
+  );
   assert.ok(restoredMs - switchedMs <= (rollbackAfterSeconds + 10) * 1000, `restored ${restoredMs - switchedMs} ms after the switch`);
-  log(`unreachable change: switched after ${switchedMs} ms, restored by the Pi after ${restoredMs} ms, NetworkRolledBack reported after ${reportedMs} ms`);
+  log(
+    `unreachable change: switched after ${switchedMs} ms, restored by the Pi after ${restoredMs} ms, NetworkRolledBack reported after ${reportedMs} ms`,
+  );
 });
 
 test('the operator killed between switch and confirm: the Pi rolls back, the restarted operator reports it', async () => {
@@ -109,10 +128,30 @@ test('the operator killed between switch and confirm: the Pi rolls back, the res
   const dir = mkdtempSync(join(tmpdir(), 'bramble-network-e2e-'));
   const kubeconfig = join(dir, 'kubeconfig');
   writeFileSync(kubeconfig, env.cp.cp.kubeconfig(), { mode: 0o600 });
-  const operatorProcess = (name: string): ChildProcess => spawn(process.execPath, [
-    '--import', 'tsx', join(REPO_ROOT, 'test', 'e2e', 'operator-process.ts'), join(dir, 'calls.jsonl'), name,
-    '--kubeconfig', kubeconfig, '--metrics-bind-address', '0', '--health-probe-bind-address', '0', '--log-level', 'warn',
-  ], { cwd: REPO_ROOT, env: { PATH: process.env.PATH, HOME: dir, BRAMBLE_FAULTS_RESYNC_MS: String(resyncMs) }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const operatorProcess = (name: string): ChildProcess =>
+    spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        join(REPO_ROOT, 'test', 'e2e', 'operator-process.ts'),
+        join(dir, 'calls.jsonl'),
+        name,
+        '--kubeconfig',
+        kubeconfig,
+        '--metrics-bind-address',
+        '0',
+        '--health-probe-bind-address',
+        '0',
+        '--log-level',
+        'warn',
+      ],
+      {
+        cwd: REPO_ROOT,
+        env: { PATH: process.env.PATH, HOME: dir, BRAMBLE_FAULTS_RESYNC_MS: String(resyncMs) },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
   const first = operatorProcess('doomed');
   let second2: ChildProcess | undefined;
   try {
@@ -122,18 +161,27 @@ test('the operator killed between switch and confirm: the Pi rolls back, the res
     first.kill('SIGKILL');
     const killedMs = Date.now() - started;
     assert.match(await env.onNode('pi0', 'cat /var/lib/bramble/network/eth0.state'), /^armed /, 'killed before any confirm');
-    await waitFor('the Pi to roll back by itself', (rollbackAfterSeconds + 15) * 1000, async () => (await addressesOnPi()) === `${second}.10/24`);
+    await waitFor(
+      'the Pi to roll back by itself',
+      (rollbackAfterSeconds + 15) * 1000,
+      async () => (await addressesOnPi()) === `${second}.10/24`,
+    );
     const restoredMs = Date.now() - started;
     assert.match(await env.onNode('pi0', 'cat /var/lib/bramble/network/eth0.state'), /^rolled-back /);
     second2 = operatorProcess('successor');
     await waitFor('the new operator to report NetworkRolledBack', 120_000, async () => {
       const node = await piNode();
-      return condition(node, 'NetworkRolledBack')?.status === 'True' && (await networkStatus()).lastChange?.token !== undefined
-        && (await env.onNode('pi0', "cut -d' ' -f2 /var/lib/bramble/network/eth0.state")) === (await networkStatus()).lastChange?.token;
+      return (
+        condition(node, 'NetworkRolledBack')?.status === 'True' &&
+        (await networkStatus()).lastChange?.token !== undefined &&
+        (await env.onNode('pi0', "cut -d' ' -f2 /var/lib/bramble/network/eth0.state")) === (await networkStatus()).lastChange?.token
+      );
     });
     const reportedMs = Date.now() - started;
     assert.equal(await sshAnswers(`${second}.10`), true);
-    log(`operator killed ${killedMs} ms after the change, Pi restored itself at ${restoredMs} ms, successor reported it at ${reportedMs} ms`);
+    log(
+      `operator killed ${killedMs} ms after the change, Pi restored itself at ${restoredMs} ms, successor reported it at ${reportedMs} ms`,
+    );
   } finally {
     first.kill('SIGKILL');
     second2?.kill('SIGTERM');

@@ -36,12 +36,14 @@ async function allOthersReady(except: string): Promise<void> {
 function samplePiNodesForFleet(): string {
   const text = readFileSync(join(REPO_ROOT, 'manifests/samples/pinodes.yaml'), 'utf8');
   const docs = parseAllDocuments(text).map((d) => d.toJSON() as ObjectJson & { kind: string });
-  const out = docs.filter((d) => d?.kind === 'PiNode').map((doc, i) => {
-    const node = env.fleet.nodes[i];
-    assert.ok(node, 'the fleet has a Pi for every sample PiNode');
-    const ssh = doc.spec.ssh as Record<string, unknown>;
-    return { ...doc, spec: { ...doc.spec, address: node.address, ssh: { ...ssh, hostKey: node.hostKey } } };
-  });
+  const out = docs
+    .filter((d) => d?.kind === 'PiNode')
+    .map((doc, i) => {
+      const node = env.fleet.nodes[i];
+      assert.ok(node, 'the fleet has a Pi for every sample PiNode');
+      const ssh = doc.spec.ssh as Record<string, unknown>;
+      return { ...doc, spec: { ...doc.spec, address: node.address, ssh: { ...ssh, hostKey: node.hostKey } } };
+    });
   assert.equal(out.length, 5, 'the samples declare five Pis');
   return out.map((d) => stringify(d)).join('---\n');
 }
@@ -94,16 +96,26 @@ test('a no-change resync is one SSH exec per Pi and changes nothing', async () =
   const mark = env.counter.calls.length;
   const since = Date.now();
   await waitFor('every Pi re-observed by a resync', resyncMs * 4, async () =>
-    env.fleet.nodes.every((n) => env.counter.since(mark).some((c) => c.host === n.address && c.kind === 'observe' && c.done)));
+    env.fleet.nodes.every((n) => env.counter.since(mark).some((c) => c.host === n.address && c.kind === 'observe' && c.done)),
+  );
   const window = env.counter.since(mark);
-  assert.deepEqual(window.filter((c) => c.kind !== 'observe'), [], 'no mutating command in a resync');
+  assert.deepEqual(
+    window.filter((c) => c.kind !== 'observe'),
+    [],
+    'no mutating command in a resync',
+  );
   for (const n of env.fleet.nodes) {
     const observes = window.filter((c) => c.host === n.address);
     assert.ok(observes.length >= 1 && observes.length <= 2, `${n.name}: ${observes.length} execs in ${Date.now() - since} ms`);
-    assert.ok(observes.every((c) => !c.done || c.exitCode === 0), `${n.name}: every finished observe exited 0`);
+    assert.ok(
+      observes.every((c) => !c.done || c.exitCode === 0),
+      `${n.name}: every finished observe exited 0`,
+    );
   }
   const wall = window.map((c) => c.durationMs).sort((a, b) => a - b);
-  process.stdout.write(`# figure: no-change resync: ${window.length} execs for 5 Pis, per-exec wall p50 ${wall[Math.floor(wall.length / 2)]} ms, max ${wall[wall.length - 1]} ms\n`);
+  process.stdout.write(
+    `# figure: no-change resync: ${window.length} execs for 5 Pis, per-exec wall p50 ${wall[Math.floor(wall.length / 2)]} ms, max ${wall[wall.length - 1]} ms\n`,
+  );
 });
 
 test('a hostname changed by hand is restored, with an Event saying what it was', async () => {
@@ -111,7 +123,8 @@ test('a hostname changed by hand is restored, with an Event saying what it was',
   await waitFor('pi1 hostname restored', resyncMs * 5, async () => (await onNode('pi1', 'hostname')) === 'pi1');
   assert.equal(await onNode('pi1', 'cat /etc/hostname'), 'pi1');
   await waitFor('drift event for pi1', 15_000, async () =>
-    (await events()).some((e) => e.regarding?.name === 'pi1' && e.reason === 'DriftCorrected' && /handmade/.test(e.note ?? '')));
+    (await events()).some((e) => e.regarding?.name === 'pi1' && e.reason === 'DriftCorrected' && /handmade/.test(e.note ?? '')),
+  );
 });
 
 test('a replaced host key stops all work on that Pi and leaves the other four alone', async () => {
@@ -123,7 +136,8 @@ test('a replaced host key stops all work on that Pi and leaves the other four al
   });
   const marked = env.counter.calls.length;
   await waitFor('a later resync tried pi3 again', resyncMs * 5, async () =>
-    env.counter.since(marked).some((c) => c.host === env.fleet.nodes[3]?.address));
+    env.counter.since(marked).some((c) => c.host === env.fleet.nodes[3]?.address),
+  );
   assert.equal(await acceptedLogins('pi3'), loginsBefore, 'sshd on pi3 saw no login after its key changed');
   assert.ok((await events()).some((e) => e.regarding?.name === 'pi3' && e.type === 'Warning' && e.reason === 'HostKeyMismatch'));
   assert.equal(condition(await piNode('pi3'), 'Ready')?.status, 'False');
@@ -179,7 +193,11 @@ test('hostile field values are rejected by the control plane, naming the field, 
       apiVersion: 'bramble.dev/v1alpha1',
       kind: 'PiNode',
       metadata: { name: 'hostile' },
-      spec: { address: env.fleet.nodes[0]?.address, ssh: { privateKeySecretRef: { name: 'bramble-ssh-key' }, hostKeyPolicy: 'TrustOnFirstUse' }, ...override },
+      spec: {
+        address: env.fleet.nodes[0]?.address,
+        ssh: { privateKeySecretRef: { name: 'bramble-ssh-key' }, hostKeyPolicy: 'TrustOnFirstUse' },
+        ...override,
+      },
     };
     const r = await env.cp.kubectl(['apply', '-f', '-'], JSON.stringify(obj));
     assert.notEqual(r.code, 0, `${field} must be refused`);
@@ -187,7 +205,10 @@ test('hostile field values are rejected by the control plane, naming the field, 
     const get = await env.cp.kubectl(['get', 'pinode', 'hostile']);
     assert.notEqual(get.code, 0, 'nothing was stored');
   }
-  assert.ok(env.counter.since(before).every((c) => c.kind === 'observe'), 'no command came from the hostile objects');
+  assert.ok(
+    env.counter.since(before).every((c) => c.kind === 'observe'),
+    'no command came from the hostile objects',
+  );
 });
 
 test('the operator exposes fleet and SSH metrics that pass promtool', async () => {

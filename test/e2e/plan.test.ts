@@ -19,7 +19,14 @@ import type { KindPlanReport } from '../../cli/plan/kind-plan.ts';
 
 let env: E2eEnvironment;
 const aliceKey = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEZ4cvCiIZ/yoin9V1DLq+ScYB22xFW86E2zYaOeTizq alice@laptop';
-const watched = ['etc/hostname', 'etc/hosts', 'etc/timezone', 'home/alice/.ssh/authorized_keys', 'etc/slurm/slurm.conf', 'etc/munge/munge.key'];
+const watched = [
+  'etc/hostname',
+  'etc/hosts',
+  'etc/timezone',
+  'home/alice/.ssh/authorized_keys',
+  'etc/slurm/slurm.conf',
+  'etc/munge/munge.key',
+];
 
 function piNodes(): string {
   return env.piNodeYaml((n) => ({
@@ -37,7 +44,12 @@ const partition = stringify({
   apiVersion: 'bramble.dev/v1alpha1',
   kind: 'SlurmPartition',
   metadata: { name: 'batch' },
-  spec: { clusterName: 'plan', controller: 'pi0', nodeSelector: { matchLabels: { 'bramble.dev/role': 'compute' } }, mungeKeySecretRef: { name: 'plan-munge' } },
+  spec: {
+    clusterName: 'plan',
+    controller: 'pi0',
+    nodeSelector: { matchLabels: { 'bramble.dev/role': 'compute' } },
+    mungeKeySecretRef: { name: 'plan-munge' },
+  },
 });
 
 const volume = stringify({
@@ -85,12 +97,15 @@ async function planInProcess(text: string): Promise<{ result: PlanResult; progre
   const executor = new Ssh2Executor();
   const progress: string[] = [];
   try {
-    const result = await planFromFile({ file: 'resources.yaml' }, {
-      executor: env.counter.wrap(executor),
-      progress: (l) => progress.push(l),
-      kubeConfig: kubeConfigFromString(env.cp.cp.kubeconfig()),
-      readFile: () => text,
-    });
+    const result = await planFromFile(
+      { file: 'resources.yaml' },
+      {
+        executor: env.counter.wrap(executor),
+        progress: (l) => progress.push(l),
+        kubeConfig: kubeConfigFromString(env.cp.cp.kubeconfig()),
+        readFile: () => text,
+      },
+    );
     return { result, progress };
   } finally {
     await executor.close();
@@ -117,16 +132,25 @@ test('plan shows each Pi its steps and file diffs, with the SSH key Secret read 
   for (const node of env.fleet.nodes) {
     const report = result.pinodes.find((r) => r.subject === `PiNode default/${node.name}`);
     assert.ok(report && !report.error, report?.error);
-    assert.deepEqual(report.steps.map((s) => s.name), ['hostname', 'etc-hosts', 'timezone', 'packages', 'user:alice', 'authorized-keys:alice']);
+    assert.deepEqual(
+      report.steps.map((s) => s.name),
+      ['hostname', 'etc-hosts', 'timezone', 'packages', 'user:alice', 'authorized-keys:alice'],
+    );
     assert.match(report.steps[0]!.diff ?? '', new RegExp(`^-${node.name}\\n\\+plan-${node.name}$`, 'm'));
     assert.match(report.steps[1]!.diff ?? '', new RegExp(`^\\+127\\.0\\.1\\.1\\tplan-${node.name}$`, 'm'));
     assert.match(report.steps[2]!.diff ?? '', /^\+Europe\/Berlin$/m);
     assert.equal(report.steps[5]!.diff, `--- /dev/null\n+++ b/home/alice/.ssh/authorized_keys\n@@ -0,0 +1 @@\n+${aliceKey}\n`);
-    assert.ok(progress.some((l) => l.includes(`${node.name} (${node.address}) answered after`)), progress.join('\n'));
+    assert.ok(
+      progress.some((l) => l.includes(`${node.name} (${node.address}) answered after`)),
+      progress.join('\n'),
+    );
   }
   const [cluster] = result.kinds;
   assert.ok(cluster && !cluster.error, cluster?.error);
-  assert.deepEqual(cluster.hosts.map((h) => h.subject), ['pi0', 'pi1', 'pi2']);
+  assert.deepEqual(
+    cluster.hosts.map((h) => h.subject),
+    ['pi0', 'pi1', 'pi2'],
+  );
   const conf = cluster.hosts.find((h) => h.subject === 'pi1')?.steps.find((s) => s.name === 'slurm-conf')?.diff ?? '';
   assert.match(conf, /^\+SlurmctldHost=pi0\(10\.213\.44\.10\)$/m, 'the controller by its current hostname');
   assert.match(conf, /^\+PartitionName=batch Nodes=pi\[1-2\]|^\+PartitionName=batch Nodes=pi1,pi2/m);
@@ -134,7 +158,11 @@ test('plan shows each Pi its steps and file diffs, with the SSH key Secret read 
 
   const calls = env.counter.since(mark);
   assert.ok(calls.length >= 6, `at least an observe and a snapshot per Pi, got ${calls.length}`);
-  assert.deepEqual(calls.filter((c) => c.kind !== 'observe'), [], 'only read-only commands');
+  assert.deepEqual(
+    calls.filter((c) => c.kind !== 'observe'),
+    [],
+    'only read-only commands',
+  );
   assert.deepEqual(snapshot(), filesBefore, 'no watched file changed on any Pi');
   assert.equal((await env.list('pinode')).length, 0, 'nothing was written to the cluster');
   assert.notEqual((await env.cp.kubectl(['get', 'secret', 'plan-munge'])).code, 0, 'no munge key Secret was created');
@@ -143,15 +171,23 @@ test('plan shows each Pi its steps and file diffs, with the SSH key Secret read 
 test('the bramble plan command reads the Secret from the file, prints the plan and a progress line per host', async () => {
   const file = join(env.cp.dir, 'plan.yaml');
   const secret = stringify({
-    apiVersion: 'v1', kind: 'Secret', metadata: { name: 'bramble-ssh-key' }, type: 'kubernetes.io/ssh-auth',
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 'bramble-ssh-key' },
+    type: 'kubernetes.io/ssh-auth',
     stringData: { 'ssh-privatekey': env.fleet.clientKey.privateKey },
   });
   writeFileSync(file, `${secret}---\n${piNodes()}`);
   const { KUBECONFIG: _unused, ...noCluster } = process.env;
   const run = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile(process.execPath, [join(REPO_ROOT, 'bin/bramble.js'), 'plan', '-f', file], { env: noCluster, timeout: 120_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [join(REPO_ROOT, 'bin/bramble.js'), 'plan', '-f', file],
+      { env: noCluster, timeout: 120_000 },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      },
+    );
   });
   assert.equal(run.code, 0, run.stderr);
   for (const node of env.fleet.nodes) {
@@ -170,7 +206,12 @@ test('once applied, every file changed exactly as planned, and a new plan finds 
   await env.kubectl(['wait', '--for=condition=Ready', 'pinode', '--all', '--timeout=240s']);
   for (const node of await env.list('pinode')) assert.equal(condition(node, 'Ready')?.status, 'True');
   const filesAfter = snapshot();
-  const files: [string, string][] = [['hostname', '/etc/hostname'], ['etc-hosts', '/etc/hosts'], ['timezone', '/etc/timezone'], ['authorized-keys:alice', '/home/alice/.ssh/authorized_keys']];
+  const files: [string, string][] = [
+    ['hostname', '/etc/hostname'],
+    ['etc-hosts', '/etc/hosts'],
+    ['timezone', '/etc/timezone'],
+    ['authorized-keys:alice', '/home/alice/.ssh/authorized_keys'],
+  ];
   for (const report of firstPlan.pinodes) {
     const name = report.subject.split('/')[1]!;
     for (const [step, path] of files) {
@@ -179,7 +220,10 @@ test('once applied, every file changed exactly as planned, and a new plan finds 
     }
   }
   const { result } = await planInProcess(piNodes());
-  assert.deepEqual(result.pinodes.map((r) => [r.subject, r.error, r.steps.length]), env.fleet.nodes.map((n) => [`PiNode default/${n.name}`, undefined, 0]));
+  assert.deepEqual(
+    result.pinodes.map((r) => [r.subject, r.error, r.steps.length]),
+    env.fleet.nodes.map((n) => [`PiNode default/${n.name}`, undefined, 0]),
+  );
 });
 
 test('a GlusterVolume is planned through its kind with read-only commands only, and the operator then applies exactly the planned steps on each Pi', async () => {
@@ -187,13 +231,30 @@ test('a GlusterVolume is planned through its kind with read-only commands only, 
   const { result } = await planInProcess(volume);
   const [plan] = result.kinds;
   assert.ok(plan && !plan.error, plan?.error);
-  assert.deepEqual(plan.hosts.map((h) => h.subject), ['pi0', 'pi1', 'pi2']);
-  assert.ok(plan.hosts.every((h) => h.steps.length > 0), 'a fresh volume has work on every Pi');
-  assert.deepEqual(env.counter.since(mark).filter((c) => c.kind !== 'observe'), [], 'only read-only commands');
+  assert.deepEqual(
+    plan.hosts.map((h) => h.subject),
+    ['pi0', 'pi1', 'pi2'],
+  );
+  assert.ok(
+    plan.hosts.every((h) => h.steps.length > 0),
+    'a fresh volume has work on every Pi',
+  );
+  assert.deepEqual(
+    env.counter.since(mark).filter((c) => c.kind !== 'observe'),
+    [],
+    'only read-only commands',
+  );
 
   await env.kubectl(['apply', '-f', '-'], volume);
   await env.kubectl(['wait', '--for=condition=Ready', 'glustervolume/planned', '--timeout=240s']);
   assert.deepEqual(await appliedSteps('GlusterVolume', 'planned'), printedSteps(plan));
   const { result: again } = await planInProcess(volume);
-  assert.deepEqual(again.kinds[0]?.hosts.map((h) => [h.subject, h.error, h.steps.length]), [['pi0', undefined, 0], ['pi1', undefined, 0], ['pi2', undefined, 0]]);
+  assert.deepEqual(
+    again.kinds[0]?.hosts.map((h) => [h.subject, h.error, h.steps.length]),
+    [
+      ['pi0', undefined, 0],
+      ['pi1', undefined, 0],
+      ['pi2', undefined, 0],
+    ],
+  );
 });

@@ -37,7 +37,10 @@ async function twoSlurmPasses(mark: number): Promise<void> {
 
 before(async () => {
   env = await E2eEnvironment.start({ name: 'e2eslurm', nodes: 5, subnet: '10.213.41.0/24', resyncMs });
-  await env.kubectl(['apply', '-f', '-'], env.piNodeYaml((n) => ({ labels: labelsOf(n) })));
+  await env.kubectl(
+    ['apply', '-f', '-'],
+    env.piNodeYaml((n) => ({ labels: labelsOf(n) })),
+  );
   await env.kubectl(['wait', '--for=condition=Ready', 'pinode', '--all', '--timeout=180s']);
   await env.kubectl(['apply', '-f', join(REPO_ROOT, 'manifests/samples/slurmpartition.yaml')]);
 });
@@ -51,12 +54,17 @@ test('the sample partition converges to a working cluster with a generated munge
   const secret = JSON.parse(await env.kubectl(['get', 'secret', 'seed-munge-key', '-o', 'json'])) as { data: Record<string, string> };
   const key = Buffer.from(secret.data['munge.key'] ?? '', 'base64');
   assert.ok(key.length >= 32, 'bramble created the munge key Secret');
-  assert.ok((await env.events()).some((e) => e.reason === 'MungeKeyCreated'), 'and said so in an Event');
+  assert.ok(
+    (await env.events()).some((e) => e.reason === 'MungeKeyCreated'),
+    'and said so in an Event',
+  );
   for (const n of ['pi0', 'pi1', 'pi2', 'pi3']) {
     assert.equal(await env.onNode(n, 'stat -c "%U %a" /etc/munge/munge.key'), 'munge 400');
     assert.equal(await env.onNode(n, 'base64 -w0 /etc/munge/munge.key'), key.toString('base64'), `${n} has the cluster's key`);
   }
-  const confs = new Set(await Promise.all(['pi0', 'pi1', 'pi2', 'pi3'].map((n) => env.onNode(n, 'sha256sum /etc/slurm/slurm.conf | cut -d" " -f1'))));
+  const confs = new Set(
+    await Promise.all(['pi0', 'pi1', 'pi2', 'pi3'].map((n) => env.onNode(n, 'sha256sum /etc/slurm/slurm.conf | cut -d" " -f1'))),
+  );
   assert.equal(confs.size, 1, 'slurm.conf is identical on every node');
   const status = (await env.get('slurmpartition', 'batch')).status as { configHash?: string; nodeCounts?: { total: number; idle: number } };
   assert.equal(status.configHash, [...confs][0], 'its hash is in status');
@@ -68,7 +76,11 @@ test('the sample partition converges to a working cluster with a generated munge
 test('srun runs on three nodes and an sbatch job writes its output and completes', async () => {
   const out = await env.onNode('pi0', 'timeout 90 srun -N3 hostname', 100_000);
   assert.deepEqual(out.split('\n').sort(), ['pi1', 'pi2', 'pi3']);
-  const job = await env.onNode('pi0', "timeout 90 sbatch --parsable --wait -N1 -w pi2 -o /tmp/bramble-job.out --wrap 'echo job ran on $(hostname)'", 100_000);
+  const job = await env.onNode(
+    'pi0',
+    "timeout 90 sbatch --parsable --wait -N1 -w pi2 -o /tmp/bramble-job.out --wrap 'echo job ran on $(hostname)'",
+    100_000,
+  );
   assert.match(job, /^\d+$/);
   assert.equal(await env.onNode('pi2', 'cat /tmp/bramble-job.out'), 'job ran on pi2');
 });
@@ -99,10 +111,15 @@ test('a node an admin drained stays drained across reconciles, and status says s
 test('a fourth node labelled into the selector joins and runs a job', async () => {
   await env.kubectl(['label', 'pinode', 'pi4', 'bramble.dev/role=compute', '--overwrite']);
   await waitFor('pi4 registered', 180_000, async () => /State=IDLE/.test(await slurmNode('pi4').catch(() => '')), 1000);
-  await waitFor('batch Ready with four nodes', 120_000, async () => {
-    const batch = await env.get('slurmpartition', 'batch');
-    return condition(batch, 'Ready')?.status === 'True' && (batch.status as { nodeCounts?: { total: number } }).nodeCounts?.total === 4;
-  }, 1000);
+  await waitFor(
+    'batch Ready with four nodes',
+    120_000,
+    async () => {
+      const batch = await env.get('slurmpartition', 'batch');
+      return condition(batch, 'Ready')?.status === 'True' && (batch.status as { nodeCounts?: { total: number } }).nodeCounts?.total === 4;
+    },
+    1000,
+  );
   assert.equal(await env.onNode('pi0', 'timeout 90 srun -N1 -w pi4 hostname', 100_000), 'pi4');
 });
 
@@ -113,23 +130,37 @@ test('a node labelled out while a job runs is drained, the job finishes, then it
   await waitFor('pi3 drained by bramble', 60_000, async () => /State=\S*DRAIN/.test(await slurmNode('pi3')), 1000);
   assert.match(await slurmNode('pi3'), /Reason=bramble/);
   assert.equal(await env.onNode('pi0', `squeue -h -j ${job} -o %T`), 'RUNNING', 'draining never kills the running job');
-  await waitFor('pi3 removed from the cluster', 180_000, async () => {
-    const r = await env.fleet.exec('pi0', 'scontrol show node -o pi3');
-    return r.code !== 0 || /not found/i.test(r.stdout + r.stderr);
-  }, 2000);
+  await waitFor(
+    'pi3 removed from the cluster',
+    180_000,
+    async () => {
+      const r = await env.fleet.exec('pi0', 'scontrol show node -o pi3');
+      return r.code !== 0 || /not found/i.test(r.stdout + r.stderr);
+    },
+    2000,
+  );
   assert.equal(await env.onNode('pi3', 'cat /tmp/long-job.out'), 'finished', 'the job ran to its end');
   assert.ok(!readFileSync(join(env.fleet.rootDir('pi0'), 'etc/slurm/slurm.conf'), 'utf8').includes('NodeName=pi3'));
-  await waitFor('batch Ready with three nodes', 120_000, async () => {
-    const batch = await env.get('slurmpartition', 'batch');
-    return condition(batch, 'Ready')?.status === 'True' && (batch.status as { nodeCounts?: { total: number } }).nodeCounts?.total === 3;
-  }, 1000);
+  await waitFor(
+    'batch Ready with three nodes',
+    120_000,
+    async () => {
+      const batch = await env.get('slurmpartition', 'batch');
+      return condition(batch, 'Ready')?.status === 'True' && (batch.status as { nodeCounts?: { total: number } }).nodeCounts?.total === 3;
+    },
+    1000,
+  );
 });
 
 test('deleting the last partition stops the daemons and keeps packages, keys and state', async () => {
   const started = Date.now();
   await env.kubectl(['delete', 'slurmpartition', 'batch', '--wait=false']);
-  await waitFor('the partition gone once its cleanup was done', 240_000, async () =>
-    (await env.cp.kubectl(['get', 'slurmpartition', 'batch'])).code !== 0, 1000);
+  await waitFor(
+    'the partition gone once its cleanup was done',
+    240_000,
+    async () => (await env.cp.kubectl(['get', 'slurmpartition', 'batch'])).code !== 0,
+    1000,
+  );
   process.stdout.write(`# figure: deleting the last partition took ${Date.now() - started} ms\n`);
   assert.equal(await env.onNode('pi0', 'systemctl is-active slurmctld || true'), 'inactive');
   for (const n of ['pi1', 'pi2', 'pi4']) assert.equal(await env.onNode(n, 'systemctl is-active slurmd || true'), 'inactive', n);

@@ -35,7 +35,13 @@ export type Greeting = Resource<GreetingSpec, GreetingStatus>;
 type GreetingRun = Run<Greeting, GreetingStatus>;
 type Files = GreetingSpec['files'];
 
-export const greetingType: ResourceType = { group: 'test.bramble.dev', version: 'v1', kind: 'Greeting', plural: 'greetings', namespaced: true };
+export const greetingType: ResourceType = {
+  group: 'test.bramble.dev',
+  version: 'v1',
+  kind: 'Greeting',
+  plural: 'greetings',
+  namespaced: true,
+};
 
 /** What a host shows: its file's content and the marker beside it (the owning object's UID). */
 interface Seen {
@@ -44,20 +50,33 @@ interface Seen {
 }
 
 /** A stand-in target per host: the test's executor runs everything on this machine. */
-const targetsOf = (files: Files) => new Map<string, SshTarget>(files.map((f) => [f.host, { host: f.host, port: 22, user: 'root', privateKey: '', hostKey: { policy: 'TrustOnFirstUse' } }]));
+const targetsOf = (files: Files) =>
+  new Map<string, SshTarget>(
+    files.map((f) => [f.host, { host: f.host, port: 22, user: 'root', privateKey: '', hostKey: { policy: 'TrustOnFirstUse' } }]),
+  );
 const markerPath = (path: string) => `${path}.bramble-owner`;
 
-async function observeFiles(run: GreetingRun, files: Files): Promise<Map<string, Seen> | ReturnType<typeof stop<ReconcileResult<GreetingStatus>>>> {
+async function observeFiles(
+  run: GreetingRun,
+  files: Files,
+): Promise<Map<string, Seen> | ReturnType<typeof stop<ReconcileResult<GreetingStatus>>>> {
   const pathOf = new Map(files.map((f) => [f.host, f.path]));
   const o = await observeHosts(run, targetsOf(files), (host) => ({
-    script: (nonce) => observeFrame(probeLines([
-      ['content', `test -f ${shellQuote(pathOf.get(host) ?? '')} && { echo yes; cat -- ${shellQuote(pathOf.get(host) ?? '')}; }`],
-      ['marker', `cat -- ${shellQuote(markerPath(pathOf.get(host) ?? ''))}`],
-    ]), nonce),
+    script: (nonce) =>
+      observeFrame(
+        probeLines([
+          ['content', `test -f ${shellQuote(pathOf.get(host) ?? '')} && { echo yes; cat -- ${shellQuote(pathOf.get(host) ?? '')}; }`],
+          ['marker', `cat -- ${shellQuote(markerPath(pathOf.get(host) ?? ''))}`],
+        ]),
+        nonce,
+      ),
     parse: (stdout, nonce) => {
       const s = parseSections(stdout, nonce);
       const content = sectionText(s, 'content');
-      return { ...(content?.startsWith('yes\n') ? { content: content.slice(4) } : {}), ...(sectionText(s, 'marker') ? { marker: sectionText(s, 'marker')?.trim() } : {}) };
+      return {
+        ...(content?.startsWith('yes\n') ? { content: content.slice(4) } : {}),
+        ...(sectionText(s, 'marker') ? { marker: sectionText(s, 'marker')?.trim() } : {}),
+      };
     },
     timeoutMs: 10_000,
   }));
@@ -73,7 +92,12 @@ const reconcile: Stages<Greeting, GreetingStatus, ReconcileResult<GreetingStatus
   validate(run) {
     const { message, files } = run.obj.spec;
     const bad = files.filter((f) => !f.path.startsWith('/')).map((f) => f.path);
-    if (message.includes('\n') || bad.length) return stop(notReady(run, 'InvalidSpec', `one line of message, absolute paths only${bad.length ? `: ${bad.join(', ')}` : ''}`, { stalled: true }));
+    if (message.includes('\n') || bad.length)
+      return stop(
+        notReady(run, 'InvalidSpec', `one line of message, absolute paths only${bad.length ? `: ${bad.join(', ')}` : ''}`, {
+          stalled: true,
+        }),
+      );
     return files;
   },
   observe: observeFiles,
@@ -82,14 +106,29 @@ const reconcile: Stages<Greeting, GreetingStatus, ReconcileResult<GreetingStatus
     const { message, files } = run.obj.spec;
     // Overwrite only a file this object's marker claims, or none at all.
     const foreign = files.filter((f) => seen.get(f.host)?.content !== undefined && seen.get(f.host)?.marker !== uid);
-    if (foreign.length) return stop(notReady(run, 'NotOurs', `files bramble did not write: ${foreign.map((f) => `${f.host}:${f.path}`).join(', ')}; nothing was changed`, { stalled: true }));
-    const write = (path: string, content: string, name: string): FileWrite => ({ file: { path, content, mode: 0o644 }, step: { name, description: `write ${path}`, eventReason: 'Greeted' } });
-    const work = files.filter((f) => seen.get(f.host)?.content !== `${message}\n`)
+    if (foreign.length)
+      return stop(
+        notReady(
+          run,
+          'NotOurs',
+          `files bramble did not write: ${foreign.map((f) => `${f.host}:${f.path}`).join(', ')}; nothing was changed`,
+          { stalled: true },
+        ),
+      );
+    const write = (path: string, content: string, name: string): FileWrite => ({
+      file: { path, content, mode: 0o644 },
+      step: { name, description: `write ${path}`, eventReason: 'Greeted' },
+    });
+    const work = files
+      .filter((f) => seen.get(f.host)?.content !== `${message}\n`)
       .map((f) => [f.host, [write(markerPath(f.path), `${uid}\n`, 'marker'), write(f.path, `${message}\n`, 'greeting')]] as const);
     return { targets: targetsOf(files), secrets: [], phases: [new Map<string, HostWork>(work)], greeted: files };
   },
   report(run, _seen, { greeted }, outcome) {
-    if (outcome.failure) return notReady(run, 'StepFailed', `step ${outcome.failure.step} on ${outcome.failure.host} failed: ${outcome.failure.message}`, { stalled: true });
+    if (outcome.failure)
+      return notReady(run, 'StepFailed', `step ${outcome.failure.step} on ${outcome.failure.host} failed: ${outcome.failure.message}`, {
+        stalled: true,
+      });
     const status = statusWith(run.sctx, { ready: ['True', 'Greeted', `${greeted.length} file(s) greet`] }, { greeted });
     return { status, events: run.events, requeueAfterMs: driftCheckIntervalMs };
   },
@@ -106,8 +145,20 @@ const finalize: Stages<Greeting, GreetingStatus, DeleteResult<GreetingStatus>, F
   plan(run, seen) {
     const uid = run.obj.metadata.uid ?? '';
     const files = (run.obj.status?.greeted ?? []).filter((f) => seen.get(f.host)?.marker === uid);
-    const remove = (path: string) => ({ name: 'remove', description: `remove ${path}`, command: `rm -f -- ${shellQuote(path)} ${shellQuote(markerPath(path))}`, mutating: true as const, timeoutMs: 10_000, eventReason: 'GreetingRemoved' });
-    return { targets: targetsOf(files), secrets: [], phases: [new Map<string, HostWork>(files.map((f) => [f.host, [remove(f.path)]]))], greeted: files };
+    const remove = (path: string) => ({
+      name: 'remove',
+      description: `remove ${path}`,
+      command: `rm -f -- ${shellQuote(path)} ${shellQuote(markerPath(path))}`,
+      mutating: true as const,
+      timeoutMs: 10_000,
+      eventReason: 'GreetingRemoved',
+    });
+    return {
+      targets: targetsOf(files),
+      secrets: [],
+      phases: [new Map<string, HostWork>(files.map((f) => [f.host, [remove(f.path)]]))],
+      greeted: files,
+    };
   },
   report(run, _seen, _planned, outcome) {
     if (outcome.failure) return { ...notReady(run, 'CleanupFailed', outcome.failure.message, { stalled: true }), done: false };
@@ -115,4 +166,9 @@ const finalize: Stages<Greeting, GreetingStatus, DeleteResult<GreetingStatus>, F
   },
 };
 
-export const greetingKind: Kind<GreetingSpec, GreetingStatus> = { kind: 'Greeting', finalizer: 'test.bramble.dev/greeting-cleanup', reconcile, finalize };
+export const greetingKind: Kind<GreetingSpec, GreetingStatus> = {
+  kind: 'Greeting',
+  finalizer: 'test.bramble.dev/greeting-cleanup',
+  reconcile,
+  finalize,
+};

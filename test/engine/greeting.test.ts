@@ -54,7 +54,9 @@ void test('a Greeting is written to its hosts, rewritten on change, refused on a
     leaderElect: false,
     metricsBindAddress: '127.0.0.1:0',
     healthProbeBindAddress: '127.0.0.1:0',
-    controllers: [{ reconciler: createKindReconciler(greetingKind) as unknown as Reconciler<unknown, unknown>, type: greetingType, concurrency: 2 }],
+    controllers: [
+      { reconciler: createKindReconciler(greetingKind) as unknown as Reconciler<unknown, unknown>, type: greetingType, concurrency: 2 },
+    ],
     executor,
     log: createLogger({ level: 'error' }),
     backoff: { baseMs: 20, capMs: 500 },
@@ -64,20 +66,32 @@ void test('a Greeting is written to its hosts, rewritten on change, refused on a
   });
   try {
     await manager.synced();
-    const create = (name: string, message: string, hosts: string[]) => api.request('POST', collectionPath(greetingType, ns), {
-      body: { apiVersion: 'test.bramble.dev/v1', kind: 'Greeting', metadata: { name, namespace: ns }, spec: { message, files: hosts.map((h) => ({ host: h, path: file(h) })) } },
-    });
+    const create = (name: string, message: string, hosts: string[]) =>
+      api.request('POST', collectionPath(greetingType, ns), {
+        body: {
+          apiVersion: 'test.bramble.dev/v1',
+          kind: 'Greeting',
+          metadata: { name, namespace: ns },
+          spec: { message, files: hosts.map((h) => ({ host: h, path: file(h) })) },
+        },
+      });
 
     await create('hello', 'hello', ['a', 'b']);
     const greeted = await waitFor('Ready', async () => ready(await get(ns, 'hello'))?.status === 'True' && get(ns, 'hello'));
     assert.equal(readFileSync(file('a'), 'utf8'), 'hello\n');
     assert.equal(readFileSync(file('b'), 'utf8'), 'hello\n');
-    assert.deepEqual(greeted.status?.greeted?.map((f) => f.host), ['a', 'b']);
+    assert.deepEqual(
+      greeted.status?.greeted?.map((f) => f.host),
+      ['a', 'b'],
+    );
     assert.ok(greeted.metadata.finalizers?.includes(greetingKind.finalizer));
     const writes = () => executor.calls.filter((c) => c.command.includes('bramble-write')).length;
     assert.equal(writes(), 4, 'a marker and the greeting on each host');
 
-    await api.request('PATCH', objectPath(greetingType, ns, 'hello'), { body: { spec: { message: 'bonjour' } }, contentType: 'application/merge-patch+json' });
+    await api.request('PATCH', objectPath(greetingType, ns, 'hello'), {
+      body: { spec: { message: 'bonjour' } },
+      contentType: 'application/merge-patch+json',
+    });
     await waitFor('the new message on both hosts', () => ['a', 'b'].every((h) => readFileSync(file(h), 'utf8') === 'bonjour\n'));
 
     // A file someone else wrote is never overwritten: Stalled with a reason, the file as it was.
@@ -90,7 +104,12 @@ void test('a Greeting is written to its hosts, rewritten on change, refused on a
     // Delete removes only what the record names and the marker confirms.
     for (const name of ['hello', 'intruder']) await api.request('DELETE', objectPath(greetingType, ns, name));
     for (const name of ['hello', 'intruder']) {
-      await waitFor(`${name} gone`, async () => get(ns, name).then(() => false, (e: unknown) => isNotFound(e)));
+      await waitFor(`${name} gone`, async () =>
+        get(ns, name).then(
+          () => false,
+          (e: unknown) => isNotFound(e),
+        ),
+      );
     }
     assert.equal(existsSync(file('a')), false);
     assert.equal(existsSync(file('b')), false);

@@ -35,17 +35,30 @@ const piBefore = new Map<string, string>();
 /** Set once every delete went through: the checks after it prove nothing otherwise. */
 let deleted = false;
 
-before(async () => {
-  ff = await FaultFleet.start({ name: 'faultdata', subnet: '10.213.50.0/24', resyncMs: 8_000, operators: 1 });
-}, { timeout: 900_000 });
+before(
+  async () => {
+    ff = await FaultFleet.start({ name: 'faultdata', subnet: '10.213.50.0/24', resyncMs: 8_000, operators: 1 });
+  },
+  { timeout: 900_000 },
+);
 
-after(async () => {
-  await ff?.close();
-}, { timeout: 120_000 });
+after(
+  async () => {
+    await ff?.close();
+  },
+  { timeout: 120_000 },
+);
 
 function s3(): Client {
   const url = new URL(endpoint);
-  return new Client({ endPoint: url.hostname, port: Number(url.port), useSSL: false, accessKey: 'bramble-admin', secretKey: MINIO_PASSWORD, region: 'us-east-1' });
+  return new Client({
+    endPoint: url.hostname,
+    port: Number(url.port),
+    useSSL: false,
+    accessKey: 'bramble-admin',
+    secretKey: MINIO_PASSWORD,
+    region: 'us-east-1',
+  });
 }
 
 async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
@@ -56,16 +69,24 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
 
 /** What a PiNode delete must leave exactly as it was: the user, their keys and files, the host's settings and packages. */
 async function piState(node: string): Promise<string> {
-  return ff.onNode(node, [
-    'getent passwd alice', 'id -nG alice', 'sha256sum < /home/alice/.ssh/authorized_keys', `cat /home/alice/${marker}.txt`,
-    'hostname', 'readlink /etc/localtime', "dpkg-query -W -f='${db:Status-Abbrev} ${Package}\\n' tree",
-  ].join(' && '));
+  return ff.onNode(
+    node,
+    [
+      'getent passwd alice',
+      'id -nG alice',
+      'sha256sum < /home/alice/.ssh/authorized_keys',
+      `cat /home/alice/${marker}.txt`,
+      'hostname',
+      'readlink /etc/localtime',
+      "dpkg-query -W -f='${db:Status-Abbrev} ${Package}\\n' tree",
+    ].join(' && '),
+  );
 }
 
 test('data is written: a file through the Gluster mount, an object over S3, a Slurm job', { timeout: 420_000 }, async () => {
   // Gluster: written on pi0 through the mount, replicated into the brick directory on pi1–pi3.
   await ff.onNode('pi0', `printf '%s' '${fileText}' > /mnt/shared/${marker}.txt`);
-  assert.equal(await ff.onNode('pi2', `cat /mnt/shared/${marker}.txt`), fileText, 'readable through another Pi\'s mount');
+  assert.equal(await ff.onNode('pi2', `cat /mnt/shared/${marker}.txt`), fileText, "readable through another Pi's mount");
   for (const n of bricks) assert.equal(await ff.onNode(n, `cat ${brickDir}/${marker}.txt`), fileText, `${n}'s brick holds the file`);
 
   // MinIO: the stand-in keeps each object on the drive of the node it was put through.
@@ -81,10 +102,18 @@ test('data is written: a file through the Gluster mount, an object over S3, a Sl
   stateDir = await ff.onNode('pi0', "sed -n 's/^StateSaveLocation=//p' /etc/slurm/slurm.conf");
   assert.match(stateDir, /^\/\S+$/, 'slurm.conf names a StateSaveLocation');
   jobName = `job-${marker}`;
-  const job = await ff.onNode('pi0', `timeout 90 sbatch --parsable --wait -J ${jobName} -N1 -o /tmp/${marker}.out --wrap 'echo ran on $(hostname)'`, 100_000);
+  const job = await ff.onNode(
+    'pi0',
+    `timeout 90 sbatch --parsable --wait -J ${jobName} -N1 -o /tmp/${marker}.out --wrap 'echo ran on $(hostname)'`,
+    100_000,
+  );
   assert.match(job, /^\d+$/);
   // slurmctld writes job_state a few seconds after a change; the completed job's record is in it.
-  await waitFor('the job record in job_state', 60_000, async () => (await ff.onNode('pi0', `grep -c -a -F '${jobName}' ${stateDir}/job_state || true`)) !== '0');
+  await waitFor(
+    'the job record in job_state',
+    60_000,
+    async () => (await ff.onNode('pi0', `grep -c -a -F '${jobName}' ${stateDir}/job_state || true`)) !== '0',
+  );
   stateFiles = (await ff.onNode('pi0', `cd ${stateDir} && ls -1 | grep -v -e '\\.old$' -e '\\.new$' | sort`)).split('\n');
   for (const f of ['job_state', 'node_state']) assert.ok(stateFiles.includes(f), `${stateDir} has ${f}: ${stateFiles.join(' ')}`);
 
@@ -92,7 +121,11 @@ test('data is written: a file through the Gluster mount, an object over S3, a Sl
   for (const n of piNames) {
     await ff.onNode(n, `runuser -u alice -- sh -c "printf '%s\\n' '${homeText}' > /home/alice/${marker}.txt"`);
     piBefore.set(n, await piState(n));
-    assert.match(piBefore.get(n)!, new RegExp(`^alice:.*\\n.*users.*\\n[0-9a-f]{64}.*\\n${homeText}\\n${n}\\n.*Europe/London\\nii +tree$`), `${n} is as its PiNode made it`);
+    assert.match(
+      piBefore.get(n)!,
+      new RegExp(`^alice:.*\\n.*users.*\\n[0-9a-f]{64}.*\\n${homeText}\\n${n}\\n.*Europe/London\\nii +tree$`),
+      `${n} is as its PiNode made it`,
+    );
   }
   earlierSecrets = await fleetSecrets(ff);
 });
@@ -100,7 +133,13 @@ test('data is written: a file through the Gluster mount, an object over S3, a Sl
 test('every kind is deleted with its default reclaimPolicy, Retain', { timeout: 420_000 }, async () => {
   // The default is the CRD's, not the fixture's: the fixture leaves reclaimPolicy unset.
   for (const crd of ['glustervolumes.bramble.dev', 'miniopools.bramble.dev']) {
-    const def = await ff.kubectl(['get', 'crd', crd, '-o', 'jsonpath={.spec.versions[0].schema.openAPIV3Schema.properties.spec.properties.reclaimPolicy.default}']);
+    const def = await ff.kubectl([
+      'get',
+      'crd',
+      crd,
+      '-o',
+      'jsonpath={.spec.versions[0].schema.openAPIV3Schema.properties.spec.properties.reclaimPolicy.default}',
+    ]);
     assert.equal(def.trim(), 'Retain', `${crd} defaults reclaimPolicy to Retain`);
   }
   assert.equal((await ff.get('glustervolume', 'shared')).spec?.reclaimPolicy ?? 'Retain', 'Retain');
@@ -110,7 +149,8 @@ test('every kind is deleted with its default reclaimPolicy, Retain', { timeout: 
   await ff.kubectl(['delete', 'glustervolume', 'shared', '--timeout=240s']);
   await ff.kubectl(['delete', 'miniopool', 'objects', '--timeout=240s']);
   const reasons = new Set((await ff.events()).map((e) => e.reason));
-  for (const r of ['PartitionRemoved', 'VolumeRetained', 'MinioPoolRemoved']) assert.ok(reasons.has(r), `an Event ${r}: ${[...reasons].join(', ')}`);
+  for (const r of ['PartitionRemoved', 'VolumeRetained', 'MinioPoolRemoved'])
+    assert.ok(reasons.has(r), `an Event ${r}: ${[...reasons].join(', ')}`);
   const retained = (await ff.events()).find((e) => e.reason === 'VolumeRetained');
   assert.match(retained?.note ?? '', /nothing was unmounted, stopped or deleted/);
   const minioRemoved = (await ff.events()).find((e) => e.reason === 'MinioPoolRemoved');
@@ -122,7 +162,11 @@ test('every kind is deleted with its default reclaimPolicy, Retain', { timeout: 
   // Two resyncs with nothing left to manage: bramble must not apply anything to any Pi.
   await new Promise((r) => setTimeout(r, 2 * 8_000 + 2_000));
   const applies = ff.calls().filter((c) => c.at >= piNodesGoneAt && (c.stdin ?? '').includes('run_step'));
-  assert.deepEqual(applies.map((c) => `${c.host} ${c.command}`), [], 'no apply to any Pi after its PiNode was deleted');
+  assert.deepEqual(
+    applies.map((c) => `${c.host} ${c.command}`),
+    [],
+    'no apply to any Pi after its PiNode was deleted',
+  );
   deleted = true;
 });
 
@@ -133,7 +177,7 @@ test('the Gluster bricks still hold the file, and the retained volume still serv
   for (const n of piNames) assert.equal(await ff.onNode(n, `cat /mnt/shared/${marker}.txt`), fileText, `readable through ${n}'s mount`);
 });
 
-test('MinIO\'s drive still holds the object, and the kept binary started by hand serves it', { timeout: 180_000 }, async () => {
+test("MinIO's drive still holds the object, and the kept binary started by hand serves it", { timeout: 180_000 }, async () => {
   assert.ok(deleted, 'every kind was deleted');
   for (const n of piNames) {
     assert.equal(await ff.onNode(n, 'systemctl is-active minio || true'), 'inactive', `minio stopped on ${n}`);
@@ -143,9 +187,15 @@ test('MinIO\'s drive still holds the object, and the kept binary started by hand
   assert.equal(await ff.onNode(holder, `cat ${drive}/${bucket}/${marker}.txt._S3rver_object`), objectText, 'the object is on the drive');
   await assert.rejects(s3().listBuckets(), 'nothing serves S3 after the delete');
   // Started by hand as the unit bramble wrote would have (same binary, env file and user).
-  await ff.onNode(holder, "printf '%s\\n' 'exec /usr/local/bin/minio server $MINIO_OPTS $MINIO_VOLUMES' > /usr/local/lib/data-kept-minio.sh");
+  await ff.onNode(
+    holder,
+    "printf '%s\\n' 'exec /usr/local/bin/minio server $MINIO_OPTS $MINIO_VOLUMES' > /usr/local/lib/data-kept-minio.sh",
+  );
   const user = await ff.onNode(holder, `stat -c %U ${drive}`);
-  await ff.onNode(holder, `systemd-run --unit=data-kept-minio -p EnvironmentFile=/etc/default/minio -p User=${user} /bin/sh /usr/local/lib/data-kept-minio.sh`);
+  await ff.onNode(
+    holder,
+    `systemd-run --unit=data-kept-minio -p EnvironmentFile=/etc/default/minio -p User=${user} /bin/sh /usr/local/lib/data-kept-minio.sh`,
+  );
   try {
     await waitFor('the hand-started minio to answer', 60_000, async () => (await fetch(`${endpoint}/minio/health/live`)).status === 200);
     assert.equal(await readAll(await s3().getObject(bucket, `${marker}.txt`)), objectText, 'the object reads back over S3');
@@ -154,13 +204,22 @@ test('MinIO\'s drive still holds the object, and the kept binary started by hand
   }
 });
 
-test('Slurm\'s StateSaveLocation still holds its state files and the job\'s record', { timeout: 60_000 }, async () => {
+test("Slurm's StateSaveLocation still holds its state files and the job's record", { timeout: 60_000 }, async () => {
   assert.ok(deleted, 'every kind was deleted');
-  assert.equal(await ff.onNode('pi0', 'systemctl is-active slurmctld || true'), 'inactive', 'deleting the last partition stopped slurmctld');
+  assert.equal(
+    await ff.onNode('pi0', 'systemctl is-active slurmctld || true'),
+    'inactive',
+    'deleting the last partition stopped slurmctld',
+  );
   const now = (await ff.onNode('pi0', `cd ${stateDir} && ls -1 | grep -v -e '\\.old$' -e '\\.new$' | sort`)).split('\n');
   for (const f of stateFiles) assert.ok(now.includes(f), `${stateDir}/${f} is still there`);
   assert.notEqual(await ff.onNode('pi0', `grep -c -a -F '${jobName}' ${stateDir}/job_state || true`), '0', 'job_state still has the job');
-  for (const n of piNames) assert.equal(await ff.onNode(n, 'test -s /etc/slurm/slurm.conf && test -s /etc/munge/munge.key && echo kept'), 'kept', `${n} keeps slurm.conf and the munge key`);
+  for (const n of piNames)
+    assert.equal(
+      await ff.onNode(n, 'test -s /etc/slurm/slurm.conf && test -s /etc/munge/munge.key && echo kept'),
+      'kept',
+      `${n} keeps slurm.conf and the munge key`,
+    );
 });
 
 test('deleting the PiNodes left every Pi as it was: users, their files, settings, packages', { timeout: 60_000 }, async () => {
@@ -170,19 +229,25 @@ test('deleting the PiNodes left every Pi as it was: users, their files, settings
 
 test('no secret leaked', { timeout: 120_000 }, async (t) => {
   const searched = await assertNoSecretLeaks(ff, { earlier: earlierSecrets });
-  t.diagnostic(`searched ${searched.sources} places (${searched.chars} characters) for ${searched.secrets} secrets in ${searched.needles} forms`);
+  t.diagnostic(
+    `searched ${searched.sources} places (${searched.chars} characters) for ${searched.secrets} secrets in ${searched.needles} forms`,
+  );
 });
 
-test('the leak check run on this fleet finds a password planted in a ConfigMap, through the API and in state.db', { timeout: 120_000 }, async () => {
-  await ff.kubectl(['create', 'configmap', 'data-kept-planted', `--from-literal=env=MINIO_ROOT_PASSWORD=${MINIO_PASSWORD}`]);
-  try {
-    await assert.rejects(assertNoSecretLeaks(ff, { earlier: earlierSecrets }), (err: Error) => {
-      assert.match(err.message, /a MinIO root password \(as text\) in configmaps default\/data-kept-planted \(API\)/);
-      assert.match(err.message, /a MinIO root password \(as text\) in state\.db \/configmaps default\/data-kept-planted/);
-      assert.ok(!err.message.includes(MINIO_PASSWORD), 'the report does not print the value');
-      return true;
-    });
-  } finally {
-    await ff.kubectl(['delete', 'configmap', 'data-kept-planted']);
-  }
-});
+test(
+  'the leak check run on this fleet finds a password planted in a ConfigMap, through the API and in state.db',
+  { timeout: 120_000 },
+  async () => {
+    await ff.kubectl(['create', 'configmap', 'data-kept-planted', `--from-literal=env=MINIO_ROOT_PASSWORD=${MINIO_PASSWORD}`]);
+    try {
+      await assert.rejects(assertNoSecretLeaks(ff, { earlier: earlierSecrets }), (err: Error) => {
+        assert.match(err.message, /a MinIO root password \(as text\) in configmaps default\/data-kept-planted \(API\)/);
+        assert.match(err.message, /a MinIO root password \(as text\) in state\.db \/configmaps default\/data-kept-planted/);
+        assert.ok(!err.message.includes(MINIO_PASSWORD), 'the report does not print the value');
+        return true;
+      });
+    } finally {
+      await ff.kubectl(['delete', 'configmap', 'data-kept-planted']);
+    }
+  },
+);

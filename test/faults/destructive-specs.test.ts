@@ -13,7 +13,9 @@ import { diffInventories, takeInventory, undeclared, type Change, type Declared,
 import { volatile, type DestructiveCase } from './destructive/case.ts';
 
 const caseDir = new URL('./destructive/', import.meta.url);
-const caseFiles = readdirSync(caseDir).filter((f) => f.endsWith('-cases.ts')).sort();
+const caseFiles = readdirSync(caseDir)
+  .filter((f) => f.endsWith('-cases.ts'))
+  .sort();
 const cases: DestructiveCase[] = [];
 for (const file of caseFiles) {
   const mod = (await import(new URL(file, caseDir).href)) as { cases: DestructiveCase[] };
@@ -24,24 +26,40 @@ const otherNamespace = 'team-b';
 let ff: FaultFleet;
 const totals = { cases: 0, filesCompared: 0, unexpected: 0 };
 
-before(async () => {
-  // The operator runs under the Deployment's heap cap (manifests/deployment.yaml), so memory cases measure what a pod would.
-  ff = await FaultFleet.start({ name: 'destructive', subnet: '10.213.60.0/24', resyncMs: 8_000, deploy: 'pinodes', heapCapMiB: 160 });
-  // The same Pis as PiNodes of a second namespace, so two resources of one name can meet there.
-  await ff.kubectl(['create', 'namespace', otherNamespace]);
-  const secret = JSON.parse(await ff.kubectl(['get', 'secret', 'bramble-ssh-key', '-o', 'json'])) as { type: string; data: Record<string, string> };
-  await ff.kubectl(['apply', '-n', otherNamespace, '-f', '-'], stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'bramble-ssh-key' }, type: secret.type, data: secret.data }));
-  await ff.kubectl(['apply', '-n', otherNamespace, '-f', '-'], ff.piNodeYaml());
-  await ff.kubectl(['wait', '-n', otherNamespace, '--for=condition=Ready', 'pinode', '--all', '--timeout=240s']);
-}, { timeout: 900_000 });
+before(
+  async () => {
+    // The operator runs under the Deployment's heap cap (manifests/deployment.yaml), so memory cases measure what a pod would.
+    ff = await FaultFleet.start({ name: 'destructive', subnet: '10.213.60.0/24', resyncMs: 8_000, deploy: 'pinodes', heapCapMiB: 160 });
+    // The same Pis as PiNodes of a second namespace, so two resources of one name can meet there.
+    await ff.kubectl(['create', 'namespace', otherNamespace]);
+    const secret = JSON.parse(await ff.kubectl(['get', 'secret', 'bramble-ssh-key', '-o', 'json'])) as {
+      type: string;
+      data: Record<string, string>;
+    };
+    await ff.kubectl(
+      ['apply', '-n', otherNamespace, '-f', '-'],
+      stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'bramble-ssh-key' }, type: secret.type, data: secret.data }),
+    );
+    await ff.kubectl(['apply', '-n', otherNamespace, '-f', '-'], ff.piNodeYaml());
+    await ff.kubectl(['wait', '-n', otherNamespace, '--for=condition=Ready', 'pinode', '--all', '--timeout=240s']);
+  },
+  { timeout: 900_000 },
+);
 
-after(async () => {
-  console.log(`ℹ destructive specs: ${totals.cases} cases, ${totals.filesCompared} files compared, ${totals.unexpected} unexpected changes`);
-  await ff?.close();
-}, { timeout: 120_000 });
+after(
+  async () => {
+    console.log(
+      `ℹ destructive specs: ${totals.cases} cases, ${totals.filesCompared} files compared, ${totals.unexpected} unexpected changes`,
+    );
+    await ff?.close();
+  },
+  { timeout: 120_000 },
+);
 
 async function inventories(): Promise<Map<string, Inventory>> {
-  const entries = await Promise.all(ff.fleet.nodes.map(async (n) => [n.name, await takeInventory(ff.fleet.rootDir(n.name), ff.fleet.upperDir(n.name))] as const));
+  const entries = await Promise.all(
+    ff.fleet.nodes.map(async (n) => [n.name, await takeInventory(ff.fleet.rootDir(n.name), ff.fleet.upperDir(n.name))] as const),
+  );
   return new Map(entries);
 }
 
@@ -55,7 +73,7 @@ function describe(changes: readonly Change[]): string {
   return [...shown, ...(changes.length > shown.length ? [`  … and ${changes.length - shown.length} more`] : [])].join('\n');
 }
 
-void test('the inventory sees a change made behind bramble\'s back (the check can fail)', async () => {
+void test("the inventory sees a change made behind bramble's back (the check can fail)", async () => {
   const before = await inventories();
   await ff.onNode('pi1', 'chmod 0640 /etc/timezone && touch /etc/bramble-inventory-probe');
   const after = await inventories();

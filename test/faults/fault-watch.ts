@@ -16,10 +16,15 @@ const sameCall = (a: Call, b: Call): boolean => a.operator === b.operator && a.a
  */
 export async function applyInFlight(ff: FaultFleet, host: string, since: number, script = /./, timeoutMs = 180_000): Promise<Call> {
   let found: Call | undefined;
-  await waitFor(`an apply to ${host} matching ${script} to start`, timeoutMs, async () => {
-    found = ff.calls().find((c) => c.host === host && c.at >= since && isApply(c) && script.test(c.stdin) && !c.end);
-    return found !== undefined;
-  }, 25);
+  await waitFor(
+    `an apply to ${host} matching ${script} to start`,
+    timeoutMs,
+    async () => {
+      found = ff.calls().find((c) => c.host === host && c.at >= since && isApply(c) && script.test(c.stdin) && !c.end);
+      return found !== undefined;
+    },
+    25,
+  );
   return found!;
 }
 
@@ -49,7 +54,9 @@ export async function eventsSince(ff: FaultFleet, kind: string, name: string, si
   const floor = Math.floor(since / 1000) * 1000;
   return items.filter((e) => {
     if (e.regarding?.name !== name || (e.regarding?.kind ?? '').toLowerCase() !== kind.toLowerCase()) return false;
-    const times = [e.series?.lastObservedTime, e.eventTime, e.deprecatedLastTimestamp].filter((t): t is string => !!t).map((t) => Date.parse(t));
+    const times = [e.series?.lastObservedTime, e.eventTime, e.deprecatedLastTimestamp]
+      .filter((t): t is string => !!t)
+      .map((t) => Date.parse(t));
     return times.some((t) => t >= floor);
   });
 }
@@ -58,7 +65,11 @@ export async function eventsSince(ff: FaultFleet, kind: string, name: string, si
  * sshd's "Accepted publickey" lines on `node` after the last "Server listening" line at or after
  * `since`: logins the sshd started then accepted (read inside the Pi, from its journal).
  */
-export async function loginsAfterRestart(ff: FaultFleet, node: string, since: number): Promise<{ restartedAt: number | undefined; logins: string[] }> {
+export async function loginsAfterRestart(
+  ff: FaultFleet,
+  node: string,
+  since: number,
+): Promise<{ restartedAt: number | undefined; logins: string[] }> {
   const out = await ff.onNode(node, `journalctl -u ssh.service --no-pager -o short-unix --since @${Math.floor(since / 1000)}`);
   const lines = out.split('\n');
   let restart = -1;
@@ -81,14 +92,20 @@ export class ReadinessWatch {
   private stopped = false;
   private readonly loop: Promise<void>;
 
-  constructor(private readonly ff: FaultFleet, private readonly affected: (kind: string, name: string) => boolean, everyMs = 1_000) {
+  constructor(
+    private readonly ff: FaultFleet,
+    private readonly affected: (kind: string, name: string) => boolean,
+    everyMs = 1_000,
+  ) {
     this.loop = (async () => {
       while (!this.stopped) {
         const at = new Date().toISOString();
         const r = await this.ff.readiness().catch(() => undefined);
         if (r) {
           this.samples++;
-          for (const x of r) if (!this.affected(x.kind, x.name) && x.ready !== 'True') this.violations.push(`${at} ${x.kind}/${x.name}=${x.ready}(${x.reason}: ${x.message})`);
+          for (const x of r)
+            if (!this.affected(x.kind, x.name) && x.ready !== 'True')
+              this.violations.push(`${at} ${x.kind}/${x.name}=${x.ready}(${x.reason}: ${x.message})`);
         } else {
           this.unanswered++;
         }

@@ -54,7 +54,9 @@ export function baseObjects(fleet: FleetFacts): Record<FieldSpec['kind'], Record
   if (!first || !second) throw new Error('the hostile test needs two Pis');
   return {
     PiNode: {
-      apiVersion, kind: 'PiNode', metadata: { name: 'hostile-base' },
+      apiVersion,
+      kind: 'PiNode',
+      metadata: { name: 'hostile-base' },
       spec: {
         address: first.address,
         port: 22,
@@ -66,7 +68,9 @@ export function baseObjects(fleet: FleetFacts): Record<FieldSpec['kind'], Record
       },
     },
     SlurmPartition: {
-      apiVersion, kind: 'SlurmPartition', metadata: { name: 'hostile-base' },
+      apiVersion,
+      kind: 'SlurmPartition',
+      metadata: { name: 'hostile-base' },
       spec: {
         clusterName: 'bramble',
         controller: first.name,
@@ -81,7 +85,9 @@ export function baseObjects(fleet: FleetFacts): Record<FieldSpec['kind'], Record
       },
     },
     GlusterVolume: {
-      apiVersion, kind: 'GlusterVolume', metadata: { name: 'hostile-base' },
+      apiVersion,
+      kind: 'GlusterVolume',
+      metadata: { name: 'hostile-base' },
       spec: {
         volumeName: 'shared',
         type: 'Replicate',
@@ -93,7 +99,9 @@ export function baseObjects(fleet: FleetFacts): Record<FieldSpec['kind'], Record
       },
     },
     MinioPool: {
-      apiVersion, kind: 'MinioPool', metadata: { name: 'hostile-base' },
+      apiVersion,
+      kind: 'MinioPool',
+      metadata: { name: 'hostile-base' },
       spec: {
         nodeSelector: {},
         drivesPerNode: 1,
@@ -109,8 +117,11 @@ export function baseObjects(fleet: FleetFacts): Record<FieldSpec['kind'], Record
 }
 
 const ports = [
-  { label: 'zero', value: 0 }, { label: 'negative', value: -1 }, { label: 'past-65535', value: 65536 },
-  { label: 'huge', value: 1e12 }, { label: 'fraction', value: 22.5 },
+  { label: 'zero', value: 0 },
+  { label: 'negative', value: -1 },
+  { label: 'past-65535', value: 65536 },
+  { label: 'huge', value: 1e12 },
+  { label: 'fraction', value: 22.5 },
 ];
 
 /** Every identifier-like spec field of every kind. metadata.name is fed separately (its own rules). */
@@ -133,10 +144,15 @@ export function fieldSpecs(fleet: FleetFacts): FieldSpec[] {
     { kind: 'PiNode', path: 'spec.users[0].shell', valid: '/bin/bash' },
     { kind: 'PiNode', path: 'spec.users[0].authorizedKeys[0]', valid: aliceKey },
     {
-      kind: 'PiNode', path: 'spec.packages[0]', valid: 'htop',
+      kind: 'PiNode',
+      path: 'spec.packages[0]',
+      valid: 'htop',
       // apt-get reads a trailing "-" as "remove this package": "openssh-server-" would uninstall
       // sshd although every character is a legal package-name character.
-      extra: [{ label: 'apt-remove-suffix', value: 'openssh-server-' }, { label: 'apt-remove-htop', value: 'htop-' }],
+      extra: [
+        { label: 'apt-remove-suffix', value: 'openssh-server-' },
+        { label: 'apt-remove-htop', value: 'htop-' },
+      ],
     },
     { kind: 'SlurmPartition', path: 'spec.clusterName', valid: 'bramble' },
     { kind: 'SlurmPartition', path: 'spec.controller', valid: first.name },
@@ -145,13 +161,24 @@ export function fieldSpecs(fleet: FleetFacts): FieldSpec[] {
     { kind: 'SlurmPartition', path: 'spec.mungeKeySecretRef.name', valid: 'munge-key' },
     { kind: 'SlurmPartition', path: 'spec.nodeSelector.matchExpressions[0].key', valid: 'bramble.dev/role' },
     {
-      kind: 'SlurmPartition', path: 'spec.nodeSelector.matchExpressions[0].values[0]', valid: 'compute',
-      legitimate: { labels: ['bare:empty'], why: 'the empty string is a valid label value; selectors are matched in memory, never sent to a Pi' },
+      kind: 'SlurmPartition',
+      path: 'spec.nodeSelector.matchExpressions[0].values[0]',
+      valid: 'compute',
+      legitimate: {
+        labels: ['bare:empty'],
+        why: 'the empty string is a valid label value; selectors are matched in memory, never sent to a Pi',
+      },
     },
     { kind: 'SlurmPartition', path: 'spec.nodeSelector.matchExpressions[0].operator', valid: 'In' },
     {
-      kind: 'SlurmPartition', path: 'spec.nodeSelector.matchLabels.role', reported: 'spec.nodeSelector.matchLabels[role]', valid: 'compute',
-      legitimate: { labels: ['bare:empty'], why: 'the empty string is a valid label value; selectors are matched in memory, never sent to a Pi' },
+      kind: 'SlurmPartition',
+      path: 'spec.nodeSelector.matchLabels.role',
+      reported: 'spec.nodeSelector.matchLabels[role]',
+      valid: 'compute',
+      legitimate: {
+        labels: ['bare:empty'],
+        why: 'the empty string is a valid label value; selectors are matched in memory, never sent to a Pi',
+      },
     },
     { kind: 'SlurmPartition', path: 'spec.extraConfig[0].name', valid: 'SchedulerType' },
     { kind: 'SlurmPartition', path: 'spec.extraConfig[0].value', valid: 'sched/backfill' },
@@ -161,7 +188,9 @@ export function fieldSpecs(fleet: FleetFacts): FieldSpec[] {
     { kind: 'GlusterVolume', path: 'spec.bricks.path', valid: '/srv/gluster' },
     { kind: 'GlusterVolume', path: 'spec.options[0].name', valid: 'performance.cache-size' },
     {
-      kind: 'GlusterVolume', path: 'spec.options[0].value', valid: '64MB',
+      kind: 'GlusterVolume',
+      path: 'spec.options[0].value',
+      valid: '64MB',
       legitimate: {
         labels: ['bare:star', 'suffix:star'],
         why: 'auth.allow and friends take "*" wildcards; bramble passes option values as one quoted word to gluster volume set, never to a shell unquoted',
@@ -172,8 +201,13 @@ export function fieldSpecs(fleet: FleetFacts): FieldSpec[] {
     { kind: 'MinioPool', path: 'spec.drivePaths[0]', valid: '/srv/minio' },
     { kind: 'MinioPool', path: 'spec.credentialsSecretRef.name', valid: 'minio-root' },
     {
-      kind: 'MinioPool', path: 'spec.source.url', valid: minio.source.url,
-      legitimate: { labels: ['suffix:tilde'], why: '"~" is an unreserved URL character (RFC 3986); the URL is one quoted argument to the downloader' },
+      kind: 'MinioPool',
+      path: 'spec.source.url',
+      valid: minio.source.url,
+      legitimate: {
+        labels: ['suffix:tilde'],
+        why: '"~" is an unreserved URL character (RFC 3986); the URL is one quoted argument to the downloader',
+      },
     },
     { kind: 'MinioPool', path: 'spec.source.sha256', valid: 'a'.repeat(64) },
     { kind: 'MinioPool', path: 'spec.ports.api', valid: '9000', integer: true, extra: ports },
@@ -187,7 +221,8 @@ export function fieldSpecs(fleet: FleetFacts): FieldSpec[] {
  * Spec fields of the CRDs that are deliberately not fed, with why. The coverage test fails when a
  * kind gains a string field that is neither fed nor listed here.
  */
-const sameSelector = 'the same LabelSelector schema (crds/common.ts) as SlurmPartition spec.nodeSelector, which is fed; selectors are matched in memory and never reach a Pi';
+const sameSelector =
+  'the same LabelSelector schema (crds/common.ts) as SlurmPartition spec.nodeSelector, which is fed; selectors are matched in memory and never reach a Pi';
 const numberOrFlag = 'a number or a boolean, typed by the schema and bounded; it reaches a Pi only as the decimal the reconciler formats';
 export const notFed: Record<string, string> = {
   'PiNode spec.paused': numberOrFlag,
@@ -201,12 +236,22 @@ export const notFed: Record<string, string> = {
   'GlusterVolume spec.bricks.allowRootFilesystem': numberOrFlag,
   'MinioPool spec.allowRootFilesystem': numberOrFlag,
   'MinioPool spec.drivesPerNode': numberOrFlag,
-  ...Object.fromEntries(['GlusterVolume spec.bricks.nodeSelector', 'GlusterVolume spec.mount.nodeSelector', 'MinioPool spec.nodeSelector']
-    .flatMap((s) => ['.matchExpressions[0].key', '.matchExpressions[0].operator', '.matchExpressions[0].values[0]', '.matchLabels[*]']
-      .map((leaf) => [`${s}${leaf}`, sameSelector]))),
+  ...Object.fromEntries(
+    ['GlusterVolume spec.bricks.nodeSelector', 'GlusterVolume spec.mount.nodeSelector', 'MinioPool spec.nodeSelector'].flatMap((s) =>
+      ['.matchExpressions[0].key', '.matchExpressions[0].operator', '.matchExpressions[0].values[0]', '.matchLabels[*]'].map((leaf) => [
+        `${s}${leaf}`,
+        sameSelector,
+      ]),
+    ),
+  ),
 };
 
-interface SchemaNode { type?: string; properties?: Record<string, SchemaNode>; additionalProperties?: SchemaNode; items?: SchemaNode }
+interface SchemaNode {
+  type?: string;
+  properties?: Record<string, SchemaNode>;
+  additionalProperties?: SchemaNode;
+  items?: SchemaNode;
+}
 
 /** Every leaf of a spec schema as "spec.a.b[0].c", maps as "…[*]". */
 export function specLeaves(schema: SchemaNode, path = 'spec'): string[] {

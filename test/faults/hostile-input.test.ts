@@ -16,7 +16,17 @@ import { waitFor } from '../e2e/wait.ts';
 import { systemSsh } from '../fleet/system-ssh.ts';
 import { kindDefinitions } from '../../crds/kinds.ts';
 import { toOpenApi } from '../../crds/schema-kit.ts';
-import { apiVersion, baseObjects, fieldSpecs, leafOf, notFed, specLeaves, withValue, type FieldSpec, type FleetFacts } from './hostile-fields.ts';
+import {
+  apiVersion,
+  baseObjects,
+  fieldSpecs,
+  leafOf,
+  notFed,
+  specLeaves,
+  withValue,
+  type FieldSpec,
+  type FleetFacts,
+} from './hostile-fields.ts';
 import { hostileValues, type HostileValue } from './hostile-values.ts';
 import { applyBatch, applyHostileNames, mapLimit, nameOf, type Kubectl } from './hostile-apply.ts';
 import { markerTraces, piEvidence, type PiEvidence } from './hostile-traces.ts';
@@ -77,9 +87,21 @@ test('every spec field of every kind is either fed or listed, with why, as not f
   const specs = fieldSpecs(facts);
   const fedLeaves = new Set(specs.map((f) => `${f.kind} ${leafOf(f)}`));
   const leaves = kindDefinitions.flatMap((d) => specLeaves(toOpenApi(d.spec)).map((leaf) => `${d.kind} ${leaf}`));
-  assert.deepEqual(leaves.filter((l) => !fedLeaves.has(l) && notFed[l] === undefined), [], 'fields neither fed nor listed');
-  assert.deepEqual([...fedLeaves].filter((l) => !leaves.includes(l)), [], 'fed paths that are not fields');
-  assert.deepEqual(Object.keys(notFed).filter((l) => !leaves.includes(l)), [], 'listed paths that are not fields');
+  assert.deepEqual(
+    leaves.filter((l) => !fedLeaves.has(l) && notFed[l] === undefined),
+    [],
+    'fields neither fed nor listed',
+  );
+  assert.deepEqual(
+    [...fedLeaves].filter((l) => !leaves.includes(l)),
+    [],
+    'fed paths that are not fields',
+  );
+  assert.deepEqual(
+    Object.keys(notFed).filter((l) => !leaves.includes(l)),
+    [],
+    'listed paths that are not fields',
+  );
 });
 
 test('the Pi-side checks see a login, a root command and a marker caused on purpose', async () => {
@@ -88,7 +110,9 @@ test('the Pi-side checks see a login, a root command and a marker caused on purp
   const was = await piEvidence(onNode, pi.name);
   assert.deepEqual(await markerTraces(onNode, pi.name, control), [], 'the control marker is new');
   const r = await systemSsh({
-    address: pi.address, user: 'pi', identity: env.fleet.clientKey.privateKeyPath,
+    address: pi.address,
+    user: 'pi',
+    identity: env.fleet.clientKey.privateKeyPath,
     knownHosts: `${pi.address} ${pi.hostKey}\n`,
     command: `sudo -n sh -c 'logger -t hostile-probe ${control} && touch /tmp/${control}'`,
   });
@@ -98,17 +122,25 @@ test('the Pi-side checks see a login, a root command and a marker caused on purp
     return now.logins === was.logins + 1 && now.sudoCommands === was.sudoCommands + 1;
   });
   const traces = await markerTraces(onNode, pi.name, control);
-  assert.ok(traces.some((t) => t.includes(`file /tmp/${control}`)), `the file is found: ${traces.join('\n')}`);
-  assert.ok(traces.some((t) => t.includes('journal') && t.includes(control)), `the journal line is found: ${traces.join('\n')}`);
+  assert.ok(
+    traces.some((t) => t.includes(`file /tmp/${control}`)),
+    `the file is found: ${traces.join('\n')}`,
+  );
+  assert.ok(
+    traces.some((t) => t.includes('journal') && t.includes(control)),
+    `the journal line is found: ${traces.join('\n')}`,
+  );
   await onNode(pi.name, `rm /tmp/${control}`);
-  for (const n of env.fleet.nodes) assert.deepEqual(await markerTraces(onNode, n.name, marker), [], `${n.name} holds no trace of ${marker} yet`);
+  for (const n of env.fleet.nodes)
+    assert.deepEqual(await markerTraces(onNode, n.name, marker), [], `${n.name} holds no trace of ${marker} yet`);
 });
 
-test('the base object of every kind is valid, so a refusal is the hostile value\'s doing', async () => {
+test("the base object of every kind is valid, so a refusal is the hostile value's doing", async () => {
   const bases = baseObjects(facts);
   const r = await kubectl(['apply', '--dry-run=server', '-f', '-'], kinds.map((k) => JSON.stringify(bases[k])).join('\n'));
   assert.equal(r.code, 0, r.stderr);
-  for (const k of kinds) assert.match(r.stdout, new RegExp(`^${k.toLowerCase()}\\.bramble\\.dev/hostile-base created \\(server dry run\\)$`, 'm'));
+  for (const k of kinds)
+    assert.match(r.stdout, new RegExp(`^${k.toLowerCase()}\\.bramble\\.dev/hostile-base created \\(server dry run\\)$`, 'm'));
   // Dry run goes through the same admission as a real write (controlplane/objects.ts validates
   // before it looks at dryRun), which the next test does not rely on: it writes for real.
   const bad = withValue(bases.PiNode, 'spec.hostname', `$(touch /tmp/${marker})`);
@@ -140,7 +172,8 @@ test('every hostile value in every identifier-like spec field is refused at kube
       const line = result.refusal(name);
       if (result.written(name)) problems.push(`ACCEPTED: ${what}`);
       else if (!line) problems.push(`no refusal from kubectl for ${what}`);
-      else if (!line.includes(`${spec.reported ?? spec.path}: `)) problems.push(`refused without naming ${spec.reported ?? spec.path}: ${what}: ${line.slice(0, 300)}`);
+      else if (!line.includes(`${spec.reported ?? spec.path}: `))
+        problems.push(`refused without naming ${spec.reported ?? spec.path}: ${what}: ${line.slice(0, 300)}`);
     });
     fed += values.length;
     fedPerKind[spec.kind] += values.length;
@@ -148,7 +181,9 @@ test('every hostile value in every identifier-like spec field is refused at kube
   });
   assert.deepEqual(problems, [], `${problems.length} hostile values not refused at their field`);
   assert.deepEqual(await storedNames(), env.fleet.nodes.map((n) => `pinode.bramble.dev/${n.name}`).sort(), 'nothing hostile was stored');
-  process.stderr.write(`# figure: ${specs.length} spec fields over ${kinds.length} kinds, ${fed} hostile values fed, all refused naming the field, in ${Date.now() - started} ms\n`);
+  process.stderr.write(
+    `# figure: ${specs.length} spec fields over ${kinds.length} kinds, ${fed} hostile values fed, all refused naming the field, in ${Date.now() - started} ms\n`,
+  );
 });
 
 test('every hostile metadata.name is refused at kubectl apply, and by the control plane naming metadata.name', async () => {
@@ -164,7 +199,8 @@ test('every hostile metadata.name is refused at kubectl apply, and by the contro
     const r = await applyHostileNames(kubectl, objects);
     if (r.written.length > 0) problems.push(`${kind}: ACCEPTED ${r.written.join('; ')}`);
     if (r.applyRefusals !== values.length) problems.push(`${kind}: kubectl apply refused ${r.applyRefusals} of ${values.length}`);
-    if (r.createRefusals.length !== values.length) problems.push(`${kind}: the control plane refused ${r.createRefusals.length} of ${values.length} on create`);
+    if (r.createRefusals.length !== values.length)
+      problems.push(`${kind}: the control plane refused ${r.createRefusals.length} of ${values.length} on create`);
     for (const line of r.createRefusals) {
       if (!line.includes('metadata.name: ')) problems.push(`${kind}: refused without naming metadata.name: ${line.slice(0, 300)}`);
     }
@@ -183,15 +219,27 @@ test('no Pi shows a new login, a new root command or the marker after the batter
   assert.ok(Object.keys(beforeBattery).length === env.fleet.nodes.length, 'the battery ran');
   // A stored object would be picked up by the operator's watch within milliseconds; wait well past that.
   await new Promise((r) => setTimeout(r, 5_000));
-  assert.deepEqual(env.counter.calls.slice(callsBeforeBattery).map((c) => `${c.host} ${c.kind}`), [], 'the operator sent no command');
+  assert.deepEqual(
+    env.counter.calls.slice(callsBeforeBattery).map((c) => `${c.host} ${c.kind}`),
+    [],
+    'the operator sent no command',
+  );
   assert.deepEqual(await evidence(), beforeBattery, 'no new SSH login or sudo command on any Pi');
   const traces: string[] = [];
-  for (const n of env.fleet.nodes) traces.push(...await markerTraces(onNode, n.name, marker));
+  for (const n of env.fleet.nodes) traces.push(...(await markerTraces(onNode, n.name, marker)));
   assert.deepEqual(traces, [], `no trace of ${marker} on any Pi`);
-  assert.deepEqual(readdirSync(tmpdir()).filter((f) => f.includes(marker)), [], 'nor on this machine');
+  assert.deepEqual(
+    readdirSync(tmpdir()).filter((f) => f.includes(marker)),
+    [],
+    'nor on this machine',
+  );
   assert.equal(existsSync(`/tmp/${marker}`), false);
-  const perKind = kinds.map((k) => `${k} ${[...fieldsFed].filter((f) => f.startsWith(`${k} `)).length} fields/${fedPerKind[k]} values`).join(', ');
-  process.stderr.write(`# figure: ${fieldsFed.size} fields over ${kinds.length} kinds (${perKind}), ${fed} hostile values, all refused at apply; 0 new logins, 0 new root commands, 0 marker traces on ${env.fleet.nodes.length} Pis\n`);
+  const perKind = kinds
+    .map((k) => `${k} ${[...fieldsFed].filter((f) => f.startsWith(`${k} `)).length} fields/${fedPerKind[k]} values`)
+    .join(', ');
+  process.stderr.write(
+    `# figure: ${fieldsFed.size} fields over ${kinds.length} kinds (${perKind}), ${fed} hostile values, all refused at apply; 0 new logins, 0 new root commands, 0 marker traces on ${env.fleet.nodes.length} Pis\n`,
+  );
 });
 
 test('an object the control plane accepts does reach its Pi, so the checks above can fail', async () => {
@@ -205,7 +253,9 @@ test('an object the control plane accepts does reach its Pi, so the checks above
   const userMarker = `usr-${randomBytes(4).toString('hex')}`;
   assert.deepEqual(await markerTraces(onNode, pi.name, userMarker), []);
   const obj = {
-    apiVersion, kind: 'PiNode', metadata: { name: 'hostile-control' },
+    apiVersion,
+    kind: 'PiNode',
+    metadata: { name: 'hostile-control' },
     spec: {
       address: pi.address,
       ssh: { user: 'root', privateKeySecretRef: { name: 'bramble-ssh-key' }, hostKey: pi.hostKey },
@@ -215,10 +265,20 @@ test('an object the control plane accepts does reach its Pi, so the checks above
   };
   const result = await applyBatch(kubectl, [obj]);
   assert.ok(result.written('hostile-control'), `accepted: ${result.stdout} ${result.stderr}`);
-  await waitFor('the operator to log in to the Pi for the accepted object', 60_000, async () =>
-    (await piEvidence(onNode, pi.name)).logins > was.logins);
-  assert.ok(env.counter.since(mark).some((c) => c.host === pi.address), 'and the counting executor saw its commands');
-  await waitFor('the marker-named user to leave traces on the Pi', 60_000, async () =>
-    (await markerTraces(onNode, pi.name, userMarker)).length > 0, 2_000);
+  await waitFor(
+    'the operator to log in to the Pi for the accepted object',
+    60_000,
+    async () => (await piEvidence(onNode, pi.name)).logins > was.logins,
+  );
+  assert.ok(
+    env.counter.since(mark).some((c) => c.host === pi.address),
+    'and the counting executor saw its commands',
+  );
+  await waitFor(
+    'the marker-named user to leave traces on the Pi',
+    60_000,
+    async () => (await markerTraces(onNode, pi.name, userMarker)).length > 0,
+    2_000,
+  );
   await env.kubectl(['delete', 'pinode', 'hostile-control', '--wait=false']);
 });

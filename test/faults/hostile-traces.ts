@@ -29,12 +29,20 @@ export async function piEvidence(onNode: OnNode, node: string): Promise<PiEviden
 /** Files whose name holds `marker` and journal lines that mention it, on one Pi. */
 export async function markerTraces(onNode: OnNode, node: string, marker: string): Promise<string[]> {
   if (!/^[a-z0-9-]+$/.test(marker)) throw new Error(`marker ${marker} is not a plain word`);
-  const files = await onNode(node,
+  const files = await onNode(
+    node,
     // Not -xdev: /tmp and /run are mounts of their own in the Pi.
-    `find / \\( -path /proc -o -path /sys -o -path /dev -o -path /usr -o -path /var/lib/dpkg \\) -prune -o -name '*${marker}*' -print 2>/dev/null || true`);
+    `find / \\( -path /proc -o -path /sys -o -path /dev -o -path /usr -o -path /var/lib/dpkg \\) -prune -o -name '*${marker}*' -print 2>/dev/null || true`,
+  );
   const journal = await onNode(node, `journalctl --no-pager -o cat | grep -F -- '${marker}' || true`);
   return [
-    ...files.split('\n').filter(Boolean).map((f) => `${node}: file ${f}`),
-    ...journal.split('\n').filter(Boolean).map((l) => `${node}: journal ${l}`),
+    ...files
+      .split('\n')
+      .filter(Boolean)
+      .map((f) => `${node}: file ${f}`),
+    ...journal
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => `${node}: journal ${l}`),
   ];
 }

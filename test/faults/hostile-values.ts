@@ -6,8 +6,19 @@
 // (a leading "-", a look-alike letter, fullwidth forms, a length past every bound).
 
 export type Category =
-  | 'command-substitution' | 'quote' | 'newline' | 'control' | 'option' | 'traversal'
-  | 'overlong' | 'lookalike' | 'glob' | 'metacharacter' | 'space' | 'empty' | 'apt-modifier';
+  | 'command-substitution'
+  | 'quote'
+  | 'newline'
+  | 'control'
+  | 'option'
+  | 'traversal'
+  | 'overlong'
+  | 'lookalike'
+  | 'glob'
+  | 'metacharacter'
+  | 'space'
+  | 'empty'
+  | 'apt-modifier';
 
 export interface HostileValue {
   /** Short label for messages, e.g. "suffix:cmdsubst". */
@@ -79,7 +90,16 @@ function payloads(marker: string): Payload[] {
   ];
 }
 
-const cyrillic: Record<string, string> = { a: '\u0430', e: '\u0435', o: '\u043e', p: '\u0440', c: '\u0441', x: '\u0445', i: '\u0456', s: '\u0455' };
+const cyrillic: Record<string, string> = {
+  a: '\u0430',
+  e: '\u0435',
+  o: '\u043e',
+  p: '\u0440',
+  c: '\u0441',
+  x: '\u0445',
+  i: '\u0456',
+  s: '\u0455',
+};
 
 /** The valid value with its first look-alike-able Latin letter swapped for a Cyrillic one. */
 function homoglyph(valid: string): string {

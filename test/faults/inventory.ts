@@ -84,7 +84,13 @@ export async function takeInventory(root: string, upper: string): Promise<Invent
       const st = lstatSync(full);
       const type = typeOf(st);
       const content = type === 'l' ? readlinkSync(full) : type === 'f' ? (written.get(path) ?? 'image') : '';
-      inventory.set(path, { type, mode: (st.mode & 0o7777).toString(8), owner: `${st.uid}:${st.gid}`, size: type === 'd' ? 0 : st.size, content });
+      inventory.set(path, {
+        type,
+        mode: (st.mode & 0o7777).toString(8),
+        owner: `${st.uid}:${st.gid}`,
+        size: type === 'd' ? 0 : st.size,
+        content,
+      });
       if (type === 'd') walk(full, path);
     }
   };

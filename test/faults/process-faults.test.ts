@@ -40,13 +40,17 @@ after(async () => {
 async function pinodeCurrent(name: string): Promise<boolean> {
   const p = await ff.get('pinode', name);
   const ready = p.status?.conditions?.find((c) => c.type === 'Ready');
-  return ready?.status === 'True' && (p.status as { observedGeneration?: number }).observedGeneration === (p.metadata as { generation?: number }).generation;
+  return (
+    ready?.status === 'True' &&
+    (p.status as { observedGeneration?: number }).observedGeneration === (p.metadata as { generation?: number }).generation
+  );
 }
 
 /** Each step's command that completed (rc 0) more than once on `host` since `since`. */
 function completedTwice(host: string, since: number): string[] {
   const counts = new Map<string, number>();
-  for (const s of appliedSteps(ff.calls()).filter((s) => s.host === host && s.at >= since && s.rc === 0)) counts.set(s.command, (counts.get(s.command) ?? 0) + 1);
+  for (const s of appliedSteps(ff.calls()).filter((s) => s.host === host && s.at >= since && s.rc === 0))
+    counts.set(s.command, (counts.get(s.command) ?? 0) + 1);
   return [...counts].filter(([, n]) => n > 1).map(([c, n]) => `${n}× ${c}`);
 }
 
@@ -56,11 +60,16 @@ function completedTwice(host: string, since: number): string[] {
  * whole resync passed without one. (Observes run all the time and are not waited for.)
  */
 async function settled(since: number): Promise<void> {
-  await waitFor('no mutating call for a whole resync', 180_000, async () => {
-    const mutating = ff.calls().filter((c) => c.at >= since && (isApply(c) || c.command.includes('bramble-write')));
-    const lastEnd = Math.max(0, ...mutating.map((c) => c.end?.at ?? Infinity));
-    return Date.now() - lastEnd > resyncMs + 2_000;
-  }, 1000);
+  await waitFor(
+    'no mutating call for a whole resync',
+    180_000,
+    async () => {
+      const mutating = ff.calls().filter((c) => c.at >= since && (isApply(c) || c.command.includes('bramble-write')));
+      const lastEnd = Math.max(0, ...mutating.map((c) => c.end?.at ?? Infinity));
+      return Date.now() - lastEnd > resyncMs + 2_000;
+    },
+    1000,
+  );
 }
 
 async function eventsWith(reason: string, kind?: string): Promise<EventJson[]> {
@@ -88,11 +97,22 @@ test('the leader SIGKILLed mid-apply: another replica finishes the apply, no com
   // The fault hit mid-apply: the apply never reported an end (or ended in error).
   const cut = ff.calls().find((c) => c.operator === victim && c.at === inFlight.at && c.host === pi2)!;
   assert.ok(!cut.end || cut.end.code !== 0, `the apply was cut off (end: ${JSON.stringify(cut.end)})`);
-  assert.ok(appliedSteps([cut]).some((s) => s.rc === undefined), 'a step of the apply never reported its end');
+  assert.ok(
+    appliedSteps([cut]).some((s) => s.rc === undefined),
+    'a step of the apply never reported its end',
+  );
   await ff.startOperator(victim);
 
-  await waitFor('pi2 converged with jq', 240_000, async () => (await pinodeCurrent('pi2')) && (await ff.fleet.exec('pi2', 'dpkg -s jq')).code === 0, 1000);
-  const finisher = ff.calls().filter((c) => c.host === pi2 && c.at > faultAt && isApply(c)).map((c) => c.operator);
+  await waitFor(
+    'pi2 converged with jq',
+    240_000,
+    async () => (await pinodeCurrent('pi2')) && (await ff.fleet.exec('pi2', 'dpkg -s jq')).code === 0,
+    1000,
+  );
+  const finisher = ff
+    .calls()
+    .filter((c) => c.host === pi2 && c.at > faultAt && isApply(c))
+    .map((c) => c.operator);
   const { samples, violations: bad } = await sampler.stop();
   await ff.waitAllReady(240_000);
 
@@ -100,7 +120,9 @@ test('the leader SIGKILLed mid-apply: another replica finishes the apply, no com
   assert.deepEqual(completedTwice(pi2, since), [], 'each step of the change completed once');
   assert.deepEqual(bad, [], `unaffected resources stayed Ready (${samples} samples)`);
   const leader = await leaderName(ff);
-  console.log(`case 1: killed ${victim} mid-apply; apply finished by ${[...new Set(finisher)].join(',') || '(nothing left to apply)'}; leader now ${leader}`);
+  console.log(
+    `case 1: killed ${victim} mid-apply; apply finished by ${[...new Set(finisher)].join(',') || '(nothing left to apply)'}; leader now ${leader}`,
+  );
 });
 
 for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
@@ -109,7 +131,10 @@ for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
     // A zone pi3 has never had in this run, so its step is new, not a repeat.
     const zone = signal === 'SIGTERM' ? 'Europe/Paris' : 'Europe/Berlin';
     const before = await ff.readiness();
-    assert.ok(before.every((r) => r.ready === 'True' && r.current), 'converged before the fault');
+    assert.ok(
+      before.every((r) => r.ready === 'True' && r.current),
+      'converged before the fault',
+    );
     const leaseBefore = await leaseHolder(ff);
     const sampler = new ReadinessWatch(ff, () => false);
     const faultAt = Date.now();
@@ -118,18 +143,33 @@ for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
     const downMs = Date.now() - faultAt;
     // Nothing lost in the restart: every status is there, of its generation, Ready.
     const afterRestart = await ff.readiness();
-    assert.deepEqual(afterRestart.map((r) => [r.kind, r.name, r.ready, r.current]), before.map((r) => [r.kind, r.name, 'True', true]));
+    assert.deepEqual(
+      afterRestart.map((r) => [r.kind, r.name, r.ready, r.current]),
+      before.map((r) => [r.kind, r.name, 'True', true]),
+    );
 
     // A change made after the restart reaches the Pi only if the informers relisted and rewatched.
     const changeAt = Date.now();
     await ff.kubectl(['patch', 'pinode', 'pi3', '--type', 'merge', '-p', JSON.stringify({ spec: { timezone: zone } })]);
-    await waitFor(`pi3 in ${zone}`, 120_000, async () => (await ff.fleet.exec('pi3', 'cat /etc/timezone')).stdout.trim() === zone && (await pinodeCurrent('pi3')), 1000);
+    await waitFor(
+      `pi3 in ${zone}`,
+      120_000,
+      async () => (await ff.fleet.exec('pi3', 'cat /etc/timezone')).stdout.trim() === zone && (await pinodeCurrent('pi3')),
+      1000,
+    );
     await ff.waitAllReady(120_000);
     const { samples, unanswered, violations: bad } = await sampler.stop();
 
     const applies = ff.calls().filter((c) => c.at >= faultAt && isApply(c));
-    assert.deepEqual(applies.filter((c) => c.host !== pi3).map((c) => c.host), [], 'no apply to any other Pi');
-    assert.ok(applies.filter((c) => c.host === pi3).every((c) => c.at >= changeAt), 'pi3 applied only after the change');
+    assert.deepEqual(
+      applies.filter((c) => c.host !== pi3).map((c) => c.host),
+      [],
+      'no apply to any other Pi',
+    );
+    assert.ok(
+      applies.filter((c) => c.host === pi3).every((c) => c.at >= changeAt),
+      'pi3 applied only after the change',
+    );
     assert.deepEqual(completedTwice(pi3, faultAt), []);
     assert.deepEqual(bad, [], `every resource stayed Ready (${samples} samples, ${unanswered} while the control plane was down)`);
     // A leader that cannot renew within renewDeadline steps down and its process exits (client-go's
@@ -142,13 +182,16 @@ for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
       assert.match(operatorLog(ff, n), /could not renew the lease in time, stepping down/, `${n} exited only by stepping down`);
       stepped.push(n);
     }
-    if (downMs < renewDeadlineMs - 2 * retryPeriodMs * 1.2) assert.deepEqual(stepped, [], `the control plane was back in ${downMs} ms: the leader keeps its lease`);
+    if (downMs < renewDeadlineMs - 2 * retryPeriodMs * 1.2)
+      assert.deepEqual(stepped, [], `the control plane was back in ${downMs} ms: the leader keeps its lease`);
     // Whoever applied the change had its watches open across the restart (no operator was
     // restarted before the change was on the Pi): its informers relisted and rewatched.
     const appliers = [...new Set(applies.map((c) => c.operator))];
     assert.ok(appliers.length > 0, 'an operator applied the change');
     await bothOperatorsRunning();
-    console.log(`case 2 (${signal}): control plane down ${downMs} ms; lease ${leaseBefore === (await leaseHolder(ff)) ? 'kept' : 'moved'}${stepped.length ? ` (${stepped.join(', ')} stepped down and was restarted)` : ''}; ${applies.length} apply call(s), all to pi3, by ${appliers.join(', ')}`);
+    console.log(
+      `case 2 (${signal}): control plane down ${downMs} ms; lease ${leaseBefore === (await leaseHolder(ff)) ? 'kept' : 'moved'}${stepped.length ? ` (${stepped.join(', ')} stepped down and was restarted)` : ''}; ${applies.length} apply call(s), all to pi3, by ${appliers.join(', ')}`,
+    );
   });
 }
 
@@ -175,8 +218,18 @@ test('the leader SIGKILLed with two replicas: the other takes the Lease in time 
   const boundMs = leaseDurationMs + 2 * retryPeriodMs * 1.2 + 1_000;
   assert.ok(takeoverMs <= boundMs, `takeover in ${takeoverMs} ms (bound ${boundMs} ms)`);
 
-  await waitFor('pi1 converged with htop', 180_000, async () => (await pinodeCurrent('pi1')) && (await ff.fleet.exec('pi1', 'dpkg -s htop')).code === 0, 1000);
-  const appliers = new Set(ff.calls().filter((c) => c.at >= changeAt && isApply(c)).map((c) => c.operator));
+  await waitFor(
+    'pi1 converged with htop',
+    180_000,
+    async () => (await pinodeCurrent('pi1')) && (await ff.fleet.exec('pi1', 'dpkg -s htop')).code === 0,
+    1000,
+  );
+  const appliers = new Set(
+    ff
+      .calls()
+      .filter((c) => c.at >= changeAt && isApply(c))
+      .map((c) => c.operator),
+  );
   assert.deepEqual([...appliers], [survivor], 'only the survivor applied');
   const { samples, violations: bad } = await sampler.stop();
   assert.deepEqual(bad, [], `unaffected resources stayed Ready (${samples} samples)`);
@@ -186,7 +239,9 @@ test('the leader SIGKILLed with two replicas: the other takes the Lease in time 
   assert.equal(await leaderName(ff), survivor, 'the restarted replica stands by');
   assert.equal(await leaseHolder(ff), holder);
   await ff.waitAllReady(120_000);
-  console.log(`case 3: ${victim} killed; ${survivor} took the Lease in ${takeoverMs} ms (lease ${leaseDurationMs} ms + retry ${retryPeriodMs} ms)`);
+  console.log(
+    `case 3: ${victim} killed; ${survivor} took the Lease in ${takeoverMs} ms (lease ${leaseDurationMs} ms + retry ${retryPeriodMs} ms)`,
+  );
 });
 
 // ---- Secrets ----------------------------------------------------------------------------------
@@ -212,7 +267,16 @@ async function secretKey(): Promise<string | undefined> {
 function keyWrites(since: number): Record<string, number> {
   const out: Record<string, number> = {};
   for (const n of NODES) {
-    out[n] = ff.calls().filter((c) => c.host === ff.address(n) && c.at >= since && c.command.includes('bramble-write') && c.command.includes('/etc/munge/munge.key') && c.end?.stdout.trim() === 'changed').length;
+    out[n] = ff
+      .calls()
+      .filter(
+        (c) =>
+          c.host === ff.address(n) &&
+          c.at >= since &&
+          c.command.includes('bramble-write') &&
+          c.command.includes('/etc/munge/munge.key') &&
+          c.end?.stdout.trim() === 'changed',
+      ).length;
   }
   return out;
 }
@@ -227,21 +291,33 @@ test('the SSH key Secret deleted: PiNodes say so, nothing touches the Pis; re-cr
   const slurmctld = await ff.onNode('pi0', 'systemctl show -p MainPID --value slurmctld');
   await ff.kubectl(['delete', 'secret', 'bramble-ssh-key']);
   const deletedAt = Date.now();
-  await waitFor('every PiNode to name the missing Secret', 60_000, async () => {
-    for (const n of NODES) {
-      const ready = await ff.condition('pinode', n, 'Ready');
-      if (ready?.status !== 'False' || !/bramble-ssh-key/.test(ready.message)) return false;
-    }
-    return true;
-  }, 1000);
+  await waitFor(
+    'every PiNode to name the missing Secret',
+    60_000,
+    async () => {
+      for (const n of NODES) {
+        const ready = await ff.condition('pinode', n, 'Ready');
+        if (ready?.status !== 'False' || !/bramble-ssh-key/.test(ready.message)) return false;
+      }
+      return true;
+    },
+    1000,
+  );
   const reasons = await Promise.all(NODES.map(async (n) => (await ff.condition('pinode', n, 'Ready'))?.reason));
-  assert.deepEqual(reasons, NODES.map(() => 'SecretNotFound'));
+  assert.deepEqual(
+    reasons,
+    NODES.map(() => 'SecretNotFound'),
+  );
   assert.ok((await eventsWith('SecretNotFound', 'PiNode')).length >= 1, 'an Event SecretNotFound');
   // Quiet from here: after one more resync, no SSH call of any kind began.
   const quietFrom = Date.now() + 2_000;
   await new Promise((r) => setTimeout(r, 2 * resyncMs));
   const during = ff.calls().filter((c) => c.at >= quietFrom);
-  assert.deepEqual(during.map((c) => `${c.host} ${c.command.slice(0, 60)}`), [], 'no SSH call while the key is missing');
+  assert.deepEqual(
+    during.map((c) => `${c.host} ${c.command.slice(0, 60)}`),
+    [],
+    'no SSH call while the key is missing',
+  );
   assert.equal(ff.calls().filter((c) => c.at >= deletedAt && isApply(c)).length, 0, 'nothing applied');
   // The other kinds: either still Ready from what they have, or their status names the Secret.
   const others: string[] = [];
@@ -249,7 +325,10 @@ test('the SSH key Secret deleted: PiNodes say so, nothing touches the Pis; re-cr
     const obj = await ff.get(r.kind, r.name);
     const ready = obj.status?.conditions?.find((c) => c.type === 'Ready');
     others.push(`${r.kind}/${r.name}=${ready?.status}(${ready?.reason}: ${ready?.message})`);
-    assert.ok(ready?.status === 'True' || /bramble-ssh-key/.test(ready?.message ?? ''), `${r.kind}/${r.name} says why: ${ready?.reason}: ${ready?.message}`);
+    assert.ok(
+      ready?.status === 'True' || /bramble-ssh-key/.test(ready?.message ?? ''),
+      `${r.kind}/${r.name} says why: ${ready?.reason}: ${ready?.message}`,
+    );
     // Not being able to ask is not the same as MinIO being down.
     if (r.kind === 'miniopool') assert.equal(ready?.reason, 'NodesNotObserved');
   }
@@ -260,7 +339,14 @@ test('the SSH key Secret deleted: PiNodes say so, nothing touches the Pis; re-cr
   await ff.waitAllReady(180_000);
   await settled(deletedAt);
   // The Pis were as bramble left them: the key's return changes nothing on them.
-  assert.deepEqual(ff.calls().filter((c) => c.at >= deletedAt && isApply(c)).map((c) => c.host), [], 'nothing applied after the key came back');
+  assert.deepEqual(
+    ff
+      .calls()
+      .filter((c) => c.at >= deletedAt && isApply(c))
+      .map((c) => c.host),
+    [],
+    'nothing applied after the key came back',
+  );
   console.log(`case 4a: with the SSH key missing: ${others.join('; ')}`);
 });
 
@@ -293,7 +379,12 @@ test('the munge key Secret deleted: the Pis keep their key, the partition asks f
   const munged = await ff.onNode('pi1', 'systemctl show -p MainPID --value munge');
   const deletedAt = Date.now();
   await ff.kubectl(['delete', 'secret', 'seed-munge-key']);
-  await waitFor('the partition to ask for the Secret', 60_000, async () => (await ff.condition('slurmpartition', 'batch', 'Ready'))?.reason === 'MungeKeySecretMissing', 1000);
+  await waitFor(
+    'the partition to ask for the Secret',
+    60_000,
+    async () => (await ff.condition('slurmpartition', 'batch', 'Ready'))?.reason === 'MungeKeySecretMissing',
+    1000,
+  );
   const ready = await ff.condition('slurmpartition', 'batch', 'Ready');
   assert.match(ready?.message ?? '', /seed-munge-key not found; the nodes keep the munge key they share/);
   assert.equal((await ff.condition('slurmpartition', 'batch', 'Stalled'))?.status, 'True', 'a person must act');
@@ -312,7 +403,14 @@ test('the munge key Secret deleted: the Pis keep their key, the partition asks f
   await ff.waitAllReady(180_000);
   await settled(deletedAt);
   assert.deepEqual(keyWrites(deletedAt), { pi0: 0, pi1: 0, pi2: 0, pi3: 0 }, 'the restored key was already on every Pi');
-  assert.deepEqual(ff.calls().filter((c) => c.at >= deletedAt && isApply(c)).map((c) => c.host), [], 'nothing applied');
+  assert.deepEqual(
+    ff
+      .calls()
+      .filter((c) => c.at >= deletedAt && isApply(c))
+      .map((c) => c.host),
+    [],
+    'nothing applied',
+  );
 });
 
 // ---- MinIO credentials ------------------------------------------------------------------------
@@ -322,13 +420,26 @@ const ROTATED = 'faults-minio-rotated-password';
 let processLists: ProcessLists | undefined;
 
 function minioSecret(password: string): string {
-  return stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'minio-root' }, type: 'Opaque', stringData: { rootUser: 'bramble-admin', rootPassword: password } });
+  return stringify({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 'minio-root' },
+    type: 'Opaque',
+    stringData: { rootUser: 'bramble-admin', rootPassword: password },
+  });
 }
 
 async function s3(secretKey: string): Promise<Client> {
   const endpoint = ((await ff.get('miniopool', 'objects')).status as { endpoint?: string }).endpoint ?? '';
   const url = new URL(endpoint);
-  return new Client({ endPoint: url.hostname, port: Number(url.port), useSSL: false, accessKey: 'bramble-admin', secretKey, region: 'us-east-1' });
+  return new Client({
+    endPoint: url.hostname,
+    port: Number(url.port),
+    useSSL: false,
+    accessKey: 'bramble-admin',
+    secretKey,
+    region: 'us-east-1',
+  });
 }
 
 async function minioPids(): Promise<Record<string, string>> {
@@ -344,19 +455,28 @@ test('the MinIO password changed: rotated node by node, the new one works, the o
   const ps = await ProcessListSampler.start(ff);
   const changedAt = Date.now();
   await ff.kubectl(['apply', '-f', '-'], minioSecret(ROTATED));
-  await waitFor('every server restarted', 180_000, async () => {
-    const now = await minioPids();
-    return NODES.every((n) => now[n] !== pids[n] && now[n] !== '0');
-  }, 1000);
+  await waitFor(
+    'every server restarted',
+    180_000,
+    async () => {
+      const now = await minioPids();
+      return NODES.every((n) => now[n] !== pids[n] && now[n] !== '0');
+    },
+    1000,
+  );
   await ff.waitAllReady(180_000);
   await settled(changedAt);
   processLists = await ps.stop();
   const { samples, violations: bad } = await sampler.stop();
   assert.deepEqual(bad, [], `the other kinds stayed Ready (${samples} samples)`);
   // One node at a time: each node's rollout apply ended before the next began.
-  const rollout = ff.calls().filter((c) => c.at >= changedAt && isApply(c) && c.stdin.includes('minio')).sort((a, b) => a.at - b.at);
+  const rollout = ff
+    .calls()
+    .filter((c) => c.at >= changedAt && isApply(c) && c.stdin.includes('minio'))
+    .sort((a, b) => a.at - b.at);
   assert.equal(new Set(rollout.map((c) => c.host)).size, 4, 'every node took part');
-  for (let i = 1; i < rollout.length; i++) assert.ok(rollout[i]!.at >= (rollout[i - 1]!.end?.at ?? Infinity), `${rollout[i]!.host} began after ${rollout[i - 1]!.host} ended`);
+  for (let i = 1; i < rollout.length; i++)
+    assert.ok(rollout[i]!.at >= (rollout[i - 1]!.end?.at ?? Infinity), `${rollout[i]!.host} began after ${rollout[i - 1]!.host} ended`);
   assert.ok((await eventsWith('MinioRestarted', 'MinioPool')).length >= 1, 'an Event MinioRestarted');
   await (await s3(ROTATED)).listBuckets();
   await assert.rejects((await s3(MINIO_PASSWORD)).listBuckets(), (e: Error & { code?: string }) => e.code === 'SignatureDoesNotMatch');
@@ -368,7 +488,12 @@ test('the MinIO credentials Secret deleted: the pool says so, the servers keep r
   const sampler = new ReadinessWatch(ff, (kind) => kind === 'miniopool');
   const deletedAt = Date.now();
   await ff.kubectl(['delete', 'secret', 'minio-root']);
-  await waitFor('MinioPool names the missing Secret', 60_000, async () => (await ff.condition('miniopool', 'objects', 'Ready'))?.reason === 'CredentialsSecretMissing', 1000);
+  await waitFor(
+    'MinioPool names the missing Secret',
+    60_000,
+    async () => (await ff.condition('miniopool', 'objects', 'Ready'))?.reason === 'CredentialsSecretMissing',
+    1000,
+  );
   assert.match((await ff.condition('miniopool', 'objects', 'Ready'))?.message ?? '', /minio-root/);
   assert.ok((await eventsWith('CredentialsSecretMissing', 'MinioPool')).length >= 1, 'an Event CredentialsSecretMissing');
   await new Promise((r) => setTimeout(r, resyncMs));
@@ -383,9 +508,15 @@ test('the MinIO credentials Secret deleted: the pool says so, the servers keep r
   assert.deepEqual(await minioPids(), pids, 'the same credentials back: no restart');
 });
 
-test('no secret value leaked through these faults: logs, Events, statuses, metrics, stored objects, the Pis\' readable files and process lists', async (t) => {
-  assert.ok(processLists, 'the Pis\' process lists were sampled during the password rotation');
-  const searched = await assertNoSecretLeaks(ff, { earlier: earlierSecrets, extra: [{ label: 'the rotated MinIO root password', value: ROTATED }], processLists });
-  t.diagnostic(`secret leaks: 0 hits for ${searched.secrets} secrets (${searched.needles} forms) in ${searched.sources} sources, ${searched.chars} chars; `
-    + `${searched.piFiles} world-readable files on the Pis (${searched.piFilesSkipped} big or executable skipped), ${searched.psSamples} ps samples during the rotation`);
+test("no secret value leaked through these faults: logs, Events, statuses, metrics, stored objects, the Pis' readable files and process lists", async (t) => {
+  assert.ok(processLists, "the Pis' process lists were sampled during the password rotation");
+  const searched = await assertNoSecretLeaks(ff, {
+    earlier: earlierSecrets,
+    extra: [{ label: 'the rotated MinIO root password', value: ROTATED }],
+    processLists,
+  });
+  t.diagnostic(
+    `secret leaks: 0 hits for ${searched.secrets} secrets (${searched.needles} forms) in ${searched.sources} sources, ${searched.chars} chars; ` +
+      `${searched.piFiles} world-readable files on the Pis (${searched.piFilesSkipped} big or executable skipped), ${searched.psSamples} ps samples during the rotation`,
+  );
 });

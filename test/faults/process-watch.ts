@@ -38,13 +38,18 @@ export async function healthy(ff: FaultFleet, name: string): Promise<boolean> {
 /** The one running operator that leads; waits for there to be one. */
 export async function leaderName(ff: FaultFleet, timeoutMs = 60_000): Promise<string> {
   let found = '';
-  await waitFor('an operator to lead', timeoutMs, async () => {
-    const leading = [];
-    for (const n of ff.operatorNames()) if (await leads(ff, n)) leading.push(n);
-    if (leading.length > 1) throw new Error(`two leaders: ${leading.join(', ')}`);
-    found = leading[0] ?? '';
-    return found !== '';
-  }, 250);
+  await waitFor(
+    'an operator to lead',
+    timeoutMs,
+    async () => {
+      const leading = [];
+      for (const n of ff.operatorNames()) if (await leads(ff, n)) leading.push(n);
+      if (leading.length > 1) throw new Error(`two leaders: ${leading.join(', ')}`);
+      found = leading[0] ?? '';
+      return found !== '';
+    },
+    250,
+  );
   return found;
 }
 

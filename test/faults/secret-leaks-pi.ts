@@ -139,7 +139,10 @@ export class ProcessListSampler {
   private loops: Promise<void>[] = [];
   private digests: SecretValue[] = [];
 
-  private constructor(private readonly ff: FaultFleet, private readonly intervalMs: number) {}
+  private constructor(
+    private readonly ff: FaultFleet,
+    private readonly intervalMs: number,
+  ) {}
 
   static async start(ff: FaultFleet, intervalMs = 200): Promise<ProcessListSampler> {
     const s = new ProcessListSampler(ff, intervalMs);

@@ -123,7 +123,10 @@ export function hexWindows(bytes: Buffer, windowBytes: number): Needle[] {
   const out: Needle[] = [];
   for (let s = 0; s + windowBytes <= bytes.length; s++) {
     const value = hex.slice(2 * s, 2 * (s + windowBytes));
-    out.push({ form: `hex of bytes ${s}–${s + windowBytes - 1}`, value }, { form: `HEX of bytes ${s}–${s + windowBytes - 1}`, value: value.toUpperCase() });
+    out.push(
+      { form: `hex of bytes ${s}–${s + windowBytes - 1}`, value },
+      { form: `HEX of bytes ${s}–${s + windowBytes - 1}`, value: value.toUpperCase() },
+    );
   }
   return out;
 }
@@ -132,13 +135,17 @@ export function hexWindows(bytes: Buffer, windowBytes: number): Needle[] {
 export function textWindows(text: string, windowChars: number, form: string): Needle[] {
   if (text.length <= windowChars) return [{ form, value: text }];
   const out: Needle[] = [];
-  for (let s = 0; s + windowChars <= text.length; s++) out.push({ form: `${form}, characters ${s}–${s + windowChars - 1}`, value: text.slice(s, s + windowChars) });
+  for (let s = 0; s + windowChars <= text.length; s++)
+    out.push({ form: `${form}, characters ${s}–${s + windowChars - 1}`, value: text.slice(s, s + windowChars) });
   return out;
 }
 
 /** An OpenSSH private key (PEM text): each line of its base64 body, and its base64 as a Secret holds it. */
 export function sshKeySecret(label: string, pem: string): SecretValue {
-  const body = pem.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('-----'));
+  const body = pem
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('-----'));
   const header = pem.indexOf('\n') + 1;
   const bytes = Buffer.from(pem);
   return {
@@ -231,12 +238,26 @@ export async function fleetSources(ff: FaultFleet): Promise<Source[]> {
     const file = join(ff.dir, name);
     if (existsSync(file)) sources.push({ where: `log ${name}`, text: readFileSync(file, 'utf8') });
   }
-  const resources = (await ff.kubectl(['api-resources', '--verbs=list', '-o', 'name'])).split('\n').map((r) => r.trim()).filter(Boolean);
-  assert.ok(resources.includes('pinodes.bramble.dev') && resources.includes('events'), `discovery lists the kinds: ${resources.join(', ')}`);
+  const resources = (await ff.kubectl(['api-resources', '--verbs=list', '-o', 'name']))
+    .split('\n')
+    .map((r) => r.trim())
+    .filter(Boolean);
+  assert.ok(
+    resources.includes('pinodes.bramble.dev') && resources.includes('events'),
+    `discovery lists the kinds: ${resources.join(', ')}`,
+  );
   for (const r of resources) {
     if (r === 'secrets') continue;
-    const items = (JSON.parse(await ff.kubectl(['get', r, '--all-namespaces', '-o', 'json'])) as { items: { metadata: { namespace?: string; name: string } }[] }).items;
-    for (const o of items) sources.push({ where: `${r} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name} (API)`, text: JSON.stringify(o, null, 1) });
+    const items = (
+      JSON.parse(await ff.kubectl(['get', r, '--all-namespaces', '-o', 'json'])) as {
+        items: { metadata: { namespace?: string; name: string } }[];
+      }
+    ).items;
+    for (const o of items)
+      sources.push({
+        where: `${r} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name} (API)`,
+        text: JSON.stringify(o, null, 1),
+      });
   }
   for (const name of ff.operatorNames()) {
     const port = ff.operatorPorts.get(name)?.metrics;
@@ -254,7 +275,12 @@ export function storedObjects(dbFile: string): Source[] {
   assert.ok(existsSync(dbFile), 'the control plane stores its objects in state.db in its data dir');
   const db = new Database(dbFile, { readonly: true, fileMustExist: true });
   try {
-    const rows = db.prepare("SELECT storage_key, namespace, name, body FROM objects WHERE storage_key <> '/secrets'").all() as { storage_key: string; namespace: string; name: string; body: string }[];
+    const rows = db.prepare("SELECT storage_key, namespace, name, body FROM objects WHERE storage_key <> '/secrets'").all() as {
+      storage_key: string;
+      namespace: string;
+      name: string;
+      body: string;
+    }[];
     assert.ok(rows.length > 0, 'state.db holds objects');
     return rows.map((r) => ({ where: `state.db ${r.storage_key} ${r.namespace ? `${r.namespace}/` : ''}${r.name}`, text: r.body }));
   } finally {
@@ -266,15 +292,30 @@ export function storedObjects(dbFile: string): Source[] {
  * Fails, naming each secret, form and place (never the value), if any secret is anywhere it must
  * not be. Returns how much it searched, for the test's diagnostics.
  */
-export async function assertNoSecretLeaks(ff: FaultFleet, options: LeakCheckOptions = {}): Promise<{ secrets: number; needles: number; sources: number; chars: number; piFiles: number; piFilesSkipped: number; psSamples: number }> {
+export async function assertNoSecretLeaks(
+  ff: FaultFleet,
+  options: LeakCheckOptions = {},
+): Promise<{
+  secrets: number;
+  needles: number;
+  sources: number;
+  chars: number;
+  piFiles: number;
+  piFilesSkipped: number;
+  psSamples: number;
+}> {
   const secrets = await fleetSecrets(ff, options);
-  assert.ok(secrets.some((s) => s.label === 'the munge key'), 'the munge key (Secret seed-munge-key, now or in options.earlier) is checked');
+  assert.ok(
+    secrets.some((s) => s.label === 'the munge key'),
+    'the munge key (Secret seed-munge-key, now or in options.earlier) is checked',
+  );
   const pi = piWorldReadableSources(ff);
   assert.ok(pi.sources.length > 0, 'the Pis wrote world-readable files (e.g. /etc/hostname): the scan sees them');
   const sources = [...(await fleetSources(ff)), ...pi.sources];
   const ps = options.processLists;
   const leaks = [...findSecretLeaks(secrets, sources), ...(ps ? findSecretLeaks([...secrets, ...ps.digests], ps.sources) : [])];
-  if (leaks.length) assert.fail(`secret values outside their Secrets:\n${leaks.map((l) => `  ${l.secret} (${l.form}) in ${l.where}`).join('\n')}`);
+  if (leaks.length)
+    assert.fail(`secret values outside their Secrets:\n${leaks.map((l) => `  ${l.secret} (${l.form}) in ${l.where}`).join('\n')}`);
   return {
     secrets: secrets.length,
     needles: secrets.reduce((n, s) => n + s.needles.length, 0),

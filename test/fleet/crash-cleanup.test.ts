@@ -15,7 +15,11 @@ const fixture = new URL('./crash-fixture.ts', import.meta.url).pathname;
 const reaper = new URL('./reap.ts', import.meta.url).pathname;
 
 /** Runs the fixture until it says READY; returns its PID and the state it recorded. */
-async function startFixture(name: string, subnet: string, mode: 'hang' | 'exit'): Promise<{ pid: number; state: FleetState; exited: Promise<number | null> }> {
+async function startFixture(
+  name: string,
+  subnet: string,
+  mode: 'hang' | 'exit',
+): Promise<{ pid: number; state: FleetState; exited: Promise<number | null> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', fixture, name, subnet, mode], { stdio: ['ignore', 'pipe', 'inherit'] });
   const pid = child.pid;
   assert.ok(pid);
@@ -46,7 +50,10 @@ function assertGone(state: FleetState): void {
   for (const { pid } of Object.values(state.machines)) assert.equal(isAlive(pid), false, `nspawn ${pid} still runs`);
   for (const ns of state.netns) assert.equal(existsSync(`/run/netns/${ns}`), false, `netns ${ns} left`);
   assert.equal(existsSync(`/sys/class/net/${state.bridge ?? ''}`), false, 'bridge left');
-  assert.deepEqual(mountPoints().filter((m) => m.startsWith(state.dir)), []);
+  assert.deepEqual(
+    mountPoints().filter((m) => m.startsWith(state.dir)),
+    [],
+  );
   assert.equal(existsSync(state.dir), false);
   assert.equal(existsSync(stateFile(state.name)), false);
   assert.deepEqual(hostLeaks(state.name), []);
@@ -82,7 +89,10 @@ void test('a run that exits without teardown is cleaned up by the reaper its exi
   assertGone(state);
 });
 
-for (const [signal, number, subnet] of [['SIGTERM', 15, '10.213.253.0/24'], ['SIGINT', 2, '10.213.254.0/24']] as const) {
+for (const [signal, number, subnet] of [
+  ['SIGTERM', 15, '10.213.253.0/24'],
+  ['SIGINT', 2, '10.213.254.0/24'],
+] as const) {
   void test(`a run stopped by ${signal} tears its fleet down, cgroups and nodes included, and exits ${128 + number}`, async () => {
     const name = `fleet-${signal.toLowerCase()}`;
     const { pid, state, exited } = await startFixture(name, subnet, 'hang');

@@ -45,22 +45,26 @@ void test('cleanup skips what is already gone and never signals a PID that is no
   }
 });
 
-void test('cleanup keeps the directory and the state when something is still mounted inside', { skip: process.getuid?.() !== 0 && 'needs root to mount' }, async () => {
-  const state = emptyState('busy');
-  const mount = join(state.dir, 'nodes/pi0/root');
-  mkdirSync(mount, { recursive: true });
-  saveState(state);
-  const mounted = await runCommand('mount', ['-t', 'tmpfs', 'bramble-cleanup-test', mount]);
-  assert.equal(mounted.code, 0, mounted.stderr);
-  try {
-    writeFileSync(join(mount, 'precious'), 'data');
-    await assert.rejects(cleanupFleet(state), /still mounted/);
-    assert.equal(existsSync(join(mount, 'precious')), true, 'nothing under a mount was deleted');
-    assert.equal(existsSync(stateFile('busy')), true, 'the state stays for a later attempt');
-  } finally {
-    await runCommand('umount', [mount]);
-  }
-  assert.equal(isMounted(mount), false);
-  await cleanupFleet(state);
-  assert.equal(existsSync(state.dir), false);
-});
+void test(
+  'cleanup keeps the directory and the state when something is still mounted inside',
+  { skip: process.getuid?.() !== 0 && 'needs root to mount' },
+  async () => {
+    const state = emptyState('busy');
+    const mount = join(state.dir, 'nodes/pi0/root');
+    mkdirSync(mount, { recursive: true });
+    saveState(state);
+    const mounted = await runCommand('mount', ['-t', 'tmpfs', 'bramble-cleanup-test', mount]);
+    assert.equal(mounted.code, 0, mounted.stderr);
+    try {
+      writeFileSync(join(mount, 'precious'), 'data');
+      await assert.rejects(cleanupFleet(state), /still mounted/);
+      assert.equal(existsSync(join(mount, 'precious')), true, 'nothing under a mount was deleted');
+      assert.equal(existsSync(stateFile('busy')), true, 'the state stays for a later attempt');
+    } finally {
+      await runCommand('umount', [mount]);
+    }
+    assert.equal(isMounted(mount), false);
+    await cleanupFleet(state);
+    assert.equal(existsSync(state.dir), false);
+  },
+);

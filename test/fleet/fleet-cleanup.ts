@@ -21,11 +21,7 @@ export async function cleanupFleet(state: FleetState): Promise<void> {
     }
   };
 
-  await Promise.all(
-    Object.values(state.machines).map(({ pid, machine }) =>
-      attempt(`stop ${machine}`, () => stopNspawn(pid, machine)),
-    ),
-  );
+  await Promise.all(Object.values(state.machines).map(({ pid, machine }) => attempt(`stop ${machine}`, () => stopNspawn(pid, machine))));
   for (const cgroup of state.cgroups) await attempt(`kill cgroup ${cgroup}`, () => killCgroup(cgroup));
   for (const mount of state.mounts) await attempt(`unmount ${mount}`, () => unmount(mount));
   for (const ns of state.netns) await attempt(`delete netns ${ns}`, () => deleteNetns(ns));

@@ -205,7 +205,10 @@ void test('teardown leaves no process, mount, network namespace, bridge or state
   for (const ns of state.netns) assert.equal(existsSync(`/run/netns/${ns}`), false, `netns ${ns} left`);
   assert.ok(state.bridge);
   assert.equal(existsSync(`/sys/class/net/${state.bridge}`), false, 'bridge left');
-  assert.deepEqual(mountPoints().filter((m) => m.startsWith(state.dir)), []);
+  assert.deepEqual(
+    mountPoints().filter((m) => m.startsWith(state.dir)),
+    [],
+  );
   assert.equal(existsSync(state.dir), false);
   for (const cgroup of state.cgroups) assert.equal(existsSync(`/sys/fs/cgroup/systemd/${cgroup}`), false);
   assert.equal(existsSync(stateFile(name)), false);

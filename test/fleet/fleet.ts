@@ -87,7 +87,12 @@ export async function startFleet(options: StartFleetOptions): Promise<Fleet> {
     for (const name of options.networkManager ?? []) {
       const node = fleet.nodes.find((n) => n.name === name);
       if (!node) throw new Error(`networkManager names ${name}, which fleet ${layout.name} does not have`);
-      await handToNetworkManager((command, timeoutMs) => fleet.exec(name, command, timeoutMs ? { timeoutMs } : {}), name, node.address, layout.prefixLength);
+      await handToNetworkManager(
+        (command, timeoutMs) => fleet.exec(name, command, timeoutMs ? { timeoutMs } : {}),
+        name,
+        node.address,
+        layout.prefixLength,
+      );
     }
   } catch (err) {
     await fleet.teardown().catch((cleanupErr: Error) => process.emitWarning(cleanupErr.message));

@@ -34,24 +34,28 @@ void test('a fleet that left nothing has no leaks, and a fleet of a similar name
   assert.deepEqual(hostLeaks(name), []);
 });
 
-void test('namespaces, veths, the bridge, mounts and directories left behind are each named', { skip: process.getuid?.() !== 0 && 'needs root' }, async () => {
-  await mustRun('ip', ['netns', 'add', `bramble-${name}-pi0`]);
-  await mustRun('ip', ['link', 'add', bridge, 'type', 'bridge']);
-  await mustRun('ip', ['link', 'add', `bv${tag}-0`, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', `bramble-${name}-pi0`]);
-  const mount = join(base, name, 'nodes/pi0/root');
-  mkdirSync(mount, { recursive: true });
-  await mustRun('mount', ['-t', 'tmpfs', 'bramble-leak-test', mount]);
-  assert.deepEqual(hostLeaks(name).sort(), [
-    `bridge ${bridge}`,
-    `directory ${join(base, name)}`,
-    `mount ${mount}`,
-    `network namespace bramble-${name}-pi0`,
-    `veth bv${tag}-0`,
-  ]);
+void test(
+  'namespaces, veths, the bridge, mounts and directories left behind are each named',
+  { skip: process.getuid?.() !== 0 && 'needs root' },
+  async () => {
+    await mustRun('ip', ['netns', 'add', `bramble-${name}-pi0`]);
+    await mustRun('ip', ['link', 'add', bridge, 'type', 'bridge']);
+    await mustRun('ip', ['link', 'add', `bv${tag}-0`, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', `bramble-${name}-pi0`]);
+    const mount = join(base, name, 'nodes/pi0/root');
+    mkdirSync(mount, { recursive: true });
+    await mustRun('mount', ['-t', 'tmpfs', 'bramble-leak-test', mount]);
+    assert.deepEqual(hostLeaks(name).sort(), [
+      `bridge ${bridge}`,
+      `directory ${join(base, name)}`,
+      `mount ${mount}`,
+      `network namespace bramble-${name}-pi0`,
+      `veth bv${tag}-0`,
+    ]);
 
-  await mustRun('umount', [mount]);
-  await mustRun('ip', ['netns', 'delete', `bramble-${name}-pi0`]);
-  await mustRun('ip', ['link', 'delete', bridge]);
-  rmSync(join(base, name), { recursive: true });
-  assert.deepEqual(hostLeaks(name), [], 'the veth went with its namespace');
-});
+    await mustRun('umount', [mount]);
+    await mustRun('ip', ['netns', 'delete', `bramble-${name}-pi0`]);
+    await mustRun('ip', ['link', 'delete', bridge]);
+    rmSync(join(base, name), { recursive: true });
+    assert.deepEqual(hostLeaks(name), [], 'the veth went with its namespace');
+  },
+);

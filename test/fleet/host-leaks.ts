@@ -12,20 +12,22 @@ import { cgroupHierarchies, mountPoints } from './host-resources.ts';
 const list = (dir: string): string[] => (existsSync(dir) ? readdirSync(dir) : []);
 
 function processes(): { pid: string; argv: string[]; root: string }[] {
-  return list('/proc').filter((p) => /^\d+$/.test(p)).flatMap((pid) => {
-    try {
-      const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-      let root = '';
+  return list('/proc')
+    .filter((p) => /^\d+$/.test(p))
+    .flatMap((pid) => {
       try {
-        root = readlinkSync(`/proc/${pid}/root`);
+        const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+        let root = '';
+        try {
+          root = readlinkSync(`/proc/${pid}/root`);
+        } catch {
+          // a kernel thread or a process of another user namespace: no root to read
+        }
+        return [{ pid, argv, root }];
       } catch {
-        // a kernel thread or a process of another user namespace: no root to read
+        return []; // exited while we looked
       }
-      return [{ pid, argv, root }];
-    } catch {
-      return []; // exited while we looked
-    }
-  });
+    });
 }
 
 /** One line per thing fleet `name` left behind on this host; empty when it left nothing. */
@@ -33,7 +35,10 @@ export function hostLeaks(name: string): string[] {
   const { tag, bridge } = fleetLayout(name, 1);
   const dir = join(fleetsDir(), name);
   const leaks: string[] = [];
-  const ofNode = (prefix: string) => (s: string): boolean => s.startsWith(prefix) && /^\d+$/.test(s.slice(prefix.length));
+  const ofNode =
+    (prefix: string) =>
+    (s: string): boolean =>
+      s.startsWith(prefix) && /^\d+$/.test(s.slice(prefix.length));
   for (const ns of list('/run/netns')) if (ofNode(`bramble-${name}-pi`)(ns)) leaks.push(`network namespace ${ns}`);
   for (const link of list('/sys/class/net')) {
     if (ofNode(`bv${tag}-`)(link)) leaks.push(`veth ${link}`);
@@ -49,7 +54,8 @@ export function hostLeaks(name: string): string[] {
     else if (p.root === dir || p.root.startsWith(`${dir}/`)) leaks.push(`process ${p.pid} (${p.argv[0]}) rooted in ${p.root}`);
   }
   for (const m of mountPoints()) if (m === dir || m.startsWith(`${dir}/`)) leaks.push(`mount ${m}`);
-  for (const d of list('/run/systemd/nspawn/propagate')) if (ofNode(`${name}-pi`)(d)) leaks.push(`nspawn directory /run/systemd/nspawn/propagate/${d}`);
+  for (const d of list('/run/systemd/nspawn/propagate'))
+    if (ofNode(`${name}-pi`)(d)) leaks.push(`nspawn directory /run/systemd/nspawn/propagate/${d}`);
   if (existsSync(dir)) leaks.push(`directory ${dir}`);
   if (existsSync(stateFile(name))) leaks.push(`state file ${stateFile(name)}`);
   return leaks;

@@ -5,8 +5,14 @@ import { fleetLayout, maxNodes } from './layout.ts';
 void test('a fleet gets a bridge address, and one address, netns and veth per node', () => {
   const layout = fleetLayout('e2e', 3, '10.213.77.0/24');
   assert.equal(layout.bridgeAddress, '10.213.77.1');
-  assert.deepEqual(layout.nodes.map((n) => n.name), ['pi0', 'pi1', 'pi2']);
-  assert.deepEqual(layout.nodes.map((n) => n.address), ['10.213.77.10', '10.213.77.11', '10.213.77.12']);
+  assert.deepEqual(
+    layout.nodes.map((n) => n.name),
+    ['pi0', 'pi1', 'pi2'],
+  );
+  assert.deepEqual(
+    layout.nodes.map((n) => n.address),
+    ['10.213.77.10', '10.213.77.11', '10.213.77.12'],
+  );
   assert.equal(new Set(layout.nodes.map((n) => n.netns)).size, 3);
   assert.equal(new Set(layout.nodes.map((n) => n.hostVeth)).size, 3);
 });

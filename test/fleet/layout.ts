@@ -60,6 +60,6 @@ export function fleetLayout(name: string, nodeCount: number, subnet?: string): F
 
 // 10.213.0.0/16 is rarely used by anything else; the third octet spreads fleets over it.
 function defaultSubnet(digest: Buffer): string {
-  const third = 1 + ((digest.readUInt16BE(3) % 254));
+  const third = 1 + (digest.readUInt16BE(3) % 254);
   return `10.213.${third}.0/24`;
 }

@@ -117,11 +117,10 @@ export class NodeMachine {
     if (leader === undefined || !this.running) {
       return Promise.reject(new Error(`${this.node.name} is powered off`));
     }
-    return runCommand(
-      'nsenter',
-      ['--target', String(leader), '--all', '-r', '-w', '/bin/sh', '-c', command],
-      { timeoutMs, env: { PATH: nodePath, HOME: '/root', LANG: 'C.UTF-8', TERM: 'dumb' } },
-    );
+    return runCommand('nsenter', ['--target', String(leader), '--all', '-r', '-w', '/bin/sh', '-c', command], {
+      timeoutMs,
+      env: { PATH: nodePath, HOME: '/root', LANG: 'C.UTF-8', TERM: 'dumb' },
+    });
   }
 
   private onExit(child: ChildProcess, code: number | null): void {

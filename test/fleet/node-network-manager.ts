@@ -5,21 +5,22 @@
 import { shellQuote } from '../../ssh/quote.ts';
 import type { CommandResult } from './run-command.ts';
 
-const profile = (address: string, prefixLength: number) => [
-  '[connection]',
-  'id=preconfigured',
-  'type=ethernet',
-  'interface-name=eth0',
-  'autoconnect=true',
-  '',
-  '[ipv4]',
-  'method=manual',
-  `address1=${address}/${prefixLength}`,
-  '',
-  '[ipv6]',
-  'method=ignore',
-  '',
-].join('\n');
+const profile = (address: string, prefixLength: number) =>
+  [
+    '[connection]',
+    'id=preconfigured',
+    'type=ethernet',
+    'interface-name=eth0',
+    'autoconnect=true',
+    '',
+    '[ipv4]',
+    'method=manual',
+    `address1=${address}/${prefixLength}`,
+    '',
+    '[ipv6]',
+    'method=ignore',
+    '',
+  ].join('\n');
 
 const procSysNetUnit = [
   '[Unit]',

@@ -8,7 +8,9 @@ import { isAlive, sleep } from './host-resources.ts';
 
 const names = process.argv.slice(2);
 const all = existsSync(fleetsDir())
-  ? readdirSync(fleetsDir()).filter((f) => f.endsWith('.state.json')).map((f) => f.slice(0, -'.state.json'.length))
+  ? readdirSync(fleetsDir())
+      .filter((f) => f.endsWith('.state.json'))
+      .map((f) => f.slice(0, -'.state.json'.length))
   : [];
 let failed = false;
 for (const name of names.length > 0 ? names : all) {

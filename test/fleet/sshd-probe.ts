@@ -15,12 +15,7 @@ export async function scanHostKey(address: string, port = 22): Promise<string | 
   return undefined;
 }
 
-export async function waitForSshd(
-  name: string,
-  address: string,
-  keyOnDisk: () => string | undefined,
-  timeoutMs: number,
-): Promise<string> {
+export async function waitForSshd(name: string, address: string, keyOnDisk: () => string | undefined, timeoutMs: number): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   let last = 'no host key on disk yet';
   while (Date.now() < deadline) {

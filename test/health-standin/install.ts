@@ -22,7 +22,11 @@ export async function installHealthStandin(run: RunOnNode, recording: string): P
   ];
   for (const name of readdirSync(join(here, 'recordings'))) {
     for (const file of readdirSync(join(here, 'recordings', name))) {
-      files.push([`/var/lib/bramble-health-standin/recordings/${name}/${file}`, readFileSync(join(here, 'recordings', name, file)), '0644']);
+      files.push([
+        `/var/lib/bramble-health-standin/recordings/${name}/${file}`,
+        readFileSync(join(here, 'recordings', name, file)),
+        '0644',
+      ]);
     }
   }
   await run(files.map(([path, content, mode]) => writeCommand(path, content, mode)).join(' && '));

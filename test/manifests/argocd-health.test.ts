@@ -29,23 +29,81 @@ function cond(type: string, status: string, reason: string, observedGeneration =
   return { type, status, reason, message: `${type} ${reason}`, observedGeneration, lastTransitionTime: at };
 }
 function piNode(status: unknown, generation = 3) {
-  return { apiVersion: 'bramble.dev/v1alpha1', kind: 'PiNode', metadata: { name: 'pi1', namespace: 'lab', generation }, spec: { address: '10.0.0.11' }, status };
+  return {
+    apiVersion: 'bramble.dev/v1alpha1',
+    kind: 'PiNode',
+    metadata: { name: 'pi1', namespace: 'lab', generation },
+    spec: { address: '10.0.0.11' },
+    status,
+  };
 }
 
 const cases: { name: string; obj: unknown; status: string; message?: RegExp }[] = [
-  { name: 'Ready=True at the current generation', obj: piNode({ observedGeneration: 3, conditions: [cond('Ready', 'True', 'Healthy'), cond('Reachable', 'True', 'Connected')] }), status: 'Healthy' },
+  {
+    name: 'Ready=True at the current generation',
+    obj: piNode({ observedGeneration: 3, conditions: [cond('Ready', 'True', 'Healthy'), cond('Reachable', 'True', 'Connected')] }),
+    status: 'Healthy',
+  },
   { name: 'no status yet', obj: piNode(undefined), status: 'Progressing' },
   { name: 'status without conditions', obj: piNode({ observedGeneration: 3 }), status: 'Progressing' },
-  { name: 'Reconciling=True', obj: piNode({ observedGeneration: 3, conditions: [cond('Ready', 'False', 'ChangePending'), cond('Reconciling', 'True', 'Applying')] }), status: 'Progressing', message: /Reconciling Applying/ },
-  { name: 'status from an older generation, even if it said Ready', obj: piNode({ observedGeneration: 2, conditions: [cond('Ready', 'True', 'Healthy', 2)] }), status: 'Progressing', message: /generation 3/ },
-  { name: 'Ready from an older generation', obj: piNode({ observedGeneration: 3, conditions: [cond('Ready', 'True', 'Healthy', 2)] }), status: 'Progressing' },
-  { name: 'a stale Stalled is not trusted yet (kstatus)', obj: piNode({ observedGeneration: 2, conditions: [cond('Stalled', 'True', 'HostKeyMismatch', 2)] }), status: 'Progressing' },
-  { name: 'Ready=False with a transient reason', obj: piNode({ observedGeneration: 3, conditions: [cond('Ready', 'False', 'ChangePending')] }), status: 'Progressing' },
-  { name: 'Ready=Unknown', obj: piNode({ observedGeneration: 3, conditions: [cond('Ready', 'Unknown', 'NotObserved')] }), status: 'Progressing' },
-  { name: 'Stalled=True', obj: piNode({ observedGeneration: 3, conditions: [cond('Ready', 'False', 'HostKeyMismatch'), cond('Stalled', 'True', 'HostKeyMismatch')] }), status: 'Degraded', message: /^HostKeyMismatch: Stalled HostKeyMismatch/ },
-  { name: 'Ready=False because the Pi is unreachable', obj: piNode({ observedGeneration: 3, conditions: [cond('Ready', 'False', 'Unreachable')] }), status: 'Degraded', message: /^Unreachable/ },
-  { name: 'Ready=False because a Secret is missing', obj: piNode({ observedGeneration: 3, conditions: [cond('Ready', 'False', 'SecretNotFound')] }), status: 'Degraded' },
-  { name: 'a message with quotes, newlines and non-ASCII survives', obj: piNode({ observedGeneration: 3, conditions: [{ ...cond('Ready', 'True', 'Healthy'), message: 'at 61 °C, "fine"\nreally' }] }), status: 'Healthy', message: /61 °C, "fine"\nreally/ },
+  {
+    name: 'Reconciling=True',
+    obj: piNode({ observedGeneration: 3, conditions: [cond('Ready', 'False', 'ChangePending'), cond('Reconciling', 'True', 'Applying')] }),
+    status: 'Progressing',
+    message: /Reconciling Applying/,
+  },
+  {
+    name: 'status from an older generation, even if it said Ready',
+    obj: piNode({ observedGeneration: 2, conditions: [cond('Ready', 'True', 'Healthy', 2)] }),
+    status: 'Progressing',
+    message: /generation 3/,
+  },
+  {
+    name: 'Ready from an older generation',
+    obj: piNode({ observedGeneration: 3, conditions: [cond('Ready', 'True', 'Healthy', 2)] }),
+    status: 'Progressing',
+  },
+  {
+    name: 'a stale Stalled is not trusted yet (kstatus)',
+    obj: piNode({ observedGeneration: 2, conditions: [cond('Stalled', 'True', 'HostKeyMismatch', 2)] }),
+    status: 'Progressing',
+  },
+  {
+    name: 'Ready=False with a transient reason',
+    obj: piNode({ observedGeneration: 3, conditions: [cond('Ready', 'False', 'ChangePending')] }),
+    status: 'Progressing',
+  },
+  {
+    name: 'Ready=Unknown',
+    obj: piNode({ observedGeneration: 3, conditions: [cond('Ready', 'Unknown', 'NotObserved')] }),
+    status: 'Progressing',
+  },
+  {
+    name: 'Stalled=True',
+    obj: piNode({
+      observedGeneration: 3,
+      conditions: [cond('Ready', 'False', 'HostKeyMismatch'), cond('Stalled', 'True', 'HostKeyMismatch')],
+    }),
+    status: 'Degraded',
+    message: /^HostKeyMismatch: Stalled HostKeyMismatch/,
+  },
+  {
+    name: 'Ready=False because the Pi is unreachable',
+    obj: piNode({ observedGeneration: 3, conditions: [cond('Ready', 'False', 'Unreachable')] }),
+    status: 'Degraded',
+    message: /^Unreachable/,
+  },
+  {
+    name: 'Ready=False because a Secret is missing',
+    obj: piNode({ observedGeneration: 3, conditions: [cond('Ready', 'False', 'SecretNotFound')] }),
+    status: 'Degraded',
+  },
+  {
+    name: 'a message with quotes, newlines and non-ASCII survives',
+    obj: piNode({ observedGeneration: 3, conditions: [{ ...cond('Ready', 'True', 'Healthy'), message: 'at 61 °C, "fine"\nreally' }] }),
+    status: 'Healthy',
+    message: /61 °C, "fine"\nreally/,
+  },
 ];
 
 void test('health-checks.yaml is generated from bramble-health.lua (run manifests/argocd/generate.ts)', () => {

@@ -32,7 +32,10 @@ void test('kubectl kustomize renders the base with every object the operator nee
 });
 
 void test('the base installs the CRD of every bramble kind, from crds/', () => {
-  const crds = renderBase().objects.filter((o) => o.kind === 'CustomResourceDefinition').map((o) => o.metadata.name).sort();
+  const crds = renderBase()
+    .objects.filter((o) => o.kind === 'CustomResourceDefinition')
+    .map((o) => o.metadata.name)
+    .sort();
   assert.deepEqual(crds, ['glustervolumes.bramble.dev', 'miniopools.bramble.dev', 'pinodes.bramble.dev', 'slurmpartitions.bramble.dev']);
   assert.equal(crds.length, crdFiles().length, 'one CRD per crds/bramble.dev_*.yaml');
 });

@@ -27,7 +27,18 @@ function helm(args: string[], input?: string): string {
 /** `helm template` of the chart into bramble-system, CRDs included, with `--set` pairs. */
 function template(set: Record<string, string | number | boolean> = {}, valuesFile?: string): KubeObject[] {
   const sets = Object.entries(set).flatMap(([k, v]) => ['--set', `${k}=${String(v)}`]);
-  return parseObjects(helm(['template', 'bramble', chart, '--namespace', 'bramble-system', '--include-crds', ...sets, ...(valuesFile ? ['-f', valuesFile] : [])]));
+  return parseObjects(
+    helm([
+      'template',
+      'bramble',
+      chart,
+      '--namespace',
+      'bramble-system',
+      '--include-crds',
+      ...sets,
+      ...(valuesFile ? ['-f', valuesFile] : []),
+    ]),
+  );
 }
 
 const key = (o: KubeObject): string => `${o.kind}/${o.metadata.name}`;
@@ -36,7 +47,8 @@ const toggled = (on: boolean): Record<string, boolean> => Object.fromEntries(MON
 void test('the chart on disk is what npm run gen:chart makes of the kustomize base', () => {
   const generated = generateChart();
   assert.deepEqual(listFiles(chart).sort(), [...generated.keys()].sort(), 'the same files; run npm run gen:chart');
-  for (const [path, text] of generated) assert.equal(readFileSync(join(chart, path), 'utf8'), text, `charts/bramble/${path} is stale; run npm run gen:chart`);
+  for (const [path, text] of generated)
+    assert.equal(readFileSync(join(chart, path), 'utf8'), text, `charts/bramble/${path} is stale; run npm run gen:chart`);
 });
 
 void test('helm lint passes with the monitoring toggles on and off', () => {
@@ -51,11 +63,24 @@ void test('helm template with every toggle on and off: each rendered object vali
   const off = template(toggled(false));
   const on = template(toggled(true));
   const monitoringKeys = ['ServiceMonitor/bramble', 'PrometheusRule/bramble', 'ConfigMap/bramble-grafana-dashboard'];
-  assert.deepEqual(off.map(key).filter((k) => monitoringKeys.includes(k)), []);
-  assert.deepEqual(on.map(key).filter((k) => monitoringKeys.includes(k)).sort(), [...monitoringKeys].sort());
+  assert.deepEqual(
+    off.map(key).filter((k) => monitoringKeys.includes(k)),
+    [],
+  );
+  assert.deepEqual(
+    on
+      .map(key)
+      .filter((k) => monitoringKeys.includes(k))
+      .sort(),
+    [...monitoringKeys].sort(),
+  );
   for (const [i, name] of MONITORING.entries()) {
     const only = template({ ...toggled(false), [`${name}.enabled`]: true });
-    assert.deepEqual(only.map(key).filter((k) => monitoringKeys.includes(k)), [monitoringKeys[i]], `${name}.enabled alone`);
+    assert.deepEqual(
+      only.map(key).filter((k) => monitoringKeys.includes(k)),
+      [monitoringKeys[i]],
+      `${name}.enabled alone`,
+    );
   }
   for (const o of [...off, ...on]) await validateObject(o);
 });
@@ -70,24 +95,40 @@ void test('the chart renders the operator objects the kustomize base renders, fi
 
 void test('values take effect: image, replicas, resources, nodeSelector and tolerations for running on a Pi', () => {
   const objects = template({
-    'image.repository': 'registry.lan/bramble', 'image.tag': 'dev', replicaCount: 1,
-    'resources.limits.memory': '300Mi', 'nodeSelector.kubernetes\\.io/arch': 'arm64',
-    'tolerations[0].key': 'node-role.kubernetes.io/control-plane', 'tolerations[0].operator': 'Exists',
+    'image.repository': 'registry.lan/bramble',
+    'image.tag': 'dev',
+    replicaCount: 1,
+    'resources.limits.memory': '300Mi',
+    'nodeSelector.kubernetes\\.io/arch': 'arm64',
+    'tolerations[0].key': 'node-role.kubernetes.io/control-plane',
+    'tolerations[0].operator': 'Exists',
   });
   const deployment = objects.find((o) => o.kind === 'Deployment')!;
-  const spec = deployment.spec as { replicas: number; template: { spec: { nodeSelector?: unknown; tolerations?: unknown; containers: { image: string; resources: { limits: { memory: string } } }[] } } };
+  const spec = deployment.spec as {
+    replicas: number;
+    template: {
+      spec: { nodeSelector?: unknown; tolerations?: unknown; containers: { image: string; resources: { limits: { memory: string } } }[] };
+    };
+  };
   assert.equal(spec.replicas, 1);
   assert.equal(spec.template.spec.containers[0]!.image, 'registry.lan/bramble:dev');
   assert.equal(spec.template.spec.containers[0]!.resources.limits.memory, '300Mi');
   assert.deepEqual(spec.template.spec.nodeSelector, { 'kubernetes.io/arch': 'arm64' });
   assert.deepEqual(spec.template.spec.tolerations, [{ key: 'node-role.kubernetes.io/control-plane', operator: 'Exists' }]);
   const defaults = template().find((o) => o.kind === 'Deployment')!.spec as typeof spec;
-  assert.equal(defaults.template.spec.containers[0]!.image, `ghcr.io/bramble-dev/bramble:${(JSON.parse(readFileSync(repoPath('package.json'), 'utf8')) as { version: string }).version}`);
+  assert.equal(
+    defaults.template.spec.containers[0]!.image,
+    `ghcr.io/bramble-dev/bramble:${(JSON.parse(readFileSync(repoPath('package.json'), 'utf8')) as { version: string }).version}`,
+  );
   assert.equal(defaults.template.spec.nodeSelector, undefined);
 });
 
 void test('the k3s HelmChart example installs this chart with values it knows', async () => {
-  const example = parse(readFileSync(repoPath('examples', 'k3s', 'helmchart.yaml'), 'utf8')) as { apiVersion: string; kind: string; spec: { chart: string; targetNamespace: string; valuesContent: string } };
+  const example = parse(readFileSync(repoPath('examples', 'k3s', 'helmchart.yaml'), 'utf8')) as {
+    apiVersion: string;
+    kind: string;
+    spec: { chart: string; targetNamespace: string; valuesContent: string };
+  };
   assert.equal(`${example.apiVersion} ${example.kind}`, 'helm.cattle.io/v1 HelmChart');
   assert.match(example.spec.chart, /bramble$/);
   const defaults = parse(readFileSync(join(chart, 'values.yaml'), 'utf8')) as Record<string, unknown>;

@@ -5,7 +5,10 @@ import { labelValuesVariables, panelQueries, resolveVariables } from './dashboar
 
 void test('one value is substituted as itself, several as an alternation, braced or bare', () => {
   assert.equal(resolveVariables('up{namespace=~"$namespace"}', { namespace: ['lab'] }), 'up{namespace=~"lab"}');
-  assert.equal(resolveVariables('rate(x{ns=~"${ns}"}[$__rate_interval])', { ns: ['a', 'b'], __rate_interval: ['1m'] }), 'rate(x{ns=~"(a|b)"}[1m])');
+  assert.equal(
+    resolveVariables('rate(x{ns=~"${ns}"}[$__rate_interval])', { ns: ['a', 'b'], __rate_interval: ['1m'] }),
+    'rate(x{ns=~"(a|b)"}[1m])',
+  );
 });
 
 void test('an unknown variable or a value that would need escaping is refused', () => {

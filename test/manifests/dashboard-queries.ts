@@ -24,11 +24,13 @@ export function panelQueries(): PanelQuery[] {
 
 /** The dashboard's query variables, each as the metric and label of its `label_values(metric, label)`. */
 export function labelValuesVariables(): { name: string; metric: string; label: string }[] {
-  return dashboard().templating.list.filter((v) => v.type === 'query').map((v) => {
-    const m = /^label_values\(\s*([a-zA-Z_:][a-zA-Z0-9_:]*)\s*,\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*\)$/.exec(v.definition ?? '');
-    if (!m) throw new Error(`variable ${v.name}: only label_values(metric, label) is understood, got ${v.definition}`);
-    return { name: v.name, metric: m[1]!, label: m[2]! };
-  });
+  return dashboard()
+    .templating.list.filter((v) => v.type === 'query')
+    .map((v) => {
+      const m = /^label_values\(\s*([a-zA-Z_:][a-zA-Z0-9_:]*)\s*,\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*\)$/.exec(v.definition ?? '');
+      if (!m) throw new Error(`variable ${v.name}: only label_values(metric, label) is understood, got ${v.definition}`);
+      return { name: v.name, metric: m[1]!, label: m[2]! };
+    });
 }
 
 /**
@@ -38,12 +40,15 @@ export function labelValuesVariables(): { name: string; metric: string; label: s
  * names (DNS labels); anything that would need regex escaping is refused rather than escaped.
  */
 export function resolveVariables(expr: string, values: Record<string, string[]>): string {
-  return expr.replace(/\$(?:\{([a-zA-Z_][a-zA-Z0-9_]*)\}|([a-zA-Z_][a-zA-Z0-9_]*))/g, (all, braced: string | undefined, bare: string | undefined) => {
-    const name = (braced ?? bare)!;
-    const v = values[name];
-    if (!v || v.length === 0) throw new Error(`no value for Grafana variable ${all} in ${expr}`);
-    const plain = /^[a-zA-Z0-9_-]+$/;
-    if (v.some((x) => !plain.test(x))) throw new Error(`Grafana variable ${all}: values need escaping: ${v.join(', ')}`);
-    return v.length === 1 ? v[0]! : `(${v.join('|')})`;
-  });
+  return expr.replace(
+    /\$(?:\{([a-zA-Z_][a-zA-Z0-9_]*)\}|([a-zA-Z_][a-zA-Z0-9_]*))/g,
+    (all, braced: string | undefined, bare: string | undefined) => {
+      const name = (braced ?? bare)!;
+      const v = values[name];
+      if (!v || v.length === 0) throw new Error(`no value for Grafana variable ${all} in ${expr}`);
+      const plain = /^[a-zA-Z0-9_-]+$/;
+      if (v.some((x) => !plain.test(x))) throw new Error(`Grafana variable ${all}: values need escaping: ${v.join(', ')}`);
+      return v.length === 1 ? v[0]! : `(${v.join('|')})`;
+    },
+  );
 }

@@ -56,7 +56,8 @@ void test('the datasource is a template variable, used by every panel and query'
   assert.ok(ds, 'DS_PROMETHEUS variable');
   assert.equal(ds.type, 'datasource');
   assert.equal(ds.query, 'prometheus');
-  for (const v of dashboard.templating.list.filter((x) => x.type === 'query')) assert.equal(v.datasource?.uid, '${DS_PROMETHEUS}', `variable ${v.name}`);
+  for (const v of dashboard.templating.list.filter((x) => x.type === 'query'))
+    assert.equal(v.datasource?.uid, '${DS_PROMETHEUS}', `variable ${v.name}`);
   assert.ok(queryPanels.length >= 15);
   for (const p of queryPanels) {
     assert.equal(p.datasource?.uid, '${DS_PROMETHEUS}', `panel ${p.title}`);
@@ -74,7 +75,9 @@ void test('every query names only metrics and labels from metric-names.json', ()
 
 void test('every query parses as PromQL (promtool check rules on them as recording rules)', () => {
   const promtool = requireTool('promtool', 'scripts/setup/40-prometheus.sh');
-  const rules = queryPanels.flatMap((p) => (p.targets ?? []).map((t) => ({ record: `dashboard:panel${p.id}:${t.refId}`, expr: withVariablesResolved(t.expr) })));
+  const rules = queryPanels.flatMap((p) =>
+    (p.targets ?? []).map((t) => ({ record: `dashboard:panel${p.id}:${t.refId}`, expr: withVariablesResolved(t.expr) })),
+  );
   const dir = mkdtempSync(join(tmpdir(), 'bramble-dashboard-'));
   try {
     writeFileSync(join(dir, 'queries.yaml'), stringify({ groups: [{ name: 'dashboard', rules }] }));

@@ -110,6 +110,10 @@ void test('the metrics Service selects the operator pods and the ServiceMonitor 
     spec: { selector: { matchLabels: Record<string, string> }; endpoints: { port: string }[] };
   };
   assert.equal(sm.metadata.namespace, 'bramble-system');
-  for (const [k, v] of Object.entries(sm.spec.selector.matchLabels)) assert.equal(svc.metadata.labels[k], v, `ServiceMonitor selector ${k}`);
-  assert.deepEqual(sm.spec.endpoints.map((e) => e.port), ['metrics']);
+  for (const [k, v] of Object.entries(sm.spec.selector.matchLabels))
+    assert.equal(svc.metadata.labels[k], v, `ServiceMonitor selector ${k}`);
+  assert.deepEqual(
+    sm.spec.endpoints.map((e) => e.port),
+    ['metrics'],
+  );
 });

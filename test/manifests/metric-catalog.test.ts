@@ -39,14 +39,36 @@ void test('controller-runtime and SSH metrics registered by the code match the c
   assert.ok(checked >= 8, `checked ${checked}`);
 });
 
-void test('PiNode gauges match the catalog, and the throttling flags are the firmware\'s', () => {
+void test("PiNode gauges match the catalog, and the throttling flags are the firmware's", () => {
   const samples = piNodeGaugeSamples('lab', 'pi1', {
-    conditions: ['Reachable', 'PowerHealthy', 'StorageHealthy'].map((type) => ({ type, status: 'True', reason: 'Connected', message: '', lastTransitionTime: '2026-01-01T00:00:00Z' })),
+    conditions: ['Reachable', 'PowerHealthy', 'StorageHealthy'].map((type) => ({
+      type,
+      status: 'True',
+      reason: 'Connected',
+      message: '',
+      lastTransitionTime: '2026-01-01T00:00:00Z',
+    })),
     facts: {
-      temperatureCelsius: 50, throttled: '0x0', throttledFlags: [], memoryBytes: 1, diskBytes: 2, diskFreeBytes: 1, load1: 0.1,
-      health: { underVoltageMessages: 0, readOnlyMounts: [], ext4Errors: 0, bytesWrittenSinceBoot: 1, emmcLifeTimeLevel: 1, emmcPreEolLevel: 1 },
+      temperatureCelsius: 50,
+      throttled: '0x0',
+      throttledFlags: [],
+      memoryBytes: 1,
+      diskBytes: 2,
+      diskFreeBytes: 1,
+      load1: 0.1,
+      health: {
+        underVoltageMessages: 0,
+        readOnlyMounts: [],
+        ext4Errors: 0,
+        bytesWrittenSinceBoot: 1,
+        emmcLifeTimeLevel: 1,
+        emmcPreEolLevel: 1,
+      },
     },
-    health: { writesPerDayBytes: 1, history: [{ problem: 'UnderVoltage', firstSeen: '2026-01-01T00:00:00Z', lastSeen: '2026-01-01T00:00:00Z', boots: 1, lastBoot: 'b' }] },
+    health: {
+      writesPerDayBytes: 1,
+      history: [{ problem: 'UnderVoltage', firstSeen: '2026-01-01T00:00:00Z', lastSeen: '2026-01-01T00:00:00Z', boots: 1, lastBoot: 'b' }],
+    },
   } as Parameters<typeof piNodeGaugeSamples>[2]);
   const produced = new Map<string, string[]>();
   for (const s of samples) produced.set(s.name, Object.keys(s.labels).sort());

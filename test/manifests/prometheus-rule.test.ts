@@ -19,7 +19,9 @@ interface AlertRule {
 }
 
 function groups(): { name: string; rules: AlertRule[] }[] {
-  const rule = findObject(renderBase().objects, 'PrometheusRule', 'bramble') as unknown as { spec: { groups: { name: string; rules: AlertRule[] }[] } };
+  const rule = findObject(renderBase().objects, 'PrometheusRule', 'bramble') as unknown as {
+    spec: { groups: { name: string; rules: AlertRule[] }[] };
+  };
   return rule.spec.groups;
 }
 
@@ -57,7 +59,9 @@ void test('the alerts fire on the series that should trigger them, and only thos
 });
 
 void test('each concern that matters on Pis has an alert', () => {
-  const exprs = alerts().map((a) => a.expr).join('\n');
+  const exprs = alerts()
+    .map((a) => a.expr)
+    .join('\n');
   const required: [string, RegExp][] = [
     ['node unreachable', /bramble_node_up == 0/],
     ['under-voltage', /flag="under-voltage-now"/],
@@ -88,7 +92,11 @@ void test('every alert uses known metrics and labels, waits before firing, and s
 
 /** GitHub's anchor for a Markdown heading: lower case, punctuation dropped, spaces to hyphens. */
 function anchor(heading: string): string {
-  return heading.trim().toLowerCase().replace(/[^\w\- ]/g, '').replace(/ /g, '-');
+  return heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\w\- ]/g, '')
+    .replace(/ /g, '-');
 }
 
 /** The `## ` sections of a Markdown file by anchor, each with its text. */
@@ -113,9 +121,16 @@ void test('every alert has a runbook_url to its own docs/runbooks.md section, wh
     assert.ok(body, `docs/runbooks.md has a section ${a.alert}`);
     assert.match(body, /\*\*Means:\*\*[^]*\*\*Do:\*\*/, `${a.alert}'s runbook says what it means and what to do`);
   }
-  assert.deepEqual([...runbooks.keys()].sort(), alerts().map((a) => anchor(a.alert)).sort(), 'a runbook section per alert, none stale');
+  assert.deepEqual(
+    [...runbooks.keys()].sort(),
+    alerts()
+      .map((a) => anchor(a.alert))
+      .sort(),
+    'a runbook section per alert, none stale',
+  );
   for (const m of readFileSync(repoPath('docs/runbooks.md'), 'utf8').matchAll(/\(troubleshooting\.md#([^)]+)\)/g)) {
     assert.ok(troubleshooting.has(m[1]!), `docs/runbooks.md links troubleshooting.md#${m[1]}, which has no such section`);
   }
-  for (const topic of ['HostKeyMismatch', 'Under-voltage', 'A brick down', 'Munge key missing']) assert.ok(troubleshooting.has(anchor(topic)), `docs/troubleshooting.md: ${topic}`);
+  for (const topic of ['HostKeyMismatch', 'Under-voltage', 'A brick down', 'Munge key missing'])
+    assert.ok(troubleshooting.has(anchor(topic)), `docs/troubleshooting.md: ${topic}`);
 });

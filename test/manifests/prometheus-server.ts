@@ -11,7 +11,6 @@ import { findObject, renderBase } from './render.ts';
 import { requireTool } from './tools.ts';
 import { freePort } from '../free-port.ts';
 
-
 export interface Started {
   child: ChildProcess;
   output: () => string;
@@ -36,7 +35,12 @@ export async function stop(child: ChildProcess | undefined): Promise<void> {
 }
 
 /** Polls `check` until it holds; on timeout the failure carries `diagnostics()` (process output). */
-export async function until(what: string, deadlineMs: number, check: () => Promise<boolean>, diagnostics: () => string | Promise<string>): Promise<void> {
+export async function until(
+  what: string,
+  deadlineMs: number,
+  check: () => Promise<boolean>,
+  diagnostics: () => string | Promise<string>,
+): Promise<void> {
   const started = Date.now();
   while (Date.now() - started < deadlineMs) {
     if (await check().catch(() => false)) return;
@@ -73,7 +77,9 @@ export interface AlertRule {
 
 /** The PrometheusRule's groups exactly as `kubectl apply -k manifests/` would ship them. */
 export function prometheusRuleGroups(): { name: string; rules: AlertRule[] }[] {
-  const rule = findObject(renderBase().objects, 'PrometheusRule', 'bramble') as unknown as { spec: { groups: { name: string; rules: AlertRule[] }[] } };
+  const rule = findObject(renderBase().objects, 'PrometheusRule', 'bramble') as unknown as {
+    spec: { groups: { name: string; rules: AlertRule[] }[] };
+  };
   return rule.spec.groups;
 }
 
@@ -102,13 +108,19 @@ export function serviceMonitorScrape(pods: OperatorPod[]): ScrapeConfig {
   const objects = renderBase().objects;
   const monitor = findObject(objects, 'ServiceMonitor', 'bramble') as unknown as {
     metadata: { name: string; namespace: string };
-    spec: { selector: { matchLabels: Record<string, string> }; endpoints: { port: string; path?: string; honorLabels?: boolean; scheme?: string }[] };
+    spec: {
+      selector: { matchLabels: Record<string, string> };
+      endpoints: { port: string; path?: string; honorLabels?: boolean; scheme?: string }[];
+    };
   };
   const endpoint = monitor.spec.endpoints[0]!;
-  const service = objects.find((o) => o.kind === 'Service'
-    && Object.entries(monitor.spec.selector.matchLabels).every(([k, v]) => o.metadata.labels?.[k] === v));
+  const service = objects.find(
+    (o) => o.kind === 'Service' && Object.entries(monitor.spec.selector.matchLabels).every(([k, v]) => o.metadata.labels?.[k] === v),
+  );
   assert.ok(service, 'the ServiceMonitor selects a Service of the base');
-  const deployment = findObject(objects, 'Deployment', 'bramble') as unknown as { spec: { template: { spec: { containers: { name: string }[] } } } };
+  const deployment = findObject(objects, 'Deployment', 'bramble') as unknown as {
+    spec: { template: { spec: { containers: { name: string }[] } } };
+  };
   const namespace = monitor.metadata.namespace;
   return {
     job_name: `serviceMonitor/${namespace}/${monitor.metadata.name}/0`,
@@ -152,21 +164,33 @@ export async function startPrometheus(
   const bin = requireTool('prometheus', 'scripts/setup/40-prometheus.sh');
   const port = await freePort();
   writeFileSync(join(dir, 'rules.yaml'), stringify({ groups }));
-  writeFileSync(join(dir, 'prometheus.yaml'), stringify({
-    global: { scrape_interval: `${scrapeSeconds}s`, evaluation_interval: `${scrapeSeconds}s` },
-    rule_files: [join(dir, 'rules.yaml')],
-    scrape_configs: [scrape],
-  }));
+  writeFileSync(
+    join(dir, 'prometheus.yaml'),
+    stringify({
+      global: { scrape_interval: `${scrapeSeconds}s`, evaluation_interval: `${scrapeSeconds}s` },
+      rule_files: [join(dir, 'rules.yaml')],
+      scrape_configs: [scrape],
+    }),
+  );
   const tsdb = join(dir, 'tsdb');
   mkdirSync(tsdb);
-  const proc = start(bin, [
-    `--config.file=${join(dir, 'prometheus.yaml')}`, `--storage.tsdb.path=${tsdb}`,
-    `--web.listen-address=127.0.0.1:${port}`, '--storage.tsdb.retention.time=1h',
-  ], dir, { PATH: process.env.PATH, HOME: dir });
+  const proc = start(
+    bin,
+    [
+      `--config.file=${join(dir, 'prometheus.yaml')}`,
+      `--storage.tsdb.path=${tsdb}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--storage.tsdb.retention.time=1h',
+    ],
+    dir,
+    { PATH: process.env.PATH, HOME: dir },
+  );
   const base = `http://127.0.0.1:${port}`;
   await until('Prometheus ready', 60_000, async () => (await fetch(`${base}/-/ready`)).status === 200, proc.output);
   const labelValues = async (metric: string, label: string): Promise<string[]> => {
-    const res = await fetch(`${base}/api/v1/label/${label}/values?match[]=${encodeURIComponent(metric)}`, { signal: AbortSignal.timeout(10_000) });
+    const res = await fetch(`${base}/api/v1/label/${label}/values?match[]=${encodeURIComponent(metric)}`, {
+      signal: AbortSignal.timeout(10_000),
+    });
     return ((await res.json()) as { data: string[] }).data;
   };
   return { base, output: proc.output, query: (expr) => query(base, expr), labelValues, stop: () => stop(proc.child) };

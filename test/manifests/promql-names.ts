@@ -14,7 +14,21 @@ export interface PromqlNames {
   groupingLabels: string[];
 }
 
-const keywords = new Set(['by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'and', 'or', 'unless', 'bool', 'offset', 'inf', 'nan']);
+const keywords = new Set([
+  'by',
+  'without',
+  'on',
+  'ignoring',
+  'group_left',
+  'group_right',
+  'and',
+  'or',
+  'unless',
+  'bool',
+  'offset',
+  'inf',
+  'nan',
+]);
 
 export function promqlNames(expr: string): PromqlNames {
   const matchers: LabelMatcher[] = [];
@@ -27,7 +41,11 @@ export function promqlNames(expr: string): PromqlNames {
   });
   rest = rest.replace(/"(?:[^"\\]|\\.)*"/g, ' ');
   rest = rest.replace(/\b(by|without|on|ignoring|group_left|group_right)\s*\(([^)]*)\)/g, (_all, _kw: string, list: string) => {
-    for (const l of list.split(',').map((s) => s.trim()).filter(Boolean)) groupingLabels.push(l);
+    for (const l of list
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean))
+      groupingLabels.push(l);
     return ' ';
   });
   rest = rest.replace(/\[[^\]]*\]/g, ' ');

@@ -17,7 +17,9 @@ export interface Rendered {
 }
 
 export function crdFiles(): string[] {
-  return readdirSync(repoPath('crds')).filter((f) => /^bramble\.dev_.*\.yaml$/.test(f)).sort();
+  return readdirSync(repoPath('crds'))
+    .filter((f) => /^bramble\.dev_.*\.yaml$/.test(f))
+    .sort();
 }
 
 export function kustomize(dir: string): string {

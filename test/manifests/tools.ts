@@ -52,7 +52,11 @@ export function run(command: string, args: string[], options: { cwd?: string; in
 }
 
 /** Like run, without blocking the event loop (for servers running in this process). */
-export function runAsync(command: string, args: string[], options: { cwd?: string; input?: string; timeoutMs?: number } = {}): Promise<RunResult> {
+export function runAsync(
+  command: string,
+  args: string[],
+  options: { cwd?: string; input?: string; timeoutMs?: number } = {},
+): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';

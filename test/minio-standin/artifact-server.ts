@@ -22,7 +22,9 @@ export async function serveArtifacts(host: string, files: Readonly<Record<string
       return;
     }
     res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': statSync(path).size });
-    createReadStream(path).pipe(res).on('finish', () => downloads.set(name, (downloads.get(name) ?? 0) + 1));
+    createReadStream(path)
+      .pipe(res)
+      .on('finish', () => downloads.set(name, (downloads.get(name) ?? 0) + 1));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -32,9 +34,10 @@ export async function serveArtifacts(host: string, files: Readonly<Record<string
   return {
     url: `http://${host}:${port}/`,
     downloads,
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -28,7 +28,9 @@ export function sha256File(path: string): string {
 
 function inputsHash(): string {
   const h = createHash('sha256').update(process.version).update(process.execPath);
-  for (const name of readdirSync(here).filter((n) => n.endsWith('.ts') && !n.endsWith('.test.ts')).sort()) {
+  for (const name of readdirSync(here)
+    .filter((n) => n.endsWith('.ts') && !n.endsWith('.test.ts'))
+    .sort()) {
     h.update(name).update(readFileSync(join(here, name)));
   }
   h.update(readFileSync(join(repoRoot, 'node_modules/@20minutes/s3rver/package.json')));
@@ -44,14 +46,29 @@ export async function buildStandin(cacheDir = join(tmpdir(), 'bramble-minio-stan
   mkdirSync(work, { recursive: true });
   try {
     const bundle = join(work, 'minio-standin.cjs');
-    await build({ entryPoints: [join(here, 'server.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: bundle, logLevel: 'error' });
+    await build({
+      entryPoints: [join(here, 'server.ts')],
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      outfile: bundle,
+      logLevel: 'error',
+    });
     const blob = join(work, 'sea.blob');
     const seaConfig = join(work, 'sea-config.json');
     writeFileSync(seaConfig, JSON.stringify({ main: bundle, output: blob, disableExperimentalSEAWarning: true }));
     await run(process.execPath, ['--experimental-sea-config', seaConfig]);
     const exe = join(work, 'minio');
     copyFileSync(process.execPath, exe);
-    await run(process.execPath, [join(repoRoot, 'node_modules/postject/dist/cli.js'), exe, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', seaFuse]);
+    await run(process.execPath, [
+      join(repoRoot, 'node_modules/postject/dist/cli.js'),
+      exe,
+      'NODE_SEA_BLOB',
+      blob,
+      '--sentinel-fuse',
+      seaFuse,
+    ]);
     chmodSync(exe, 0o755);
     rmSync(dir, { recursive: true, force: true });
     renameSync(work, dir);

@@ -26,7 +26,15 @@ export function formatDrives(drives: readonly string[], deploymentId: string): s
       continue;
     }
     mkdirSync(join(drive, '.minio.sys'), { recursive: true });
-    writeFileSync(file, JSON.stringify({ version: '1', format: 'xl', id: deploymentId, xl: { version: '3', this: randomUUID(), distributionAlgo: 'SIPMOD+PARITY' } }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        version: '1',
+        format: 'xl',
+        id: deploymentId,
+        xl: { version: '3', this: randomUUID(), distributionAlgo: 'SIPMOD+PARITY' },
+      }),
+    );
   }
   return foreign;
 }

@@ -33,11 +33,13 @@ function peerLive(host: string, port: number): Promise<boolean> {
 async function drivesOnline(endpoints: readonly Endpoint[], apiPort: number, names: ReadonlySet<string>): Promise<number> {
   const hosts = new Map<string, Endpoint[]>();
   for (const e of endpoints) hosts.set(`${e.host}:${e.port}`, [...(hosts.get(`${e.host}:${e.port}`) ?? []), e]);
-  const counts = await Promise.all([...hosts.values()].map(async (drives) => {
-    const first = drives[0] as Endpoint;
-    if (isLocal(first, apiPort, names)) return drives.filter((d) => driveOnline(d.path)).length;
-    return (await peerLive(first.host, first.port)) ? drives.length : 0;
-  }));
+  const counts = await Promise.all(
+    [...hosts.values()].map(async (drives) => {
+      const first = drives[0] as Endpoint;
+      if (isLocal(first, apiPort, names)) return drives.filter((d) => driveOnline(d.path)).length;
+      return (await peerLive(first.host, first.port)) ? drives.length : 0;
+    }),
+  );
   return counts.reduce((a, b) => a + b, 0);
 }
 
@@ -86,7 +88,10 @@ function main(): void {
     console.error(`minio (stand-in): no usable drive among ${local.map((d) => d.path).join(' ')}`);
     process.exit(1);
   }
-  const foreign = formatDrives(local.filter((d) => driveOnline(d.path)).map((d) => d.path), deploymentIdOf(endpoints));
+  const foreign = formatDrives(
+    local.filter((d) => driveOnline(d.path)).map((d) => d.path),
+    deploymentIdOf(endpoints),
+  );
   if (foreign.length) {
     console.error(`minio (stand-in): drives formatted for another deployment: ${foreign.join(', ')}`);
     process.exit(1);
@@ -116,7 +121,9 @@ function main(): void {
   });
   api.listen(config.apiPort);
   if (config.consolePort) consoleServer.listen(config.consolePort);
-  console.log(`minio (stand-in): S3 API on :${config.apiPort}, ${endpoints.length} drives in the pool, write quorum ${quorum}, data on ${drive.path}`);
+  console.log(
+    `minio (stand-in): S3 API on :${config.apiPort}, ${endpoints.length} drives in the pool, write quorum ${quorum}, data on ${drive.path}`,
+  );
   const stop = () => {
     api.close();
     consoleServer.close();

@@ -18,7 +18,10 @@ void test('the server command line: volumes, --address, --console-address, MINIO
 
 void test('ellipses expand left to right, keeping zero padding', () => {
   assert.deepEqual(expandEllipses('n{1...2}/d{01...02}'), ['n1/d01', 'n1/d02', 'n2/d01', 'n2/d02']);
-  assert.deepEqual(endpointsOf(['http://10.0.0.{9...10}:9000/srv/d']).map((e) => `${e.host}:${e.port}${e.path}`), ['10.0.0.9:9000/srv/d', '10.0.0.10:9000/srv/d']);
+  assert.deepEqual(
+    endpointsOf(['http://10.0.0.{9...10}:9000/srv/d']).map((e) => `${e.host}:${e.port}${e.path}`),
+    ['10.0.0.9:9000/srv/d', '10.0.0.10:9000/srv/d'],
+  );
   assert.throws(() => expandEllipses('x{3...1}'), /bad range/);
 });
 

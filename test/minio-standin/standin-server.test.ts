@@ -15,7 +15,6 @@ let dir: string;
 const children: ChildProcess[] = [];
 let ports: number[] = [];
 
-
 const status = async (port: number, path: string) => (await fetch(`http://127.0.0.1:${port}${path}`)).status;
 
 before(async () => {
@@ -31,7 +30,12 @@ before(async () => {
     });
     children.push(child);
   }
-  await waitFor('both stand-ins live', 20_000, async () => (await Promise.all(ports.map((p) => status(p, '/minio/health/live').catch(() => 0)))).every((s) => s === 200), 200);
+  await waitFor(
+    'both stand-ins live',
+    20_000,
+    async () => (await Promise.all(ports.map((p) => status(p, '/minio/health/live').catch(() => 0)))).every((s) => s === 200),
+    200,
+  );
 });
 
 after(() => {

@@ -20,11 +20,38 @@ after(async () => {
   await sshd?.stop();
 });
 
-const shellSyntax = fc.constantFrom("'", '"', '$(id -u)', '`id -u`', '\n', '\r\n', '\\', '\\n', '$HOME', '${IFS}', '*', '?', '[a]', ' ', '\t', '!', ';', '&&', '|', '#', '~', '-n', '%s', '%%', "'\\''", '\x01', '\x1b[0m', '\x7f');
+const shellSyntax = fc.constantFrom(
+  "'",
+  '"',
+  '$(id -u)',
+  '`id -u`',
+  '\n',
+  '\r\n',
+  '\\',
+  '\\n',
+  '$HOME',
+  '${IFS}',
+  '*',
+  '?',
+  '[a]',
+  ' ',
+  '\t',
+  '!',
+  ';',
+  '&&',
+  '|',
+  '#',
+  '~',
+  '-n',
+  '%s',
+  '%%',
+  "'\\''",
+  '\x01',
+  '\x1b[0m',
+  '\x7f',
+);
 const anyUnicode = fc.string({ unit: 'binary', maxLength: 30 });
-const hostile = fc
-  .array(fc.oneof(shellSyntax, anyUnicode), { maxLength: 10 })
-  .map((parts) => parts.join('').replaceAll('\0', ''));
+const hostile = fc.array(fc.oneof(shellSyntax, anyUnicode), { maxLength: 10 }).map((parts) => parts.join('').replaceAll('\0', ''));
 
 void test("arbitrary strings come back byte-identical through a remote printf '%s'", async () => {
   await fc.assert(

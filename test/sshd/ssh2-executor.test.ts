@@ -108,11 +108,7 @@ void test('a timed-out command is killed on the server, with its children, even 
   const marker = processMarker();
   t.after(() => killProcessesMatching(marker));
   const ex = executor(t);
-  const pending = ex.exec(
-    sshd.target(),
-    `sh -c 'trap "" TERM; sleep 300.${marker}' & sleep 301.${marker}; wait`,
-    { timeoutMs: 1500 },
-  );
+  const pending = ex.exec(sshd.target(), `sh -c 'trap "" TERM; sleep 300.${marker}' & sleep 301.${marker}; wait`, { timeoutMs: 1500 });
   await waitFor(() => processesMatching(marker).length >= 2, 5_000);
   await assert.rejects(pending, (err) => err instanceof CommandTimeoutError && err.reason === 'CommandTimeout' && err.timeoutMs === 1500);
   await waitFor(() => processesMatching(marker).length === 0, 3_000).catch(() => undefined);
@@ -209,7 +205,12 @@ void test('after sshd restarts, the next exec reconnects with a fresh client', a
 void test('commands queued for a channel when the connection drops run on a fresh one; running ones fail', async (t) => {
   const ex = executor(t);
   const sessions = count(sshd.log(), /Starting session/);
-  const all = Array.from({ length: 10 }, () => ex.exec(sshd.target(), 'sleep 5; echo finished').then((r) => r, (e: unknown) => e));
+  const all = Array.from({ length: 10 }, () =>
+    ex.exec(sshd.target(), 'sleep 5; echo finished').then(
+      (r) => r,
+      (e: unknown) => e,
+    ),
+  );
   await waitFor(() => count(sshd.log(), /Starting session/) - sessions >= 8, 10_000);
   await sshd.dropConnections();
   const outcomes = await Promise.all(all);
@@ -223,14 +224,18 @@ void test('commands queued for a channel when the connection drops run on a fres
 });
 
 void test('a key the server does not accept fails as AuthenticationError', async (t) => {
-  const err = await executor(t).exec(sshd.target({ privateKey: sshd.strangerKey }), 'true').catch((e: unknown) => e);
+  const err = await executor(t)
+    .exec(sshd.target({ privateKey: sshd.strangerKey }), 'true')
+    .catch((e: unknown) => e);
   assert.ok(err instanceof AuthenticationError, String(err));
   assert.equal(err.reason, 'AuthenticationFailed');
   assert.doesNotMatch(err.message, /PRIVATE KEY/);
 });
 
 void test('a private key that does not parse fails as InvalidCredentialsError without connecting', async (t) => {
-  const err = await executor(t).exec(sshd.target({ privateKey: 'not a key' }), 'true').catch((e: unknown) => e);
+  const err = await executor(t)
+    .exec(sshd.target({ privateKey: 'not a key' }), 'true')
+    .catch((e: unknown) => e);
   assert.ok(err instanceof InvalidCredentialsError, String(err));
 });
 
@@ -312,4 +317,3 @@ void test('after close() the executor refuses work and has no connection left', 
   assert.equal((await ex.connections()).length, 0);
   await assert.rejects(ex.exec(sshd.target(), 'true'), ExecutorClosedError);
 });
-

@@ -122,9 +122,13 @@ export async function startSshd(options: SshdOptions = {}): Promise<SshdFixture>
     proc.stderr?.on('data', (text: string) => {
       logText += text;
     });
-    await waitFor(() => ports.every((p) => logText.includes(`Server listening on 127.0.0.1 port ${p}`, logStart)), 10_000, () => {
-      if (proc.exitCode !== null) throw new Error(`sshd exited with ${proc.exitCode}: ${logText}`);
-    });
+    await waitFor(
+      () => ports.every((p) => logText.includes(`Server listening on 127.0.0.1 port ${p}`, logStart)),
+      10_000,
+      () => {
+        if (proc.exitCode !== null) throw new Error(`sshd exited with ${proc.exitCode}: ${logText}`);
+      },
+    );
   };
 
   const stop = async (): Promise<void> => {
@@ -135,7 +139,10 @@ export async function startSshd(options: SshdOptions = {}): Promise<SshdFixture>
     // Session processes outlive the listener; end them first, each by its own PID.
     const pids = [...descendants(proc.pid), proc.pid];
     for (const pid of pids) signal(pid, 'SIGTERM');
-    const gone = await waitFor(() => pids.every((pid) => !alive(pid)), 5_000).then(() => true, () => false);
+    const gone = await waitFor(() => pids.every((pid) => !alive(pid)), 5_000).then(
+      () => true,
+      () => false,
+    );
     if (!gone) {
       process.stderr.write(`sshd fixture: ${pids.filter(alive).join(' ')} ignored SIGTERM\n`);
       for (const pid of pids) signal(pid, 'SIGKILL');
@@ -232,7 +239,6 @@ function userExists(name: string): boolean {
     .split('\n')
     .some((line) => line.startsWith(`${name}:`));
 }
-
 
 function descendants(root: number): number[] {
   const children = new Map<number, number[]>();

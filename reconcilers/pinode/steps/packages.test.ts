@@ -19,9 +19,16 @@ function runWithShim(command: string, known: readonly string[] = []): { code: nu
     writeFileSync(join(dir, 'apt-get'), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${log}'\nexit 1\n`);
     chmodSync(join(dir, 'apt-get'), 0o755);
     // `apt-cache pkgnames PREFIX` lists the known names starting with PREFIX.
-    writeFileSync(join(dir, 'apt-cache'), `#!/bin/sh\n[ "$1" = pkgnames ] || exit 1\nprintf '%s\\n' ${known.map((k) => `'${k}'`).join(' ')} | grep -F -- "$2" | grep -- "^$2" || true\n`);
+    writeFileSync(
+      join(dir, 'apt-cache'),
+      `#!/bin/sh\n[ "$1" = pkgnames ] || exit 1\nprintf '%s\\n' ${known.map((k) => `'${k}'`).join(' ')} | grep -F -- "$2" | grep -- "^$2" || true\n`,
+    );
     chmodSync(join(dir, 'apt-cache'), 0o755);
-    const run = spawnSync('sh', ['-c', command], { encoding: 'utf8', env: { ...process.env, PATH: `${dir}:${process.env.PATH ?? ''}` }, timeout: 30_000 });
+    const run = spawnSync('sh', ['-c', command], {
+      encoding: 'utf8',
+      env: { ...process.env, PATH: `${dir}:${process.env.PATH ?? ''}` },
+      timeout: 30_000,
+    });
     const aptCalls = existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n') : [];
     return { code: run.status, stderr: run.stderr, aptCalls };
   } finally {
@@ -55,7 +62,10 @@ void test('a name no package has is never handed to apt-get install, where "a." 
   const run = runWithShim(step.command, ['bramble-known', 'a.out-tools', 'abc']);
   assert.equal(run.code, 1);
   // The lists are refreshed once in case the name is new, then the step stops before installing.
-  assert.deepEqual(run.aptCalls.map((c) => c.replace(/ -o \S+/g, '')), ['update -q']);
+  assert.deepEqual(
+    run.aptCalls.map((c) => c.replace(/ -o \S+/g, '')),
+    ['update -q'],
+  );
   assert.match(run.stderr, /apt-get update failed/);
 });
 

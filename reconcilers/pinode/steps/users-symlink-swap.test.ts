@@ -21,12 +21,16 @@ before(async () => {
   hooks = mkdtempSync(join(tmpdir(), 'bramble-hooks-'));
   chmodSync(hooks, 0o755);
   // The user's move, timed for the worst moment: ~/.ssh becomes a link to a root-owned directory.
-  writeFileSync(join(hooks, 'chmod'), [
-    '#!/bin/sh',
-    'for a in "$@"; do case "$a" in */.ssh) if [ -d "$a" ] && [ ! -L "$a" ]; then mv "$a" "$a.moved" && ln -s /etc/bramble-target "$a"; fi;; esac; done',
-    'exec /bin/chmod "$@"',
-    '',
-  ].join('\n'), { mode: 0o755 });
+  writeFileSync(
+    join(hooks, 'chmod'),
+    [
+      '#!/bin/sh',
+      'for a in "$@"; do case "$a" in */.ssh) if [ -d "$a" ] && [ ! -L "$a" ]; then mv "$a" "$a.moved" && ln -s /etc/bramble-target "$a"; fi;; esac; done',
+      'exec /bin/chmod "$@"',
+      '',
+    ].join('\n'),
+    { mode: 0o755 },
+  );
 });
 after(() => {
   sandbox?.stop();
@@ -34,7 +38,9 @@ after(() => {
 });
 
 void test('a ~/.ssh swapped for a symlink mid-step never makes root change what the link points to', { skip }, async () => {
-  await sandbox.run('useradd -m bob && install -d -m 755 -o root -g root /etc/bramble-target && echo root-data > /etc/bramble-target/file && runuser -u bob -- mkdir -m 755 /home/bob/.ssh');
+  await sandbox.run(
+    'useradd -m bob && install -d -m 755 -o root -g root /etc/bramble-target && echo root-data > /etc/bramble-target/file && runuser -u bob -- mkdir -m 755 /home/bob/.ssh',
+  );
   const step = authorizedKeysStep({ name: 'bob', authorizedKeys: [key] }, undefined);
   assert.ok(step);
   await assert.rejects(sandbox.run(`PATH='${hooks}':$PATH; export PATH\n${step.command}`), /cannot write|not as declared/);

@@ -82,7 +82,8 @@ function describeKeys(name: string, want: string[], observed: ObservedUser | und
   const wanted = new Set(want);
   const added = want.filter((k) => !have.has(k)).length;
   const removed = [...have].filter((k) => !wanted.has(k)).length;
-  if (!observed?.exists || !observed.keysFile) return `write authorized keys of ${name} (${want.length} key${want.length === 1 ? '' : 's'})`;
+  if (!observed?.exists || !observed.keysFile)
+    return `write authorized keys of ${name} (${want.length} key${want.length === 1 ? '' : 's'})`;
   if (added || removed) return `authorized keys of ${name}: ${added} added, ${removed} removed`;
   return `fix ownership and permissions of ~${name}/.ssh and its authorized_keys (0700/0600)`;
 }

@@ -12,7 +12,16 @@ import { runKubectl } from '../../controlplane/harness.ts';
 import type { FaultFleet } from '../../e2e/converged-fleet.ts';
 import type { Declared } from '../inventory.ts';
 import type { DestructiveCase } from './case.ts';
-import { apply, conditionOf, deleteObject, eventNote, onNodes, perNode, waitReason as waitForReason, type Conditioned } from './kubectl-steps.ts';
+import {
+  apply,
+  conditionOf,
+  deleteObject,
+  eventNote,
+  onNodes,
+  perNode,
+  waitReason as waitForReason,
+  type Conditioned,
+} from './kubectl-steps.ts';
 
 const allNodes = ['pi0', 'pi1', 'pi2', 'pi3'];
 const drive = '/srv/minio/disk1';
@@ -41,16 +50,33 @@ async function nothingDeleted(ff: FaultFleet, namespace: string, name: string): 
 }
 
 /** The account files useradd and userdel rewrite (and their backups). */
-const accountFiles = ['/etc/passwd', '/etc/group', '/etc/shadow', '/etc/gshadow', '/etc/passwd-', '/etc/group-', '/etc/shadow-', '/etc/gshadow-'];
+const accountFiles = [
+  '/etc/passwd',
+  '/etc/group',
+  '/etc/shadow',
+  '/etc/gshadow',
+  '/etc/passwd-',
+  '/etc/group-',
+  '/etc/shadow-',
+  '/etc/gshadow-',
+];
 /** What (re)starting a pool changes: its env file, unit, stamp; systemd's enablement link comes and goes with it. */
-const poolFiles = ['/etc/default/minio', '/etc/systemd/system/minio.service', '/var/lib/bramble/minio.applied', '/etc/systemd/system/multi-user.target.wants/minio.service'];
+const poolFiles = [
+  '/etc/default/minio',
+  '/etc/systemd/system/minio.service',
+  '/var/lib/bramble/minio.applied',
+  '/etc/systemd/system/multi-user.target.wants/minio.service',
+];
 
 /** Checks the record in status against the Pis: every drive, MinIO's deployment ID, and bramble's marker (0600 root, this UID). */
 async function assertRecorded(ff: FaultFleet, p: Pool, path: string): Promise<void> {
   const id = await ff.onNode('pi1', `sed -n 's/.*"id":"\\([0-9a-f-]*\\)".*/\\1/p' ${path}/.minio.sys/format.json`);
   assert.match(id, /^[0-9a-f-]{36}$/);
   assert.equal(p.status?.owned?.deploymentId, id);
-  assert.deepEqual(p.status?.owned?.drives.map((d) => `${d.node}:${d.host}:${d.path}`), allNodes.map((n) => `${n}:${ff.address(n)}:${path}`));
+  assert.deepEqual(
+    p.status?.owned?.drives.map((d) => `${d.node}:${d.host}:${d.path}`),
+    allNodes.map((n) => `${n}:${ff.address(n)}:${path}`),
+  );
   for (const n of allNodes) {
     assert.equal(await ff.onNode(n, `stat -c '%a %U' ${path}/.bramble-owner`), '600 root');
     assert.equal(await ff.onNode(n, `sed -n 's/^uid=//p' ${path}/.bramble-owner`), p.metadata.uid);
@@ -60,7 +86,7 @@ async function assertRecorded(ff: FaultFleet, p: Pool, path: string): Promise<vo
 
 export const cases: DestructiveCase[] = [
   {
-    name: 'minio: a pool converges with reclaimPolicy Delete; each drive\'s deployment ID and host:path are recorded, each drive carries its marker',
+    name: "minio: a pool converges with reclaimPolicy Delete; each drive's deployment ID and host:path are recorded, each drive carries its marker",
     async run({ ff, namespace }) {
       // The user's data where a later case points drivePaths: Delete must leave it.
       await onNodes(ff, allNodes, 'mkdir -p /srv/minio-moved/data && echo precious > /srv/minio-moved/data/precious.txt');
@@ -81,8 +107,14 @@ export const cases: DestructiveCase[] = [
   {
     name: 'minio: team-b/objects meets default/objects on the same Pis: refused naming the owner; deleting it stops and deletes nothing',
     async run({ ff, namespace, otherNamespace }) {
-      const secret = JSON.parse(await ff.kubectl(['get', 'secret', 'minio-root', '-n', namespace, '-o', 'json'])) as { data: Record<string, string> };
-      await apply(ff, otherNamespace, stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'minio-root' }, type: 'Opaque', data: secret.data }));
+      const secret = JSON.parse(await ff.kubectl(['get', 'secret', 'minio-root', '-n', namespace, '-o', 'json'])) as {
+        data: Record<string, string>;
+      };
+      await apply(
+        ff,
+        otherNamespace,
+        stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'minio-root' }, type: 'Opaque', data: secret.data }),
+      );
       await apply(ff, otherNamespace, poolYaml(ff, 'objects'));
       const refused = await waitReason(ff, otherNamespace, 'objects', 'Stalled', 'NodeServesAnotherPool', 60_000);
       assert.match(conditionOf(refused, 'Stalled')?.message ?? '', new RegExp(`pi0 runs MinIO for MinioPool ${namespace}/objects`));
@@ -100,30 +132,73 @@ export const cases: DestructiveCase[] = [
     name: 'minio: drivePaths edited and a node leaving are refused, not rolled out; Delete then removes the recorded drives, not the new path',
     async run({ ff, namespace }) {
       const before = await onNodes(ff, allNodes, 'systemctl show -p MainPID --value minio');
-      await ff.kubectl(['patch', 'miniopool', 'objects', '-n', namespace, '--type=merge', '-p', JSON.stringify({ spec: { drivePaths: ['/srv/minio-moved'] } })]);
+      await ff.kubectl([
+        'patch',
+        'miniopool',
+        'objects',
+        '-n',
+        namespace,
+        '--type=merge',
+        '-p',
+        JSON.stringify({ spec: { drivePaths: ['/srv/minio-moved'] } }),
+      ]);
       const moved = await waitReason(ff, namespace, 'objects', 'Stalled', 'PoolLayoutChangeRefused', 60_000);
-      assert.match(conditionOf(moved, 'Stalled')?.message ?? '', /spec\.drivePaths is now \/srv\/minio-moved, the drives are \/srv\/minio\/disk1.*add a new server pool instead/);
-      await ff.kubectl(['patch', 'miniopool', 'objects', '-n', namespace, '--type=merge', '-p', JSON.stringify({ spec: { drivePaths: [drive] } })]);
+      assert.match(
+        conditionOf(moved, 'Stalled')?.message ?? '',
+        /spec\.drivePaths is now \/srv\/minio-moved, the drives are \/srv\/minio\/disk1.*add a new server pool instead/,
+      );
+      await ff.kubectl([
+        'patch',
+        'miniopool',
+        'objects',
+        '-n',
+        namespace,
+        '--type=merge',
+        '-p',
+        JSON.stringify({ spec: { drivePaths: [drive] } }),
+      ]);
       await waitReason(ff, namespace, 'objects', 'Ready', 'MinioHealthy', 60_000);
       await ff.kubectl(['label', 'pinode', 'pi3', '--overwrite', 'bramble.dev/cluster=elsewhere']);
       try {
         const left = await waitReason(ff, namespace, 'objects', 'Stalled', 'NodeLeftPool', 60_000);
-        assert.match(conditionOf(left, 'Stalled')?.message ?? '', new RegExp(`pi3 \\(${ff.address('pi3').replaceAll('.', '\\.')}\\) holds drives of this pool .*old endpoint list`));
+        assert.match(
+          conditionOf(left, 'Stalled')?.message ?? '',
+          new RegExp(`pi3 \\(${ff.address('pi3').replaceAll('.', '\\.')}\\) holds drives of this pool .*old endpoint list`),
+        );
       } finally {
         await ff.kubectl(['label', 'pinode', 'pi3', '--overwrite', 'bramble.dev/cluster=seed']);
       }
       await waitReason(ff, namespace, 'objects', 'Ready', 'MinioHealthy', 60_000);
-      assert.deepEqual(await onNodes(ff, allNodes, 'systemctl show -p MainPID --value minio'), before, 'no node was restarted with another layout');
-      await ff.kubectl(['patch', 'miniopool', 'objects', '-n', namespace, '--type=merge', '-p', JSON.stringify({ spec: { drivePaths: ['/srv/minio-moved'] } })]);
+      assert.deepEqual(
+        await onNodes(ff, allNodes, 'systemctl show -p MainPID --value minio'),
+        before,
+        'no node was restarted with another layout',
+      );
+      await ff.kubectl([
+        'patch',
+        'miniopool',
+        'objects',
+        '-n',
+        namespace,
+        '--type=merge',
+        '-p',
+        JSON.stringify({ spec: { drivePaths: ['/srv/minio-moved'] } }),
+      ]);
       await waitReason(ff, namespace, 'objects', 'Stalled', 'PoolLayoutChangeRefused', 60_000);
       await deletePool(ff, namespace, 'objects');
-      assert.match(await eventNote(ff, namespace, 'objects', 'DrivesDeleted'), /4 drive\(s\) and their data deleted \(pi0:\/srv\/minio\/disk1, pi1:\/srv\/minio\/disk1, pi2:\/srv\/minio\/disk1, pi3:\/srv\/minio\/disk1\)/);
+      assert.match(
+        await eventNote(ff, namespace, 'objects', 'DrivesDeleted'),
+        /4 drive\(s\) and their data deleted \(pi0:\/srv\/minio\/disk1, pi1:\/srv\/minio\/disk1, pi2:\/srv\/minio\/disk1, pi3:\/srv\/minio\/disk1\)/,
+      );
       for (const n of allNodes) {
         assert.equal(await ff.onNode(n, `test -e ${drive} && echo present || echo gone`), 'gone');
         assert.equal(await ff.onNode(n, 'cat /srv/minio-moved/data/precious.txt'), 'precious', `${n}: the new path is untouched`);
         assert.equal(await ff.onNode(n, 'systemctl is-active minio || true'), 'inactive');
       }
-      return { declared: forAll({ removed: [`${drive}/**`, '/etc/systemd/system/multi-user.target.wants/minio.service'] }), notes: ['drives removed 4'] };
+      return {
+        declared: forAll({ removed: [`${drive}/**`, '/etc/systemd/system/multi-user.target.wants/minio.service'] }),
+        notes: ['drives removed 4'],
+      };
     },
   },
   {
@@ -142,9 +217,13 @@ export const cases: DestructiveCase[] = [
     },
   },
   {
-    name: 'minio: refused pools (a drive in a user\'s home, root or a login user as serviceUser, a foreign non-empty drive) deleted with Delete change nothing',
+    name: "minio: refused pools (a drive in a user's home, root or a login user as serviceUser, a foreign non-empty drive) deleted with Delete change nothing",
     async run({ ff, namespace }) {
-      const root = await runKubectl(ff.kubeconfigPath, ['apply', '-n', namespace, '-f', '-'], poolYaml(ff, 'rooted', { serviceUser: 'root' }));
+      const root = await runKubectl(
+        ff.kubeconfigPath,
+        ['apply', '-n', namespace, '-f', '-'],
+        poolYaml(ff, 'rooted', { serviceUser: 'root' }),
+      );
       assert.notEqual(root.code, 0, 'serviceUser root is refused by kubectl apply');
       assert.match(root.stderr, /serviceUser may not be root/);
       // A user whose home is outside /home, as some Pi owners set up: the schema cannot know it, the Pi can.
@@ -162,23 +241,32 @@ export const cases: DestructiveCase[] = [
         await nothingDeleted(ff, namespace, 'login');
         await apply(ff, namespace, poolYaml(ff, 'squat', { drivePaths: ['/srv/minio/squat'] }));
         const squat = await waitReason(ff, namespace, 'squat', 'Stalled', 'DriveNotEmpty', 60_000);
-        assert.match(conditionOf(squat, 'Stalled')?.message ?? '', /pi1:\/srv\/minio\/squat is not empty \(1 entries\) and carries no bramble marker/);
+        assert.match(
+          conditionOf(squat, 'Stalled')?.message ?? '',
+          /pi1:\/srv\/minio\/squat is not empty \(1 entries\) and carries no bramble marker/,
+        );
         await nothingDeleted(ff, namespace, 'squat');
         assert.equal(await ff.onNode('pi2', 'cat /srv/carol/notes.txt'), "carol's");
-        assert.equal(await ff.onNode('pi2', 'stat -c %U /srv/carol'), 'carol', 'carol\'s home was not chowned');
+        assert.equal(await ff.onNode('pi2', 'stat -c %U /srv/carol'), 'carol', "carol's home was not chowned");
         assert.equal(await ff.onNode('pi1', 'cat /srv/minio/squat/keep.txt'), 'theirs');
       } finally {
         await ff.onNode('pi2', 'userdel -r carol');
         await ff.onNode('pi1', 'rm -r /srv/minio/squat');
       }
       // The case's own user, added and removed: the account files' backups keep the copy with carol.
-      return { declared: { pi2: { changed: ['/etc/passwd-', '/etc/group-', '/etc/shadow-', '/etc/gshadow-', '/etc/subuid-', '/etc/subgid-'] } } };
+      return {
+        declared: { pi2: { changed: ['/etc/passwd-', '/etc/group-', '/etc/shadow-', '/etc/gshadow-', '/etc/subuid-', '/etc/subgid-'] } },
+      };
     },
   },
   {
     name: 'minio: a pool that never got created (the download has another digest) deleted with Delete changes nothing',
     async run({ ff, namespace }) {
-      await apply(ff, namespace, poolYaml(ff, 'ghost', { drivePaths: ['/srv/minio/ghost'], source: { url: `${ff.artifacts.url}minio`, sha256: 'a'.repeat(64) } }));
+      await apply(
+        ff,
+        namespace,
+        poolYaml(ff, 'ghost', { drivePaths: ['/srv/minio/ghost'], source: { url: `${ff.artifacts.url}minio`, sha256: 'a'.repeat(64) } }),
+      );
       await waitReason(ff, namespace, 'ghost', 'Stalled', 'ChecksumMismatch', 120_000);
       await nothingDeleted(ff, namespace, 'ghost');
       for (const n of allNodes) assert.equal(await ff.onNode(n, 'test -e /srv/minio/ghost && echo present || echo absent'), 'absent');

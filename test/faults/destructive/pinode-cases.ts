@@ -11,8 +11,16 @@ import { runKubectl } from '../../controlplane/harness.ts';
 import type { FaultFleet } from '../../e2e/converged-fleet.ts';
 import type { DestructiveCase } from './case.ts';
 
-interface Condition { type: string; status: string; reason: string; message: string }
-interface PiNodeObject { spec: Record<string, unknown> & { users?: unknown[] }; status?: { conditions?: Condition[]; lastSeen?: string } }
+interface Condition {
+  type: string;
+  status: string;
+  reason: string;
+  message: string;
+}
+interface PiNodeObject {
+  spec: Record<string, unknown> & { users?: unknown[] };
+  status?: { conditions?: Condition[]; lastSeen?: string };
+}
 
 async function piNode(ff: FaultFleet, name: string): Promise<PiNodeObject> {
   return JSON.parse(await ff.kubectl(['get', 'pinode', name, '-o', 'json'])) as PiNodeObject;
@@ -20,7 +28,10 @@ async function piNode(ff: FaultFleet, name: string): Promise<PiNodeObject> {
 
 /** The fleet's PiNode `name` as the suite applied it, with `users` replaced. */
 function withUsers(ff: FaultFleet, name: string, users: unknown[]): string {
-  const docs = ff.piNodeYaml().split('---\n').map((d) => parse(d) as { metadata: { name: string }; spec: Record<string, unknown> });
+  const docs = ff
+    .piNodeYaml()
+    .split('---\n')
+    .map((d) => parse(d) as { metadata: { name: string }; spec: Record<string, unknown> });
   const doc = docs.find((d) => d.metadata.name === name);
   assert.ok(doc);
   doc.spec.users = users;
@@ -29,11 +40,16 @@ function withUsers(ff: FaultFleet, name: string, users: unknown[]): string {
 
 async function waitCondition(ff: FaultFleet, name: string, type: string, reason: string, timeoutMs = 120_000): Promise<Condition> {
   let last = '';
-  await waitFor(`${name} ${type} ${reason}`, timeoutMs, async () => {
-    const c = (await piNode(ff, name)).status?.conditions?.find((x) => x.type === type);
-    last = `${c?.reason}: ${c?.message}`;
-    return c?.reason === reason;
-  }, 1000).catch((err: Error) => {
+  await waitFor(
+    `${name} ${type} ${reason}`,
+    timeoutMs,
+    async () => {
+      const c = (await piNode(ff, name)).status?.conditions?.find((x) => x.type === type);
+      last = `${c?.reason}: ${c?.message}`;
+      return c?.reason === reason;
+    },
+    1000,
+  ).catch((err: Error) => {
     throw new Error(`${err.message}; last: ${last}`);
   });
   const c = (await piNode(ff, name)).status?.conditions?.find((x) => x.type === type);
@@ -43,14 +59,24 @@ async function waitCondition(ff: FaultFleet, name: string, type: string, reason:
 
 /** bramble logged in to `name` after `since`: a fresh observe over SSH set lastSeen and Ready. */
 async function stillLogsIn(ff: FaultFleet, name: string, since: Date): Promise<void> {
-  await waitFor(`bramble logs in to ${name} again`, 120_000, async () => {
-    const p = await piNode(ff, name);
-    const ready = p.status?.conditions?.find((c) => c.type === 'Ready');
-    return ready?.status === 'True' && p.status?.lastSeen !== undefined && new Date(p.status.lastSeen) > since;
-  }, 1000);
+  await waitFor(
+    `bramble logs in to ${name} again`,
+    120_000,
+    async () => {
+      const p = await piNode(ff, name);
+      const ready = p.status?.conditions?.find((c) => c.type === 'Ready');
+      return ready?.status === 'True' && p.status?.lastSeen !== undefined && new Date(p.status.lastSeen) > since;
+    },
+    1000,
+  );
 }
 
-const aliceOf = (ff: FaultFleet) => ({ name: 'alice', groups: ['users'], shell: '/bin/bash', authorizedKeys: [ff.fleet.clientKey.publicKey.trim()] });
+const aliceOf = (ff: FaultFleet) => ({
+  name: 'alice',
+  groups: ['users'],
+  shell: '/bin/bash',
+  authorizedKeys: [ff.fleet.clientKey.publicKey.trim()],
+});
 
 function rssMiB(pid: number): number {
   const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 'NaN');
@@ -83,11 +109,16 @@ export const cases: DestructiveCase[] = [
       const revertedAt = new Date();
       await ff.kubectl(['apply', '-f', '-'], withUsers(ff, 'pi1', [aliceOf(ff)]));
       await stillLogsIn(ff, 'pi1', revertedAt);
-      return { declared: {}, notes: [`${attempts.length} lockout attempts refused (3 at kubectl apply, 1 by the reconciler), login afterwards proven by a new lastSeen`] };
+      return {
+        declared: {},
+        notes: [
+          `${attempts.length} lockout attempts refused (3 at kubectl apply, 1 by the reconciler), login afterwards proven by a new lastSeen`,
+        ],
+      };
     },
   },
   {
-    name: 'a user\'s 16 MiB authorized_keys: that PiNode reports ObserveOutputTooLarge, another Pi converges, the operator stays small',
+    name: "a user's 16 MiB authorized_keys: that PiNode reports ObserveOutputTooLarge, another Pi converges, the operator stays small",
     async run(ctx) {
       const { ff } = ctx;
       const pid = ff.operatorPid('op0');
@@ -96,7 +127,10 @@ export const cases: DestructiveCase[] = [
       const sampler = setInterval(() => samples.push(rssMiB(pid)), 250);
       try {
         const keys = '/home/alice/.ssh/authorized_keys';
-        await ff.onNode('pi2', `cp -p ${keys} /root/authorized_keys.saved && runuser -u alice -- sh -c 'head -c 16777216 /dev/zero | tr "\\0" "\\n" > ${keys}'`);
+        await ff.onNode(
+          'pi2',
+          `cp -p ${keys} /root/authorized_keys.saved && runuser -u alice -- sh -c 'head -c 16777216 /dev/zero | tr "\\0" "\\n" > ${keys}'`,
+        );
         const c = await waitCondition(ff, 'pi2', 'Configured', 'ObserveOutputTooLarge');
         assert.match(c.message, /~alice\/\.ssh\/authorized_keys on the Pi is larger than 65536 bytes/);
         // A spec change on another Pi still converges meanwhile (and is undone, so the disk ends as it began).
@@ -106,8 +140,17 @@ export const cases: DestructiveCase[] = [
         await waitFor('pi3 on UTC', 120_000, async () => (await ff.onNode('pi3', 'cat /etc/timezone')) === 'UTC', 1000);
         await stillLogsIn(ff, 'pi3', changedAt);
         await ff.kubectl(['patch', 'pinode', 'pi3', '--type', 'merge', '-p', JSON.stringify({ spec: { timezone: pi3.timezone } })]);
-        await waitFor(`pi3 back on ${String(pi3.timezone)}`, 120_000, async () => (await ff.onNode('pi3', 'cat /etc/timezone')) === pi3.timezone, 1000);
-        assert.equal((await piNode(ff, 'pi2')).status?.conditions?.find((x) => x.type === 'Configured')?.reason, 'ObserveOutputTooLarge', 'pi2 still reports it');
+        await waitFor(
+          `pi3 back on ${String(pi3.timezone)}`,
+          120_000,
+          async () => (await ff.onNode('pi3', 'cat /etc/timezone')) === pi3.timezone,
+          1000,
+        );
+        assert.equal(
+          (await piNode(ff, 'pi2')).status?.conditions?.find((x) => x.type === 'Configured')?.reason,
+          'ObserveOutputTooLarge',
+          'pi2 still reports it',
+        );
         const restoredAt = new Date();
         await ff.onNode('pi2', `cp -p /root/authorized_keys.saved ${keys} && rm /root/authorized_keys.saved`);
         await stillLogsIn(ff, 'pi2', restoredAt);

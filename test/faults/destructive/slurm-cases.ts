@@ -10,8 +10,16 @@ import { slurmYaml, type FaultFleet } from '../../e2e/converged-fleet.ts';
 import type { Declared } from '../inventory.ts';
 import type { DestructiveCase } from './case.ts';
 
-interface Condition { type: string; status: string; reason: string; message: string }
-interface Partition { status?: { conditions?: Condition[]; stateSave?: { node: string; path: string; clusterUid: string } }; metadata: { uid: string } }
+interface Condition {
+  type: string;
+  status: string;
+  reason: string;
+  message: string;
+}
+interface Partition {
+  status?: { conditions?: Condition[]; stateSave?: { node: string; path: string; clusterUid: string } };
+  metadata: { uid: string };
+}
 
 const allNodes = ['pi0', 'pi1', 'pi2', 'pi3'];
 
@@ -21,11 +29,16 @@ async function partition(ff: FaultFleet, namespace: string): Promise<Partition> 
 
 async function waitReady(ff: FaultFleet, namespace: string, reason: string, timeoutMs: number): Promise<Partition> {
   let last = '';
-  await waitFor(`${namespace}/batch Ready ${reason}`, timeoutMs, async () => {
-    const c = (await partition(ff, namespace)).status?.conditions?.find((x) => x.type === 'Ready');
-    last = `${c?.reason}: ${c?.message}`;
-    return c?.reason === reason;
-  }, 1000).catch((err: Error) => {
+  await waitFor(
+    `${namespace}/batch Ready ${reason}`,
+    timeoutMs,
+    async () => {
+      const c = (await partition(ff, namespace)).status?.conditions?.find((x) => x.type === 'Ready');
+      last = `${c?.reason}: ${c?.message}`;
+      return c?.reason === reason;
+    },
+    1000,
+  ).catch((err: Error) => {
     throw new Error(`${err.message}; last: ${last}`);
   });
   return partition(ff, namespace);
@@ -48,13 +61,16 @@ export const cases: DestructiveCase[] = [
       await ctx.ff.kubectl(['apply', '-n', ctx.namespace, '-f', '-'], slurmYaml());
       const p = await waitReady(ctx.ff, ctx.namespace, 'SlurmReady', 480_000);
       assert.deepEqual(p.status?.stateSave, { node: 'pi0', path: '/var/lib/slurm/slurmctld', clusterUid: p.metadata.uid });
-      for (const n of allNodes) assert.equal(await ctx.ff.onNode(n, 'cat /var/lib/slurm/bramble-owner'), `${ctx.namespace}/seed ${p.metadata.uid}`);
+      for (const n of allNodes)
+        assert.equal(await ctx.ff.onNode(n, 'cat /var/lib/slurm/bramble-owner'), `${ctx.namespace}/seed ${p.metadata.uid}`);
       assert.equal(await ctx.ff.onNode('pi0', 'cat /var/lib/slurm/slurmctld/bramble-owner'), `${ctx.namespace}/seed ${p.metadata.uid}`);
-      return { declared: everywhere({ added: installTrees, changed: installTrees, removed: ['/var/cache/**', '/var/lib/apt/**', '/etc/**'] }) };
+      return {
+        declared: everywhere({ added: installTrees, changed: installTrees, removed: ['/var/cache/**', '/var/lib/apt/**', '/etc/**'] }),
+      };
     },
   },
   {
-    name: 'another namespace\'s Slurm cluster of the same name on the same Pis is refused naming the owner; its delete touches nothing',
+    name: "another namespace's Slurm cluster of the same name on the same Pis is refused naming the owner; its delete touches nothing",
     async run(ctx) {
       const owner = await partition(ctx.ff, ctx.namespace);
       await ctx.ff.kubectl(['apply', '-n', ctx.otherNamespace, '-f', '-'], slurmYaml());
@@ -80,17 +96,25 @@ export const cases: DestructiveCase[] = [
     },
   },
   {
-    name: 'deleting the last partition stops the daemons and removes only the Pis\' markers',
+    name: "deleting the last partition stops the daemons and removes only the Pis' markers",
     async run(ctx) {
       await ctx.ff.kubectl(['delete', 'slurmpartition', 'batch', '-n', ctx.namespace, '--timeout=180s']);
-      for (const n of allNodes) assert.equal(await ctx.ff.onNode(n, '[ -e /var/lib/slurm/bramble-owner ] && echo present || echo gone'), 'gone', n);
-      assert.match(await ctx.ff.onNode('pi0', 'cat /var/lib/slurm/slurmctld/bramble-owner'), new RegExp(`^${ctx.namespace}/seed `), 'the state keeps its marker');
+      for (const n of allNodes)
+        assert.equal(await ctx.ff.onNode(n, '[ -e /var/lib/slurm/bramble-owner ] && echo present || echo gone'), 'gone', n);
+      assert.match(
+        await ctx.ff.onNode('pi0', 'cat /var/lib/slurm/slurmctld/bramble-owner'),
+        new RegExp(`^${ctx.namespace}/seed `),
+        'the state keeps its marker',
+      );
       // systemctl disable --now: the unit's wants link goes and Debian's sysv links turn from start to kill.
       const daemons = ['slurmctld', 'slurmd'];
       const runlevels = ['rc2.d', 'rc3.d', 'rc4.d', 'rc5.d'];
       const stopped: Declared = {
-        removed: ['/var/lib/slurm/bramble-owner', ...daemons.map((d) => `/etc/systemd/system/multi-user.target.wants/${d}.service`),
-          ...runlevels.flatMap((r) => daemons.map((d) => `/etc/${r}/S01${d}`))],
+        removed: [
+          '/var/lib/slurm/bramble-owner',
+          ...daemons.map((d) => `/etc/systemd/system/multi-user.target.wants/${d}.service`),
+          ...runlevels.flatMap((r) => daemons.map((d) => `/etc/${r}/S01${d}`)),
+        ],
         added: [...runlevels.flatMap((r) => daemons.map((d) => `/etc/${r}/K01${d}`)), '/var/lib/slurm/**', '/var/spool/**'],
         // What slurmctld and slurmd save as they stop (job state, node state).
         changed: ['/var/lib/slurm/**', '/var/spool/**'],

@@ -11,17 +11,31 @@ const selector = { matchLabels: { 'bramble.dev/cluster': 'seed' } };
 
 function gluster(name: string, brickPath: string, mountPath: string): string {
   return stringify({
-    apiVersion: 'bramble.dev/v1alpha1', kind: 'GlusterVolume', metadata: { name },
-    spec: { type: 'Replicate', replica: 3, bricks: { nodeNames: ['pi1', 'pi2', 'pi3'], path: brickPath, allowRootFilesystem: true }, mount: { nodeSelector: selector, path: mountPath }, reclaimPolicy: 'Delete' },
+    apiVersion: 'bramble.dev/v1alpha1',
+    kind: 'GlusterVolume',
+    metadata: { name },
+    spec: {
+      type: 'Replicate',
+      replica: 3,
+      bricks: { nodeNames: ['pi1', 'pi2', 'pi3'], path: brickPath, allowRootFilesystem: true },
+      mount: { nodeSelector: selector, path: mountPath },
+      reclaimPolicy: 'Delete',
+    },
   });
 }
 
 function minio(name: string, drive: string): string {
   return stringify({
-    apiVersion: 'bramble.dev/v1alpha1', kind: 'MinioPool', metadata: { name },
+    apiVersion: 'bramble.dev/v1alpha1',
+    kind: 'MinioPool',
+    metadata: { name },
     spec: {
-      nodeSelector: selector, drivePaths: [drive], allowRootFilesystem: true, credentialsSecretRef: { name: 'minio-root' },
-      source: { url: 'http://10.213.60.1:1/minio', sha256: 'a'.repeat(64) }, reclaimPolicy: 'Delete',
+      nodeSelector: selector,
+      drivePaths: [drive],
+      allowRootFilesystem: true,
+      credentialsSecretRef: { name: 'minio-root' },
+      source: { url: 'http://10.213.60.1:1/minio', sha256: 'a'.repeat(64) },
+      reclaimPolicy: 'Delete',
     },
   });
 }
