@@ -83,6 +83,10 @@ async function unmount(path: string): Promise<void> {
 
 async function deleteNetns(name: string): Promise<void> {
   if (!existsSync(join('/run/netns', name))) return;
+  // The node's end of its veth pair goes first, which removes the host's end with it: a node whose
+  // NetworkManager ran with CAP_NET_ADMIN leaves its namespace alive in the kernel for minutes after
+  // its last process, and with it the host's end on the bridge. No eth0 (never made) is not an error.
+  await runCommand('ip', ['-n', name, 'link', 'delete', 'eth0']);
   const result = await runCommand('ip', ['netns', 'delete', name]);
   if (result.code !== 0) throw new Error(result.stderr.trim());
 }
