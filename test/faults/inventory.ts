@@ -125,7 +125,8 @@ export function diffInventories(before: Inventory, after: Inventory): Change[] {
 
 /**
  * What a case declares: path rules for what bramble may create, remove or change on a node.
- * A rule is a path or a path ending in "/**" (that directory and everything below it).
+ * A rule is a path, a path ending in "/**" (that directory and everything below it), or "**" then
+ * the end of a path (that file in any directory).
  */
 export interface Declared {
   added?: readonly string[];
@@ -134,6 +135,7 @@ export interface Declared {
 }
 
 export function matches(rule: string, path: string): boolean {
+  if (rule.startsWith('**/')) return path.endsWith(rule.slice(2));
   if (rule.endsWith('/**')) {
     const dir = rule.slice(0, -3);
     return path === dir || path.startsWith(`${dir}/`);

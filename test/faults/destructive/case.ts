@@ -28,10 +28,11 @@ export interface DestructiveCase {
 
 /**
  * What changes on a Pi by itself while bramble is not touching it, in every case: daemons' own
- * logs and systemd's bookkeeping. Nothing a spec can point bramble at lives here.
+ * logs, systemd's bookkeeping and GlusterFS's brick health check. Nothing a spec can point bramble at lives here.
  */
 export const volatile: Declared = {
   added: ['/var/log/**', '/var/lib/systemd/**'],
   removed: ['/var/log/**', '/var/lib/systemd/**'],
-  changed: ['/var/log/**', '/var/lib/systemd/**'],
+  // GlusterFS's brick health check rewrites this timestamp every 30 s in every brick it serves.
+  changed: ['/var/log/**', '/var/lib/systemd/**', '**/.glusterfs/health_check'],
 };
