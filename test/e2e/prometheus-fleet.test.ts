@@ -138,10 +138,12 @@ void test(
       // Both replicas are scraped; one leads. Only the leader exports per-object series, so no
       // series of a bramble_ gauge exists twice once the scrape's own target labels are set aside,
       // and the namespace label is the object's (honorLabels), not the operator pod's.
-      assert.equal(
-        Number((await server.query('count(up{job="bramble-metrics"} == 1)')).data?.result[0]?.value[1]),
-        2,
+      // A scrape can time out on a loaded machine; the next one counts.
+      await until(
         'both replicas scraped',
+        60_000,
+        async () => Number((await server.query('count(up{job="bramble-metrics"} == 1)')).data?.result[0]?.value[1]) === 2,
+        async () => `${JSON.stringify((await server.query('up{job="bramble-metrics"}')).data?.result)}\n${diagnostics()}`,
       );
       assert.equal(Number((await server.query('sum(leader_election_master_status)')).data?.result[0]?.value[1]), 1, 'one leader');
       // Aggregation drops __name__, so the name is copied into a label first.
