@@ -224,8 +224,19 @@ export function fieldSpecs(fleet: FleetFacts): FieldSpec[] {
 const sameSelector =
   'the same LabelSelector schema (crds/common.ts) as SlurmPartition spec.nodeSelector, which is fed; selectors are matched in memory and never reach a Pi';
 const numberOrFlag = 'a number or a boolean, typed by the schema and bounded; it reaches a Pi only as the decimal the reconciler formats';
+// Fed, these would move the test Pi's address mid-battery; each is an enum or a pattern-checked
+// IPv4 address, DNS name or interface name, and they reach a Pi only inside a file sent over stdin.
+const networkField =
+  'an enum or a pattern-checked IPv4 address, DNS name or interface name (crds/pinode-network.ts); written only into the profile sent over stdin, and feeding it would move the test Pi';
 export const notFed: Record<string, string> = {
   'PiNode spec.paused': numberOrFlag,
+  'PiNode spec.network.rollbackAfterSeconds': numberOrFlag,
+  ...Object.fromEntries(
+    ['address', 'dns[0]', 'gateway', 'interface', 'mode', 'reachAt', 'searchDomains[0]'].map((leaf) => [
+      `PiNode spec.network.${leaf}`,
+      networkField,
+    ]),
+  ),
   'SlurmPartition spec.default': numberOrFlag,
   'SlurmPartition spec.reservedMemoryMiB': numberOrFlag,
   'SlurmPartition spec.allowRootPrograms': numberOrFlag,
