@@ -12,11 +12,12 @@ import ssh2 from 'ssh2';
 import { hostKeyFingerprint } from './host-key.ts';
 import { scanHostKey } from './host-key-scan.ts';
 import { UnreachableError } from './errors.ts';
+import { testHostKeyPair } from './test-host-key.test-support.ts';
 
-const { Server, utils } = ssh2;
+const { Server } = ssh2;
 
 void test('the key a server presents, with the fingerprint ssh-keygen prints, and no login attempted', async () => {
-  const pair = utils.generateKeyPairSync('ed25519');
+  const pair = testHostKeyPair();
   let authAttempts = 0;
   const server = new Server({ hostKeys: [pair.private] }, (client) => {
     client.on('authentication', (ctx) => {
@@ -42,7 +43,7 @@ void test('the key a server presents, with the fingerprint ssh-keygen prints, an
 });
 
 void test('nothing listening: an Unreachable error naming the endpoint', async () => {
-  const server = new Server({ hostKeys: [utils.generateKeyPairSync('ed25519').private] }, () => undefined);
+  const server = new Server({ hostKeys: [testHostKeyPair().private] }, () => undefined);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as AddressInfo).port;
   await new Promise((r) => server.close(r));

@@ -9,12 +9,13 @@ import ssh2 from 'ssh2';
 import { Ssh2Executor } from './ssh2-executor.ts';
 import { ConnectionLostError } from './errors.ts';
 import { testPrivateKey } from './test-key.test-support.ts';
+import { testHostKeyPair } from './test-host-key.test-support.ts';
 
-const { Server, utils } = ssh2;
+const { Server } = ssh2;
 
 /** An SSH server that runs nothing: `sleep` never ends, anything else exits 0 at once. */
 function startServer(): Promise<{ port: number; close: () => void }> {
-  const hostKey = utils.generateKeyPairSync('ed25519').private;
+  const hostKey = testHostKeyPair().private;
   const server = new Server({ hostKeys: [hostKey] }, (client) => {
     client.on('authentication', (ctx) => ctx.accept());
     client.on('error', () => undefined);
