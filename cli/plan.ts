@@ -1,19 +1,20 @@
-// `bramble plan -f FILE`: what bramble would do to each Pi for the resources in FILE, against
+// `bramble plan -f FILE` (or a directory of them): what bramble would do to each Pi for the resources in FILE, against
 // the Pis' real current state, changing nothing (like `ansible --check --diff`).
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { UsageError, type FlagValues } from '../controllers/command-line.ts';
 import type { Command } from './command.ts';
 import { loadKubeConfig, type KubeConfig } from '../controllers/kubeconfig.ts';
 import { Ssh2Executor } from '../ssh/ssh2-executor.ts';
 import type { Executor } from '../ssh/executor.ts';
-import { readManifest } from './plan/manifest.ts';
+import { readManifestPath, type ManifestFiles } from './plan/manifest-files.ts';
 import { clusterSource } from './plan/cluster-source.ts';
 import { runPlan } from './plan/plan-run.ts';
 import { renderPlan, summaryOf, type PlanResult } from './plan/render.ts';
 
-export const PLAN_USAGE = `Usage: bramble plan -f FILE [--kubeconfig PATH]
+export const PLAN_USAGE = `Usage: bramble plan -f FILE|DIRECTORY [--kubeconfig PATH]
   Shows, per Pi, the steps bramble would run for the PiNodes, SlurmPartitions, GlusterVolumes and
-  MinioPools in FILE (multi-document YAML, - for stdin) against each Pi's current state, with a
+  MinioPools in FILE (multi-document YAML, - for stdin; a directory: its .yaml, .yml and .json
+  files, as kubectl apply -f reads it) against each Pi's current state, with a
   diff for every file a step writes. Only read-only commands reach the Pis; nothing is applied and
   nothing is written to the cluster. SSH keys, munge keys and MinIO credentials come from Secrets in FILE, else from the cluster named
   by --kubeconfig or KUBECONFIG (which also supplies PiNodes a partition selects and their
@@ -35,17 +36,16 @@ export function planOptions(flags: FlagValues): PlanOptions {
   return { file: flags.filename, ...(typeof flags.kubeconfig === 'string' ? { kubeconfig: flags.kubeconfig } : {}) };
 }
 
-export interface PlanDependencies {
+export interface PlanDependencies extends ManifestFiles {
   executor: Executor;
   progress: (line: string) => void;
   /** The cluster's kubeconfig, when one is configured. */
   kubeConfig?: KubeConfig;
-  readFile: (path: string) => string;
 }
 
 export async function planFromFile(options: PlanOptions, deps: PlanDependencies): Promise<PlanResult> {
   const namespace = deps.kubeConfig?.namespace ?? 'default';
-  const manifest = readManifest(deps.readFile(options.file), options.file, namespace);
+  const manifest = readManifestPath(options.file, deps, namespace);
   const cluster = deps.kubeConfig ? clusterSource(deps.kubeConfig) : undefined;
   try {
     return await runPlan({
@@ -76,6 +76,7 @@ async function plan(options: PlanOptions): Promise<void> {
       progress: (line) => process.stderr.write(`${line}\n`),
       ...(useCluster ? { kubeConfig: loadKubeConfig(options.kubeconfig) } : {}),
       readFile: (path) => readFileSync(path === '-' ? 0 : path, 'utf8'),
+      listDirectory: (path) => (statSync(path, { throwIfNoEntry: false })?.isDirectory() ? readdirSync(path) : undefined),
     });
     process.stdout.write(renderPlan(result));
     if (summaryOf(result).failed > 0) process.exitCode = 1;
