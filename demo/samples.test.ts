@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
-import { assertNoSampleAddress, demoManifests, rewriteAddresses } from './samples.ts';
+import { assertNoSampleAddress, demoManifestFiles, demoManifests, rewriteAddresses } from './samples.ts';
 
 const dir = new URL('../manifests/samples/', import.meta.url);
 const files = Object.fromEntries(
@@ -68,4 +68,36 @@ void test('kinds the demo does not show are left out, and a surviving sample add
     rewriteAddresses('10.0.0.11 and 10.0.0.* and 110.0.0.1', new Map([['10.0.0.11', '10.213.60.11']]), '10.213.60.'),
     '10.213.60.11 and 10.213.60.* and 110.0.0.1',
   );
+});
+
+void test('with a MinIO download, the pool and its Secret are kept, file by file, and the kustomization lists the files', () => {
+  const five = [...pis, { name: 'pi4', address: '10.213.60.14', hostKey: 'ssh-ed25519 AAAAfleetkey4' }];
+  const minio = { url: 'http://10.213.60.1:8080/minio', sha256: 'a'.repeat(64) };
+  const { files: out, left } = demoManifestFiles({
+    files,
+    pis: five,
+    clientPrivateKey: 'K',
+    kinds: new Set(['PiNode', 'SlurmPartition', 'GlusterVolume', 'MinioPool']),
+    minio,
+  });
+  assert.deepEqual(left, []);
+  assert.deepEqual(Object.keys(out).sort(), Object.keys(files).sort(), 'every sample file, under its own name');
+  const pool = docs(out['miniopool.yaml']!)[0] as unknown as { spec: { source: unknown; allowRootFilesystem: boolean } };
+  assert.deepEqual(pool.spec.source, minio);
+  assert.equal(pool.spec.allowRootFilesystem, true);
+  assert.equal(docs(out['minio-credentials-secret.yaml']!)[0]?.metadata.name, 'minio-root');
+  assert.equal(docs(out['pinodes.yaml']!).length, 5);
+  const kustomization = docs(out['kustomization.yaml']!)[0] as unknown as { resources: string[] };
+  assert.deepEqual(
+    kustomization.resources.sort(),
+    Object.keys(files)
+      .filter((f) => f !== 'kustomization.yaml')
+      .sort(),
+  );
+  assert.doesNotMatch(Object.values(out).join('\n'), /10\.0\.0\./);
+
+  const noDownload = demoManifestFiles({ files, pis: five, clientPrivateKey: 'K', kinds: new Set(['PiNode', 'MinioPool']) });
+  assert.ok(noDownload.left.includes('MinioPool objects (no MinIO download for the fleet)'), noDownload.left.join('\n'));
+  assert.equal(noDownload.files['miniopool.yaml'], undefined);
+  assert.ok(!(docs(noDownload.files['kustomization.yaml']!)[0] as unknown as { resources: string[] }).resources.includes('miniopool.yaml'));
 });
