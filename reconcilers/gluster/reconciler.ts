@@ -16,7 +16,7 @@ import { legacyStatusRecords, ownerOf, ownershipOf, type Owner, type Ownership }
 import { editRefusal, ownMountsOf, recordOf } from './record.ts';
 import { deleteStages } from './finalize.ts';
 import type { VolumeRun } from './volume-run.ts';
-import { driftCheckIntervalMs, notReady } from '../shared/not-ready.ts';
+import { appliedAwaitingSettle, driftCheckIntervalMs, notReady } from '../shared/not-ready.ts';
 
 export { driftCheckIntervalMs, retryPolicy } from '../shared/not-ready.ts';
 export { observeTimeoutMs } from './observe.ts';
@@ -167,15 +167,7 @@ const reconcileStages: Stages<GlusterVolume, Status, ReconcileResult<Status>, Va
           rest: { ...fields, pendingSteps: pendingOf(plan, o.primary) },
         });
       }
-      const status = statusWith(
-        run.sctx,
-        {
-          ready: ['False', 'Converging', 'changes applied; waiting for Gluster to report'],
-          reconciling: ['Converging', `${outcome.applied.length} change(s) applied`],
-        },
-        fields,
-      );
-      return { status, events: run.events, requeueAfterMs: settleDelayMs };
+      return appliedAwaitingSettle(run, 'Gluster to report', outcome.applied.length, fields, settleDelayMs);
     }
     if (health.problems.length) {
       const message = health.problems.join('; ');

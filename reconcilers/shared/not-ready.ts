@@ -49,3 +49,26 @@ export function waitForBoot<S extends ConditionedStatus>(
   const status = statusWith(run.sctx, { ready: ['False', 'HostBooting', message], reconciling: ['HostBooting', message] }, rest);
   return { status, events: run.events, requeueAfterMs: bootRecheckMs };
 }
+
+/**
+ * Changes were applied: not Ready until the next observe sees the service settle (Slurm
+ * re-reading its config, Gluster reporting the volume), which is looked at after `settleMs`.
+ */
+export function appliedAwaitingSettle<S extends ConditionedStatus>(
+  run: RunState<S> & { events: ReconcileResult<S>['events'] },
+  /** What the next observe looks for, e.g. "Slurm to settle". */
+  waitingFor: string,
+  applied: number,
+  rest: Partial<S>,
+  settleMs: number,
+): ReconcileResult<S> {
+  const status = statusWith(
+    run.sctx,
+    {
+      ready: ['False', 'Converging', `changes applied; waiting for ${waitingFor}`],
+      reconciling: ['Converging', `${applied} change(s) applied`],
+    },
+    rest,
+  );
+  return { status, events: run.events, requeueAfterMs: settleMs };
+}

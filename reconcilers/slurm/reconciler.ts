@@ -21,7 +21,7 @@ import { clusterPhases, clusterSecrets } from './apply.ts';
 import { slurmFilesOf } from './planned-files.ts';
 import { mungeKeyFor } from './munge-key.ts';
 import { nodeCounts, nodeStatuses, statusWith, unusableNodes } from './status.ts';
-import { driftCheckIntervalMs, notReady } from '../shared/not-ready.ts';
+import { appliedAwaitingSettle, driftCheckIntervalMs, notReady } from '../shared/not-ready.ts';
 import type { Run as SharedRun } from '../shared/run.ts';
 import {
   createKindReconciler,
@@ -364,15 +364,7 @@ function reportStatus(run: Run, o: Looked, c: Converged, outcome: PhasedApplyOut
     return notReady(run, 'NodesPaused', message, { rest: { ...rest, pendingSteps: pending.slice(0, 128) } });
   }
   if (outcome.applied.length > 0) {
-    const status = statusWith(
-      run.sctx,
-      {
-        ready: ['False', 'Converging', 'changes applied; waiting for Slurm to settle'],
-        reconciling: ['Converging', `${outcome.applied.length} change(s) applied`],
-      },
-      rest,
-    );
-    return { status, events: run.events, requeueAfterMs: settleDelayMs };
+    return appliedAwaitingSettle(run, 'Slurm to settle', outcome.applied.length, rest, settleDelayMs);
   }
   const unreachable = o.failures.length ? [`unreachable: ${o.failures.join('; ')}`] : [];
   if (!ctl?.answers)
