@@ -11,7 +11,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { runKubectl } from '../test/controlplane/harness.ts';
+import { runKubectl, sshKeySecretArgs } from '../test/controlplane/harness.ts';
 import { waitFor } from '../test/e2e/wait.ts';
 import { kubeConfigFromString } from '../controllers/kubeconfig.ts';
 import { ApiClient } from '../controllers/api-client.ts';
@@ -69,15 +69,7 @@ export async function applyCrdsAndKey(kubectl: (args: string[]) => Promise<void>
   // The operator checks the key before any SSH: a real one, though nothing dials with it.
   const keygen = spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'key')]);
   if (keygen.status !== 0) throw new Error(`ssh-keygen: ${keygen.stderr.toString()}`);
-  await kubectl([
-    'create',
-    'secret',
-    'generic',
-    'bramble-ssh-key',
-    '--type',
-    'kubernetes.io/ssh-auth',
-    `--from-file=ssh-privatekey=${join(dir, 'key')}`,
-  ]);
+  await kubectl(sshKeySecretArgs(join(dir, 'key')));
 }
 
 export interface ScaleFigures {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Fleet } from '../../test/fleet/fleet.ts';
-import { runKubectl } from '../../test/controlplane/harness.ts';
+import { runKubectl, sshKeySecretArgs } from '../../test/controlplane/harness.ts';
 import { CountingExecutor } from '../../test/e2e/counting-executor.ts';
 import { waitFor } from '../../test/e2e/wait.ts';
 import { kubeConfigFromString } from '../../controllers/kubeconfig.ts';
@@ -71,15 +71,7 @@ export async function applyCrdsAndFleetKey(
   };
   await kubectl(['apply', '-f', join(repo, 'crds')]);
   writeFileSync(join(dir, 'key'), fleet.clientKey.privateKey, { mode: 0o600 });
-  await kubectl([
-    'create',
-    'secret',
-    'generic',
-    'bramble-ssh-key',
-    '--type',
-    'kubernetes.io/ssh-auth',
-    `--from-file=ssh-privatekey=${join(dir, 'key')}`,
-  ]);
+  await kubectl(sshKeySecretArgs(join(dir, 'key')));
   return kubectl;
 }
 

@@ -24,6 +24,11 @@ export function kubectlPath(): string {
   return toolPath('kubectl', 'KUBECTL');
 }
 
+/** The kubectl arguments that create the SSH key Secret the test PiNodes name, from a private key file. */
+export function sshKeySecretArgs(keyFile: string): string[] {
+  return ['create', 'secret', 'generic', 'bramble-ssh-key', '--type', 'kubernetes.io/ssh-auth', `--from-file=ssh-privatekey=${keyFile}`];
+}
+
 export interface KubectlResult {
   code: number;
   stdout: string;

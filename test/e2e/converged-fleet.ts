@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { startFleet, type Fleet } from '../fleet/fleet.ts';
-import { REPO_ROOT, runKubectl } from '../controlplane/harness.ts';
+import { REPO_ROOT, runKubectl, sshKeySecretArgs } from '../controlplane/harness.ts';
 import { buildStandin, type StandinBinary } from '../minio-standin/build.ts';
 import { serveArtifacts, type ArtifactServer } from '../minio-standin/artifact-server.ts';
 import { readCalls, type Call } from './call-log.ts';
@@ -110,15 +110,7 @@ export class FaultFleet {
     await this.kubectl(['create', 'namespace', 'bramble-system']);
     const keyFile = join(this.dir, 'bramble-key');
     writeFileSync(keyFile, fleet.clientKey.privateKey, { mode: 0o600 });
-    await this.kubectl([
-      'create',
-      'secret',
-      'generic',
-      'bramble-ssh-key',
-      '--type',
-      'kubernetes.io/ssh-auth',
-      `--from-file=ssh-privatekey=${keyFile}`,
-    ]);
+    await this.kubectl(sshKeySecretArgs(keyFile));
     rmSync(keyFile);
     await this.kubectl([
       'create',

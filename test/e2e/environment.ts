@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { startFleet, type Fleet } from '../fleet/fleet.ts';
 import { hostLeaks } from '../fleet/host-leaks.ts';
-import { REPO_ROOT, startTestControlPlane, type TestControlPlane } from '../controlplane/harness.ts';
+import { REPO_ROOT, sshKeySecretArgs, startTestControlPlane, type TestControlPlane } from '../controlplane/harness.ts';
 import { startBrambleOperator, type RunningOperator } from '../../cli/operator.ts';
 import { kubeConfigFromString } from '../../controllers/kubeconfig.ts';
 import { CountingExecutor } from './counting-executor.ts';
@@ -69,15 +69,7 @@ export class E2eEnvironment {
       await env.kubectl(['apply', '-f', join(REPO_ROOT, 'crds')]);
       const keyFile = join(env.cp.dir, 'bramble-key');
       writeFileSync(keyFile, env.fleet.clientKey.privateKey, { mode: 0o600 });
-      await env.kubectl([
-        'create',
-        'secret',
-        'generic',
-        'bramble-ssh-key',
-        '--type',
-        'kubernetes.io/ssh-auth',
-        `--from-file=ssh-privatekey=${keyFile}`,
-      ]);
+      await env.kubectl(sshKeySecretArgs(keyFile));
       env.operator = await startBrambleOperator({
         argv: [
           '--metrics-bind-address',
