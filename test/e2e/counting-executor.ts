@@ -28,7 +28,9 @@ function kindOf(command: string, options: ExecOptions | undefined): CallKind {
     text.includes('stamp-slurmctld') ||
     text.includes('sec applied') ||
     text.includes('# bramble-plan-file-snapshot') ||
-    text.includes('sec gluster-peers')
+    text.includes('sec gluster-peers') ||
+    // Every kind's observe is framed by observe-frame.ts, which ends with this section.
+    text.includes('sec end; true')
   )
     return 'observe';
   return 'other';

@@ -15,7 +15,7 @@ import { kubeConfigFromString } from '../../controllers/kubeconfig.ts';
 import { planFromFile } from '../../cli/plan.ts';
 import { unifiedDiff } from '../../cli/plan/unified-diff.ts';
 import type { PlanResult } from '../../cli/plan/render.ts';
-import type { KindPlanReport } from '../../cli/plan/kind-plan.ts';
+import { appliedOnHosts, printedSteps } from './plan-steps.ts';
 
 let env: E2eEnvironment;
 const aliceKey = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEZ4cvCiIZ/yoin9V1DLq+ScYB22xFW86E2zYaOeTizq alice@laptop';
@@ -63,23 +63,6 @@ const volume = stringify({
     mount: { nodeSelector: {}, path: '/mnt/planned' },
   },
 });
-
-/** Per host, the step descriptions a kind's plan printed, sorted. */
-function printedSteps(report: KindPlanReport): Record<string, string[]> {
-  return Object.fromEntries(report.hosts.filter((h) => h.steps.length).map((h) => [h.subject, h.steps.map((s) => s.description).sort()]));
-}
-
-/** Per host, the step descriptions the operator applied to one object, from its applied-step Events ("description (pi0, pi1)"). */
-async function appliedSteps(kind: string, name: string): Promise<Record<string, string[]>> {
-  const out: Record<string, string[]> = {};
-  for (const e of await env.events()) {
-    const m = /^(.*) \(([^()]*)\)$/s.exec(e.note ?? '');
-    if (e.regarding?.kind !== kind || e.regarding.name !== name || e.type !== 'Normal' || !m) continue;
-    for (const host of (m[2] ?? '').split(', ')) (out[host] ??= []).push(m[1] ?? '');
-  }
-  for (const steps of Object.values(out)) steps.sort();
-  return out;
-}
 
 /** Every watched file of every Pi, read from its disk (undefined when absent). */
 function snapshot(): Map<string, string | undefined> {
@@ -247,7 +230,7 @@ test('a GlusterVolume is planned through its kind with read-only commands only, 
 
   await env.kubectl(['apply', '-f', '-'], volume);
   await env.kubectl(['wait', '--for=condition=Ready', 'glustervolume/planned', '--timeout=240s']);
-  assert.deepEqual(await appliedSteps('GlusterVolume', 'planned'), printedSteps(plan));
+  assert.deepEqual(appliedOnHosts(await env.events(), 'GlusterVolume', 'planned'), printedSteps(plan));
   const { result: again } = await planInProcess(volume);
   assert.deepEqual(
     again.kinds[0]?.hosts.map((h) => [h.subject, h.error, h.steps.length]),
