@@ -13,9 +13,8 @@
 // There is no verify round trip: every step verifies its own postcondition before it reports
 // success (see ../shared/apply-plan.ts), and the next resync re-observes. A declared spec.network
 // adds the round trips of network-reconcile.ts only when it has something to change.
-import type { Reconciler } from '../contract.ts';
+import type { ReconcileResult, Reconciler } from '../contract.ts';
 import { createKindReconciler, stop, type EngineOptions, type Kind, type Stages } from '../shared/engine.ts';
-import type { ReconcileResult } from '../contract.ts';
 import { sshTargetFor } from '../shared/ssh-target.ts';
 import type { SshTarget } from '../../ssh/executor.ts';
 import type { PiNodeSpec, PiNodeStatus } from './pinode-types.ts';

@@ -1,4 +1,4 @@
-// The one engine every multi-host kind runs through, for a reconcile and for a delete alike:
+// The one engine every kind runs through, for a reconcile and for a delete alike:
 // validate → observe → plan (the kind's functions, see contract.ts), then the phased apply
 // (phased-apply.ts: file writes over stdin, secrets masked, applied-step Events), then the kind's
 // optional afterApply (a change that may move the Pi, see contract.ts) when nothing failed, then its

@@ -1,4 +1,4 @@
-// The multi-host kinds' apply. Phases run in order and the hosts of a phase at once; it stops
+// Every kind's apply (a PiNode's is one phase on one host). Phases run in order and the hosts of a phase at once; it stops
 // after the first phase that failed anywhere, since a later phase depends on the earlier ones (no
 // Gluster volume without its peers, no MinIO node restarted before the binary is staged
 // everywhere). A host's work in a phase runs in order: each run of steps in ONE exec
