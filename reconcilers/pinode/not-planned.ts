@@ -57,34 +57,22 @@ export function retryAfter(sctx: StatusContext, status: PiNodeStatus, conditionT
 
 export function notPlannedResult(sctx: StatusContext, n: NotPlanned): ReconcileResult<PiNodeStatus> {
   const { previous } = sctx;
+  /** A Warning on `on` when new, and backoff from when `backoffFrom` last changed. */
+  const retried = (status: PiNodeStatus, on: string, backoffFrom: string, message: string): ReconcileResult<PiNodeStatus> => ({
+    status,
+    events: warningOnChange(previous, on, n.reason, message),
+    requeueAfterMs: retryAfter(sctx, status, backoffFrom),
+  });
   switch (n.outcome) {
     case 'refused': {
       const message = n.problems.join('; ');
       return { status: invalidSpecStatus(sctx, n.problems, n.reason), events: warningOnChange(previous, 'Configured', n.reason, message) };
     }
-    case 'noTarget': {
-      const status = notConnectedStatus(sctx, n.reason, n.message);
-      return {
-        status,
-        events: warningOnChange(previous, 'Reachable', n.reason, n.message),
-        requeueAfterMs: retryAfter(sctx, status, 'Reachable'),
-      };
-    }
-    case 'observeFailed': {
-      const status = observeFailedStatus(sctx, n.hostKey, n.message, n.reason);
-      return {
-        status,
-        events: warningOnChange(previous, 'Configured', n.reason, n.message),
-        requeueAfterMs: retryAfter(sctx, status, 'Stalled'),
-      };
-    }
-    case 'unreachable': {
-      const status = unreachableStatus(sctx, n.reason, n.message, n.needsAttention);
-      return {
-        status,
-        events: warningOnChange(previous, 'Reachable', n.reason, n.message),
-        requeueAfterMs: retryAfter(sctx, status, 'Reachable'),
-      };
-    }
+    case 'noTarget':
+      return retried(notConnectedStatus(sctx, n.reason, n.message), 'Reachable', 'Reachable', n.message);
+    case 'observeFailed':
+      return retried(observeFailedStatus(sctx, n.hostKey, n.message, n.reason), 'Configured', 'Stalled', n.message);
+    case 'unreachable':
+      return retried(unreachableStatus(sctx, n.reason, n.message, n.needsAttention), 'Reachable', 'Reachable', n.message);
   }
 }
