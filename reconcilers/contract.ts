@@ -92,16 +92,23 @@ export interface Stop<R> {
  * and, with a second set, for a delete. Only observe talks to the Pis (read-only); plan is pure;
  * the engine applies what plan returns and hands the outcome to report. Any stage but report may
  * stop the run with the result to return (Ready=False with a reason, an early finished delete).
+ *
+ * One optional fifth stage, `afterApply`, is for a change that cannot be a step because it may cut
+ * bramble off from the Pi (a PiNode's network, applied like `netplan try` with a confirm at the
+ * new address): it runs after an apply that did not fail, before report, may use several execs,
+ * and hands report what it did. A preview (`bramble plan`) stops before apply, so never runs it.
  */
-export interface KindStages<Run, R, Validated, Observation, Planned, Outcome> {
+export interface KindStages<Run, R, Validated, Observation, Planned, Outcome, After = never> {
   /** Spec + cluster view → a refusal, or what observe needs. No SSH. */
   validate(run: Run): Stop<R> | Validated | Promise<Stop<R> | Validated>;
   /** Hosts → a typed observation (one parallel observe; read-only commands only). */
   observe(run: Run, validated: Validated): Promise<Stop<R> | Observation>;
   /** Pure: observation → ordered, phased steps (or a refusal). */
   plan(run: Run, observed: Observation): Stop<R> | Planned;
-  /** Observation + what was applied → status conditions, events, requeue. Pure. */
-  report(run: Run, observed: Observation, planned: Planned, outcome: Outcome): R;
+  /** Optional, after an apply without failure: the change that may move the Pi (see above). */
+  afterApply?(run: Run, observed: Observation, planned: Planned, outcome: Outcome): Promise<Stop<R> | After>;
+  /** Observation + what was applied (+ what afterApply did, when it ran) → status conditions, events, requeue. Pure. */
+  report(run: Run, observed: Observation, planned: Planned, outcome: Outcome, after?: After): R;
 }
 
 /** What plan hands the engine: phases of per-host work, in order, and how to apply them. */
@@ -114,6 +121,11 @@ export interface PhasedPlan<Work, Status> {
   secrets: readonly string[];
   /** The hosts of an applied Event sorted, or as applied (a rollout's order is its story). */
   eventHostOrder?: 'sorted' | 'as-applied';
+  /**
+   * Who words the applied Events: the engine, one per change naming its hosts (the default), or
+   * the kind's report from the outcome (a PiNode, one host, says one Event per step).
+   */
+  appliedEvents?: 'engine' | 'report';
   /** Nothing is applied while one of these hosts boots; status then carries `rest`. */
   bootGate?: { hosts: ReadonlyMap<string, { booting?: boolean }>; rest: Partial<Status> };
   /** Hosts that could not be observed, "host: why"; a preview names them. */

@@ -4,7 +4,7 @@
 // per host in the order it would run. A Secret the operator would generate (a munge key) is only
 // noted; nothing is created.
 import type { Executor } from '../../ssh/executor.ts';
-import type { ClusterView, Logger, ReconcileResult, Resource, SecretCreator } from '../../reconcilers/contract.ts';
+import type { ClusterView, Logger, ReconcileContext, ReconcileResult, Resource, SecretCreator } from '../../reconcilers/contract.ts';
 import { previewKind, type EngineOptions, type Kind, type KindPlan } from '../../reconcilers/shared/engine.ts';
 import type { ConditionedStatus } from '../../reconcilers/shared/not-ready.ts';
 import { randomNonce } from '../../reconcilers/shared/run.ts';
@@ -22,6 +22,11 @@ export interface KindPlanReport {
 }
 
 const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** What a preview runs with: the plan's view and executor, the wall clock, no log lines. */
+export function previewContext(view: ClusterView, executor: Executor, secrets?: SecretCreator): ReconcileContext {
+  return { executor, view, clock: { now: () => new Date() }, log: quiet, ...(secrets ? { secrets } : {}) };
+}
 
 /** Pure: why a preview stopped, as its Ready condition says. */
 export function stoppedBecause(result: ReconcileResult<ConditionedStatus>): string {
@@ -73,7 +78,7 @@ export async function planKindNow<Spec, Status extends ConditionedStatus>(
     },
   };
   try {
-    const preview = await previewKind(kind, obj, { executor, view, clock: { now: () => new Date() }, log: quiet, secrets }, options);
+    const preview = await previewKind(kind, obj, previewContext(view, executor, secrets), options);
     if ('stopped' in preview) return { ...report, error: stoppedBecause(preview.stopped) };
     const { planned } = preview;
     const unobserved = new Map((planned.unobserved ?? []).map((line) => [line.split(': ')[0] ?? line, line.slice(line.indexOf(': ') + 2)]));

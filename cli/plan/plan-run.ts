@@ -1,5 +1,6 @@
 // `bramble plan` from resources to result: gather the Secrets and related objects, plan every
-// PiNode of the file against its Pi (in parallel, a progress line per host as it answers), then
+// PiNode of the file against its Pi through the engine (pinode-plan.ts; in parallel, a progress
+// line per host as it answers), then
 // every other resource through its kind's own validate, observe and plan (kind-plan.ts), one
 // preview per converge (the partitions of one Slurm cluster converge together). Only read-only
 // commands are sent.
@@ -27,7 +28,10 @@ export interface PlanRunInput {
   progress: (line: string) => void;
 }
 
-/** The kinds previewed through the engine, by name (PiNode has its own plan, pinode-plan.ts). */
+/**
+ * The kinds previewed one converge at a time, by name. PiNodes go through the engine too, but first
+ * and all at once (pinode-plan.ts): what they report is what the later kinds plan from.
+ */
 const engineKinds = new Map<string, Kind<unknown, ConditionedStatus>>(
   [slurmPartitionKind, glusterVolumeKind, minioPoolKind].map((k) => [k.kind, k as unknown as Kind<unknown, ConditionedStatus>]),
 );

@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { HostKeyMismatchError, UnreachableError } from '../../ssh/errors.ts';
+import type { Executor } from '../../ssh/executor.ts';
 import { piNodeReconciler } from './reconciler.ts';
 import { condition, context, convergedPi, fakeHostKey, FakePi, freshPi, later, node, privateKey, t0 } from './fake-pi.test-support.ts';
 
@@ -232,4 +233,24 @@ void test('a new boot id is reported as a Rebooted Warning with the uptime; boot
     [{ type: 'Warning', reason: 'Rebooted', message: 'Pi pi1 has been rebooted, boot id: 66666666-7777-4888-9999-000000000000 (up 42 s)' }],
   );
   assert.equal(after.status.facts?.bootTime, '2026-11-25T12:09:18Z');
+});
+
+void test('a connection lost during the apply is reported unreachable, as during the observe, and retried', async () => {
+  const pi = new FakePi(freshPi());
+  const ctx = context(pi.executor, t0);
+  let execs = 0;
+  const executor: Executor = {
+    exec: (target, command, options) =>
+      ++execs === 2 ? Promise.reject(new UnreachableError('10.0.0.11:22', 'connection lost')) : ctx.executor.exec(target, command, options),
+    close: () => Promise.resolve(),
+  };
+  const result = await piNodeReconciler.reconcile(node(), { ...ctx, executor });
+  assert.equal(execs, 2, 'the observe, then the apply that lost the connection');
+  const reachable = condition(result.status, 'Reachable');
+  assert.deepEqual([reachable?.status, reachable?.reason, reachable?.message], ['False', 'Unreachable', 'connection lost']);
+  assert.deepEqual(
+    result.events.map((e) => [e.type, e.reason]),
+    [['Warning', 'Unreachable']],
+  );
+  assert.equal(result.requeueAfterMs, 10_000);
 });

@@ -72,7 +72,8 @@ export interface ObservedOutcome {
   paused: boolean;
   /** Steps applied successfully in this reconcile. */
   applied: readonly Step[];
-  failure?: { step: Step; message: string };
+  /** The step that failed (by name) and why. */
+  failure?: { step: string; message: string };
 }
 
 function names(steps: readonly Step[]): string {

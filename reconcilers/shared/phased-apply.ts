@@ -1,4 +1,4 @@
-// The multi-host kinds' apply. Phases run in order and the hosts of a phase at once; it stops
+// Every kind's apply (a PiNode's is one phase on one host). Phases run in order and the hosts of a phase at once; it stops
 // after the first phase that failed anywhere, since a later phase depends on the earlier ones (no
 // Gluster volume without its peers, no MinIO node restarted before the binary is staged
 // everywhere). A host's work in a phase runs in order: each run of steps in ONE exec
@@ -11,7 +11,7 @@ import type { ReconcileContext, ReconcileEvent } from '../contract.ts';
 import { applyPlan } from './apply-plan.ts';
 import { appliedEvents } from './applied-events.ts';
 import { maskSecrets, tail } from './mask-secrets.ts';
-import { reachabilityFailure } from './ssh-failure.ts';
+import { reachabilityFailure, type ReachabilityFailure } from './ssh-failure.ts';
 import type { Step } from './step.ts';
 
 export interface AppliedStep {
@@ -36,6 +36,8 @@ export interface ApplyFailure {
   step: string;
   /** Masked: conditions and Events are readable by anyone who can read the resource. */
   message: string;
+  /** Set when the connection failed rather than a step: a kind may report the host unreachable. */
+  transport?: ReachabilityFailure;
 }
 
 export interface PhasedApplyOutcome {
@@ -50,6 +52,8 @@ export interface PhasedApply {
   secrets: readonly string[];
   /** The hosts of an applied Event sorted, or as applied (a rollout's order is its story). */
   eventHostOrder?: 'sorted' | 'as-applied';
+  /** 'report': the kind words the applied Events itself; none go to `run.events`. */
+  appliedEvents?: 'engine' | 'report';
 }
 
 /** What of a reconcile the apply uses: the executor, fresh markers, and the Events gathered. */
@@ -84,17 +88,19 @@ function sendings(work: HostWork): (Step[] | FileWrite)[] {
 }
 
 function failed(a: Applying, failure: ApplyFailure): false {
-  a.out.failure ??= { ...failure, message: maskSecrets(failure.message, a.secrets) };
+  const mask = (m: string) => maskSecrets(m, a.secrets);
+  const transport = failure.transport && { ...failure.transport, message: mask(failure.transport.message) };
+  a.out.failure ??= { ...failure, message: mask(failure.message), ...(transport ? { transport } : {}) };
   return false;
 }
 
 /** A transport or remote-file failure as one line; anything else is a bug and is rethrown. */
-function whyNotApplied(error: unknown, secrets: readonly string[]): string {
+function whyNotApplied(error: unknown, secrets: readonly string[]): Pick<ApplyFailure, 'message' | 'transport'> {
   // Masked before it is cut: a secret cut in two would no longer be found.
-  if (error instanceof RemoteFileError) return tail(maskSecrets(error.message, secrets), maxFileError);
+  if (error instanceof RemoteFileError) return { message: tail(maskSecrets(error.message, secrets), maxFileError) };
   const failure = reachabilityFailure(error);
   if (!failure) throw error;
-  return `${failure.reason}: ${failure.message}`;
+  return { message: `${failure.reason}: ${failure.message}`, transport: failure };
 }
 
 async function send(a: Applying, host: string, target: SshTarget, sending: Step[] | FileWrite): Promise<boolean> {
@@ -119,13 +125,13 @@ async function runHost(a: Applying, host: string, work: HostWork): Promise<boole
     try {
       if (!(await send(a, host, target, sending))) return false;
     } catch (error) {
-      return failed(a, { host, step, message: whyNotApplied(error, a.secrets) });
+      return failed(a, { host, step, ...whyNotApplied(error, a.secrets) });
     }
   }
   return true;
 }
 
-/** Runs the phases in order; within a phase, hosts run at once. The applied steps go to `run.events`. */
+/** Runs the phases in order; within a phase, hosts run at once. The applied steps go to `run.events` unless the kind words them. */
 export async function applyPhases(run: ApplyRun, apply: PhasedApply, phases: readonly Phase[]): Promise<PhasedApplyOutcome> {
   const secrets = [...apply.secrets, ...[...apply.targets.values()].map((t) => t.privateKey)];
   const a: Applying = { run, targets: apply.targets, secrets, out: { applied: [] } };
@@ -133,6 +139,6 @@ export async function applyPhases(run: ApplyRun, apply: PhasedApply, phases: rea
     const results = await Promise.all([...phase].map(([host, work]) => runHost(a, host, work)));
     if (results.includes(false)) break;
   }
-  run.events.push(...appliedEvents(a.out.applied, apply.eventHostOrder));
+  if (apply.appliedEvents !== 'report') run.events.push(...appliedEvents(a.out.applied, apply.eventHostOrder));
   return a.out;
 }

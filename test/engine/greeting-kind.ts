@@ -166,9 +166,9 @@ const finalize: Stages<Greeting, GreetingStatus, DeleteResult<GreetingStatus>, F
   },
 };
 
-export const greetingKind: Kind<GreetingSpec, GreetingStatus> = {
+export const greetingKind = {
   kind: 'Greeting',
   finalizer: 'test.bramble.dev/greeting-cleanup',
   reconcile,
   finalize,
-};
+} satisfies Kind<GreetingSpec, GreetingStatus>;
