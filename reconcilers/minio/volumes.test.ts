@@ -31,7 +31,9 @@ void test('natural order puts .9 before .10', () => {
 void test('whatever the hosts and paths, MinIO-style expansion gives back exactly host × path in order', () => {
   const host = fc.oneof(
     fc.tuple(fc.integer({ min: 1, max: 250 }), fc.integer({ min: 1, max: 250 })).map(([a, b]) => `10.1.${a}.${b}`),
-    fc.stringMatching(/^[a-z][a-z0-9-]{0,8}[0-9]$/),
+    // Not "xn--…": that prefix marks punycode, which a URL decodes and refuses when it is not
+    // valid punycode (a generated "xn--0" failed a run); no Pi's name is one by accident.
+    fc.stringMatching(/^[a-z][a-z0-9-]{0,8}[0-9]$/).filter((h) => !h.startsWith('xn--')),
   );
   const path = fc.stringMatching(/^(\/[a-z0-9]{1,6}){1,3}$/);
   fc.assert(
