@@ -60,7 +60,9 @@ export async function runPlaybook(target: AnsibleTarget, forks: number): Promise
     const peakRssBytes = peak.stop();
     const recap = parseRecap(output);
     if (code !== 0 || recap.failed > 0 || recap.unreachable > 0) {
-      throw new Error(`ansible-playbook exited ${code}: ${output.slice(-1500)}`);
+      // The recap's tail lists hosts that went fine; what failed is on the fatal/ERROR lines.
+      const why = output.split('\n').filter((l) => /^(fatal|ERROR)|^\S+\s+: .*(failed=[1-9]|unreachable=[1-9])/.test(l));
+      throw new Error(`ansible-playbook exited ${code}: ${why.slice(0, 20).join('\n') || output.slice(-1500)}`);
     }
     const times = parseGnuTime(readFileSync(timeFile, 'utf8'));
     return { forks, wallMs: times.wallMs, cpuMs: times.cpuMs, peakRssBytes, recap };
