@@ -1,9 +1,8 @@
 // `bramble plan` from resources to result: gather the Secrets and related objects, plan every
 // PiNode of the file against its Pi through the engine (pinode-plan.ts; in parallel, a progress
-// line per host as it answers), then
-// every other resource through its kind's own validate, observe and plan (kind-plan.ts), one
-// preview per converge (the partitions of one Slurm cluster converge together). Only read-only
-// commands are sent.
+// line per host as it answers), then every other resource through its kind's own validate,
+// observe and plan (kind-plan.ts), one preview per converge (the partitions of one Slurm cluster
+// converge together). Only read-only commands are sent.
 import type { Executor } from '../../ssh/executor.ts';
 import type { SecretView } from '../../reconcilers/contract.ts';
 import type { PiNode } from '../../reconcilers/pinode/pinode-types.ts';
